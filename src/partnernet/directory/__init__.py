@@ -1,0 +1,1 @@
+"""Directory: the movement's entities, the people's memberships in them, and external partners."""

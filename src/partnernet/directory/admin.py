@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from partnernet.directory.models import Entity, Membership, Partner
+
+
+class MembershipInline(admin.TabularInline[Membership, Entity]):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    readonly_fields = ("uuid", "origin")
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin[Entity]):
+    list_display = ("name", "key", "kind", "country", "legal_identity", "founded", "is_demo", "origin")
+    list_filter = ("kind", "legal_identity", "is_demo", "origin", "regions")
+    search_fields = ("name", "key", "wikidata")
+    autocomplete_fields = ("country", "regions")
+    readonly_fields = ("uuid", "origin", "created_at", "updated_at")
+    list_select_related = ("country",)
+    inlines = (MembershipInline,)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin[Membership]):
+    list_display = ("user", "entity", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "entity__name", "entity__key")
+    autocomplete_fields = ("user", "entity")
+    readonly_fields = ("uuid", "origin", "created_at", "updated_at")
+    list_select_related = ("user", "entity")
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin[Partner]):
+    list_display = ("name", "key", "kind", "country", "wikidata", "is_demo", "origin")
+    list_filter = ("kind", "is_demo", "origin")
+    search_fields = ("name", "key", "wikidata")
+    autocomplete_fields = ("country",)
+    readonly_fields = ("uuid", "origin", "created_at", "updated_at")
+    list_select_related = ("country",)

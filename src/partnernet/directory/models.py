@@ -1,0 +1,160 @@
+"""Movement entities, memberships of user accounts in them, and external partner institutions.
+
+Accounts are people; entities are actors. A person acts for an entity through a ``Membership``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnernet.federation.models import GlobalRecord
+
+
+class EntityKind(models.TextChoices):
+    CHAPTER = "chapter", _("Chapter")
+    THEMATIC_ORG = "thematic_org", _("Thematic organisation")
+    USER_GROUP = "user_group", _("User group")
+    HUB = "hub", _("Hub")
+    FOUNDATION = "foundation", _("Foundation")
+    OTHER_ORG = "other_org", _("Other organisation")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Entity(GlobalRecord):
+    """Any movement actor: a chapter, a user group, a hub, the foundation, an individual volunteer …"""
+
+    Kind = EntityKind
+
+    key = models.SlugField(_("key"), max_length=100)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    country = models.ForeignKey(
+        "framework.Region",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "country"},
+    )
+    regions = models.ManyToManyField(
+        "framework.Region", verbose_name=_("regions"), blank=True, related_name="entities"
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    legal_identity = models.BooleanField(
+        _("legal identity"), null=True, blank=True, help_text=_("Can it sign agreements in its own name?")
+    )
+    wikidata = models.CharField(_("Wikidata item"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
+    staff_fte = models.DecimalField(_("staff (FTE)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source_url = models.TextField(
+        _("sources"), blank=True, help_text=_("Where the facts of this row come from.")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+        ordering = ["name"]
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["origin", "key"], name="entity_key_per_origin"),
+            models.CheckConstraint(condition=Q(kind__in=EntityKind.values), name="entity_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(founded__isnull=True) | Q(founded__gte=1000, founded__lte=9999),
+                name="entity_founded_is_a_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(staff_fte__isnull=True) | Q(staff_fte__gte=0), name="entity_staff_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"], name="entity_kind_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    MEMBER = "member", _("Member")
+
+
+class Membership(GlobalRecord):
+    """A user account's role in an entity: admins act for the entity, members work within it."""
+
+    Role = MembershipRole
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["user", "entity"], name="membership_once_per_entity"),
+            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.entity} ({self.role})"
+
+
+class PartnerKind(models.TextChoices):
+    MUSEUM = "museum", _("Museum")
+    LIBRARY = "library", _("Library")
+    ARCHIVE = "archive", _("Archive")
+    GALLERY = "gallery", _("Gallery")
+    UNIVERSITY = "university", _("University")
+    SCHOOL = "school", _("School")
+    GOVERNMENT = "government", _("Government")
+    COMPANY = "company", _("Company")
+    NGO = "ngo", _("NGO")
+    OTHER = "other", _("Other")
+
+
+class Partner(GlobalRecord):
+    """An external institution the movement partners with: a museum, library, university, agency …"""
+
+    Kind = PartnerKind
+
+    key = models.SlugField(_("key"), max_length=100)
+    name = models.CharField(_("name"), max_length=300, db_index=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    country = models.ForeignKey(
+        "framework.Region",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "country"},
+    )
+    wikidata = models.CharField(_("Wikidata item"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    source_url = models.TextField(_("sources"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["origin", "key"], name="partner_key_per_origin"),
+            models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Exchange: the CSV / JSON Lines formats of FORMATS.md — import, export, seed and scale generation."""

@@ -1,0 +1,210 @@
+"""Reading and writing rows as CSV or JSON Lines, with the physical line of every row.
+
+Errors must name the physical line of the file (FORMATS.md): in a CSV the header is line 1 and a quoted
+cell may span lines, so each row remembers the line it *starts* on; in JSON Lines the first object is line 1.
+Writers stream: one row in, one line out, nothing held.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from partnernet.exchange.fields import Raw
+
+FORMATS = ("csv", "jsonl")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    line: int
+    values: dict[str, Raw]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with an input file, printed as ``FILE:LINE: field 'F': message``."""
+
+    line: int
+    field: str
+    message: str
+
+    def render(self, filename: str) -> str:
+        return f"{filename}:{self.line}: field '{self.field}': {self.message}"
+
+
+class FileProblems(Exception):
+    """The file cannot be read as rows at all (bad header, broken JSON, wrong encoding …)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def format_of(path: Path, explicit: str | None = None) -> str:
+    if explicit:
+        return explicit
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise FileProblems([Problem(0, "file", f"unknown file type '{path.suffix}': use .csv or .jsonl")])
+
+
+def read_rows(
+    path: Path, fmt: str, known_fields: Sequence[str]
+) -> tuple[list[str], list[SourceRow], list[Problem]]:
+    """Every row of the file with its starting line, the columns present, and problems found on the way.
+
+    Unknown columns are problems (a misspelt header would otherwise be silently ignored); so are rows that
+    cannot be parsed at all. Rows that parse are returned even when others fail, so every problem of a file
+    is reported in one run.
+    """
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileProblems([Problem(0, "file", f"is not UTF-8 ({error.reason})")]) from None
+    except OSError as error:
+        raise FileProblems([Problem(0, "file", f"cannot be read: {error.strerror}")]) from None
+    if fmt == "csv":
+        return _read_csv(content, known_fields)
+    return _read_jsonl(content, known_fields)
+
+
+def _read_csv(content: str, known: Sequence[str]) -> tuple[list[str], list[SourceRow], list[Problem]]:
+    reader = csv.reader(io.StringIO(content, newline=""))
+    problems: list[Problem] = []
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise FileProblems([Problem(1, "file", "is empty: a header row is required")]) from None
+    except csv.Error as error:
+        raise FileProblems([Problem(1, "file", f"is not valid CSV: {error}")]) from None
+    for name in header:
+        if name not in known:
+            problems.append(Problem(1, name, "unknown column"))
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(1, name, "column appears twice"))
+        seen.add(name)
+    rows: list[SourceRow] = []
+    previous_end = reader.line_num
+    while True:
+        start = previous_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(start, "file", f"is not valid CSV: {error}"))
+            break
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.append(
+                Problem(start, "file", f"has {len(record)} cells where the header has {len(header)}")
+            )
+            continue
+        rows.append(
+            SourceRow(start, {name: cell for name, cell in zip(header, record, strict=True) if name in known})
+        )
+    return [name for name in header if name in known], rows, problems
+
+
+def _read_jsonl(content: str, known: Sequence[str]) -> tuple[list[str], list[SourceRow], list[Problem]]:
+    rows: list[SourceRow] = []
+    problems: list[Problem] = []
+    present: set[str] = set()
+    for number, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(Problem(number, "file", f"is not valid JSON: {error.msg}"))
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(number, "file", "is not a JSON object"))
+            continue
+        unknown = [name for name in value if name not in known]
+        problems.extend(Problem(number, name, "unknown field") for name in unknown)
+        values = {name: cell for name, cell in value.items() if name in known}
+        bad = [name for name, cell in values.items() if isinstance(cell, dict)]
+        problems.extend(Problem(number, name, "expected a value or a list, not an object") for name in bad)
+        present.update(values)
+        rows.append(SourceRow(number, values))
+    return [name for name in known if name in present], rows, problems
+
+
+def cell_text(value: Any) -> str:
+    """A clean value as a CSV cell: lists sorted and joined by ``;``, booleans as yes/no, nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ";".join(sorted(str(item) for item in value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    """A clean value in JSON Lines: lists sorted, dates ISO, decimals as numbers, empty text as null."""
+    if isinstance(value, bool) or value is None:
+        return None if value is None else ("yes" if value else "no")
+    if isinstance(value, list | tuple):
+        return sorted(str(item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if value == "":
+        return None
+    return value
+
+
+class RowWriter:
+    """Writes rows of one kind to a text stream in CSV (header first) or JSON Lines."""
+
+    def __init__(self, stream: IO[str], fmt: str, fields: Sequence[str]):
+        self.stream = stream
+        self.fmt = fmt
+        self.fields = list(fields)
+        self._csv = csv.writer(stream, lineterminator="\n") if fmt == "csv" else None
+        if self._csv is not None:
+            self._csv.writerow(self.fields)
+
+    def write(self, row: dict[str, Any]) -> None:
+        if self._csv is not None:
+            self._csv.writerow([cell_text(row.get(name)) for name in self.fields])
+        else:
+            document = {name: json_value(row.get(name)) for name in self.fields}
+            self.stream.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def write_all(self, rows: Iterable[dict[str, Any]]) -> int:
+        count = 0
+        for row in rows:
+            self.write(row)
+            count += 1
+        return count
+
+
+def iter_lines(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str]) -> Iterator[str]:
+    """The same output as ``RowWriter``, as an iterator of text chunks (for streaming HTTP responses)."""
+    buffer = io.StringIO()
+    writer = RowWriter(buffer, fmt, fields)
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.write(row)
+        yield buffer.getvalue()

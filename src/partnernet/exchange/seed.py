@@ -1,0 +1,181 @@
+"""``partnernet seed``: the reference data every instance loads identically.
+
+Reference rows have the origin ``seed`` and a UUID derived from their kind and key, so the same row has the
+same global id on every instance and federated rows can point at it by key. Loading compares before it
+writes: a second run finds every row equal and changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from partnernet.directory.models import Entity
+from partnernet.federation.models import SEED_ORIGIN
+from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.framework.selectors import forget_region_tree
+
+SEED_NAMESPACE = uuid.UUID("0b6f2c1e-4d1a-5c55-9a57-70a7e1e7d5a1")
+
+PARTNERSHIP_TYPES = (
+    ("glam", "GLAM", "Galleries, libraries, archives and museums sharing collections and knowledge."),
+    (
+        "education",
+        "Education",
+        "Schools, universities and teachers using and contributing to open knowledge.",
+    ),
+    ("open_data", "Open data", "Structured, openly licensed data, such as Wikidata, with data holders."),
+    ("technology", "Technology", "Tools, software and infrastructure built or shared with partners."),
+    ("research", "Research", "Research institutions studying or contributing to the projects."),
+    ("policy", "Policy", "Advocacy with governments and institutions for free knowledge."),
+    ("media", "Media", "Broadcasters, publishers and media events."),
+    ("funding", "Funding", "Donors, foundations and sponsors of movement work."),
+)
+THEMES = (
+    ("cultural_heritage", "Cultural heritage"),
+    ("science", "Science"),
+    ("languages", "Languages"),
+    ("gender_gap", "Gender gap"),
+    ("climate", "Climate"),
+    ("health", "Health"),
+    ("indigenous_knowledge", "Indigenous knowledge"),
+    ("human_rights", "Human rights"),
+    ("local_history", "Local history"),
+    ("sports", "Sports"),
+)
+LEGAL_KINDS = frozenset({"chapter", "thematic_org", "foundation"})
+"""Kinds recognised only as incorporated organisations; for the others the source says nothing."""
+
+
+def seed_uuid(kind: str, key: str) -> uuid.UUID:
+    return uuid.uuid5(SEED_NAMESPACE, f"{kind}:{key}")
+
+
+def slug(name: str) -> str:
+    """A key from a name: ASCII, lower case, words joined by '-'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:100].strip("-")
+
+
+def data_rows(filename: str) -> Iterator[dict[str, str]]:
+    """Rows of a CSV shipped in ``partnernet/exchange/data``."""
+    text = resources.files("partnernet.exchange").joinpath("data", filename).read_text(encoding="utf-8")
+    yield from csv.DictReader(text.splitlines())
+
+
+@dataclass
+class SeedCounts:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def add(self, label: str, outcome: str) -> None:
+        target = self.created if outcome == "created" else self.updated if outcome == "updated" else None
+        if target is not None:
+            target[label] = target.get(label, 0) + 1
+
+
+def upsert(
+    model: type[Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    m2m: dict[str, list[int]] | None = None,
+) -> tuple[Any, str]:
+    """Create the row, or update it only where it differs; returns the row and created/updated/unchanged."""
+    obj = model._default_manager.filter(**lookup).first()
+    outcome = "unchanged"
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.save()
+        outcome = "created"
+    elif any(getattr(obj, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+        outcome = "updated"
+    for name, ids in (m2m or {}).items():
+        manager = getattr(obj, name)
+        if set(manager.values_list("pk", flat=True)) != set(ids):
+            manager.set(ids)
+            outcome = "updated" if outcome == "unchanged" else outcome
+    return obj, outcome
+
+
+def load_taxonomy(counts: SeedCounts) -> None:
+    for position, (key, name, description) in enumerate(PARTNERSHIP_TYPES):
+        _, outcome = upsert(
+            PartnershipType,
+            {"origin": SEED_ORIGIN, "key": key},
+            {"uuid": seed_uuid("type", key), "name": name, "description": description, "position": position},
+        )
+        counts.add("partnership types", outcome)
+    for position, (key, name) in enumerate(THEMES):
+        _, outcome = upsert(
+            Theme,
+            {"origin": SEED_ORIGIN, "key": key},
+            {"uuid": seed_uuid("theme", key), "name": name, "position": position},
+        )
+        counts.add("themes", outcome)
+
+
+def load_regions(counts: SeedCounts) -> None:
+    """Every M49 area and ISO country; parents come before children in the file, so paths build in order."""
+    by_code: dict[str, Region] = {}
+    for row in data_rows("m49.csv"):
+        parent = by_code.get(row["parent"]) if row["parent"] else None
+        path = f"{parent.path if parent else '/'}{row['code']}/"
+        region, outcome = upsert(
+            Region,
+            {"origin": SEED_ORIGIN, "code": row["code"]},
+            {
+                "uuid": seed_uuid("region", row["code"]),
+                "name": row["name"],
+                "level": row["level"],
+                "parent": parent,
+                "m49": row["m49"],
+                "path": path,
+            },
+        )
+        by_code[row["code"]] = region
+        counts.add("regions", outcome)
+    forget_region_tree()
+
+
+def load_entities(counts: SeedCounts) -> None:
+    """The real movement affiliates of ``data/affiliates.csv`` (sources in ``data/README.md``)."""
+    regions = {r.code: r for r in Region.objects.all()}
+    for row in data_rows("affiliates.csv"):
+        key = slug(row["name"])
+        _, outcome = upsert(
+            Entity,
+            {"origin": SEED_ORIGIN, "key": key},
+            {
+                "uuid": seed_uuid("entity", key),
+                "name": row["name"],
+                "kind": row["kind"],
+                "country": regions[row["country_code"]] if row["country_code"] else None,
+                "wikidata": row["wikidata_qid"],
+                "founded": int(row["recognised_year"]) if row["recognised_year"] else None,
+                "legal_identity": True if row["kind"] in LEGAL_KINDS else None,
+                "source_url": row["source_url"],
+            },
+            m2m={"regions": [regions[code].pk for code in row["region"].split(";") if code]},
+        )
+        counts.add("entities", outcome)
+
+
+def seed_reference() -> SeedCounts:
+    counts = SeedCounts()
+    with transaction.atomic():
+        load_taxonomy(counts)
+        load_regions(counts)
+        load_entities(counts)
+    return counts

@@ -1,0 +1,1 @@
+"""Federation: this instance's identity and the global identity of every record."""

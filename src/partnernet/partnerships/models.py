@@ -1,0 +1,95 @@
+"""A partnership joins partner institutions with a lead entity and its supporting entities."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from partnernet.federation.models import GlobalRecord
+
+
+class PartnershipStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    ACTIVE = "active", _("Active")
+    CONCLUDED = "concluded", _("Concluded")
+    PAUSED = "paused", _("Paused")
+    DECLINED = "declined", _("Declined")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MOVEMENT = "movement", _("Movement")
+    PRIVATE = "private", _("Private")
+
+
+class Partnership(GlobalRecord):
+    Status = PartnershipStatus
+
+    Visibility = Visibility
+
+    key = models.SlugField(_("key"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    lead = models.ForeignKey(
+        "directory.Entity", verbose_name=_("lead"), on_delete=models.PROTECT, related_name="led_partnerships"
+    )
+    supporters = models.ManyToManyField(
+        "directory.Entity", verbose_name=_("supporters"), blank=True, related_name="supported_partnerships"
+    )
+    partners = models.ManyToManyField(
+        "directory.Partner", verbose_name=_("partners"), blank=True, related_name="partnerships"
+    )
+    type = models.ForeignKey(
+        "framework.PartnershipType",
+        verbose_name=_("partnership type"),
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    themes = models.ManyToManyField(
+        "framework.Theme", verbose_name=_("themes"), blank=True, related_name="partnerships"
+    )
+    region = models.ForeignKey(
+        "framework.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    source_url = models.TextField(_("sources"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["key"]
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["origin", "key"], name="partnership_key_per_origin"),
+            models.CheckConstraint(
+                condition=Q(status__in=PartnershipStatus.values), name="partnership_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="partnership_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="partnership_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visibility", "status"], name="partnership_vis_status"),
+            models.Index(fields=["visibility", "type"], name="partnership_vis_type"),
+            models.Index(fields=["title"], name="partnership_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,1 @@
+"""Web: server-rendered pages, and the commands that serve them."""

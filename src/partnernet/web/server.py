@@ -1,0 +1,45 @@
+"""Running the WSGI application under gunicorn, the production server behind ``serve`` and ``demo``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.db import connections
+from gunicorn.app.base import BaseApplication
+
+
+class PartnernetServer(BaseApplication):
+    """Gunicorn configured in code: no config file to ship, same settings everywhere."""
+
+    def __init__(self, options: dict[str, Any]):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from partnernet.wsgi import application
+
+        return application
+
+
+def serve(port: int, workers: int = 2, threads: int = 4) -> None:
+    """Collect static files into the data folder (WhiteNoise serves them), then serve on 127.0.0.1."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+    connections.close_all()
+    PartnernetServer(
+        {
+            "bind": f"127.0.0.1:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "errorlog": "-",
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "control_socket_disable": True,
+        }
+    ).run()

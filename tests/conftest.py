@@ -1,0 +1,33 @@
+"""Shared fixtures: the test database carries the real reference data, as every instance does."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def skip_unless_ci(reason: str) -> None:
+    """Skip outside CI with the reason printed; under CI=true a missing service is a failure."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from partnernet.exchange.seed import seed_reference
+
+    with django_db_blocker.unblock():
+        seed_reference()
+
+
+@pytest.fixture
+def demo_data(db: Any) -> None:
+    """The demo data set of ``seed --demo`` (rolled back after the test like any other write)."""
+    from partnernet.exchange.demo import seed_demo
+
+    seed_demo()

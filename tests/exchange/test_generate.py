@@ -1,0 +1,44 @@
+from collections import Counter
+
+import pytest
+
+from partnernet.core.synthetic import Shape
+from partnernet.directory.models import Entity
+from partnernet.exchange.generation import GenerationError, generate
+from partnernet.framework.models import Stewardship
+from partnernet.partnerships.models import Partnership
+from partnernet.support.models import SupportRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generate_makes_every_kind_in_the_requested_numbers() -> None:
+    seen: Counter[str] = Counter()
+    counts = generate(Shape(entities=200, partnerships=1500, seed=3), lambda kind, n: seen.update({kind: n}))
+    assert (counts.entities, counts.partnerships, counts.stewardships, counts.requests) == (
+        200,
+        1500,
+        20,
+        100,
+    )
+    assert seen == Counter(counts.__dict__)
+    generated = Partnership.objects.filter(key__startswith="gen3-")
+    assert generated.count() == 1500
+    assert Entity.objects.filter(key__startswith="gen3-").count() == 200
+    assert set(generated.values_list("visibility", flat=True)) == {"public", "movement", "private"}
+
+
+def test_generated_network_is_skewed_and_consistent() -> None:
+    generate(Shape(entities=200, partnerships=2000, seed=4))
+    leads = Counter(Partnership.objects.filter(key__startswith="gen4-").values_list("lead_id", flat=True))
+    top3 = sum(count for _, count in leads.most_common(3))
+    assert top3 > 0.25 * 2000
+    for request in SupportRequest.objects.filter(key__startswith="gen4-", stewardship__isnull=False)[:50]:
+        assert request.steward_id == request.stewardship.entity_id
+    assert Stewardship.objects.filter(key__startswith="gen4-").exclude(capacity__gte=1).count() == 0
+
+
+def test_generating_the_same_seed_twice_is_refused() -> None:
+    generate(Shape(entities=10, partnerships=10, seed=5))
+    with pytest.raises(GenerationError, match="--seed 5"):
+        generate(Shape(entities=10, partnerships=10, seed=5))

@@ -1,0 +1,100 @@
+"""factory_boy factories for the domain rows; reference rows (regions, types, themes) come from the seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from partnernet.directory.models import Entity, Membership, Partner
+from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
+from partnernet.partnerships.models import Partnership
+from partnernet.support.models import SupportRequest
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def ptype(key: str) -> PartnershipType:
+    return PartnershipType.objects.get(key=key)
+
+
+def theme(key: str) -> Theme:
+    return Theme.objects.get(key=key)
+
+
+class UserFactory(factory.django.DjangoModelFactory[Any]):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("a long test password")
+
+
+class EntityFactory(factory.django.DjangoModelFactory[Entity]):
+    class Meta:
+        model = Entity
+
+    key = factory.Sequence(lambda n: f"entity-{n}")
+    name = factory.Sequence(lambda n: f"Test entity {n}")
+    kind = "user_group"
+    country = factory.LazyFunction(lambda: region("SE"))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    entity = factory.SubFactory(EntityFactory)
+    role = "member"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory[Partner]):
+    class Meta:
+        model = Partner
+
+    key = factory.Sequence(lambda n: f"partner-{n}")
+    name = factory.Sequence(lambda n: f"Test museum {n}")
+    kind = "museum"
+
+
+class StewardshipFactory(factory.django.DjangoModelFactory[Stewardship]):
+    class Meta:
+        model = Stewardship
+
+    key = factory.Sequence(lambda n: f"stewardship-{n}")
+    entity = factory.SubFactory(EntityFactory, kind="chapter")
+    type = factory.LazyFunction(lambda: ptype("glam"))
+    region = factory.LazyFunction(lambda: region("154"))
+    level = "lead"
+    capacity = 5
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory[Partnership]):
+    class Meta:
+        model = Partnership
+
+    key = factory.Sequence(lambda n: f"partnership-{n}")
+    title = factory.Sequence(lambda n: f"Test partnership {n}")
+    lead = factory.SubFactory(EntityFactory)
+    type = factory.LazyFunction(lambda: ptype("glam"))
+    status = "active"
+    start = dt.date(2024, 1, 1)
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory[SupportRequest]):
+    class Meta:
+        model = SupportRequest
+
+    key = factory.Sequence(lambda n: f"request-{n}")
+    requester = factory.SubFactory(EntityFactory, kind="individual")
+    type = factory.LazyFunction(lambda: ptype("glam"))
+    region = factory.LazyFunction(lambda: region("SE"))
+    need = "co_signing"
+    status = "open"
+    created = dt.date(2026, 1, 1)
