@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "partnernet.federation",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "partnernet.partnerships",
     "partnernet.support",
     "partnernet.exchange",
+    "partnernet.api",
     "partnernet.web",
 ]
 
@@ -121,6 +124,11 @@ def _database() -> dict[str, object]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from partnernet.core.synthetic import Shape
 from partnernet.exchange.generation import GenerationError, generate
+from partnernet.framework.models import Region
 
 
 def _positive(value: str) -> int:
@@ -43,7 +44,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["entities"] < 2:
             raise CommandError("--entities: at least 2 entities are needed", returncode=2)
-        call_command("seed", verbosity=0, stdout=io.StringIO())
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Region.objects.exists():
+            call_command("seed", verbosity=0, stdout=io.StringIO())
         shape = Shape(
             entities=options["entities"],
             partnerships=options["partnerships"],

@@ -1,0 +1,31 @@
+"""The API instance: /api/v1/ with its OpenAPI schema, and interactive docs at /api/docs (no CDN)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from ninja import NinjaAPI
+
+from partnernet.api import directory
+from partnernet.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Partnernet API",
+    version="1",
+    description="Steward nodes, partnerships and support requests of a distributed partnership model.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+install_error_handlers(api)
+api.add_router("/", directory.router)
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    return api.docs.render_page(request, api)
+
+
+urlpatterns = [
+    path("v1/", api.urls),
+    path("docs", docs, name="api-docs"),
+]

@@ -1,0 +1,160 @@
+"""Canonical JSON: the exact bytes a signature covers.
+
+A signature is over bytes, but peers exchange parsed JSON, so signer and verifier must turn the same value
+into the same bytes whatever their JSON library, key order or whitespace. This module implements the subset
+of RFC 8785 (JSON Canonicalization Scheme) that Partnernet's documents need:
+
+- objects with string keys, written in the order of their UTF-16 code units (RFC 8785 §3.2.3; this differs
+  from code-point order only for keys mixing characters above U+FFFF with characters from U+E000 to U+FFFF);
+- arrays, strings, ``true``, ``false`` and ``null``;
+- integers in the I-JSON safe range ``-(2**53 - 1)`` to ``2**53 - 1``, in plain decimal;
+- no whitespace; strings escaped as RFC 8785 prescribes (``\\"``, ``\\\\``, ``\\b``, ``\\f``, ``\\n``,
+  ``\\r``, ``\\t``, other control characters as lower-case ``\\u00xx``, everything else literally), and the
+  whole text encoded as UTF-8.
+
+Floats are not part of the subset, NaN and Infinity included: their RFC 8785 form (ECMAScript number
+formatting) differs from Python's in corner cases, and a float read by two peers need not be the same
+decimal. A decimal value such as ``staff_fte`` therefore travels as a string (``"2.5"``). Strings holding a
+lone surrogate are rejected because they have no UTF-8 form. Within this subset the output is byte for byte
+what RFC 8785 gives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
+
+JsonValue: TypeAlias = bool | int | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
+"""A JSON value of the supported subset; arrays may be lists or tuples, objects any mapping."""
+
+MAX_SAFE_INTEGER = 2**53 - 1
+MAX_DEPTH = 64
+"""Deepest nesting accepted, so hostile input fails with a clear error instead of exhausting the stack."""
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class CanonicalJsonError(ValueError):
+    """A value outside the supported subset, or a text that is not strict JSON."""
+
+
+def canonical_json(value: JsonValue) -> bytes:
+    """The canonical UTF-8 bytes of ``value``.
+
+    Equal values give equal bytes regardless of mapping order, and ``json.loads`` of the result gives the
+    value back (tuples come back as lists). Raises ``CanonicalJsonError`` for anything outside the subset.
+    """
+    parts: list[str] = []
+    _encode(value, parts, 0)
+    return "".join(parts).encode("utf-8")
+
+
+def parse_json(data: bytes | str) -> JsonValue:
+    """Parse untrusted JSON strictly into the supported subset.
+
+    Python's ``json.loads`` accepts things another peer would read differently: duplicate keys (which one
+    wins?), ``NaN`` and ``Infinity``, floats, huge integers. This parser rejects all of them, and lone
+    surrogates, with ``CanonicalJsonError``, so whatever it returns can be canonicalised and verified.
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        value: JsonValue = json.loads(
+            text,
+            object_pairs_hook=_object_without_duplicates,
+            parse_float=_reject_float,
+            parse_constant=_reject_constant,
+            parse_int=_safe_integer,
+        )
+    except CanonicalJsonError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise CanonicalJsonError(f"not strict JSON: {exc}") from exc
+    _encode(value, [], 0)
+    return value
+
+
+def _encode(value: object, out: list[str], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise CanonicalJsonError(f"nested deeper than {MAX_DEPTH} levels")
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(str(_checked_integer(int(value))))
+    elif isinstance(value, str):
+        out.append(_encode_string(value))
+    elif isinstance(value, Mapping):
+        _encode_object(value, out, depth)
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _encode(item, out, depth + 1)
+        out.append("]")
+    elif isinstance(value, float):
+        raise CanonicalJsonError(f"floats are not supported ({value!r}); send a decimal as a string")
+    else:
+        raise CanonicalJsonError(f"{type(value).__name__} is not a JSON value")
+
+
+def _encode_object(value: Mapping[object, object], out: list[str], depth: int) -> None:
+    keys: list[str] = []
+    for key in value:
+        if not isinstance(key, str):
+            raise CanonicalJsonError(f"object keys must be strings, not {type(key).__name__}")
+        _check_surrogates(key)
+        keys.append(key)
+    keys.sort(key=lambda key: key.encode("utf-16-be"))
+    out.append("{")
+    for index, key in enumerate(keys):
+        if index:
+            out.append(",")
+        out.append(_encode_string(key))
+        out.append(":")
+        _encode(value[key], out, depth + 1)
+    out.append("}")
+
+
+def _encode_string(text: str) -> str:
+    _check_surrogates(text)
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _check_surrogates(text: str) -> None:
+    if _LONE_SURROGATE.search(text):
+        raise CanonicalJsonError("string holds a lone surrogate, which has no UTF-8 form")
+
+
+def _checked_integer(number: int) -> int:
+    if not -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER:
+        raise CanonicalJsonError(f"integer {number} is outside the safe range ±(2**53 - 1)")
+    return number
+
+
+def _object_without_duplicates(pairs: list[tuple[str, JsonValue]]) -> dict[str, JsonValue]:
+    result: dict[str, JsonValue] = {}
+    for key, item in pairs:
+        if key in result:
+            raise CanonicalJsonError(f"duplicate key {key!r}")
+        result[key] = item
+    return result
+
+
+def _reject_float(text: str) -> JsonValue:
+    raise CanonicalJsonError(f"floats are not supported ({text}); send a decimal as a string")
+
+
+def _reject_constant(text: str) -> JsonValue:
+    raise CanonicalJsonError(f"{text} is not JSON")
+
+
+def _safe_integer(text: str) -> int:
+    if len(text.lstrip("-")) > 16:
+        raise CanonicalJsonError(f"integer {text[:20]}… is outside the safe range ±(2**53 - 1)")
+    return _checked_integer(int(text))

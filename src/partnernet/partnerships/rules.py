@@ -1,0 +1,65 @@
+"""Visibility of partnerships, the one place views, API, exports and search ask.
+
+- ``public``: everyone, anonymous included.
+- ``movement``: people who belong to a movement entity (any membership), and facilitators.
+- ``private``: members of the lead or of a supporting entity only; superusers (the operator) see all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.db.models import Q, QuerySet
+
+from partnernet.directory.rules import (
+    entity_ids_of,
+    is_entity_member,
+    is_facilitator,
+    is_local_row,
+    is_movement_member,
+)
+from partnernet.partnerships.models import Partnership, Visibility
+
+
+def visible_partnerships(user: Any, queryset: QuerySet[Partnership] | None = None) -> QuerySet[Partnership]:
+    """Restrict ``queryset`` (default: all) to what ``user`` may see, as one SQL filter."""
+    rows = Partnership.objects.all() if queryset is None else queryset
+    if getattr(user, "is_superuser", False):
+        return rows
+    allowed = Q(visibility=Visibility.PUBLIC)
+    if is_movement_member(user):
+        allowed |= Q(visibility=Visibility.MOVEMENT)
+    own = entity_ids_of(user)
+    if own:
+        involved = Partnership.supporters.through.objects.filter(entity_id__in=own).values("partnership_id")
+        allowed |= Q(visibility=Visibility.PRIVATE) & (Q(lead_id__in=own) | Q(pk__in=involved))
+    return rows.filter(allowed)
+
+
+@rules.predicate
+def can_view_partnership(user: Any, partnership: Partnership | None) -> bool:
+    if partnership is None:
+        return False
+    if getattr(user, "is_superuser", False) or partnership.visibility == Visibility.PUBLIC:
+        return True
+    if partnership.visibility == Visibility.MOVEMENT:
+        return bool(is_movement_member(user))
+    own = entity_ids_of(user)
+    return partnership.lead_id in own or partnership.supporters.filter(pk__in=own).exists()
+
+
+@rules.predicate
+def is_partnership_party(user: Any, partnership: Partnership | None) -> bool:
+    """A member of the lead or of a supporting entity."""
+    if partnership is None:
+        return False
+    return (
+        bool(is_entity_member(user, partnership.lead))
+        or partnership.supporters.filter(pk__in=entity_ids_of(user)).exists()
+    )
+
+
+rules.add_perm("partnerships.view_partnership", can_view_partnership)
+rules.add_perm("partnerships.change_partnership", is_local_row & (is_partnership_party | is_facilitator))
+rules.add_perm("partnerships.view_agreements", is_partnership_party)

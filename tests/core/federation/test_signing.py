@@ -1,0 +1,144 @@
+"""Ed25519 keys and document signatures: round trips, serialisations, and what must not verify."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import pytest
+
+from partnernet.core.federation.canonical import JsonValue
+from partnernet.core.federation.signing import (
+    KeyPair,
+    SignatureProblem,
+    check_document_signature,
+    decode_public_key,
+    encode_public_key,
+    fingerprint,
+    generate_key_pair,
+    key_pair_from_pem,
+    key_pair_from_private_bytes,
+    normalise_fingerprint,
+    private_key_pem,
+    sign,
+    sign_document,
+    verify,
+)
+
+KEYS = key_pair_from_private_bytes(bytes(range(32)))
+OTHER_KEYS = key_pair_from_private_bytes(bytes(range(100, 132)))
+PURPOSE = "partnernet-test-v1"
+DOCUMENT: dict[str, JsonValue] = {
+    "type": "Update",
+    "sequence": 7,
+    "object": {"key": "wmse-glam", "n": [1, 2]},
+}
+
+
+def test_generated_key_signs_and_verifies() -> None:
+    keys = generate_key_pair()
+    signature = sign(keys, b"hello")
+    assert len(signature) == 64
+    assert verify(keys.public_key, b"hello", signature)
+    assert not verify(keys.public_key, b"hellO", signature)
+    assert not verify(OTHER_KEYS.public_key, b"hello", signature)
+
+
+def test_private_key_survives_pem_and_raw_round_trips() -> None:
+    pem = private_key_pem(KEYS)
+    assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert key_pair_from_pem(pem) == KEYS
+    assert key_pair_from_private_bytes(KEYS.private_key) == KEYS
+
+
+def test_pem_of_something_else_is_refused() -> None:
+    with pytest.raises(ValueError, match="PEM"):
+        key_pair_from_pem(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+
+
+def test_public_key_travels_as_base64_and_fingerprint_is_sha256_of_raw_bytes() -> None:
+    encoded = encode_public_key(KEYS.public_key)
+    assert base64.b64decode(encoded) == KEYS.public_key
+    assert decode_public_key(encoded) == KEYS.public_key
+    assert KEYS.fingerprint == fingerprint(KEYS.public_key) == hashlib.sha256(KEYS.public_key).hexdigest()
+
+
+@pytest.mark.parametrize("text", ["not base64!", base64.b64encode(bytes(31)).decode(), ""])
+def test_bad_public_keys_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"base64|bytes"):
+        decode_public_key(text)
+
+
+def test_key_pair_repr_hides_the_private_key() -> None:
+    assert KEYS.private_key.hex() not in repr(KEYS)
+    assert "private_key" not in repr(KEYS)
+
+
+def test_mismatched_halves_are_refused() -> None:
+    with pytest.raises(ValueError, match="does not belong"):
+        KeyPair(private_key=KEYS.private_key, public_key=OTHER_KEYS.public_key)
+
+
+def test_fingerprints_typed_by_people_are_normalised() -> None:
+    spaced = ":".join(KEYS.fingerprint[i : i + 2] for i in range(0, 64, 2)).upper()
+    assert normalise_fingerprint(spaced) == KEYS.fingerprint
+    with pytest.raises(ValueError, match="64 hexadecimal"):
+        normalise_fingerprint("abc")
+
+
+def test_signed_document_verifies_whatever_the_member_order() -> None:
+    signed = sign_document(DOCUMENT, PURPOSE, KEYS)
+    assert signed["signature"] == {
+        "algorithm": "ed25519",
+        "fingerprint": KEYS.fingerprint,
+        "value": signed["signature"]["value"],  # type: ignore[index,call-overload]
+    }
+    reparsed = json.loads(json.dumps(dict(reversed(list(signed.items())))))
+    assert check_document_signature(reparsed, PURPOSE, KEYS.public_key) is None
+
+
+def test_tampered_field_is_rejected() -> None:
+    signed = sign_document(DOCUMENT, PURPOSE, KEYS)
+    tampered = {**signed, "sequence": 8}
+    assert check_document_signature(tampered, PURPOSE, KEYS.public_key) is SignatureProblem.INVALID
+
+
+def test_forged_signature_claiming_the_pinned_key_is_rejected() -> None:
+    forged = sign_document(DOCUMENT, PURPOSE, OTHER_KEYS)
+    forged["signature"] = {**forged["signature"], "fingerprint": KEYS.fingerprint}  # type: ignore[dict-item]
+    assert check_document_signature(forged, PURPOSE, KEYS.public_key) is SignatureProblem.INVALID
+
+
+def test_signature_by_another_key_is_unknown_key() -> None:
+    signed = sign_document(DOCUMENT, PURPOSE, OTHER_KEYS)
+    assert check_document_signature(signed, PURPOSE, KEYS.public_key) is SignatureProblem.UNKNOWN_KEY
+
+
+def test_signature_for_another_purpose_is_rejected() -> None:
+    signed = sign_document(DOCUMENT, "partnernet-other-v1", KEYS)
+    assert check_document_signature(signed, PURPOSE, KEYS.public_key) is SignatureProblem.INVALID
+
+
+@pytest.mark.parametrize(
+    ("signature", "problem"),
+    [
+        (None, SignatureProblem.MISSING),
+        ("abc", SignatureProblem.MALFORMED),
+        ({"algorithm": "rsa"}, SignatureProblem.UNSUPPORTED_ALGORITHM),
+        (
+            {"algorithm": "ed25519", "fingerprint": KEYS.fingerprint, "value": "@@"},
+            SignatureProblem.MALFORMED,
+        ),
+        (
+            {"algorithm": "ed25519", "fingerprint": KEYS.fingerprint, "value": "AAAA"},
+            SignatureProblem.MALFORMED,
+        ),
+    ],
+    ids=["missing", "not-an-object", "algorithm", "bad-base64", "short"],
+)
+def test_malformed_signature_blocks_are_named(signature: JsonValue, problem: SignatureProblem) -> None:
+    document = dict(DOCUMENT)
+    if signature is not None:
+        document["signature"] = signature
+    assert check_document_signature(document, PURPOSE, KEYS.public_key) is problem
