@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "partnernet.audit",
     "partnernet.federation",
     "partnernet.directory",
     "partnernet.framework",

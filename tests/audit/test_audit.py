@@ -1,0 +1,33 @@
+import pytest
+
+from partnernet.audit.selectors import history_of
+from partnernet.audit.services import diff, record, snapshot
+from tests.factories import EntityFactory, UserFactory, region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_events_keep_who_what_and_the_field_changes() -> None:
+    user = UserFactory(username="coordinator")
+    entity = EntityFactory(name="Before", country=region("SE"))
+    before = snapshot(entity, ["name", "country"])
+    entity.name = "After"
+    entity.country = region("NO")
+    entity.save()
+    record(
+        user, "update", "update_entity_profile", entity, diff(before, snapshot(entity, ["name", "country"]))
+    )
+    record(None, "other", "nightly_check", entity)
+    events = list(history_of(entity))
+    assert [e.verb for e in events] == ["nightly_check", "update_entity_profile"]
+    assert events[1].actor == user
+    assert events[1].actor_label == "coordinator"
+    assert events[1].changes == {"name": ["Before", "After"], "country": ["Sweden (SE)", "Norway (NO)"]}
+    assert events[0].actor_label == "system"
+
+
+def test_history_of_one_object_excludes_others() -> None:
+    one, two = EntityFactory(), EntityFactory()
+    record(None, "create", "create_entity", one)
+    assert history_of(two).count() == 0
+    assert history_of(one).count() == 1
