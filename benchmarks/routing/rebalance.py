@@ -1,0 +1,273 @@
+"""Benchmark the batch rebalance against OR-Tools on the bare graph and networkx, in the same run.
+
+The workload is made in-process from a seed and has the shape of a real movement, over the real M49 hierarchy
+(``src/partnernet/exchange/data/m49.csv``). Stewardships are held mostly in a few countries: their countries
+are drawn with Zipf weights (rank ** -1) over a random order of the countries, their region is the country
+itself (45%), its sub-region or intermediate region (25%), its continent (15%) or the world (15%), half have a
+theme. Requests come from the same skewed countries, with types weighted towards GLAM and education, a theme
+70% of the time and a language 70% of the time. Each request's candidates are its best ``--candidates``
+stewardships by the routing preference cost (``StewardshipIndex.rank``, no load). Residual capacities follow
+demand only roughly, as when facilitators size them by hand: each stewardship's share of the requests that
+list it, times log-normal noise (sigma 0.75, so some stewards get several times what they are asked for and
+others a fraction), scaled to add up to 1.1 times the number of requests, so the flow has to trade places.
+60% of the requests currently sit on one of their candidates, 5% on a stewardship that has lapsed, the rest
+are open.
+
+Three solvers get the same instance:
+
+* **ours**: ``partnernet.core.rebalance.rebalance`` from the request dataclasses (string keys) to the result
+  with its moves and reasons, tie-break scaling included;
+* **bare**: OR-Tools ``SimpleMinCostFlow`` on the same graph prebuilt as integer numpy arrays, unscaled costs,
+  timed from adding the arcs to reading the flows back: the floor for any Python caller;
+* **networkx**: ``network_simplex`` on the same graph (its solve only, not the graph build).
+
+The costs must be equal (the tie-break does not change the optimum). OR-Tools runs are the median of
+``--repeat`` runs, networkx runs once.
+
+Run from the repository root::
+
+    PYTHONPATH=src .venv/bin/python benchmarks/routing/rebalance.py --requests 30000 --stewardships 600
+    PYTHONPATH=src .venv/bin/python benchmarks/routing/rebalance.py --requests 100000 --stewardships 2000 \\
+        --skip-networkx
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import min_cost_flow
+
+from partnernet.core.rebalance import RebalanceRequest, RebalanceResult, rebalance
+from partnernet.core.regions import WORLD, RegionTree
+from partnernet.core.routing import (
+    LEVELS,
+    QUEUE_PENALTY,
+    ActiveStewardship,
+    RoutingRequest,
+    StewardshipIndex,
+    describe_cost,
+)
+
+M49 = Path(__file__).resolve().parents[2] / "src" / "partnernet" / "exchange" / "data" / "m49.csv"
+TYPES = ("glam", "education", "open_data", "technology", "research", "policy", "media", "funding")
+TYPE_WEIGHTS = (34, 18, 12, 10, 8, 6, 6, 6)
+THEMES = (
+    "cultural_heritage", "science", "languages", "gender_gap", "climate", "health", "indigenous_knowledge",
+    "human_rights", "local_history", "sports",
+)  # fmt: skip
+LANGUAGES = ("en", "fr", "es", "ar", "pt", "de", "sv", "sw", "hi", "id", "ru", "zh")
+LANGUAGE_WEIGHTS = (30, 10, 10, 6, 6, 6, 3, 4, 4, 3, 4, 3)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Instance:
+    requests: list[RebalanceRequest]
+    residual: dict[str, int]
+    arcs: int
+
+
+@dataclass(frozen=True)
+class BareGraph:
+    """The instance as integer arrays: requests 0..n-1, stewardships n..n+s-1, sink n+s."""
+
+    tails: npt.NDArray[np.int32]
+    heads: npt.NDArray[np.int32]
+    capacities: npt.NDArray[np.int64]
+    costs: npt.NDArray[np.int64]
+    supplies: npt.NDArray[np.int64]
+    candidate_arcs: int
+
+
+def region_tree() -> tuple[RegionTree, list[str]]:
+    with M49.open(newline="", encoding="utf-8") as rows:
+        table = list(csv.DictReader(rows))
+    tree = RegionTree.from_rows((row["code"], row["parent"] or None, row["name"]) for row in table)
+    countries = [row["code"] for row in table if row["level"] == "country"]
+    return tree, countries
+
+
+def generate(requests: int, stewardships: int, candidates: int, seed: int) -> Instance:
+    rng = random.Random(seed)
+    tree, countries = region_tree()
+    rng.shuffle(countries)
+    zipf = [1 / rank for rank in range(1, len(countries) + 1)]
+
+    def pick(options: tuple[T, ...] | list[T], weights: tuple[float, ...] | list[float]) -> T:
+        return rng.choices(options, weights)[0]
+
+    pool: list[ActiveStewardship] = []
+    for index in range(stewardships):
+        chain = tree.chain(pick(countries, zipf))
+        height = pick((0, 1, 2, 3), (45, 25, 15, 15))
+        region = WORLD if height == 3 else chain[min(height, len(chain) - 2)] if height < 2 else chain[-2]
+        pool.append(
+            ActiveStewardship(
+                key=f"stewardship-{index:05}",
+                entity=f"entity-{index // 3:05}",
+                entity_name=f"Entity {index // 3}",
+                type=pick(TYPES, TYPE_WEIGHTS),
+                type_name="",
+                theme=rng.choice(THEMES) if rng.random() < 0.5 else None,
+                theme_name=None,
+                region=region,
+                level=pick(LEVELS, (30, 30, 40)),
+                capacity=10,
+                load=0,
+                languages=tuple({pick(LANGUAGES, LANGUAGE_WEIGHTS) for _ in range(rng.randint(1, 3))}),
+            )
+        )
+    index = StewardshipIndex.build(pool)
+
+    made: list[RebalanceRequest] = []
+    demand = dict.fromkeys((s.key for s in pool), 0.0)
+    arcs = 0
+    for number in range(requests):
+        wanted = RoutingRequest(
+            type=pick(TYPES, TYPE_WEIGHTS),
+            theme=rng.choice(THEMES) if rng.random() < 0.7 else None,
+            region=pick(countries, zipf),
+            language=pick(LANGUAGES, LANGUAGE_WEIGHTS) if rng.random() < 0.7 else None,
+        )
+        options = tuple((c.stewardship, c.cost) for c in index.rank(wanted, tree, limit=candidates))
+        arcs += len(options)
+        for key, _cost in options:
+            demand[key] += 1 / len(options)
+        draw = rng.random()
+        if draw < 0.6 and options:
+            current: str | None = options[min(int(rng.expovariate(0.7)), len(options) - 1)][0]
+        elif draw < 0.65:
+            current = "stewardship-lapsed"
+        else:
+            current = None
+        made.append(RebalanceRequest(f"request-{number:06}", current, options))
+    sized = {key: share * rng.lognormvariate(0, 0.75) for key, share in demand.items()}
+    total = sum(sized.values()) or 1.0
+    residual = {key: round(weight * 1.1 * requests / total) for key, weight in sized.items()}
+    return Instance(made, residual, arcs)
+
+
+def bare_graph(instance: Instance) -> BareGraph:
+    n = len(instance.requests)
+    node_of = {key: n + offset for offset, key in enumerate(instance.residual)}
+    sink = n + len(node_of)
+    tails = [i for i, item in enumerate(instance.requests) for _ in item.candidates]
+    heads = [node_of[key] for item in instance.requests for key, _ in item.candidates]
+    costs = [cost for item in instance.requests for _, cost in item.candidates]
+    return BareGraph(
+        tails=np.array([*tails, *range(sink)], dtype=np.int32),
+        heads=np.array([*heads, *[sink] * sink], dtype=np.int32),
+        capacities=np.array(
+            [1] * (len(heads) + n) + [max(c, 0) for c in instance.residual.values()], np.int64
+        ),
+        costs=np.array([*costs, *[QUEUE_PENALTY] * n, *[0] * len(node_of)], dtype=np.int64),
+        supplies=np.array([1] * n + [0] * len(node_of) + [-n], dtype=np.int64),
+        candidate_arcs=len(heads),
+    )
+
+
+def solve_bare(graph: BareGraph) -> int:
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = solver.add_arcs_with_capacity_and_unit_cost(
+        graph.tails, graph.heads, graph.capacities, graph.costs
+    )
+    solver.set_nodes_supplies(np.arange(len(graph.supplies), dtype=np.int32), graph.supplies)
+    if solver.solve() != solver.OPTIMAL:
+        raise SystemExit("bare OR-Tools solve did not reach an optimum")
+    solver.flows(arcs[: graph.candidate_arcs])
+    return int(solver.optimal_cost())
+
+
+def solve_networkx(graph: BareGraph) -> tuple[int, float]:
+    network = nx.DiGraph()
+    for node, supply in enumerate(graph.supplies.tolist()):
+        network.add_node(node, demand=-supply)
+    network.add_edges_from(
+        (tail, head, {"capacity": capacity, "weight": cost})
+        for tail, head, capacity, cost in zip(
+            graph.tails.tolist(),
+            graph.heads.tolist(),
+            graph.capacities.tolist(),
+            graph.costs.tolist(),
+            strict=True,
+        )
+    )
+    started = time.perf_counter()
+    cost, _flow = nx.network_simplex(network)
+    return int(cost), time.perf_counter() - started
+
+
+R = TypeVar("R")
+
+
+def timed(run: Callable[[], R], repeat: int) -> tuple[R, float]:
+    times: list[float] = []
+    result: R | None = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    assert result is not None
+    return result, statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=30_000)
+    parser.add_argument("--stewardships", type=int, default=600)
+    parser.add_argument("--candidates", type=int, default=10, help="candidates per request (best by cost)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="OR-Tools runs to take the median of")
+    parser.add_argument("--skip-networkx", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    instance = generate(args.requests, args.stewardships, args.candidates, args.seed)
+    graph = bare_graph(instance)
+    print(f"machine: {platform.machine()} {platform.processor() or ''}, Python {platform.python_version()}")
+    print(
+        f"instance: {len(instance.requests)} requests, {len(instance.residual)} stewardships, "
+        f"{instance.arcs} candidate arcs, residual capacity {sum(instance.residual.values())}, "
+        f"seed {args.seed} (built in {time.perf_counter() - started:.1f} s)"
+    )
+
+    def ours() -> RebalanceResult:
+        return rebalance(instance.requests, instance.residual, QUEUE_PENALTY, describe=describe_cost)
+
+    result, ours_time = timed(ours, args.repeat)
+    bare_cost, bare_time = timed(lambda: solve_bare(graph), args.repeat)
+    print(
+        f"result: {len(instance.requests) - len(result.unassigned)} assigned, {len(result.unassigned)} "
+        f"to the facilitators' queue, {len(result.moves)} moves"
+    )
+    print(f"ours      {ours_time:8.3f} s  cost {result.total_cost}")
+    print(f"bare      {bare_time:8.3f} s  cost {bare_cost}")
+    costs = [result.total_cost, bare_cost]
+    if not args.skip_networkx:
+        nx_cost, nx_time = solve_networkx(graph)
+        costs.append(nx_cost)
+        print(f"networkx  {nx_time:8.3f} s  cost {nx_cost}")
+    equal = len(set(costs)) == 1
+    print(f"costs equal: {'yes' if equal else 'NO'}")
+    print(f"ratio ours / bare OR-Tools: {ours_time / bare_time:.2f}")
+    if not args.skip_networkx:
+        print(f"ratio networkx / ours: {nx_time / ours_time:.1f}")
+    if not equal:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
