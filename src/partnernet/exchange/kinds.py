@@ -87,19 +87,19 @@ class Kind(ABC):
 
     @abstractmethod
     def clean(self, values: dict[str, Raw], refs: References) -> tuple[Clean, list[tuple[str, str]]]:
-        """See the subclasses."""
+        """Parse one raw row into a clean row, with every (field, message) problem found."""
 
     @abstractmethod
     def queryset(self) -> QuerySet[Any]:
-        """See the subclasses."""
+        """All stored rows of the kind, with what ``row`` reads joined or prefetched."""
 
     @abstractmethod
     def row(self, obj: Any) -> Clean:
-        """See the subclasses."""
+        """A stored object in exchange form: the inverse of ``clean`` followed by ``assign``."""
 
     @abstractmethod
     def assign(self, obj: Any, clean: Clean, present: frozenset[str], refs: References) -> None:
-        """See the subclasses."""
+        """Set the model fields named in ``present`` from a clean row (many-to-many links excepted)."""
 
     def m2m_ids(self, clean: Clean, refs: References) -> dict[str, list[int]]:
         return {}
