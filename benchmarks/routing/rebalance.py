@@ -60,16 +60,9 @@ from partnernet.core.routing import (
     StewardshipIndex,
     describe_cost,
 )
+from partnernet.core.synthetic import LANGUAGE_WEIGHTS, LANGUAGES, THEMES, TYPE_WEIGHTS, TYPES
 
 M49 = Path(__file__).resolve().parents[2] / "src" / "partnernet" / "exchange" / "data" / "m49.csv"
-TYPES = ("glam", "education", "open_data", "technology", "research", "policy", "media", "funding")
-TYPE_WEIGHTS = (34, 18, 12, 10, 8, 6, 6, 6)
-THEMES = (
-    "cultural_heritage", "science", "languages", "gender_gap", "climate", "health", "indigenous_knowledge",
-    "human_rights", "local_history", "sports",
-)  # fmt: skip
-LANGUAGES = ("en", "fr", "es", "ar", "pt", "de", "sv", "sw", "hi", "id", "ru", "zh")
-LANGUAGE_WEIGHTS = (30, 10, 10, 6, 6, 6, 3, 4, 4, 3, 4, 3)
 T = TypeVar("T")
 
 
