@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -113,7 +114,7 @@ def admin_addresses(entities: QuerySet[Entity]) -> list[str]:
 
 def proposals_listing(*, only_open: bool = False) -> QuerySet[Proposal]:
     """Proposals with what a list shows, newest first, with current counts per stance annotated."""
-    rows = Proposal.objects.select_related("proposer", "type", "theme", "region", "decision")
+    rows = Proposal.objects.select_related("proposer", "type", "theme", "region", "stewardship", "decision")
     if only_open:
         rows = rows.filter(status=Proposal.Status.OPEN)
     return rows.annotate(
@@ -144,3 +145,41 @@ def open_proposals_affecting(entity_ids: set[int]) -> QuerySet[Proposal]:
             )
         )
     return proposals_listing(only_open=True).filter(matches)
+
+
+def proposal_row(proposal: Proposal) -> dict[str, Any]:
+    """The plain shape of a proposal shared by the CLI's ``--json`` and the API (rows of ``proposals_listing``)."""
+    decision = getattr(proposal, "decision", None) if proposal.status == Proposal.Status.CLOSED else None
+    if decision is not None:
+        tally = {"support": decision.support, "oppose": decision.oppose, "abstain": decision.abstain}
+    else:
+        tally = {
+            "support": getattr(proposal, "n_support", 0),
+            "oppose": getattr(proposal, "n_oppose", 0),
+            "abstain": getattr(proposal, "n_abstain", 0),
+        }
+    return {
+        "key": proposal.key,
+        "kind": proposal.kind,
+        "title": proposal.title,
+        "proposer": proposal.proposer.key,
+        "status": proposal.status,
+        "opens_at": proposal.opens_at.isoformat(),
+        "closes_at": proposal.closes_at.isoformat(),
+        "cell": {
+            "type": proposal.type.key if proposal.type else None,
+            "theme": proposal.theme.key if proposal.theme else None,
+            "region": proposal.region.code if proposal.region else None,
+        },
+        "stewardship": proposal.stewardship.key if proposal.stewardship else None,
+        "changes": proposal.changes,
+        "rule": {
+            "min_participants": proposal.min_participants,
+            "min_support_share": f"{proposal.share_numerator}/{proposal.share_denominator}",
+            "require_affected_region": proposal.require_affected_region,
+        },
+        "tally": tally,
+        "outcome": decision.outcome if decision is not None else None,
+        "reasons": decision.reasons if decision is not None else [],
+        "origin": proposal.origin,
+    }

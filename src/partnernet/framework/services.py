@@ -135,10 +135,8 @@ def endorse(
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != Proposal.Status.OPEN or now >= locked.closes_at:
-            raise ValidationError(
-                {"stance": [f"This proposal closed on {locked.closes_at:%Y-%m-%d %H:%M} UTC."]},
-                code="closed",
-            )
+            message = f"This proposal closed on {locked.closes_at:%Y-%m-%d %H:%M} UTC."
+            raise ValidationError({"stance": ValidationError(message, code="closed")})
         endorsement = Endorsement.objects.filter(proposal=locked, entity=entity).first()
         before = endorsement.stance if endorsement else None
         if endorsement is None:
