@@ -148,7 +148,7 @@ def open_proposals_affecting(entity_ids: set[int]) -> QuerySet[Proposal]:
 
 
 def proposal_row(proposal: Proposal) -> dict[str, Any]:
-    """The plain shape of a proposal shared by the CLI's ``--json`` and the API (rows of ``proposals_listing``)."""
+    """A proposal as plain data, for the CLI's ``--json`` and the API (rows of ``proposals_listing``)."""
     decision = getattr(proposal, "decision", None) if proposal.status == Proposal.Status.CLOSED else None
     if decision is not None:
         tally = {"support": decision.support, "oppose": decision.oppose, "abstain": decision.abstain}
