@@ -220,7 +220,7 @@ def close_proposal(proposal_id: int, *, now: dt.datetime | None = None) -> Decis
             applying.lapse_proposed_stewardship(proposal)
         proposal.status = Proposal.Status.CLOSED
         proposal.save(update_fields=["status", "updated_at"])
-        changes = {"status": ["open", "closed"], "outcome": [None, decision.outcome]}
+        changes: dict[str, list[Any]] = {"status": ["open", "closed"], "outcome": [None, decision.outcome]}
         record(None, "update", "close_proposal", proposal, changes)
         transaction.on_commit(lambda: _after_closing(proposal.pk))
     return decision

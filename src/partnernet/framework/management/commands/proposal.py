@@ -34,11 +34,11 @@ class Command(BaseCommand):
             if options["json"]:
                 self.stdout.write(json.dumps({"closed": closed}))
             else:
-                for row in closed:
-                    self.stdout.write(f"{row['proposal']}: {row['outcome']}")
+                for entry in closed:
+                    self.stdout.write(f"{entry['proposal']}: {entry['outcome']}")
                 self.stderr.write(f"closed {len(closed)} proposals")
             return
-        rows = [proposal_row(p) for p in proposals_listing(only_open=options["open"])]
+        rows: list[dict[str, Any]] = [proposal_row(p) for p in proposals_listing(only_open=options["open"])]
         if options["json"]:
             self.stdout.write(json.dumps({"proposals": rows}, ensure_ascii=False))
             return
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             self.stderr.write("no proposals")
             return
         for row in rows:
-            tally = row["tally"]
+            tally: dict[str, int] = row["tally"]
             state = row["outcome"] or f"open until {row['closes_at'][:16].replace('T', ' ')}"
             self.stdout.write(
                 f"{row['key']}  {row['kind']:<11}  {state:<28}  "
