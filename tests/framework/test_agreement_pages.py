@@ -146,5 +146,7 @@ def test_facilitators_read_the_audit_history_on_the_proposal(client: Client) -> 
     facilitator.groups.add(Group.objects.get(name="facilitators"))
     client.force_login(facilitator)
     assert "Audit history" in client.get(f"/framework/proposals/{proposal.key}").content.decode()
+    assert "open_proposal" in client.get("/framework/history/").content.decode()
     client.force_login(user)
+    assert "Audit history" not in client.get("/framework/history/").content.decode()
     assert "Audit history" not in client.get(f"/framework/proposals/{proposal.key}").content.decode()

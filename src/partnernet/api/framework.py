@@ -18,6 +18,7 @@ from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
 from partnernet.api.schemas import Page
 from partnernet.directory.models import Entity
+from partnernet.exchange.references import preferred_ids
 from partnernet.framework.models import Proposal
 from partnernet.framework.selectors import proposal_row, proposals_listing
 from partnernet.framework.services import endorse, open_proposal
@@ -105,7 +106,8 @@ class EndorsementOut(Schema):
 
 
 def _entity(key: str, field: str) -> Entity:
-    entity = Entity.objects.filter(key=key).order_by("origin").first()
+    pk = preferred_ids(Entity, [key]).get(key)
+    entity = Entity.objects.filter(pk=pk).first() if pk is not None else None
     if entity is None:
         raise ApiError(422, "invalid", f"No entity with key '{key}'.", {field: ["unknown entity"]})
     return entity

@@ -5,18 +5,23 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
-from partnernet.core.quorum import QuorumRule, Stance, Voice
+from partnernet.audit.models import AuditEvent
+from partnernet.core import quorum
 from partnernet.core.regions import RegionTree
 from partnernet.directory.models import Entity, Membership
 from partnernet.framework.models import (
     Endorsement,
     EndorsementStance,
+    PartnershipType,
     Proposal,
+    QuorumRule,
     Region,
     Stewardship,
     StewardshipStatus,
+    Theme,
 )
 
 _tree: dict[str, RegionTree] = {}
@@ -48,9 +53,9 @@ def region_descendant_codes(code: str) -> list[str]:
 # ---- The agreement process ---------------------------------------------------------------------------
 
 
-def pure_rule(proposal: Proposal) -> QuorumRule:
+def pure_rule(proposal: Proposal) -> quorum.QuorumRule:
     """The proposal's own copy of its rule, as the pure core's ``QuorumRule``."""
-    return QuorumRule(
+    return quorum.QuorumRule(
         min_participants=proposal.min_participants,
         min_support_share=Fraction(proposal.share_numerator, proposal.share_denominator),
         closes_at=proposal.closes_at,
@@ -58,7 +63,7 @@ def pure_rule(proposal: Proposal) -> QuorumRule:
     )
 
 
-def voices_of(proposal: Proposal) -> list[Voice]:
+def voices_of(proposal: Proposal) -> list[quorum.Voice]:
     """Each entity's current stance, with the regions the entity is in (its regions and its country)."""
     endorsements = list(
         Endorsement.objects.filter(proposal=proposal)
@@ -71,7 +76,7 @@ def voices_of(proposal: Proposal) -> list[Voice]:
         regions = {region.code for region in entity.regions.all()}
         if entity.country is not None:
             regions.add(entity.country.code)
-        voices.append(Voice(entity.key, Stance(endorsement.stance), frozenset(regions)))
+        voices.append(quorum.Voice(entity.key, quorum.Stance(endorsement.stance), frozenset(regions)))
     return voices
 
 
@@ -183,3 +188,10 @@ def proposal_row(proposal: Proposal) -> dict[str, Any]:
         "reasons": decision.reasons if decision is not None else [],
         "origin": proposal.origin,
     }
+
+
+def framework_audit_events(limit: int = 100) -> QuerySet[AuditEvent]:
+    """The latest audit events about framework objects (taxonomy, stewardships, rules, proposals)."""
+    models = (PartnershipType, Theme, Stewardship, QuorumRule, Proposal)
+    types = [ContentType.objects.get_for_model(model) for model in models]
+    return AuditEvent.objects.filter(content_type__in=types).select_related("content_type")[:limit]

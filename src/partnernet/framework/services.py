@@ -184,7 +184,9 @@ def close_proposal(proposal_id: int, *, now: dt.datetime | None = None) -> Decis
     now = now or timezone.now()
     with transaction.atomic():
         proposal = (
-            Proposal.objects.select_for_update().select_related("region", "stewardship").get(pk=proposal_id)
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("region", "stewardship")
+            .get(pk=proposal_id)
         )
         existing = Decision.objects.filter(proposal=proposal).first()
         if existing is not None:

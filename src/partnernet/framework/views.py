@@ -30,7 +30,11 @@ from partnernet.framework.models import (
     ProposalKind,
     QuorumRule,
 )
-from partnernet.framework.selectors import open_proposals_affecting, proposals_listing
+from partnernet.framework.selectors import (
+    framework_audit_events,
+    open_proposals_affecting,
+    proposals_listing,
+)
 from partnernet.framework.services import (
     comment_on,
     endorse,
@@ -202,7 +206,12 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "framework/history.html",
-        {"versions": versions, "compare": compare, "changes": changes},
+        {
+            "versions": versions,
+            "compare": compare,
+            "changes": changes,
+            "events": framework_audit_events() if is_facilitator(request.user) else None,
+        },
     )
 
 
