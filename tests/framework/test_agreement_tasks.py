@@ -38,9 +38,11 @@ def test_closing_task_decides_once_when_due(monkeypatch: pytest.MonkeyPatch) -> 
     user, entity = entity_with_admin()
     proposal = take_up(user, entity)
     vote(proposal, "support", "support", "support")
+    missed = take_up(user, entity, theme="science")
     assert close_proposal_task.call(proposal.pk) is None
-    monkeypatch.setattr(timezone, "now", lambda: after_closing(proposal))
+    monkeypatch.setattr(timezone, "now", lambda: after_closing(missed))
     assert close_proposal_task.call(proposal.pk) == "accepted"
+    assert Decision.objects.get(proposal=missed).outcome == "rejected"
     assert close_proposal_task.call(proposal.pk) == "accepted"
     assert close_due_proposals_task.call() == 0
     assert Decision.objects.filter(proposal=proposal).count() == 1

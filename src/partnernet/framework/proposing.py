@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from partnernet.directory.models import Entity
 from partnernet.framework.models import (
     PartnershipType,
@@ -61,21 +63,28 @@ def _cell(data: dict[str, Any], errors: dict[str, list[str]]) -> Plan:
     plan = Plan()
     type_key, theme_key, region_code = _text(data, "type"), _text(data, "theme"), _text(data, "region")
     if not type_key:
-        errors["type"] = ["Choose the partnership type of the cell."]
+        errors["type"] = [_("Choose the partnership type of the cell.")]
     else:
         plan.type = PartnershipType.objects.filter(key=type_key, active=True).first()
         if plan.type is None:
-            errors["type"] = [f"There is no partnership type '{type_key}' in the framework."]
+            errors["type"] = [
+                _("There is no partnership type '%(type_key)s' in the framework.") % {"type_key": type_key}
+            ]
     if theme_key:
         plan.theme = Theme.objects.filter(key=theme_key, active=True).first()
         if plan.theme is None:
-            errors["theme"] = [f"There is no theme '{theme_key}' in the framework."]
+            errors["theme"] = [
+                _("There is no theme '%(theme_key)s' in the framework.") % {"theme_key": theme_key}
+            ]
     if not region_code:
-        errors["region"] = ["Choose the region of the cell (001 for the whole world)."]
+        errors["region"] = [_("Choose the region of the cell (001 for the whole world).")]
     else:
         plan.region = Region.objects.filter(code=region_code.upper()).first()
         if plan.region is None:
-            errors["region"] = [f"There is no region '{region_code}' (use an M49 or ISO 3166-1 code)."]
+            errors["region"] = [
+                _("There is no region '%(region_code)s' (use an M49 or ISO 3166-1 code).")
+                % {"region_code": region_code}
+            ]
     return plan
 
 
@@ -84,10 +93,10 @@ def _int(data: dict[str, Any], name: str, errors: dict[str, list[str]], *, minim
     try:
         value = int(raw)
     except ValueError:
-        errors[name] = [f"Enter a whole number of at least {minimum}."]
+        errors[name] = [_("Enter a whole number of at least %(minimum)s.") % {"minimum": minimum}]
         return None
     if value < minimum:
-        errors[name] = [f"Enter a whole number of at least {minimum}."]
+        errors[name] = [_("Enter a whole number of at least %(minimum)s.") % {"minimum": minimum}]
         return None
     return value
 
@@ -99,7 +108,7 @@ def _date(data: dict[str, Any], name: str, errors: dict[str, list[str]]) -> str 
     try:
         return dt.date.fromisoformat(raw).isoformat()
     except ValueError:
-        errors[name] = ["Enter a date as YYYY-MM-DD."]
+        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
         return None
 
 
@@ -113,7 +122,7 @@ def _stewardship_values(
         if name == "level":
             level = _text(data, "level")
             if level not in StewardshipLevel.values:
-                errors["level"] = ["Choose lead, co_lead or supporter."]
+                errors["level"] = [_("Choose lead, co_lead or supporter.")]
             values["level"] = level
         elif name == "capacity":
             values["capacity"] = _int(data, "capacity", errors, minimum=0)
@@ -125,7 +134,7 @@ def _stewardship_values(
             values[name] = _date(data, name, errors)
     start, end = values.get("term_start"), values.get("term_end")
     if start and end and end < start:
-        errors["term_end"] = ["The term cannot end before it starts."]
+        errors["term_end"] = [_("The term cannot end before it starts.")]
     return values
 
 
@@ -133,7 +142,7 @@ def _take_up(proposer: Entity, data: dict[str, Any], errors: dict[str, list[str]
     plan = _cell(data, errors)
     for name in ("level", "capacity"):
         if _text(data, name) == "":
-            errors[name] = ["This field is required."]
+            errors[name] = [_("This field is required.")]
     plan.changes = _stewardship_values(data, STEWARDSHIP_VALUES, errors)
     plan.changes.setdefault("response_days", 7)
     if plan.type is not None and plan.region is not None and "theme" not in errors:
@@ -145,11 +154,11 @@ def _take_up(proposer: Entity, data: dict[str, Any], errors: dict[str, list[str]
             status__in=(StewardshipStatus.PROPOSED, StewardshipStatus.ACTIVE),
         ).first()
         if duplicate is not None:
-            active = duplicate.status == StewardshipStatus.ACTIVE
-            state = "already holds" if active else "has already proposed"
-            errors.setdefault("region", []).append(
-                f"{proposer} {state} a stewardship for this cell ({duplicate.key})."
-            )
+            if duplicate.status == StewardshipStatus.ACTIVE:
+                message = _("%(entity)s already holds a stewardship for this cell (%(key)s).")
+            else:
+                message = _("%(entity)s has already proposed a stewardship for this cell (%(key)s).")
+            errors.setdefault("region", []).append(message % {"entity": proposer, "key": duplicate.key})
     return plan
 
 
@@ -163,12 +172,15 @@ def _existing_stewardship(
         .first()
     )
     if stewardship is None:
-        errors["stewardship"] = [f"There is no active stewardship '{key}'."]
+        errors["stewardship"] = [_("There is no active stewardship '%(key)s'.") % {"key": key}]
         return Plan()
     plan = Plan(stewardship.type, stewardship.theme, stewardship.region, stewardship)
     if kind == ProposalKind.CHANGE:
         if stewardship.entity_id != proposer.pk:
-            errors["stewardship"] = [f"Only {stewardship.entity} may propose changes to its own stewardship."]
+            errors["stewardship"] = [
+                _("Only %(entity)s may propose changes to its own stewardship.")
+                % {"entity": stewardship.entity}
+            ]
         values = _stewardship_values(data, CHANGEABLE, errors)
         current = {
             "level": stewardship.level,
@@ -179,32 +191,34 @@ def _existing_stewardship(
         }
         plan.changes = {name: value for name, value in values.items() if current[name] != value}
         if not plan.changes and not errors:
-            errors["__all__"] = ["The proposal changes nothing: give at least one new value."]
+            errors["__all__"] = [_("The proposal changes nothing: give at least one new value.")]
     return plan
 
 
 def _taxonomy(kind: ProposalKind, data: dict[str, Any], errors: dict[str, list[str]]) -> Plan:
     subject = _text(data, "subject")
     if subject not in TermSubject.values:
-        errors["subject"] = ["Choose whether the change is to a partnership type or a theme."]
+        errors["subject"] = [_("Choose whether the change is to a partnership type or a theme.")]
         return Plan()
     model = term_model(subject)
-    label = "partnership type" if subject == TermSubject.TYPE else "theme"
+    label = _("partnership type") if subject == TermSubject.TYPE else _("theme")
     plan = Plan(changes={"subject": subject})
     if kind == ProposalKind.ADD_TERM:
         key, name = _text(data, "new_key"), _text(data, "name")
         if not KEY_PATTERN.match(key):
-            errors["new_key"] = ["Use a lower-case key of letters, digits, '-' or '_' (at most 64)."]
+            errors["new_key"] = [_("Use a lower-case key of letters, digits, '-' or '_' (at most 64).")]
         elif model.objects.filter(key=key).exists():
-            errors["new_key"] = [f"A {label} with the key '{key}' already exists."]
+            errors["new_key"] = [
+                _("A %(label)s with the key '%(key)s' already exists.") % {"label": label, "key": key}
+            ]
         if not name:
-            errors["name"] = ["Give the new name."]
+            errors["name"] = [_("Give the new name.")]
         plan.changes.update(key=key, name=name, description=_text(data, "description"))
         return plan
     key = _text(data, "term")
     term = model.objects.filter(key=key, active=True).first()
     if term is None:
-        errors["term"] = [f"There is no {label} '{key}' in use."]
+        errors["term"] = [_("There is no %(label)s '%(key)s' in use.") % {"label": label, "key": key}]
         return plan
     if isinstance(term, PartnershipType):
         plan.type = term
@@ -214,15 +228,17 @@ def _taxonomy(kind: ProposalKind, data: dict[str, Any], errors: dict[str, list[s
     if kind == ProposalKind.RENAME_TERM:
         name = _text(data, "name")
         if not name:
-            errors["name"] = ["Give the new name."]
+            errors["name"] = [_("Give the new name.")]
         elif name == term.name:
-            errors["name"] = ["The new name is the current one."]
+            errors["name"] = [_("The new name is the current one.")]
         plan.changes["name"] = name
     elif kind == ProposalKind.MERGE_TERMS:
         into = _text(data, "into")
         if into == key:
-            errors["into"] = [f"A {label} cannot be merged into itself."]
+            errors["into"] = [_("A %(label)s cannot be merged into itself.") % {"label": label}]
         elif not model.objects.filter(key=into, active=True).exists():
-            errors["into"] = [f"There is no {label} '{into}' in use to merge into."]
+            errors["into"] = [
+                _("There is no %(label)s '%(into)s' in use to merge into.") % {"label": label, "into": into}
+            ]
         plan.changes["into"] = into
     return plan

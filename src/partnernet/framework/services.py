@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partnernet.audit.services import diff, record, snapshot
 from partnernet.core.quorum import QuorumResult, evaluate
@@ -60,15 +61,17 @@ def open_proposal(
     values of the kind. A take-up also records the stewardship with status ``proposed``.
     """
     if not is_entity_admin(user, proposer):
-        raise PermissionDenied(f"Only an admin of {proposer} may make a proposal for it.")
+        raise PermissionDenied(
+            _("Only an admin of %(proposer)s may make a proposal for it.") % {"proposer": proposer}
+        )
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if kind not in ProposalKind.values:
-        raise ValidationError({"kind": [f"Unknown kind of proposal '{kind}'."]})
+        raise ValidationError({"kind": [_("Unknown kind of proposal '%(kind)s'.") % {"kind": kind}]})
     if not title.strip():
-        errors["title"] = ["A proposal needs a title."]
+        errors["title"] = [_("A proposal needs a title.")]
     if not rationale.strip():
-        errors["rationale"] = ["Say why: a proposal needs a rationale."]
+        errors["rationale"] = [_("Say why: a proposal needs a rationale.")]
     with transaction.atomic():
         plan = validate_proposal(ProposalKind(kind), proposer, data, errors)
         if errors:
@@ -128,14 +131,16 @@ def endorse(
 ) -> Endorsement:
     """Cast or change ``entity``'s voice. Every change of stance is kept; the current one counts."""
     if not is_entity_admin(user, entity):
-        raise PermissionDenied(f"Only an admin of {entity} may endorse for it.")
+        raise PermissionDenied(_("Only an admin of %(entity)s may endorse for it.") % {"entity": entity})
     if stance not in Endorsement.Stance.values:
-        raise ValidationError({"stance": ["Choose support, oppose or abstain."]})
+        raise ValidationError({"stance": [_("Choose support, oppose or abstain.")]})
     now = now or timezone.now()
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != Proposal.Status.OPEN or now >= locked.closes_at:
-            message = f"This proposal closed on {locked.closes_at:%Y-%m-%d %H:%M} UTC."
+            message = _("This proposal closed on %(when)s UTC.") % {
+                "when": f"{locked.closes_at:%Y-%m-%d %H:%M}"
+            }
             raise ValidationError({"stance": ValidationError(message, code="closed")})
         endorsement = Endorsement.objects.filter(proposal=locked, entity=entity).first()
         before = endorsement.stance if endorsement else None
@@ -155,9 +160,9 @@ def endorse(
 def comment_on(user: Any, proposal: Proposal, body: str) -> ProposalComment:
     """Add to the discussion thread; anyone in the movement may."""
     if not is_movement_member(user):
-        raise PermissionDenied("Only people of a movement entity may join the discussion.")
+        raise PermissionDenied(_("Only people of a movement entity may join the discussion."))
     if not body.strip():
-        raise ValidationError({"body": ["Write something first."]})
+        raise ValidationError({"body": [_("Write something first.")]})
     with transaction.atomic():
         return ProposalComment.objects.create(proposal=proposal, author=user, body=body.strip())
 
@@ -245,16 +250,16 @@ def close_due_proposals(*, now: dt.datetime | None = None) -> list[Decision]:
 def update_quorum_rule(user: Any, rule: QuorumRule, values: dict[str, Any]) -> QuorumRule:
     """A facilitator changes the rule of a kind; proposals already open keep the rule they opened with."""
     if not is_facilitator(user):
-        raise PermissionDenied("Only facilitators may change quorum rules.")
+        raise PermissionDenied(_("Only facilitators may change quorum rules."))
     errors: dict[str, list[str]] = {}
     numerator = int(values.get("share_numerator", rule.share_numerator))
     denominator = int(values.get("share_denominator", rule.share_denominator))
     if int(values.get("min_participants", rule.min_participants)) < 1:
-        errors["min_participants"] = ["At least one entity must take part."]
+        errors["min_participants"] = [_("At least one entity must take part.")]
     if not 1 <= numerator <= denominator:
-        errors["share_numerator"] = ["The share lies above 0 and at most 1: numerator ≤ denominator."]
+        errors["share_numerator"] = [_("The share lies above 0 and at most 1: numerator ≤ denominator.")]
     if int(values.get("duration_days", rule.duration_days)) < 1:
-        errors["duration_days"] = ["A proposal stays open for at least one day."]
+        errors["duration_days"] = [_("A proposal stays open for at least one day.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

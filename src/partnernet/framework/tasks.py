@@ -20,9 +20,11 @@ from partnernet.framework.models import Proposal
 
 @task()
 def close_proposal_task(proposal_id: int) -> str | None:
-    from partnernet.framework.services import close_proposal
+    """Close the proposal, then sweep any other overdue one (a missed or lost scheduled run)."""
+    from partnernet.framework.services import close_due_proposals, close_proposal
 
     decision = close_proposal(proposal_id)
+    close_due_proposals()
     return decision.outcome if decision is not None else None
 
 
