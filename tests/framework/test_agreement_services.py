@@ -311,7 +311,7 @@ def test_taxonomy_input_errors_name_their_field() -> None:
     user, entity = entity_with_admin()
     cases = [
         ({"subject": "type", "new_key": "glam", "name": "GLAM"}, "new_key", "already exists"),
-        ({"subject": "colour", "term": "glam"}, "subject", "type or a theme"),
+        ({"subject": "colour", "term": "glam"}, "subject", "a theme or a region grouping"),
         ({"subject": "theme", "term": "nope", "into": "science"}, "term", "no theme 'nope'"),
         ({"subject": "theme", "term": "science", "into": "science"}, "into", "into itself"),
     ]
@@ -354,3 +354,34 @@ def test_region_rule_needs_a_non_opposing_entity_of_the_region() -> None:
     assert decision is not None
     assert decision.outcome == "rejected"
     assert decision.reasons == ["no entity of the affected region (GH) supported or abstained"]
+
+
+def test_region_groupings_are_added_and_merged_through_proposals() -> None:
+    from partnernet.framework.models import RegionGrouping
+
+    user, entity = entity_with_admin()
+    for key, members in (("cee", "151 pl, CZ"), ("baltics", "EE;LV LT")):
+        proposal = _taxonomy(
+            user, entity, "add_term", subject="grouping", new_key=key, name=key.upper(), members=members
+        )
+        vote(proposal, *["support"] * 5)
+        assert close_proposal(proposal.pk, now=after_closing(proposal)).outcome == "accepted"  # type: ignore[union-attr]
+    cee = RegionGrouping.objects.get(key="cee")
+    assert sorted(cee.regions.values_list("code", flat=True)) == ["151", "CZ", "PL"]
+    merge = _taxonomy(user, entity, "merge_terms", subject="grouping", term="baltics", into="cee")
+    vote(merge, *["support"] * 5)
+    decision = close_proposal(merge.pk, now=after_closing(merge))
+    assert decision is not None
+    assert "3 regions moved" in decision.version.changelog
+    assert sorted(cee.regions.values_list("code", flat=True)) == ["151", "CZ", "EE", "LT", "LV", "PL"]
+    assert not RegionGrouping.objects.get(key="baltics").active
+    snapshot = FrameworkVersion.objects.order_by("-number").first().snapshot  # type: ignore[union-attr]
+    assert snapshot["groupings"]["cee"]["regions"] == ["151", "CZ", "EE", "LT", "LV", "PL"]
+
+
+def test_a_grouping_with_unknown_regions_is_refused() -> None:
+    user, entity = entity_with_admin()
+    with pytest.raises(ValidationError) as raised:
+        _taxonomy(user, entity, "add_term", subject="grouping", new_key="x", name="X", members="PL XX 999")
+    assert raised.value.message_dict["members"] == ["Unknown region codes: 999, XX."]
+    assert not Proposal.objects.exists()

@@ -8,6 +8,7 @@ from partnernet.framework.models import (
     Proposal,
     QuorumRule,
     Region,
+    RegionGrouping,
     Stewardship,
     Theme,
 )
@@ -74,6 +75,20 @@ class ProposalAdmin(admin.ModelAdmin[Proposal]):
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(admin.ModelAdmin[FrameworkVersion]):
     list_display = ("number", "created_at", "changelog")
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+
+@admin.register(RegionGrouping)
+class RegionGroupingAdmin(admin.ModelAdmin[RegionGrouping]):
+    """Read-only: groupings change through the agreement process."""
+
+    list_display = ("key", "name", "active")
+    filter_horizontal = ("regions",)
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False

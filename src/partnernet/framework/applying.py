@@ -22,12 +22,13 @@ from partnernet.framework.models import (
     PartnershipType,
     Proposal,
     ProposalKind,
+    Region,
+    RegionGrouping,
     Stewardship,
     StewardshipStatus,
-    TermSubject,
     Theme,
 )
-from partnernet.framework.proposing import CHANGEABLE, Plan, term_model
+from partnernet.framework.proposing import CHANGEABLE, Plan, subject_label, term_model
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
 
@@ -115,6 +116,19 @@ def framework_snapshot() -> dict[str, dict[str, dict[str, Any]]]:
         }
         for section, model in (("types", PartnershipType), ("themes", Theme))
     }
+    members: dict[str, list[str]] = {}
+    for key, code in RegionGrouping.regions.through.objects.values_list(
+        "regiongrouping__key", "region__code"
+    ):
+        members.setdefault(key, []).append(code)
+    terms["groupings"] = {
+        row["key"]: {
+            "name": row["name"],
+            "active": row["active"],
+            "regions": sorted(members.get(row["key"], [])),
+        }
+        for row in RegionGrouping.objects.values("key", "name", "active")
+    }
     stewardships = {
         row["key"]: {
             "entity": row["entity__key"],
@@ -194,10 +208,10 @@ def _retire(proposal: Proposal) -> str:
 
 
 def _label(subject: str) -> str:
-    return "Partnership type" if subject == TermSubject.TYPE else "Theme"
+    return subject_label(subject).capitalize()
 
 
-def _active_term(subject: str, key: str) -> PartnershipType | Theme:
+def _active_term(subject: str, key: str) -> PartnershipType | Theme | RegionGrouping:
     term = term_model(subject).objects.select_for_update().filter(key=key).first()
     if term is None or not term.active:
         raise ValidationError(f"{_label(subject)} '{key}' is no longer in use.")
@@ -216,7 +230,11 @@ def _add_term(proposal: Proposal) -> str:
         description=changes.get("description", ""),
         position=position,
     )
-    record(None, "create", "add_term", term)
+    audit: dict[str, list[Any]] = {"name": [None, term.name]}
+    if isinstance(term, RegionGrouping):
+        term.regions.set(Region.objects.filter(code__in=changes.get("members", [])))
+        audit["regions"] = [None, changes.get("members", [])]
+    record(None, "create", "add_term", term, audit)
     return f"{_label(changes['subject'])} '{term.key}' ({term.name}) is added."
 
 
@@ -245,7 +263,12 @@ def _merge_terms(proposal: Proposal) -> str:
     source = _active_term(changes["subject"], changes["key"])
     target = _active_term(changes["subject"], changes["into"])
     moved: dict[str, int] = {}
-    if isinstance(source, PartnershipType):
+    if isinstance(source, RegionGrouping):
+        assert isinstance(target, RegionGrouping)
+        before = set(target.regions.values_list("code", flat=True))
+        target.regions.add(*source.regions.all())
+        moved["regions"] = len(set(target.regions.values_list("code", flat=True)) - before)
+    elif isinstance(source, PartnershipType):
         moved["partnerships"] = Partnership.objects.filter(type=source).update(type=target)
         moved["stewardships"] = Stewardship.objects.filter(type=source).update(type=target)
         moved["requests"] = SupportRequest.objects.filter(type=source).update(type=target)

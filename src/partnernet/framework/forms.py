@@ -31,7 +31,7 @@ FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {
     ),
     ProposalKind.CHANGE: ("stewardship", "level", "capacity", "response_days", "commitments", "term_end"),
     ProposalKind.RETIRE: ("stewardship",),
-    ProposalKind.ADD_TERM: ("subject", "new_key", "name", "description"),
+    ProposalKind.ADD_TERM: ("subject", "new_key", "name", "description", "members"),
     ProposalKind.RENAME_TERM: ("subject", "term", "name"),
     ProposalKind.MERGE_TERMS: ("subject", "term", "into"),
     ProposalKind.RETIRE_TERM: ("subject", "term"),
@@ -66,6 +66,11 @@ class ProposalForm(forms.Form):
     new_key = forms.SlugField(label=_("New key"))
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    members = forms.CharField(
+        label=_("Regions of the grouping"),
+        required=False,
+        help_text=_("For a region grouping: M49 or country codes separated by spaces, such as 151 PL CZ."),
+    )
 
     def __init__(self, *args: Any, kind: str, entities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

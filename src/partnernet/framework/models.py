@@ -43,6 +43,21 @@ class Theme(TaxonomyTerm):
         verbose_name_plural = _("themes")
 
 
+class RegionGrouping(TaxonomyTerm):
+    """A movement's own grouping of regions (such as "Central and Eastern Europe"), beside M49's areas.
+
+    Groupings change only through the agreement process; their members are M49 areas or countries.
+    """
+
+    regions = models.ManyToManyField(
+        "framework.Region", verbose_name=_("regions"), blank=True, related_name="groupings"
+    )
+
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("region grouping")
+        verbose_name_plural = _("region groupings")
+
+
 class RegionLevel(models.TextChoices):
     WORLD = "world", _("World")
     REGION = "region", _("Region")
@@ -179,10 +194,10 @@ class ProposalKind(models.TextChoices):
     TAKE_UP = "take_up", _("Take up a stewardship")
     CHANGE = "change", _("Change a stewardship")
     RETIRE = "retire", _("Retire a stewardship")
-    ADD_TERM = "add_term", _("Add a type or theme")
-    RENAME_TERM = "rename_term", _("Rename a type or theme")
-    MERGE_TERMS = "merge_terms", _("Merge two types or themes")
-    RETIRE_TERM = "retire_term", _("Retire a type or theme")
+    ADD_TERM = "add_term", _("Add a type, theme or region grouping")
+    RENAME_TERM = "rename_term", _("Rename a type, theme or region grouping")
+    MERGE_TERMS = "merge_terms", _("Merge two types, themes or region groupings")
+    RETIRE_TERM = "retire_term", _("Retire a type, theme or region grouping")
 
 
 STEWARDSHIP_KINDS = (ProposalKind.TAKE_UP, ProposalKind.CHANGE, ProposalKind.RETIRE)
@@ -197,6 +212,7 @@ TAXONOMY_KINDS = (
 class TermSubject(models.TextChoices):
     TYPE = "type", _("Partnership type")
     THEME = "theme", _("Theme")
+    GROUPING = "grouping", _("Region grouping")
 
 
 class QuorumRule(models.Model):

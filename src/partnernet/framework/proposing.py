@@ -19,6 +19,7 @@ from partnernet.framework.models import (
     PartnershipType,
     ProposalKind,
     Region,
+    RegionGrouping,
     Stewardship,
     StewardshipLevel,
     StewardshipStatus,
@@ -45,8 +46,38 @@ def _text(data: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def term_model(subject: str) -> type[PartnershipType] | type[Theme]:
-    return PartnershipType if subject == TermSubject.TYPE else Theme
+TermModel = type[PartnershipType] | type[Theme] | type[RegionGrouping]
+
+
+def term_model(subject: str) -> TermModel:
+    models: dict[str, TermModel] = {
+        TermSubject.TYPE: PartnershipType,
+        TermSubject.THEME: Theme,
+        TermSubject.GROUPING: RegionGrouping,
+    }
+    return models[subject]
+
+
+def subject_label(subject: str) -> str:
+    labels: dict[str, str] = {
+        TermSubject.TYPE: _("partnership type"),
+        TermSubject.THEME: _("theme"),
+        TermSubject.GROUPING: _("region grouping"),
+    }
+    return str(labels[subject])
+
+
+def _members(data: dict[str, Any], errors: dict[str, list[str]]) -> list[str]:
+    """Region codes of a new grouping, separated by spaces, commas or semicolons; each must exist."""
+    codes = sorted({code.upper() for code in re.split(r"[\s,;]+", _text(data, "members")) if code})
+    if not codes:
+        errors["members"] = [_("Name at least one region code (M49 area or country).")]
+        return []
+    known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        errors["members"] = [_("Unknown region codes: %(codes)s.") % {"codes": ", ".join(unknown)}]
+    return codes
 
 
 def validate_proposal(
@@ -198,10 +229,10 @@ def _existing_stewardship(
 def _taxonomy(kind: ProposalKind, data: dict[str, Any], errors: dict[str, list[str]]) -> Plan:
     subject = _text(data, "subject")
     if subject not in TermSubject.values:
-        errors["subject"] = [_("Choose whether the change is to a partnership type or a theme.")]
+        errors["subject"] = [_("Choose a partnership type, a theme or a region grouping.")]
         return Plan()
     model = term_model(subject)
-    label = _("partnership type") if subject == TermSubject.TYPE else _("theme")
+    label = subject_label(subject)
     plan = Plan(changes={"subject": subject})
     if kind == ProposalKind.ADD_TERM:
         key, name = _text(data, "new_key"), _text(data, "name")
@@ -214,6 +245,8 @@ def _taxonomy(kind: ProposalKind, data: dict[str, Any], errors: dict[str, list[s
         if not name:
             errors["name"] = [_("Give the new name.")]
         plan.changes.update(key=key, name=name, description=_text(data, "description"))
+        if subject == TermSubject.GROUPING:
+            plan.changes["members"] = _members(data, errors)
         return plan
     key = _text(data, "term")
     term = model.objects.filter(key=key, active=True).first()
@@ -222,7 +255,7 @@ def _taxonomy(kind: ProposalKind, data: dict[str, Any], errors: dict[str, list[s
         return plan
     if isinstance(term, PartnershipType):
         plan.type = term
-    else:
+    elif isinstance(term, Theme):
         plan.theme = term
     plan.changes["key"] = key
     if kind == ProposalKind.RENAME_TERM:
