@@ -385,3 +385,17 @@ def test_a_grouping_with_unknown_regions_is_refused() -> None:
         _taxonomy(user, entity, "add_term", subject="grouping", new_key="x", name="X", members="PL XX 999")
     assert raised.value.message_dict["members"] == ["Unknown region codes: 999, XX."]
     assert not Proposal.objects.exists()
+
+
+def test_a_re_seed_keeps_what_the_agreement_process_decided() -> None:
+    from partnernet.exchange.seed import seed_reference
+    from partnernet.framework.models import PartnershipType
+
+    user, entity = entity_with_admin()
+    proposal = _taxonomy(
+        user, entity, "rename_term", subject="type", term="media", name="Media and broadcasting"
+    )
+    vote(proposal, *["support"] * 5)
+    close_proposal(proposal.pk, now=after_closing(proposal))
+    seed_reference()
+    assert PartnershipType.objects.get(key="media").name == "Media and broadcasting"
