@@ -21,6 +21,9 @@ def test_propose_through_the_form_and_see_it_listed(client: Client) -> None:
     user, entity = entity_with_admin(name="Wikimedia Testland")
     client.force_login(user)
     assert "Take up a stewardship" in client.get("/framework/proposals/new/").content.decode()
+    blank = client.get("/framework/proposals/new/?kind=take_up").content.decode()
+    assert "it passes when at least 3 entities take part and support reaches 2/3" in blank
+    assert '<option value="glam">GLAM</option>' in blank
     form = {
         "proposer": entity.pk,
         "title": "GLAM lead",

@@ -56,6 +56,9 @@ class QuorumRuleAdmin(admin.ModelAdmin[QuorumRule]):
         """Facilitators edit rules on the rules page, where the change is audited."""
         return False
 
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin[Proposal]):
@@ -71,6 +74,9 @@ class ProposalAdmin(admin.ModelAdmin[Proposal]):
     def has_add_permission(self, request: Any) -> bool:
         return False
 
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(admin.ModelAdmin[FrameworkVersion]):
@@ -80,6 +86,9 @@ class FrameworkVersionAdmin(admin.ModelAdmin[FrameworkVersion]):
         return False
 
     def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
 
@@ -94,4 +103,7 @@ class RegionGroupingAdmin(admin.ModelAdmin[RegionGrouping]):
         return False
 
     def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

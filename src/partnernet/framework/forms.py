@@ -79,6 +79,15 @@ class ProposalForm(forms.Form):
             if name not in keep:
                 del self.fields[name]
         self.fields["proposer"].queryset = entities  # type: ignore[attr-defined]
+        suggestions = {
+            "type": "pn-type-keys",
+            "theme": "pn-theme-keys",
+            "term": "pn-term-keys",
+            "into": "pn-term-keys",
+        }
+        for name, datalist in suggestions.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["list"] = datalist
         if kind == ProposalKind.CHANGE:
             for name in ("level", "capacity"):
                 self.fields[name].required = False

@@ -26,9 +26,12 @@ from partnernet.framework.forms import CommentForm, CompareForm, EndorseForm, Pr
 from partnernet.framework.models import (
     EndorsementChange,
     FrameworkVersion,
+    PartnershipType,
     Proposal,
     ProposalKind,
     QuorumRule,
+    RegionGrouping,
+    Theme,
 )
 from partnernet.framework.selectors import (
     framework_audit_events,
@@ -93,7 +96,16 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "framework/proposal_form.html",
-        {"form": form, "kind": kind, "kind_label": ProposalKind(kind).label, "entities": entities},
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": ProposalKind(kind).label,
+            "entities": entities,
+            "types": PartnershipType.objects.filter(active=True),
+            "themes": Theme.objects.filter(active=True),
+            "groupings": RegionGrouping.objects.filter(active=True),
+            "rule": QuorumRule.objects.filter(kind=kind).first(),
+        },
     )
 
 
