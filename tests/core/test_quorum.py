@@ -1,4 +1,4 @@
-"""Quorum rules: examples, monotonicity properties, and a baseline that seats the missing as opposes."""
+"""Quorum rules: examples, monotonicity properties, and a brute-force baseline of the plain rule."""
 
 from __future__ import annotations
 
@@ -56,24 +56,36 @@ def test_share_below_the_minimum_fails_with_a_reason() -> None:
     assert result.reasons == ("support is 1 of 3 (33.3%), below the required 66.7%",)
 
 
-def test_missing_participants_count_as_opposition() -> None:
+def test_minimum_participation_is_a_hard_condition() -> None:
     rule = replace(TWO_THIRDS, min_participants=5)
     result = evaluate(rule, voices(YES, YES, YES), now=AFTER)
     assert not result.passed
+    assert not result.participation_met
     assert result.share == 1
-    assert result.counted_share == Fraction(3, 5)
-    assert result.reasons == (
-        "support is 3 of 5 (60.0%), below the required 66.7%: only 3 of the 5 entities required took part,"
-        " and the 2 missing count as opposition",
-    )
-    assert evaluate(rule, voices(YES, YES, YES, YES), now=AFTER).passed
+    assert result.reasons == ("only 3 of the 5 entities required took part",)
+    assert not evaluate(rule, voices(YES, YES, YES, YES), now=AFTER).passed
+    assert evaluate(rule, voices(YES, YES, YES, YES, YES), now=AFTER).passed
 
 
-def test_an_opponent_gains_nothing_by_staying_away() -> None:
+def test_abstentions_complete_participation_without_weighing_on_the_share() -> None:
+    rule = replace(TWO_THIRDS, min_participants=5)
+    result = evaluate(rule, voices(YES, YES, YES, ABSTAIN, ABSTAIN), now=AFTER)
+    assert result.passed
+    assert result.share == 1
+
+
+def test_share_is_computed_among_those_who_took_part() -> None:
+    rule = replace(TWO_THIRDS, min_participants=5)
+    assert not evaluate(rule, voices(YES, YES, YES, NO, NO), now=AFTER).passed
+    assert evaluate(rule, voices(YES, YES, YES, YES, NO), now=AFTER).passed
+
+
+def test_an_opponent_who_takes_part_completes_the_quorum() -> None:
+    """The accepted price of a hard minimum: taking part counts, whatever the stance."""
     rule = QuorumRule(min_participants=3, min_support_share=Fraction(1, 2), closes_at=CLOSES)
+    assert not evaluate(rule, voices(YES, YES), now=AFTER).passed
     assert evaluate(rule, voices(YES, YES, NO), now=AFTER).passed
-    assert evaluate(rule, voices(YES, YES), now=AFTER).passed
-    assert not evaluate(rule, voices(YES, NO), now=AFTER).passed
+    assert not evaluate(rule, voices(YES, NO, NO), now=AFTER).passed
 
 
 def test_all_abstaining_does_not_pass() -> None:
@@ -201,9 +213,35 @@ def test_adding_a_support_never_turns_a_pass_into_a_fail(case: Case, regions: fr
 
 
 @given(cases(), region_sets)
-def test_adding_an_oppose_never_turns_a_fail_into_a_pass(case: Case, regions: frozenset[str]) -> None:
-    if not case.result().passed:
+def test_adding_an_oppose_never_turns_a_fail_into_a_pass_once_participation_was_met(
+    case: Case, regions: frozenset[str]
+) -> None:
+    before = case.result()
+    if before.participation_met and not before.passed:
         assert not case.result(extra=Voice("newcomer", NO, regions)).passed
+
+
+@given(cases(), region_sets)
+def test_adding_an_oppose_can_only_pass_by_completing_participation(
+    case: Case, regions: frozenset[str]
+) -> None:
+    """Without the participation condition an oppose never helps: a pass after one must have completed it."""
+    before = case.result()
+    after = case.result(extra=Voice("newcomer", NO, regions))
+    if after.passed and not before.passed:
+        assert not before.participation_met
+        assert before.tally.participants + 1 == case.rule.min_participants
+
+
+@given(cases(), region_sets)
+def test_an_opposing_entity_of_the_region_never_satisfies_the_region_condition(
+    case: Case, regions: frozenset[str]
+) -> None:
+    rule = replace(case.rule, require_affected_region=True)
+    before = case.result(rule=rule)
+    after = case.result(rule=rule, extra=Voice("newcomer", NO, regions))
+    region_reason = [reason for reason in before.reasons if "affected region" in reason]
+    assert region_reason == [reason for reason in after.reasons if "affected region" in reason]
 
 
 @given(cases(), st.integers(min_value=0, max_value=3), st.integers(0, 5), st.booleans())
@@ -227,18 +265,26 @@ def test_order_of_voices_does_not_matter(case: Case, data: st.DataObject) -> Non
 
 
 @given(cases())
-def test_matches_the_classic_rule_with_missing_seats_filled_by_opposes(case: Case) -> None:
-    """Baseline: the plain "enough took part, share met" rule, after seating the absent as opposes."""
+def test_matches_a_brute_force_reading_of_the_rule(case: Case) -> None:
+    """Baseline: enough entities took part, support among supports and opposes met, region present."""
     rule = case.rule
-    seated = [*case.voices]
-    while len(seated) < rule.min_participants:
-        seated.append(Voice(f"absent-{len(seated)}", NO))
-    support = sum(voice.stance is YES for voice in seated)
-    oppose = sum(voice.stance is NO for voice in seated)
-    expected = support + oppose > 0 and Fraction(support, support + oppose) >= rule.min_support_share
+    support = oppose = abstain = 0
+    for voice in case.voices:
+        if voice.stance is YES:
+            support += 1
+        elif voice.stance is NO:
+            oppose += 1
+        else:
+            abstain += 1
+    expected = (
+        support + oppose + abstain >= rule.min_participants
+        and support + oppose > 0
+        and support * rule.min_support_share.denominator
+        >= rule.min_support_share.numerator * (support + oppose)
+    )
     if rule.require_affected_region:
         expected = expected and any(
             voice.stance is not NO and any(covers(a, r) for a in case.affected for r in voice.regions)
-            for voice in seated
+            for voice in case.voices
         )
     assert case.result().passed == expected

@@ -19,6 +19,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", directory.router)
+api.add_router("/", "partnernet.api.framework.router")
 
 
 def docs(request: HttpRequest) -> HttpResponse:

@@ -4,29 +4,30 @@ A rule is data (stored with each proposal, so changing the framework's default l
 outcome of a proposal already open): a minimum number of participating entities, a minimum share of
 support, whether an entity of the affected region must take part, and the closing time.
 
-Participation. An entity takes part by supporting, opposing or abstaining. Abstentions count toward
-participation but not in the share: the share is ``support / (support + oppose)``.
+The rule. A proposal passes when, at closing, every condition holds:
 
-Missing participants count as opposition. With the obvious reading ("at least N took part, and the share
-was met") an opponent can make a proposal pass by taking part: two supports fail a minimum of three, and
-an added oppose would make three participants with two thirds in favour. Opponents would then do better
-to stay away, and a proposal would fail for want of the very voices that would have let it pass. So the
-minimum is applied the other way round: when fewer than N entities took part, each missing one counts as
-an oppose in the share. A proposal passes when
+1. Participation (hard): at least ``min_participants`` entities took part. An entity takes part by
+   supporting, opposing or abstaining; abstaining is how an entity counts toward the minimum without
+   weighing on the outcome.
+2. Share: ``support / (support + oppose) >= min_support_share``, computed among those who took part and
+   took a side (abstentions are in the participation, not in the share's denominator). The comparison is
+   inclusive (two thirds of three meets a two-thirds rule) and exact, with fractions. When nobody supports
+   or opposes the share is undefined and the proposal does not pass.
+3. Affected region (when the rule asks for it): at least one entity of an affected region took part
+   *without opposing* (support or abstain). An entity is of an affected region when one of its regions
+   equals an affected code, or lies inside one according to ``covers(affected, region)`` (e.g.
+   ``RegionTree.covers``); a world-wide entity is not thereby of every region. An opposing entity of the
+   region does not satisfy the condition: a region's objection must not be what lets a change to that
+   region through.
 
-    support >= min_support_share * (support + oppose + max(0, N - participants))
-
-which is exactly "it would pass even if every missing entity had turned up and opposed". Adding a support
-never turns a pass into a fail, adding an oppose never turns a fail into a pass, and raising the minimum
-never turns a fail into a pass. The share is compared inclusively (two thirds of three is enough for a
-two-thirds rule) and exactly, with fractions. When nobody supports or opposes, the share is undefined and
-the proposal does not pass.
-
-Affected region. When required, at least one entity of an affected region must take part *without
-opposing* (support or abstain): requiring mere participation would again let an opponent of the region
-make the proposal pass by taking part. An entity is of an affected region when one of its regions equals
-an affected code, or lies inside one according to ``covers(affected, region)`` (e.g.
-``RegionTree.covers``); a world-wide entity is not thereby of every region.
+Why participation is hard. The movement agrees that "at least N entities took part" is a precondition of
+legitimacy, not a weight: three unanimous supports do not carry a rule that asks for five participants.
+The price, accepted on purpose and visible in the tests, is that an opponent who takes part can complete
+the quorum: two supports fail a minimum of three, and two supports with one oppose pass a one-half share.
+An opponent who wants a proposal to fail for want of participation stays away; one who takes part is
+counted. What still holds: adding a support never turns a pass into a fail; adding an oppose never turns
+a fail into a pass once participation was met; raising any minimum (participants, share, the region
+requirement) never turns a fail into a pass; the order of the voices does not matter.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ class QuorumResult:
     ``passed`` is true only for ``PASSED``. While the proposal is open the outcome is ``OPEN`` and
     ``reasons`` is empty, unless a provisional reading was asked for: then ``provisional`` is true and the
     outcome is what it would be if the proposal closed now. ``share`` is support among supports and
-    opposes; ``counted_share`` is the share the rule compares, with missing participants as opposes.
+    opposes (None when there are neither); ``participation_met`` says whether enough entities took part.
     """
 
     outcome: Outcome
@@ -103,7 +104,7 @@ class QuorumResult:
     provisional: bool
     tally: Tally
     share: Fraction | None
-    counted_share: Fraction | None
+    participation_met: bool
     reasons: tuple[str, ...]
 
 
@@ -129,24 +130,26 @@ def evaluate(
         oppose=sum(voice.stance is Stance.OPPOSE for voice in voices),
         abstain=sum(voice.stance is Stance.ABSTAIN for voice in voices),
     )
-    missing = max(0, rule.min_participants - tally.participants)
-    counted = tally.support + tally.oppose + missing
     decisive = tally.support + tally.oppose
     share = Fraction(tally.support, decisive) if decisive else None
-    counted_share = Fraction(tally.support, counted) if counted else None
+    participation_met = tally.participants >= rule.min_participants
     decided = now >= rule.closes_at
     if not decided and not provisional:
-        return QuorumResult(Outcome.OPEN, False, False, tally, share, counted_share, ())
+        return QuorumResult(Outcome.OPEN, False, False, tally, share, participation_met, ())
     reasons: list[str] = []
-    if counted_share is None or counted_share < rule.min_support_share:
-        reasons.append(_share_reason(rule, tally, missing, counted_share))
+    if not participation_met:
+        reasons.append(
+            f"only {tally.participants} of the {rule.min_participants} entities required took part"
+        )
+    if share is None or share < rule.min_support_share:
+        reasons.append(_share_reason(rule, tally, share))
     if rule.require_affected_region:
         affected = frozenset(affected_regions)
         if not any(_of_affected_region(voice, affected, covers) for voice in voices):
             reasons.append(_region_reason(affected))
     passed = not reasons
     outcome = Outcome.PASSED if passed else Outcome.FAILED
-    return QuorumResult(outcome, passed, not decided, tally, share, counted_share, tuple(reasons))
+    return QuorumResult(outcome, passed, not decided, tally, share, participation_met, tuple(reasons))
 
 
 def _of_affected_region(
@@ -159,20 +162,14 @@ def _of_affected_region(
     return covers is not None and any(covers(outer, region) for outer in affected for region in voice.regions)
 
 
-def _share_reason(rule: QuorumRule, tally: Tally, missing: int, counted_share: Fraction | None) -> str:
-    required = _percent(rule.min_support_share)
-    if counted_share is None:
+def _share_reason(rule: QuorumRule, tally: Tally, share: Fraction | None) -> str:
+    if share is None:
         return f"no entity supported or opposed ({tally.abstain} abstained)"
-    counted = tally.support + tally.oppose + missing
-    reason = (
-        f"support is {tally.support} of {counted} ({_percent(counted_share)}), below the required {required}"
+    decisive = tally.support + tally.oppose
+    return (
+        f"support is {tally.support} of {decisive} ({_percent(share)}),"
+        f" below the required {_percent(rule.min_support_share)}"
     )
-    if missing:
-        reason += (
-            f": only {tally.participants} of the {rule.min_participants} entities required took part,"
-            f" and the {missing} missing count as opposition"
-        )
-    return reason
 
 
 def _region_reason(affected: frozenset[str]) -> str:

@@ -110,20 +110,21 @@ def upsert(
 
 
 def load_taxonomy(counts: SeedCounts) -> None:
+    """Create the default terms that are missing. Existing terms are left alone: after the first seed the
+    taxonomy belongs to the agreement process, and a re-seed must not undo a rename it decided."""
     for position, (key, name, description) in enumerate(PARTNERSHIP_TYPES):
-        _, outcome = upsert(
-            PartnershipType,
-            {"origin": SEED_ORIGIN, "key": key},
-            {"uuid": seed_uuid("type", key), "name": name, "description": description, "position": position},
-        )
-        counts.add("partnership types", outcome)
+        values = {
+            "uuid": seed_uuid("type", key),
+            "name": name,
+            "description": description,
+            "position": position,
+        }
+        _, created = PartnershipType.objects.get_or_create(origin=SEED_ORIGIN, key=key, defaults=values)
+        counts.add("partnership types", "created" if created else "unchanged")
     for position, (key, name) in enumerate(THEMES):
-        _, outcome = upsert(
-            Theme,
-            {"origin": SEED_ORIGIN, "key": key},
-            {"uuid": seed_uuid("theme", key), "name": name, "position": position},
-        )
-        counts.add("themes", outcome)
+        values = {"uuid": seed_uuid("theme", key), "name": name, "position": position}
+        _, created = Theme.objects.get_or_create(origin=SEED_ORIGIN, key=key, defaults=values)
+        counts.add("themes", "created" if created else "unchanged")
 
 
 def load_regions(counts: SeedCounts) -> None:

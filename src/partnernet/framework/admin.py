@@ -1,6 +1,17 @@
+from typing import Any
+
 from django.contrib import admin
 
-from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
+from partnernet.framework.models import (
+    FrameworkVersion,
+    PartnershipType,
+    Proposal,
+    QuorumRule,
+    Region,
+    RegionGrouping,
+    Stewardship,
+    Theme,
+)
 
 
 @admin.register(PartnershipType, Theme)
@@ -28,3 +39,71 @@ class StewardshipAdmin(admin.ModelAdmin[Stewardship]):
     autocomplete_fields = ("entity", "region")
     readonly_fields = ("uuid", "origin", "created_at", "updated_at")
     list_select_related = ("entity", "type", "theme", "region")
+
+
+@admin.register(QuorumRule)
+class QuorumRuleAdmin(admin.ModelAdmin[QuorumRule]):
+    list_display = (
+        "kind",
+        "min_participants",
+        "share_numerator",
+        "share_denominator",
+        "require_affected_region",
+        "duration_days",
+    )
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        """Facilitators edit rules on the rules page, where the change is audited."""
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin[Proposal]):
+    """Read-only: proposals change only through the agreement process's services."""
+
+    list_display = ("key", "title", "kind", "proposer", "status", "opens_at", "closes_at")
+    list_filter = ("status", "kind")
+    search_fields = ("key", "title", "proposer__name")
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(admin.ModelAdmin[FrameworkVersion]):
+    list_display = ("number", "created_at", "changelog")
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RegionGrouping)
+class RegionGroupingAdmin(admin.ModelAdmin[RegionGrouping]):
+    """Read-only: groupings change through the agreement process."""
+
+    list_display = ("key", "name", "active")
+    filter_horizontal = ("regions",)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

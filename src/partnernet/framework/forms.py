@@ -1,0 +1,145 @@
+"""Forms of the agreement process. They parse and label; the services decide and say what is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from partnernet.directory.models import Entity
+from partnernet.framework.models import (
+    EndorsementStance,
+    ProposalKind,
+    QuorumRule,
+    StewardshipLevel,
+    TermSubject,
+)
+
+FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {
+    ProposalKind.TAKE_UP: (
+        "type",
+        "theme",
+        "region",
+        "level",
+        "capacity",
+        "response_days",
+        "commitments",
+        "term_start",
+        "term_end",
+    ),
+    ProposalKind.CHANGE: ("stewardship", "level", "capacity", "response_days", "commitments", "term_end"),
+    ProposalKind.RETIRE: ("stewardship",),
+    ProposalKind.ADD_TERM: ("subject", "new_key", "name", "description", "members"),
+    ProposalKind.RENAME_TERM: ("subject", "term", "name"),
+    ProposalKind.MERGE_TERMS: ("subject", "term", "into"),
+    ProposalKind.RETIRE_TERM: ("subject", "term"),
+}
+
+
+class ProposalForm(forms.Form):
+    """One form for every kind; only the fields of ``kind`` are kept. Cell codes are typed, not picked,
+    so a cell that does not exist gets its message from the service, next to the field."""
+
+    proposer = forms.ModelChoiceField(queryset=Entity.objects.none(), label=_("On behalf of"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea)
+    type = forms.CharField(label=_("Partnership type (key)"), help_text=_("For example glam or education."))
+    theme = forms.CharField(label=_("Theme (key)"), required=False, help_text=_("Empty means any theme."))
+    region = forms.CharField(
+        label=_("Region (code)"),
+        help_text=_("An M49 code such as 154, or a country such as SE; 001 is the world."),
+    )
+    stewardship = forms.CharField(label=_("Stewardship (key)"))
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *StewardshipLevel.choices])
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=0, help_text=_("Support cases held at once.")
+    )
+    response_days = forms.IntegerField(label=_("Response time (days)"), min_value=1, required=False)
+    commitments = forms.CharField(label=_("Commitments"), widget=forms.Textarea, required=False)
+    term_start = forms.DateField(label=_("Term start"), required=False, help_text=_("YYYY-MM-DD"))
+    term_end = forms.DateField(label=_("Term end"), required=False, help_text=_("YYYY-MM-DD"))
+    subject = forms.ChoiceField(label=_("Change to a"), choices=TermSubject.choices)
+    term = forms.CharField(label=_("Type or theme (key)"))
+    into = forms.CharField(label=_("Merge into (key)"))
+    new_key = forms.SlugField(label=_("New key"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    members = forms.CharField(
+        label=_("Regions of the grouping"),
+        required=False,
+        help_text=_("For a region grouping: M49 or country codes separated by spaces, such as 151 PL CZ."),
+    )
+
+    def __init__(self, *args: Any, kind: str, entities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = {"proposer", "title", "rationale", *FIELDS_BY_KIND[kind]}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        self.fields["proposer"].queryset = entities  # type: ignore[attr-defined]
+        suggestions = {
+            "type": "pn-type-keys",
+            "theme": "pn-theme-keys",
+            "term": "pn-term-keys",
+            "into": "pn-term-keys",
+        }
+        for name, datalist in suggestions.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["list"] = datalist
+        if kind == ProposalKind.CHANGE:
+            for name in ("level", "capacity"):
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Leave empty to keep the current value.")
+
+    def data_for_service(self) -> dict[str, Any]:
+        values = {k: v for k, v in self.cleaned_data.items() if k not in ("proposer", "title", "rationale")}
+        return {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items() if v is not None
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class EndorseForm(forms.Form):
+    entity = forms.ModelChoiceField(queryset=Entity.objects.none(), label=_("Voice of"))
+    stance = forms.ChoiceField(label=_("Stance"), choices=EndorsementStance.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, entities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entity"].queryset = entities  # type: ignore[attr-defined]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Add to the discussion"), widget=forms.Textarea)
+
+
+class QuorumRuleForm(forms.ModelForm[QuorumRule]):
+    class Meta:
+        model = QuorumRule
+        fields = (
+            "min_participants",
+            "share_numerator",
+            "share_denominator",
+            "require_affected_region",
+            "duration_days",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        numerator, denominator = cleaned.get("share_numerator"), cleaned.get("share_denominator")
+        if numerator is not None and denominator is not None and not 1 <= numerator <= denominator:
+            self.add_error(
+                "share_numerator", _("The share lies above 0 and at most 1: numerator ≤ denominator.")
+            )
+        return cleaned
+
+
+class CompareForm(forms.Form):
+    a = forms.IntegerField(label=_("From version"), min_value=1)
+    b = forms.IntegerField(label=_("To version"), min_value=1)

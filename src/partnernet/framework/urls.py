@@ -1,0 +1,14 @@
+from django.urls import path
+
+from partnernet.framework import views
+
+app_name = "framework"
+
+urlpatterns = [
+    path("proposals/", views.proposal_list, name="proposals"),
+    path("proposals/new/", views.proposal_new, name="proposal_new"),
+    path("proposals/<slug:key>", views.proposal_detail, name="proposal"),
+    path("rules/", views.rules, name="rules"),
+    path("history/", views.history, name="history"),
+    path("history/<int:number>", views.version_detail, name="version"),
+]
