@@ -1,0 +1,160 @@
+"""Collective-impact arithmetic: totals, roll-ups and credit without double counting.
+
+The model asks for *collective* impact: a partnership led by one entity and supported by three is one piece
+of work. Its outcomes therefore count **once** in any total (the movement's, a region's, a type's, a year's),
+while **every** party to it sees the outcome credited in full — credit is attribution, not a share, so credits
+of different entities are never added up. These functions take plain rows and return plain data; the impact
+app loads the rows (already restricted to what the reader may see) and renders the result.
+
+Rules that keep figures honest:
+- an outcome is identified by its id; a row repeated by a join still counts once;
+- a group (region, theme, type, year, entity) counts each outcome once, however many ways it belongs there;
+- a region counts every outcome of a partnership whose region lies inside it (M49 hierarchy), once;
+- a partnership with several themes appears under each theme, so theme rows may add up to more than the
+  total: the total is computed over outcomes, never by adding groups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from partnernet.core.regions import WORLD, RegionTree
+
+Figures = dict[str, Decimal]
+"""Indicator code -> summed value."""
+
+
+@dataclass(frozen=True)
+class OutcomeFact:
+    """One numeric outcome with what the roll-ups need to know about its partnership."""
+
+    outcome: int
+    partnership: int
+    indicator: str
+    value: Decimal
+    year: int
+    type: str
+    region: str | None
+    lead: str
+    supporters: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+
+@dataclass
+class Credit:
+    """What one entity is credited with: every outcome of the partnerships it led or supported, in full."""
+
+    entity: str
+    led: Figures = field(default_factory=dict)
+    supported: Figures = field(default_factory=dict)
+    partnerships_led: set[int] = field(default_factory=set)
+    partnerships_supported: set[int] = field(default_factory=set)
+
+    @property
+    def total(self) -> Figures:
+        """Led and supported together; an entity that both leads and supports a partnership counts it once."""
+        return _add({}, self.led, self.supported)
+
+
+def _add(target: Figures, *more: Mapping[str, Decimal]) -> Figures:
+    for figures in more:
+        for code, value in figures.items():
+            target[code] = target.get(code, Decimal(0)) + value
+    return target
+
+
+def distinct(facts: Iterable[OutcomeFact]) -> list[OutcomeFact]:
+    """Each outcome once, in first-seen order: joins over supporters or themes can repeat a row."""
+    seen: set[int] = set()
+    unique: list[OutcomeFact] = []
+    for fact in facts:
+        if fact.outcome not in seen:
+            seen.add(fact.outcome)
+            unique.append(fact)
+    return unique
+
+
+def totals(facts: Iterable[OutcomeFact]) -> Figures:
+    """The movement's totals: every distinct outcome once."""
+    result: Figures = {}
+    for fact in distinct(facts):
+        result[fact.indicator] = result.get(fact.indicator, Decimal(0)) + fact.value
+    return result
+
+
+def totals_by(facts: Iterable[OutcomeFact], groups: Callable[[OutcomeFact], Iterable[str]]) -> dict[str, Figures]:
+    """Totals per group; ``groups`` names the groups a fact belongs to, and each counts it at most once."""
+    result: dict[str, Figures] = defaultdict(dict)
+    for fact in distinct(facts):
+        for group in set(groups(fact)):
+            figures = result[group]
+            figures[fact.indicator] = figures.get(fact.indicator, Decimal(0)) + fact.value
+    return dict(result)
+
+
+def by_type(facts: Iterable[OutcomeFact]) -> dict[str, Figures]:
+    return totals_by(facts, lambda fact: (fact.type,))
+
+
+def by_theme(facts: Iterable[OutcomeFact]) -> dict[str, Figures]:
+    """Per theme; a partnership without a theme is grouped under the empty string."""
+    return totals_by(facts, lambda fact: fact.themes or ("",))
+
+
+def by_year(facts: Iterable[OutcomeFact]) -> dict[int, Figures]:
+    """The trend: totals per year of the measured period."""
+    grouped = totals_by(facts, lambda fact: (str(fact.year),))
+    return {int(year): figures for year, figures in sorted(grouped.items())}
+
+
+def by_region(facts: Iterable[OutcomeFact], tree: RegionTree) -> dict[str, Figures]:
+    """Roll-up along the M49 hierarchy: an outcome counts once in its region and once in each ancestor.
+
+    A partnership without a region (or with a code the tree does not know) counts in the world only.
+    """
+
+    def chain(fact: OutcomeFact) -> tuple[str, ...]:
+        if fact.region and fact.region in tree:
+            return tree.chain(fact.region)
+        return (WORLD,)
+
+    return totals_by(facts, chain)
+
+
+def credits(facts: Iterable[OutcomeFact]) -> dict[str, Credit]:
+    """Who contributed what: the lead and every supporter are credited with each outcome in full.
+
+    An entity listed as both lead and supporter of the same partnership is credited once, as lead.
+    """
+    result: dict[str, Credit] = {}
+    for fact in distinct(facts):
+        lead = result.setdefault(fact.lead, Credit(fact.lead))
+        _add(lead.led, {fact.indicator: fact.value})
+        lead.partnerships_led.add(fact.partnership)
+        for supporter in set(fact.supporters) - {fact.lead}:
+            credit = result.setdefault(supporter, Credit(supporter))
+            _add(credit.supported, {fact.indicator: fact.value})
+            credit.partnerships_supported.add(fact.partnership)
+    return result
+
+
+def weighted_score(scores: Mapping[str, int | None], weights: Mapping[str, Decimal]) -> Decimal | None:
+    """An evaluation's overall score: the weighted mean of the criteria that were scored.
+
+    Criteria left unscored do not pull the mean down; they leave the weight out. ``None`` when nothing with
+    a positive weight was scored.
+    """
+    numerator = Decimal(0)
+    denominator = Decimal(0)
+    for criterion, weight in weights.items():
+        score = scores.get(criterion)
+        if score is None or weight <= 0:
+            continue
+        numerator += weight * score
+        denominator += weight
+    if denominator == 0:
+        return None
+    return (numerator / denominator).quantize(Decimal("0.01"))
