@@ -61,7 +61,10 @@ def filtered_outcomes(user: Any, filters: ReportFilters) -> QuerySet[Outcome]:
 
 
 def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
-    """Numeric outcomes as plain rows for the core: three queries (outcomes, supporters, themes)."""
+    """Numeric outcomes as plain rows for the core: three queries (outcomes, supporters, themes).
+
+    Entities are named by their id (as a string): keys are unique only per origin.
+    """
     rows = list(
         outcomes.filter(indicator__in=NUMERIC, value__isnull=False).values_list(
             "pk",
@@ -71,15 +74,15 @@ def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
             "period_end",
             "partnership__type__key",
             "partnership__region__code",
-            "partnership__lead__key",
+            "partnership__lead_id",
         )
     )
     ids = {row[1] for row in rows}
     supporters: dict[int, list[str]] = defaultdict(list)
-    for pid, key in Partnership.supporters.through.objects.filter(partnership_id__in=ids).values_list(
-        "partnership_id", "entity__key"
+    for pid, entity_id in Partnership.supporters.through.objects.filter(partnership_id__in=ids).values_list(
+        "partnership_id", "entity_id"
     ):
-        supporters[pid].append(key)
+        supporters[pid].append(str(entity_id))
     themes: dict[int, list[str]] = defaultdict(list)
     for pid, key in Partnership.themes.through.objects.filter(partnership_id__in=ids).values_list(
         "partnership_id", "theme__key"
@@ -94,7 +97,7 @@ def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
             year=period_end.year,
             type=type_key,
             region=region,
-            lead=lead,
+            lead=str(lead),
             supporters=tuple(sorted(supporters[pid])),
             themes=tuple(sorted(themes[pid])),
         )
@@ -135,6 +138,10 @@ class ImpactReport:
     partnerships: int
     results: list[Outcome] = field(default_factory=list)
 
+    @property
+    def total_pairs(self) -> list[tuple[Any, Decimal | None]]:
+        return list(zip(self.indicators, self.totals, strict=True))
+
     def chart(self, rows: list[Row], kind: str = "bar") -> dict[str, Any]:
         """A Chart.js config (for ``json_script``) of the given rows, one dataset per indicator with data."""
         datasets = []
@@ -169,7 +176,8 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
         key=lambda code: (tree.chain(code)[::-1], code),
     )
     credit = core.credits(facts)
-    entities = Entity.objects.in_bulk(list(credit), field_name="key") if credit else {}
+    # Entities are named by id in the facts: keys repeat across origins.
+    entities = {str(pk): e for pk, e in Entity.objects.in_bulk([int(k) for k in credit]).items()}
     credit_rows = [
         CreditRow(
             entity=entities[key],
