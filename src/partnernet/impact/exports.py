@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from partnernet.impact.models import Outcome
@@ -73,11 +74,11 @@ def outcomes_csv(outcomes: QuerySet[Outcome]) -> str:
     return buffer.getvalue()
 
 
-def report_pdf(context: dict[str, Any]) -> bytes:
+def report_pdf(context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
     """The printable report as PDF. Its template is made for xhtml2pdf (tables, a small stylesheet)."""
     from xhtml2pdf import pisa
 
-    html = render_to_string("impact/report_pdf.html", context)
+    html = render_to_string("impact/report_pdf.html", context, request=request)
     output = io.BytesIO()
     result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
     if result.err:
