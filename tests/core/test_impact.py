@@ -5,7 +5,16 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnernet.core.impact import OutcomeFact, by_region, by_theme, by_type, by_year, credits, totals, weighted_score
+from partnernet.core.impact import (
+    OutcomeFact,
+    by_region,
+    by_theme,
+    by_type,
+    by_year,
+    credits,
+    totals,
+    weighted_score,
+)
 from partnernet.core.regions import RegionTree
 
 TREE = RegionTree.from_rows(
@@ -76,7 +85,12 @@ def test_theme_groups_may_overlap_but_the_total_does_not() -> None:
 
 
 def test_region_roll_up_follows_the_m49_hierarchy() -> None:
-    facts = [fact(1, 10, region="SE"), fact(2, 20, region="DE"), fact(3, 7, region="GH"), fact(4, 1, region=None)]
+    facts = [
+        fact(1, 10, region="SE"),
+        fact(2, 20, region="DE"),
+        fact(3, 7, region="GH"),
+        fact(4, 1, region=None),
+    ]
     regions = by_region(facts, TREE)
     assert regions["150"] == {"media_uploaded": Decimal(30)}
     assert regions["154"] == {"media_uploaded": Decimal(10)}

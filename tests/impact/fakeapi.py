@@ -54,9 +54,7 @@ class FakeWikimedia:
         if path == "/w/api.php" and query.get("action") == "wbgetentities":
             data = recorded("wikidata-wbgetentities.json")
             asked = query["ids"].split("|")
-            data["entities"] = {
-                qid: data["entities"].get(qid, {"id": qid, "missing": ""}) for qid in asked
-            }
+            data["entities"] = {qid: data["entities"].get(qid, {"id": qid, "missing": ""}) for qid in asked}
             return 200, data
         if path.startswith("/pageviews/per-article/"):
             article = unquote(path.split("/")[6])

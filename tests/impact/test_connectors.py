@@ -26,7 +26,11 @@ def test_commons_walks_the_category_tree_follows_continue_and_counts_usage_in_ar
     assert figures(result) == {"media_uploaded": Decimal(2), "files_in_use": Decimal(2)}
     assert "4 files" in result[0].note
     asked = [q.get("cmtitle") for path, q, _ in wikimedia.requests if q.get("list") == "categorymembers"]
-    assert asked == ["Category:Bundesarchiv test", "Category:Bundesarchiv test", "Category:Bundesarchiv test subcategory"]
+    assert asked == [
+        "Category:Bundesarchiv test",
+        "Category:Bundesarchiv test",
+        "Category:Bundesarchiv test subcategory",
+    ]
 
 
 def test_requests_name_partnernet_in_the_user_agent(wikimedia: FakeWikimedia) -> None:
@@ -67,7 +71,10 @@ def test_pageviews_sums_monthly_views_and_treats_404_as_no_views(wikimedia: Fake
         result = pageviews.fetch(client, "de.wikipedia: Bundesarchiv; Kein Artikel", START, END)
     assert figures(result) == {"page_views": Decimal(10412 + 9870 + 11003)}
     paths = [path for path, _, _ in wikimedia.requests]
-    assert "/pageviews/per-article/de.wikipedia/all-access/user/Kein_Artikel/monthly/2024010100/2024123100" in paths
+    assert (
+        "/pageviews/per-article/de.wikipedia/all-access/user/Kein_Artikel/monthly/2024010100/2024123100"
+        in paths
+    )
 
 
 def test_dashboard_campaign_gives_events_participants_and_articles_with_rounding_noted(
@@ -96,7 +103,10 @@ def test_dashboard_course_counts_one_event(wikimedia: FakeWikimedia) -> None:
     }
 
 
-@pytest.mark.parametrize(("text", "value", "rounded"), [("12", 12, False), ("1.2K", 1200, True), ("3 Million", 3000000, True), (57, 57, False)])
+@pytest.mark.parametrize(
+    ("text", "value", "rounded"),
+    [("12", 12, False), ("1.2K", 1200, True), ("3 Million", 3000000, True), (57, 57, False)],
+)
 def test_dashboard_human_numbers(text: object, value: int, rounded: bool) -> None:
     assert dashboard.human_number(text) == (Decimal(value), rounded)
 

@@ -1,4 +1,4 @@
-"""The two case studies the model names, with a source for every fact and scores labelled as demo judgements."""
+"""The two case studies the model names: a source for every fact, scores labelled as demo judgements."""
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +14,8 @@ def test_both_cases_are_loaded_with_sourced_facts_and_labelled_scores() -> None:
     cases = {e.steward.key: e for e in Evaluation.objects.select_related("steward")}
     assert set(cases) == {"wikimedia-germany", "wikimedia-sweden"}
     for evaluation in cases.values():
-        assert evaluation.is_demo and evaluation.title.startswith("Demo ·")
+        assert evaluation.is_demo
+        assert evaluation.title.startswith("Demo ·")
         assert evaluation.facts.count() >= 5
         assert all(f.source_url.startswith("http") for f in evaluation.facts.all())
         assert evaluation.scores.count() == 5
@@ -33,8 +34,18 @@ def test_the_real_bundesarchiv_figure_is_sourced_and_not_demo() -> None:
 
 def test_seeding_the_demo_twice_changes_no_impact_row() -> None:
     call_command("seed", demo=True, verbosity=0)
-    before = (Evaluation.objects.count(), EvaluationFact.objects.count(), Score.objects.count(), Outcome.objects.count())
+    before = (
+        Evaluation.objects.count(),
+        EvaluationFact.objects.count(),
+        Score.objects.count(),
+        Outcome.objects.count(),
+    )
     stamps = list(Outcome.objects.order_by("pk").values_list("updated_at", flat=True))
     call_command("seed", demo=True, verbosity=0)
-    assert (Evaluation.objects.count(), EvaluationFact.objects.count(), Score.objects.count(), Outcome.objects.count()) == before
+    assert (
+        Evaluation.objects.count(),
+        EvaluationFact.objects.count(),
+        Score.objects.count(),
+        Outcome.objects.count(),
+    ) == before
     assert list(Outcome.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps

@@ -1,4 +1,4 @@
-"""Fetching outcomes: stored once per cell, entered figures kept, progress recorded, unreachable network clear."""
+"""Fetching outcomes: once per cell, entered figures kept, progress recorded, unreachable network clear."""
 
 import datetime as dt
 from decimal import Decimal
@@ -23,17 +23,34 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 @pytest.fixture
 def sourced() -> object:
     partnership = PartnershipFactory(key="bundesarchiv")
-    add_outcome_source(None, partnership, connector="commons", target="Category:Bundesarchiv test", period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31))
-    add_outcome_source(None, partnership, connector="dashboard", target="campaigns/bundesarchiv_test", period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31))
+    add_outcome_source(
+        None,
+        partnership,
+        connector="commons",
+        target="Category:Bundesarchiv test",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    add_outcome_source(
+        None,
+        partnership,
+        connector="dashboard",
+        target="campaigns/bundesarchiv_test",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
     return partnership
 
 
-def test_fetch_stores_figures_with_source_and_date_and_reports_progress(wikimedia: FakeWikimedia, sourced: object) -> None:
+def test_fetch_stores_figures_with_source_and_date_and_reports_progress(
+    wikimedia: FakeWikimedia, sourced: object
+) -> None:
     steps: list[tuple[int, int]] = []
     run = run_fetch(FetchRun.objects.create(), progress=lambda done, total, _: steps.append((done, total)))
     assert run.status == "succeeded"
     assert (run.steps_done, run.steps_total) == (2, 2)
-    assert steps[0] == (0, 2) and steps[-1] == (2, 2)
+    assert steps[0] == (0, 2)
+    assert steps[-1] == (2, 2)
     uploaded = Outcome.objects.get(partnership=sourced, indicator="media_uploaded")
     assert (uploaded.value, uploaded.source, uploaded.connector) == (Decimal(2), "fetched", "commons")
     assert uploaded.measured_on == dt.date.today()
@@ -47,15 +64,26 @@ def test_fetching_twice_updates_instead_of_adding(wikimedia: FakeWikimedia, sour
     assert Outcome.objects.count() == first == 6
 
 
-def test_a_figure_people_entered_is_kept_over_a_fetched_one(wikimedia: FakeWikimedia, sourced: object) -> None:
-    record_outcome(None, sourced, indicator="participants", period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31), value=Decimal(60))  # type: ignore[arg-type]
+def test_a_figure_people_entered_is_kept_over_a_fetched_one(
+    wikimedia: FakeWikimedia, sourced: object
+) -> None:
+    record_outcome(
+        None,
+        sourced,
+        indicator="participants",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        value=Decimal(60),
+    )  # type: ignore[arg-type]
     run = run_fetch(FetchRun.objects.create())
     kept = Outcome.objects.get(partnership=sourced, indicator="participants")
     assert (kept.value, kept.source) == (Decimal(60), "entered")
     assert "1 entered figures kept" in run.message
 
 
-def test_background_task_runs_the_fetch_and_marks_the_run(wikimedia: FakeWikimedia, sourced: object, django_capture_on_commit_callbacks: object) -> None:
+def test_background_task_runs_the_fetch_and_marks_the_run(
+    wikimedia: FakeWikimedia, sourced: object, django_capture_on_commit_callbacks: object
+) -> None:
     with override_settings(TASKS=IMMEDIATE), django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         run = request_fetch(None, sourced)  # type: ignore[arg-type]
     run.refresh_from_db()

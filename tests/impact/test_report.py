@@ -1,4 +1,4 @@
-"""Collective-impact report over the database: once in every total, credited to every party, visibility kept."""
+"""Impact report over the database: once in every total, credited to every party, visibility kept."""
 
 import datetime as dt
 from decimal import Decimal
@@ -18,20 +18,34 @@ YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 @pytest.fixture
 def shared() -> dict[str, object]:
     lead = EntityFactory(key="lead-chapter", kind="chapter")
-    supporters = [EntityFactory(key=f"helper-{i}", kind=kind) for i, kind in enumerate(["user_group", "individual", "hub"])]
+    supporters = [
+        EntityFactory(key=f"helper-{i}", kind=kind)
+        for i, kind in enumerate(["user_group", "individual", "hub"])
+    ]
     partnership = PartnershipFactory(key="shared", lead=lead, region=region("SE"), visibility="public")
     partnership.supporters.set(supporters)
-    record_outcome(None, partnership, indicator="media_uploaded", period_start=YEAR[0], period_end=YEAR[1], value=Decimal(500))
+    record_outcome(
+        None,
+        partnership,
+        indicator="media_uploaded",
+        period_start=YEAR[0],
+        period_end=YEAR[1],
+        value=Decimal(500),
+    )
     other = PartnershipFactory(key="other", lead=supporters[0], region=region("DE"), visibility="public")
-    record_outcome(None, other, indicator="media_uploaded", period_start=YEAR[0], period_end=YEAR[1], value=Decimal(20))
+    record_outcome(
+        None, other, indicator="media_uploaded", period_start=YEAR[0], period_end=YEAR[1], value=Decimal(20)
+    )
     return {"lead": lead, "supporters": supporters}
 
 
 def total(report: object, code: str = "media_uploaded") -> Decimal | None:
-    return dict((i.code, v) for i, v in report.total_pairs).get(code)  # type: ignore[attr-defined]
+    return {i.code: v for i, v in report.total_pairs}.get(code)  # type: ignore[attr-defined]
 
 
-def test_outcome_of_one_lead_and_three_supporters_counts_once_in_movement_and_region_totals(shared: dict) -> None:  # type: ignore[type-arg]
+def test_outcome_of_one_lead_and_three_supporters_counts_once_in_movement_and_region_totals(
+    shared: dict,
+) -> None:  # type: ignore[type-arg]
     report = impact_report(AnonymousUser())
     assert total(report) == Decimal(520)
     regions = {row.key: row.figures[0] for row in report.by_region}
@@ -54,7 +68,14 @@ def test_each_of_the_four_parties_is_credited_with_the_outcome(shared: dict) -> 
 
 def test_outcomes_of_private_partnerships_stay_with_their_parties(shared: dict) -> None:  # type: ignore[type-arg]
     secret = PartnershipFactory(key="secret", lead=shared["lead"], visibility="private", region=region("SE"))
-    record_outcome(None, secret, indicator="media_uploaded", period_start=YEAR[0], period_end=YEAR[1], value=Decimal(1000))
+    record_outcome(
+        None,
+        secret,
+        indicator="media_uploaded",
+        period_start=YEAR[0],
+        period_end=YEAR[1],
+        value=Decimal(1000),
+    )
     assert total(impact_report(AnonymousUser())) == Decimal(520)
     member = MembershipFactory(entity=shared["lead"]).user
     assert total(impact_report(member)) == Decimal(1520)
@@ -72,8 +93,9 @@ def test_report_page_shows_totals_data_as_of_definitions_and_chart_data(shared: 
     page = client.get("/impact/").content.decode()
     assert "520" in page
     assert "Data as of" in page
-    assert '/impact/indicators/#media_uploaded' in page
-    assert 'id="pn-year-chart"' in page and "data-pn-chart" in page
+    assert "/impact/indicators/#media_uploaded" in page
+    assert 'id="pn-year-chart"' in page
+    assert "data-pn-chart" in page
     assert "<script>" not in page  # chart data only through json_script
 
 

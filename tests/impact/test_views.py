@@ -24,7 +24,14 @@ def logged_in(user: object) -> Client:
 def test_a_party_records_an_outcome_and_a_stranger_may_not() -> None:
     partnership = PartnershipFactory(key="p1")
     member = MembershipFactory(entity=partnership.lead).user
-    data = {"form": "outcome", "indicator": "participants", "period_start": "2025-01-01", "period_end": "2025-12-31", "value": "12", "measured_on": "2025-12-31"}
+    data = {
+        "form": "outcome",
+        "indicator": "participants",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "value": "12",
+        "measured_on": "2025-12-31",
+    }
     assert logged_in(UserFactory()).post("/impact/partnerships/p1/", data).status_code == 403
     response = logged_in(member).post("/impact/partnerships/p1/", data)
     assert response.status_code == 302
@@ -38,11 +45,18 @@ def test_bad_outcome_input_shows_errors_next_to_the_fields_and_stores_nothing() 
     member = MembershipFactory(entity=partnership.lead).user
     page = logged_in(member).post(
         "/impact/partnerships/p2/",
-        {"form": "outcome", "indicator": "participants", "period_start": "2025-06-01", "period_end": "2025-01-01", "measured_on": "2025-12-31"},
+        {
+            "form": "outcome",
+            "indicator": "participants",
+            "period_start": "2025-06-01",
+            "period_end": "2025-01-01",
+            "measured_on": "2025-12-31",
+        },
     )
     assert page.status_code == 200
     form = page.context["outcome_form"]
-    assert "period_end" in form.errors and "value" in form.errors
+    assert "period_end" in form.errors
+    assert "value" in form.errors
     assert not Outcome.objects.exists()
 
 
@@ -64,7 +78,9 @@ def test_private_partnership_page_is_404_for_strangers() -> None:
 
 def test_fetch_button_queues_a_background_run_and_its_page_shows_progress() -> None:
     partnership = PartnershipFactory(key="p4")
-    OutcomeSource.objects.create(partnership=partnership, connector="dashboard", target="campaigns/x", period_start=dt.date(2025, 1, 1))
+    OutcomeSource.objects.create(
+        partnership=partnership, connector="dashboard", target="campaigns/x", period_start=dt.date(2025, 1, 1)
+    )
     member = MembershipFactory(entity=partnership.lead).user
     client = logged_in(member)
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
@@ -72,7 +88,8 @@ def test_fetch_button_queues_a_background_run_and_its_page_shows_progress() -> N
     run = FetchRun.objects.get()
     assert response["Location"] == f"/impact/runs/{run.pk}/"
     page = client.get(f"/impact/runs/{run.pk}/").content.decode()
-    assert "<progress" in page and 'hx-trigger="every 2s"' in page
+    assert "<progress" in page
+    assert 'hx-trigger="every 2s"' in page
     assert Client().post("/impact/fetch/", {}).status_code == 403  # fetching everything is for facilitators
 
 
@@ -90,7 +107,9 @@ def test_only_facilitators_change_rubric_weights(demo_data: None) -> None:
     assert AuditEvent.objects.filter(verb="set_criterion_weight").count() == 1
 
 
-def test_evaluations_side_by_side_show_both_cases_with_sources_and_demo_label(demo_data: None, client: Client) -> None:
+def test_evaluations_side_by_side_show_both_cases_with_sources_and_demo_label(
+    demo_data: None, client: Client
+) -> None:
     page = client.get("/impact/evaluations/").content.decode()
     assert "Wikidata, stewarded by Wikimedia Deutschland" in page
     assert "GLAM content-partnership tools at Wikimedia Sverige" in page

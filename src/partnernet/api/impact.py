@@ -109,7 +109,9 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
 @router.get("/outcomes", response=Page[OutcomeOut], summary="List outcomes")
 def list_outcomes(request: HttpRequest, filters: Query[OutcomeFilters]) -> dict[str, Any]:
     if filters.indicator and filters.indicator not in INDICATORS:
-        raise ApiError(422, "invalid", "Unknown indicator.", {"indicator": [f"one of {', '.join(INDICATORS)}"]})
+        raise ApiError(
+            422, "invalid", "Unknown indicator.", {"indicator": [f"one of {', '.join(INDICATORS)}"]}
+        )
     rows = filtered_outcomes(request.user, filters.report()).select_related("partnership")
     if filters.partnership:
         rows = rows.filter(partnership__key=filters.partnership)
@@ -128,7 +130,9 @@ def read_outcome(request: HttpRequest, key: str) -> dict[str, Any]:
     return _outcome(outcome)
 
 
-@router.get("/impact/report", response=ReportOut, summary="Collective-impact totals, each outcome counted once")
+@router.get(
+    "/impact/report", response=ReportOut, summary="Collective-impact totals, each outcome counted once"
+)
 def report(request: HttpRequest, filters: Query[OutcomeFilters]) -> dict[str, Any]:
     data = impact_report(request.user, filters.report())
 

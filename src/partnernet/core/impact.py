@@ -85,7 +85,9 @@ def totals(facts: Iterable[OutcomeFact]) -> Figures:
     return result
 
 
-def totals_by(facts: Iterable[OutcomeFact], groups: Callable[[OutcomeFact], Iterable[str]]) -> dict[str, Figures]:
+def totals_by(
+    facts: Iterable[OutcomeFact], groups: Callable[[OutcomeFact], Iterable[str]]
+) -> dict[str, Figures]:
     """Totals per group; ``groups`` names the groups a fact belongs to, and each counts it at most once."""
     result: dict[str, Figures] = defaultdict(dict)
     for fact in distinct(facts):

@@ -16,7 +16,15 @@ from typing import Any
 from partnernet.directory.models import Entity
 from partnernet.exchange.seed import SeedCounts, seed_uuid, upsert
 from partnernet.federation.selectors import instance_id
-from partnernet.impact.models import Criterion, Evaluation, EvaluationFact, Outcome, OutcomeSource, Rubric, Score
+from partnernet.impact.models import (
+    Criterion,
+    Evaluation,
+    EvaluationFact,
+    Outcome,
+    OutcomeSource,
+    Rubric,
+    Score,
+)
 from partnernet.partnerships.models import Partnership
 
 RECOMMENDATION = (
@@ -28,15 +36,30 @@ DEMO_JUDGEMENT = "Demo judgement made for Partnernet's demo data — not an asse
 RUBRIC = ("distributed-stewardship", "Distributed stewardship case study")
 CRITERIA = (
     # key, name, what a high score means, weight
-    ("capacity-built", "Capacity built", "Lasting skills, staff, tools or infrastructure at the steward and beyond.", "1"),
-    ("partners-reached", "Partners reached", "Partners and movement entities the work reached or served.", "1"),
+    (
+        "capacity-built",
+        "Capacity built",
+        "Lasting skills, staff, tools or infrastructure at the steward and beyond.",
+        "1",
+    ),
+    (
+        "partners-reached",
+        "Partners reached",
+        "Partners and movement entities the work reached or served.",
+        "1",
+    ),
     (
         "weaker-entities-supported",
         "Weaker entities supported",
         "Support to user groups, individuals and entities without legal identity, not only the steward's own work.",
         "1.5",
     ),
-    ("sustainability", "Sustainability", "The work can continue: funding, people and ownership beyond one grant.", "1"),
+    (
+        "sustainability",
+        "Sustainability",
+        "The work can continue: funding, people and ownership beyond one grant.",
+        "1",
+    ),
     ("transferability", "Transferability", "Others can reuse the model, tools or lessons elsewhere.", "1"),
 )
 
@@ -90,14 +113,23 @@ CASES: tuple[dict[str, Any], ...] = (
             ),
         ),
         "scores": {
-            "capacity-built": (5, "A development team and a new Wikimedia project built and kept up by the chapter."),
-            "partners-reached": (4, "Every Wikipedia edition uses the data; institutions such as the Bundesarchiv."),
+            "capacity-built": (
+                5,
+                "A development team and a new Wikimedia project built and kept up by the chapter.",
+            ),
+            "partners-reached": (
+                4,
+                "Every Wikipedia edition uses the data; institutions such as the Bundesarchiv.",
+            ),
             "weaker-entities-supported": (
                 2,
                 "The sources describe support for the community's growth, but nothing specific about weaker entities.",
             ),
             "sustainability": (4, "Developed since 2012; the chapter funds the team from donations."),
-            "transferability": (3, "Open software reused far beyond Wikipedia; the stewardship model itself is not documented."),
+            "transferability": (
+                3,
+                "Open software reused far beyond Wikipedia; the stewardship model itself is not documented.",
+            ),
         },
     },
     {
@@ -143,8 +175,14 @@ CASES: tuple[dict[str, Any], ...] = (
         ),
         "scores": {
             "capacity-built": (4, "Batch upload and batch editing skills built up and offered to others."),
-            "partners-reached": (4, "UNESCO, Swedish museums, and affiliates from all continents in the hub's planning."),
-            "weaker-entities-supported": (4, "Explicitly aims to lower thresholds for underserved communities."),
+            "partners-reached": (
+                4,
+                "UNESCO, Swedish museums, and affiliates from all continents in the hub's planning.",
+            ),
+            "weaker-entities-supported": (
+                4,
+                "Explicitly aims to lower thresholds for underserved communities.",
+            ),
             "sustainability": (3, "Carried by successive grants (WMF grant 2021–2023, Hub Fund 2025–2026)."),
             "transferability": (4, "Offered as a service to the movement; project code published."),
         },
@@ -160,7 +198,13 @@ DEMO_OUTCOMES: tuple[tuple[str, str, int, int | None, str], ...] = (
     ("demo-swahili-terms", "wikidata_items_created", 2024, 1300, ""),
     ("demo-swahili-terms", "participants", 2024, 24, ""),
     ("demo-swahili-terms", "events", 2024, 3, ""),
-    ("demo-swahili-terms", "results", 2024, None, "Demo · The institute now reviews new terms on Wikidata itself."),
+    (
+        "demo-swahili-terms",
+        "results",
+        2024,
+        None,
+        "Demo · The institute now reviews new terms on Wikidata itself.",
+    ),
     ("demo-swahili-terms", "wikidata_items_created", 2025, 800, ""),
     ("demo-mountain-folk-objects", "wikidata_items_created", 2023, 210, ""),
     ("demo-lima-photo-archive", "media_uploaded", 2026, 50, ""),
@@ -237,7 +281,9 @@ def load_cases(counts: SeedCounts, rubric: Rubric) -> None:
             score = Score.objects.filter(evaluation=evaluation, criterion=criteria[key]).first()
             text = f"{rationale} ({DEMO_JUDGEMENT})"
             if score is None:
-                Score.objects.create(evaluation=evaluation, criterion=criteria[key], score=value, rationale=text)
+                Score.objects.create(
+                    evaluation=evaluation, criterion=criteria[key], score=value, rationale=text
+                )
                 changed = True
         counts.add("evaluations", outcome if outcome != "unchanged" else ("updated" if changed else outcome))
 

@@ -56,7 +56,11 @@ def outcome_rows(outcomes: QuerySet[Outcome]) -> Iterator[dict[str, Any]]:
             "indicator": outcome.indicator,
             "period_start": outcome.period_start.isoformat(),
             "period_end": outcome.period_end.isoformat(),
-            "value": "" if outcome.value is None else str(outcome.value.normalize()) if outcome.value % 1 else str(int(outcome.value)),
+            "value": ""
+            if outcome.value is None
+            else str(outcome.value.normalize())
+            if outcome.value % 1
+            else str(int(outcome.value)),
             "text": outcome.text,
             "source": outcome.source,
             "connector": outcome.connector,

@@ -22,14 +22,20 @@ class OutcomeForm(forms.Form):
     indicator = forms.ChoiceField(label=_("Indicator"), choices=CHOICES)
     period_start = forms.DateField(label=_("Period start"), widget=DateInput)
     period_end = forms.DateField(label=_("Period end"), widget=DateInput)
-    value = forms.DecimalField(label=_("Value"), required=False, min_value=Decimal(0), max_digits=16, decimal_places=2)
-    text = forms.CharField(label=_("Result in words"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    value = forms.DecimalField(
+        label=_("Value"), required=False, min_value=Decimal(0), max_digits=16, decimal_places=2
+    )
+    text = forms.CharField(
+        label=_("Result in words"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     measured_on = forms.DateField(label=_("Data as of"), widget=DateInput)
-    source_url = forms.CharField(label=_("Source"), required=False, help_text=_("Where the figure comes from."))
+    source_url = forms.CharField(
+        label=_("Source"), required=False, help_text=_("Where the figure comes from.")
+    )
     note = forms.CharField(label=_("Note"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         indicator = data.get("indicator")
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
@@ -69,7 +75,7 @@ class OutcomeSourceForm(forms.Form):
     period_end = forms.DateField(label=_("Period end"), widget=DateInput, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("connector") and data.get("target"):
             try:
                 _check_target(data["connector"], data["target"])

@@ -49,8 +49,8 @@ INDICATORS: dict[str, Indicator] = {
             _("Wikidata items created"),
             _("items"),
             _(
-                "Items of the partnership's list (or carrying its property) whose first revision falls within "
-                "the period (Wikidata connector)."
+                "Items of the partnership's list (or carrying its property) whose first revision falls "
+                "within the period (Wikidata connector)."
             ),
         ),
         Indicator(

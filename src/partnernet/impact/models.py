@@ -63,7 +63,9 @@ class Outcome(GlobalRecord):
                 fields=["partnership", "indicator", "period_start", "period_end"],
                 name="outcome_once_per_indicator_and_period",
             ),
-            models.CheckConstraint(condition=Q(indicator__in=list(INDICATORS)), name="outcome_indicator_known"),
+            models.CheckConstraint(
+                condition=Q(indicator__in=list(INDICATORS)), name="outcome_indicator_known"
+            ),
             models.CheckConstraint(
                 condition=Q(source__in=OutcomeSourceKind.values), name="outcome_source_valid"
             ),
@@ -79,7 +81,9 @@ class Outcome(GlobalRecord):
         indexes = [models.Index(fields=["partnership", "period_end"], name="outcome_partnership_period")]
 
     def __str__(self) -> str:
-        return f"{self.partnership} · {INDICATORS[self.indicator].name} {self.period_start}–{self.period_end}"
+        return (
+            f"{self.partnership} · {INDICATORS[self.indicator].name} {self.period_start} to {self.period_end}"
+        )
 
     @property
     def definition(self) -> object:
@@ -112,7 +116,9 @@ class OutcomeSource(GlobalRecord):
         ordering = ["partnership_id", "connector", "pk"]
         constraints = [
             *GlobalRecord.Meta.constraints,
-            models.CheckConstraint(condition=Q(connector__in=Connector.values), name="outcome_source_connector"),
+            models.CheckConstraint(
+                condition=Q(connector__in=Connector.values), name="outcome_source_connector"
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__isnull=True) | Q(period_end__gte=F("period_start")),
                 name="outcome_source_period_valid",
@@ -189,7 +195,9 @@ class Rubric(GlobalRecord):
 
 
 class Criterion(GlobalRecord):
-    rubric = models.ForeignKey(Rubric, verbose_name=_("rubric"), on_delete=models.CASCADE, related_name="criteria")
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("rubric"), on_delete=models.CASCADE, related_name="criteria"
+    )
     key = models.SlugField(_("key"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("what a high score means"), blank=True)
@@ -215,7 +223,9 @@ class Evaluation(GlobalRecord):
 
     key = models.SlugField(_("key"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
-    rubric = models.ForeignKey(Rubric, verbose_name=_("rubric"), on_delete=models.PROTECT, related_name="evaluations")
+    rubric = models.ForeignKey(
+        Rubric, verbose_name=_("rubric"), on_delete=models.PROTECT, related_name="evaluations"
+    )
     steward = models.ForeignKey(
         "directory.Entity", verbose_name=_("steward"), on_delete=models.PROTECT, related_name="evaluations"
     )

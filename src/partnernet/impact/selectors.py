@@ -93,7 +93,7 @@ def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
             outcome=pk,
             partnership=pid,
             indicator=indicator,
-            value=Decimal(value),
+            value=value if value is not None else Decimal(0),
             year=period_end.year,
             type=type_key,
             region=region,
@@ -197,7 +197,9 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
     return ImpactReport(
         indicators=[INDICATORS[code] for code in codes],
         totals=_line(core.totals(facts), codes),
-        by_type=[Row(k, str(types.get(k, k)), _line(v, codes)) for k, v in sorted(core.by_type(facts).items())],
+        by_type=[
+            Row(k, str(types.get(k, k)), _line(v, codes)) for k, v in sorted(core.by_type(facts).items())
+        ],
         by_theme=[
             Row(k, str(themes.get(k, k)) if k else "—", _line(v, codes))
             for k, v in sorted(core.by_theme(facts).items())

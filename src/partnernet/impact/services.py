@@ -1,4 +1,4 @@
-"""Writes of the impact app: outcomes, fetches, rubric weights and evaluation scores, each with its audit event."""
+"""Writes of the impact app: outcomes, fetches, rubric weights and evaluation scores, each audited."""
 
 from __future__ import annotations
 
@@ -57,9 +57,13 @@ def record_outcome(
         "source_url": source_url,
         "note": note,
     }
-    outcome = Outcome.objects.select_for_update().filter(
-        partnership=partnership, indicator=indicator, period_start=period_start, period_end=period_end
-    ).first()
+    outcome = (
+        Outcome.objects.select_for_update()
+        .filter(
+            partnership=partnership, indicator=indicator, period_start=period_start, period_end=period_end
+        )
+        .first()
+    )
     if outcome is None:
         outcome = Outcome(
             partnership=partnership,
@@ -188,7 +192,9 @@ def run_fetch(run: FetchRun, actor: Any = None, progress: Progress | None = None
                     progress(index, len(sources), label)
                 end = source.period_end or today
                 try:
-                    measurements = CONNECTORS[source.connector](client, source.target, source.period_start, end)
+                    measurements = CONNECTORS[source.connector](
+                        client, source.target, source.period_start, end
+                    )
                 except NetworkUnreachable:
                     raise
                 except ConnectorError as exc:

@@ -60,7 +60,9 @@ def report_print(request: HttpRequest) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(exports.report_pdf(_report_context(request), request), content_type="application/pdf")
+    response = HttpResponse(
+        exports.report_pdf(_report_context(request), request), content_type="application/pdf"
+    )
     response["Content-Disposition"] = 'attachment; filename="partnernet-impact.pdf"'
     return response
 

@@ -47,7 +47,9 @@ def human_number(value: Any) -> tuple[Decimal, bool]:
 def parse_target(target: str) -> tuple[str, str]:
     kind, _, rest = target.strip().strip("/").partition("/")
     if kind not in ("campaigns", "courses") or not rest or (kind == "courses" and "/" not in rest):
-        raise ConnectorError(f"a Dashboard source reads 'campaigns/SLUG' or 'courses/SCHOOL/TITLE', not {target!r}")
+        raise ConnectorError(
+            f"a Dashboard source reads 'campaigns/SLUG' or 'courses/SCHOOL/TITLE', not {target!r}"
+        )
     return kind, rest
 
 
@@ -69,7 +71,11 @@ def fetch(client: httpx.Client, target: str, start: dt.date, end: dt.date) -> li
         page = f"{base}/courses/{quoted}"
         data = get_json(client, f"{page}/course.json")
         record = (data or {}).get("course")
-        fields = {"participants": "student_count", "articles_created": "created_count", "articles_improved": "edited_count"}
+        fields = {
+            "participants": "student_count",
+            "articles_created": "created_count",
+            "articles_improved": "edited_count",
+        }
     if not isinstance(record, dict):
         raise ConnectorError(f"the Dashboard has no {kind[:-1]} at {page}")
     measurements = []

@@ -12,7 +12,9 @@ from django.conf import settings
 
 from partnernet.impact.connectors.http import ConnectorError, Measurement, get_json
 
-PROJECT = re.compile(r"^[a-z0-9-]+\.(wikipedia|wikimedia|wikisource|wikivoyage|wiktionary|wikibooks|wikiquote|wikinews|wikiversity)(\.org)?$|^(commons|meta|www)\.wikimedia(\.org)?$|^www\.wikidata(\.org)?$")
+PROJECT = re.compile(
+    r"^[a-z0-9-]+\.(wikipedia|wikimedia|wikisource|wikivoyage|wiktionary|wikibooks|wikiquote|wikinews|wikiversity)(\.org)?$|^(commons|meta|www)\.wikimedia(\.org)?$|^www\.wikidata(\.org)?$"
+)
 
 
 def parse_target(target: str) -> tuple[str, list[str]]:

@@ -26,7 +26,9 @@ def parse_target(target: str) -> tuple[list[str], str | None]:
         return [], parts[0]
     bad = [part for part in parts if not QID.match(part)]
     if bad or not parts:
-        raise ConnectorError(f"a Wikidata source needs item ids (Q123) or one property (P123), not {target!r}")
+        raise ConnectorError(
+            f"a Wikidata source needs item ids (Q123) or one property (P123), not {target!r}"
+        )
     return list(dict.fromkeys(parts)), None
 
 
@@ -34,7 +36,13 @@ def items_with_property(client: httpx.Client, prop: str) -> list[str]:
     batches = mediawiki_query(
         client,
         settings.IMPACT_WIKIDATA_API,
-        {"list": "search", "srsearch": f"haswbstatement:{prop}", "srnamespace": "0", "srlimit": "max", "srinfo": ""},
+        {
+            "list": "search",
+            "srsearch": f"haswbstatement:{prop}",
+            "srnamespace": "0",
+            "srlimit": "max",
+            "srinfo": "",
+        },
     )
     items: list[str] = []
     for batch in batches:
@@ -51,7 +59,12 @@ def last_modified(client: httpx.Client, items: list[str]) -> dict[str, dt.dateti
         data: Any = get_json(
             client,
             settings.IMPACT_WIKIDATA_API,
-            {"action": "wbgetentities", "ids": "|".join(items[start : start + BATCH]), "props": "info", "format": "json"},
+            {
+                "action": "wbgetentities",
+                "ids": "|".join(items[start : start + BATCH]),
+                "props": "info",
+                "format": "json",
+            },
         )
         if not isinstance(data, dict) or "entities" not in data:
             raise ConnectorError("Wikidata answered wbgetentities without entities")

@@ -36,12 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         partnership = None
         if options.get("partnership"):
-            partnership = (
-                Partnership.objects.filter(key=options["partnership"]).order_by("origin").first()
-            )
+            partnership = Partnership.objects.filter(key=options["partnership"]).order_by("origin").first()
             if partnership is None:
                 # A user's mistake: exit 2 naming the argument at fault (FORMATS.md).
-                raise CommandError(f"--partnership: no partnership with key '{options['partnership']}'", returncode=2)
+                raise CommandError(
+                    f"--partnership: no partnership with key '{options['partnership']}'", returncode=2
+                )
         if options["background"]:
             run = request_fetch(None, partnership)
             self.stdout.write(f"queued fetch run {run.pk} ({run.steps_total} sources)")
