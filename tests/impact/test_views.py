@@ -122,3 +122,28 @@ def test_indicator_dictionary_defines_every_indicator(client: Client) -> None:
     page = client.get("/impact/indicators/").content.decode()
     for code in ("media_uploaded", "files_in_use", "page_views", "wikidata_items_created", "results"):
         assert f'id="{code}"' in page
+
+
+def test_facilitator_scores_a_case_and_out_of_range_scores_are_refused(demo_data: None) -> None:
+    from partnernet.impact.models import Evaluation, Score
+
+    evaluation = Evaluation.objects.get(key="demo-eval-wmse-glam-tools")
+    criterion = evaluation.rubric.criteria.get(key="sustainability")
+    url = f"/impact/evaluations/{evaluation.key}/score/"
+    assert Client().get(url).status_code in (302, 403)
+    facilitator = UserFactory()
+    facilitator.groups.add(Group.objects.get_or_create(name="facilitators")[0])
+    client = logged_in(facilitator)
+    data = {}
+    for c in evaluation.rubric.criteria.all():
+        s = Score.objects.get(evaluation=evaluation, criterion=c)
+        data[f"score-{c.pk}"] = str(s.score)
+        data[f"rationale-{c.pk}"] = s.rationale
+    data[f"score-{criterion.pk}"] = "9"
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert f"score-{criterion.pk}" in page.context["form"].errors
+    data[f"score-{criterion.pk}"] = "2"
+    assert client.post(url, data).status_code == 302
+    assert Score.objects.get(evaluation=evaluation, criterion=criterion).score == 2
+    assert AuditEvent.objects.filter(verb="score_evaluation").count() == 1

@@ -105,3 +105,34 @@ class RubricWeightsForm(forms.Form):
 
     def weights(self) -> dict[Criterion, Decimal]:
         return {c: self.cleaned_data[f"weight-{c.pk}"] for c in self.criteria}
+
+
+class ScoresForm(forms.Form):
+    """A score (or none) and a rationale per criterion of the evaluation's rubric."""
+
+    def __init__(self, evaluation: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(evaluation.rubric.criteria.all())
+        current = {s.criterion_id: s for s in evaluation.scores.all()}
+        for criterion in self.criteria:
+            score = current.get(criterion.pk)
+            self.fields[f"score-{criterion.pk}"] = forms.IntegerField(
+                label=criterion.name,
+                required=False,
+                min_value=0,
+                max_value=evaluation.rubric.scale_max,
+                initial=score.score if score else None,
+                help_text=criterion.description,
+            )
+            self.fields[f"rationale-{criterion.pk}"] = forms.CharField(
+                label=_("Why"),
+                required=False,
+                initial=score.rationale if score else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {
+            c.pk: (self.cleaned_data[f"score-{c.pk}"], self.cleaned_data[f"rationale-{c.pk}"].strip())
+            for c in self.criteria
+        }

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from partnernet.core import impact as core
 from partnernet.directory.models import Entity
@@ -137,6 +138,7 @@ class ImpactReport:
     outcomes: int
     partnerships: int
     results: list[Outcome] = field(default_factory=list)
+    partnership_rows: Sequence[Partnership] = field(default_factory=list)
 
     @property
     def total_pairs(self) -> list[tuple[Any, Decimal | None]]:
@@ -194,7 +196,14 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
     results = list(
         outcomes.filter(indicator="results").select_related("partnership").order_by("-period_end")[:50]
     )
+    partnership_rows = list(
+        Partnership.objects.filter(pk__in=outcomes.values("partnership_id"))
+        .select_related("lead")
+        .annotate(figures=Count("outcomes"), as_of=Max("outcomes__measured_on"))
+        .order_by("-as_of", "title")[:100]
+    )
     return ImpactReport(
+        partnership_rows=partnership_rows,
         indicators=[INDICATORS[code] for code in codes],
         totals=_line(core.totals(facts), codes),
         by_type=[

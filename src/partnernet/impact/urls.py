@@ -13,5 +13,6 @@ urlpatterns = [
     path("fetch/", views.fetch, name="fetch"),
     path("runs/<int:pk>/", views.run, name="run"),
     path("evaluations/", views.evaluations, name="evaluations"),
+    path("evaluations/<slug:key>/score/", views.score, name="score"),
     path("rubrics/<slug:key>/", views.rubric, name="rubric"),
 ]

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partnernet.directory.rules import is_facilitator
 from partnernet.framework.models import PartnershipType, Theme
 from partnernet.impact import exports, selectors, services
-from partnernet.impact.forms import OutcomeForm, OutcomeSourceForm, RubricWeightsForm
+from partnernet.impact.forms import OutcomeForm, OutcomeSourceForm, RubricWeightsForm, ScoresForm
 from partnernet.impact.indicators import INDICATORS
-from partnernet.impact.models import FetchRun, OutcomeSource, Rubric
+from partnernet.impact.models import Evaluation, FetchRun, OutcomeSource, Rubric
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
 
@@ -185,3 +185,16 @@ def rubric(request: HttpRequest, key: str) -> HttpResponse:
         messages.success(request, _("Weights saved: every evaluation's overall score uses them now."))
         return redirect("impact:evaluations")
     return render(request, "impact/rubric.html", {"rubric": item, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def score(request: HttpRequest, key: str) -> HttpResponse:
+    item = get_object_or_404(Evaluation.objects.select_related("rubric"), key=key)
+    if not request.user.has_perm("impact.change_evaluation"):
+        raise PermissionDenied
+    form = ScoresForm(item, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.score_evaluation(request.user, item, form.scores())
+        messages.success(request, _("Scores saved."))
+        return redirect("impact:evaluations")
+    return render(request, "impact/score.html", {"evaluation": item, "form": form})
