@@ -1,4 +1,4 @@
-"""The impact report in Debian's Chromium: charts drawn from json_script data, no console errors, axe clean."""
+"""The impact report in Chromium: charts drawn from json_script data, no page errors, axe clean."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def test_report_draws_its_charts_and_passes_axe(live_server: Any, page: Any) -> 
     errors: list[str] = []
     failed: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+    page.on(
+        "response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None
+    )
     page.goto(f"{live_server.url}/impact/")
     page.wait_for_function("document.querySelectorAll('canvas[data-pn-chart-ready=\"done\"]').length === 2")
     drawn = page.evaluate(

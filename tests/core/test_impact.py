@@ -12,6 +12,7 @@ from partnernet.core.impact import (
     by_type,
     by_year,
     credits,
+    rollup,
     totals,
     weighted_score,
 )
@@ -33,7 +34,7 @@ TREE = RegionTree.from_rows(
 
 def fact(outcome: int, value: int, **kwargs: object) -> OutcomeFact:
     defaults: dict[str, object] = {
-        "partnership": 1,
+        "partnership": outcome,  # one partnership per outcome unless a test shares one
         "indicator": "media_uploaded",
         "year": 2024,
         "type": "glam",
@@ -134,7 +135,14 @@ PARTIES = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=4).map(t
     )
 )
 def test_world_total_equals_brute_force_sum_of_distinct_outcomes(rows: list[tuple]) -> None:  # type: ignore[type-arg]
-    facts = [fact(o, v, lead=lead, supporters=sup, region=reg) for o, v, lead, sup, reg in rows]
+    # An outcome id always belongs to the same partnership; partnership attributes follow the first row.
+    first: dict[int, tuple] = {}  # type: ignore[type-arg]
+    for o, _v, lead, sup, reg in rows:
+        first.setdefault(o, (lead, sup, reg))
+    facts = [
+        fact(o, v, partnership=o, lead=first[o][0], supporters=first[o][1], region=first[o][2])
+        for o, v, *_ in rows
+    ]
     first_value: dict[int, int] = {}
     for o, v, *_ in rows:
         first_value.setdefault(o, v)
@@ -151,3 +159,62 @@ def test_weighted_score_is_the_weighted_mean_of_scored_criteria() -> None:
     assert weighted_score({"capacity": 4, "reach": 1, "unscored": None}, weights) == Decimal("3.00")
     assert weighted_score({}, weights) is None
     assert weighted_score({"capacity": 5}, {"capacity": Decimal(0)}) is None
+
+
+PARTNERSHIP = st.tuples(st.sampled_from(["a", "b", "c"]), PARTIES, st.sampled_from(["SE", "DE", "GH", None]))
+
+
+@given(
+    st.lists(PARTNERSHIP, min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 100), st.integers(2020, 2022)), max_size=30),
+)
+def test_roll_ups_equal_a_brute_force_over_outcomes(partnerships: list[tuple], outcomes: list[tuple]) -> None:  # type: ignore[type-arg]
+    facts = []
+    for number, (index, value, year) in enumerate(outcomes):
+        lead, supporters, where = partnerships[index % len(partnerships)]
+        facts.append(
+            fact(
+                number,
+                value,
+                partnership=index % len(partnerships),
+                lead=lead,
+                supporters=supporters,
+                region=where,
+                year=year,
+            )
+        )
+    regions = by_region(facts, TREE)
+    for code in ("001", "150", "154", "SE", "DE", "002"):
+        expected = sum(f.value for f in facts if f.region and TREE.covers(code, f.region) or (code == "001"))
+        assert regions.get(code, {}).get("media_uploaded", Decimal(0)) == expected
+    credit = credits(facts)
+    for entity in {"a", "b", "c", "d", "e"}:
+        expected = sum(f.value for f in facts if entity == f.lead or entity in f.supporters)
+        got = credit[entity].total.get("media_uploaded", Decimal(0)) if entity in credit else Decimal(0)
+        assert got == expected
+    years = by_year(facts)
+    for year in (2020, 2021, 2022):
+        assert years.get(year, {}).get("media_uploaded", Decimal(0)) == sum(
+            f.value for f in facts if f.year == year
+        )
+
+
+@given(
+    st.lists(PARTNERSHIP, min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 100), st.integers(2020, 2022)), max_size=30),
+)
+def test_rollup_agrees_with_each_roll_up_alone(partnerships: list[tuple], outcomes: list[tuple]) -> None:  # type: ignore[type-arg]
+    facts = []
+    for number, (index, value, year) in enumerate(outcomes):
+        lead, supporters, where = partnerships[index % len(partnerships)]
+        facts.append(
+            fact(number, value, partnership=index % len(partnerships), lead=lead, supporters=supporters,
+                 region=where, year=year)
+        )  # fmt: skip
+    rolled = rollup(facts, TREE)
+    assert rolled.totals == totals(facts)
+    assert rolled.by_region == by_region(facts, TREE)
+    assert rolled.by_year == by_year(facts)
+    assert rolled.by_type == by_type(facts)
+    assert rolled.by_theme == by_theme(facts)
+    assert {k: c.total for k, c in rolled.credits.items()} == {k: c.total for k, c in credits(facts).items()}

@@ -166,18 +166,20 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
     filters = filters or ReportFilters()
     outcomes = filtered_outcomes(user, filters)
     facts = core.distinct(outcome_facts(outcomes))
-    codes = [code for code in NUMERIC if any(f.indicator == code for f in facts)]
+    present = {f.indicator for f in facts}
+    codes = [code for code in NUMERIC if code in present]
     tree = region_tree()
+    rolled = core.rollup(facts, tree)
 
     types = dict(PartnershipType.objects.values_list("key", "name"))
     themes = dict(Theme.objects.values_list("key", "name"))
-    by_region = core.by_region(facts, tree)
+    by_region = rolled.by_region
     # Show the world's areas and sub-regions (and the filtered region's children), not every country.
     shown = sorted(
         (code for code in by_region if tree.depth(code) in (1, 2) or code == filters.region),
         key=lambda code: (tree.chain(code)[::-1], code),
     )
-    credit = core.credits(facts)
+    credit = rolled.credits
     # Entities are named by id in the facts: keys repeat across origins.
     entities = {str(pk): e for pk, e in Entity.objects.in_bulk([int(k) for k in credit]).items()}
     credit_rows = [
@@ -205,16 +207,14 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
     return ImpactReport(
         partnership_rows=partnership_rows,
         indicators=[INDICATORS[code] for code in codes],
-        totals=_line(core.totals(facts), codes),
-        by_type=[
-            Row(k, str(types.get(k, k)), _line(v, codes)) for k, v in sorted(core.by_type(facts).items())
-        ],
+        totals=_line(rolled.totals, codes),
+        by_type=[Row(k, str(types.get(k, k)), _line(v, codes)) for k, v in sorted(rolled.by_type.items())],
         by_theme=[
             Row(k, str(themes.get(k, k)) if k else "—", _line(v, codes))
-            for k, v in sorted(core.by_theme(facts).items())
+            for k, v in sorted(rolled.by_theme.items())
         ],
         by_region=[Row(code, tree.name(code), _line(by_region[code], codes)) for code in shown],
-        by_year=[Row(str(y), str(y), _line(v, codes)) for y, v in core.by_year(facts).items()],
+        by_year=[Row(str(y), str(y), _line(v, codes)) for y, v in rolled.by_year.items()],
         credits=credit_rows,
         as_of=outcomes.aggregate(as_of=Max("measured_on"))["as_of"],
         outcomes=len(facts),
