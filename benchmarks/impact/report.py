@@ -166,7 +166,8 @@ def main() -> None:
             assert got == base["credit"][row.entity.pk], row.entity.key
 
         print(
-            f"outcomes: {outcomes:,}  partnerships: {report.partnerships:,}  credited: {len(report.credits):,}"
+            f"outcomes: {outcomes:,}  partnerships: {report.partnerships:,}  "
+            f"credited: {len(report.credits):,}"
         )
         print(f"impact_report (3 queries + core): {ours:8.2f} s")
         print(f"SQL GROUP BY per dimension      : {theirs:8.2f} s  ({len(shown) + 7} queries)")

@@ -185,7 +185,9 @@ def test_roll_ups_equal_a_brute_force_over_outcomes(partnerships: list[tuple], o
         )
     regions = by_region(facts, TREE)
     for code in ("001", "150", "154", "SE", "DE", "002"):
-        expected = sum(f.value for f in facts if f.region and TREE.covers(code, f.region) or (code == "001"))
+        expected = sum(
+            f.value for f in facts if (f.region and TREE.covers(code, f.region)) or (code == "001")
+        )
         assert regions.get(code, {}).get("media_uploaded", Decimal(0)) == expected
     credit = credits(facts)
     for entity in {"a", "b", "c", "d", "e"}:
