@@ -66,6 +66,24 @@ def _add(target: Figures, *more: Mapping[str, Decimal]) -> Figures:
     return target
 
 
+Cents = dict[str, int]
+"""Figures in hundredths, as integers: the roll-ups add hundreds of thousands of values, and integer
+addition is exact and far cheaper than ``Decimal``. Values are stored to two places, so nothing is lost."""
+
+
+def _cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+def _figures(cents: Mapping[str, int]) -> Figures:
+    return {code: Decimal(value).scaleb(-2) for code, value in cents.items()}
+
+
+def _add_cents(target: Cents, more: Mapping[str, int]) -> None:
+    for code, value in more.items():
+        target[code] = target.get(code, 0) + value
+
+
 def distinct(facts: Iterable[OutcomeFact]) -> list[OutcomeFact]:
     """Each outcome once, in first-seen order: joins over supporters or themes can repeat a row."""
     seen: set[int] = set()
@@ -77,28 +95,34 @@ def distinct(facts: Iterable[OutcomeFact]) -> list[OutcomeFact]:
     return unique
 
 
-def _collapse(facts: Iterable[OutcomeFact], by_year: bool) -> list[tuple[OutcomeFact, Figures]]:
+Buckets = list[tuple[OutcomeFact, Cents]]
+
+
+def _collapse(unique: list[OutcomeFact], by_year: bool) -> Buckets:
     """Sum distinct outcomes per partnership (and year): every group depends only on those, so rolling up
     these buckets gives the same figures as rolling up outcomes, with far fewer additions."""
-    buckets: dict[tuple[int, int], tuple[OutcomeFact, Figures]] = {}
-    for fact in distinct(facts):
-        bucket = buckets.get((fact.partnership, fact.year if by_year else 0))
+    buckets: dict[tuple[int, int], tuple[OutcomeFact, Cents]] = {}
+    for fact in unique:
+        slot = (fact.partnership, fact.year if by_year else 0)
+        bucket = buckets.get(slot)
         if bucket is None:
-            bucket = buckets[(fact.partnership, fact.year if by_year else 0)] = (fact, {})
-        figures = bucket[1]
-        figures[fact.indicator] = figures.get(fact.indicator, Decimal(0)) + fact.value
+            bucket = buckets[slot] = (fact, {})
+        cents = bucket[1]
+        cents[fact.indicator] = cents.get(fact.indicator, 0) + _cents(fact.value)
     return list(buckets.values())
+
+
+def _group(buckets: Buckets, groups: Callable[[OutcomeFact], Iterable[str]]) -> dict[str, Figures]:
+    result: dict[str, Cents] = defaultdict(dict)
+    for fact, cents in buckets:
+        for group in set(groups(fact)):
+            _add_cents(result[group], cents)
+    return {group: _figures(cents) for group, cents in result.items()}
 
 
 def totals(facts: Iterable[OutcomeFact]) -> Figures:
     """The movement's totals: every distinct outcome once."""
-    result: Figures = {}
-    for fact in distinct(facts):
-        result[fact.indicator] = result.get(fact.indicator, Decimal(0)) + fact.value
-    return result
-
-
-Buckets = list[tuple[OutcomeFact, Figures]]
+    return _group(_collapse(distinct(facts), by_year=False), lambda fact: ("",)).get("", {})
 
 
 def totals_by(
@@ -109,15 +133,7 @@ def totals_by(
     ``groups`` may look only at the fact's partnership (and at its year when ``by_year``): facts are summed
     per partnership first.
     """
-    return _group(_collapse(facts, by_year), groups)
-
-
-def _group(buckets: Buckets, groups: Callable[[OutcomeFact], Iterable[str]]) -> dict[str, Figures]:
-    result: dict[str, Figures] = defaultdict(dict)
-    for fact, figures in buckets:
-        for group in set(groups(fact)):
-            _add(result[group], figures)
-    return dict(result)
+    return _group(_collapse(distinct(facts), by_year), groups)
 
 
 def by_type(facts: Iterable[OutcomeFact]) -> dict[str, Figures]:
@@ -157,19 +173,22 @@ def credits(facts: Iterable[OutcomeFact]) -> dict[str, Credit]:
 
     An entity listed as both lead and supporter of the same partnership is credited once, as lead.
     """
-    return _credits(_collapse(facts, by_year=False))
+    return _credits(_collapse(distinct(facts), by_year=False))
 
 
 def _credits(buckets: Buckets) -> dict[str, Credit]:
+    led: dict[str, Cents] = defaultdict(dict)
+    supported: dict[str, Cents] = defaultdict(dict)
     result: dict[str, Credit] = {}
-    for fact, figures in buckets:
-        lead = result.setdefault(fact.lead, Credit(fact.lead))
-        _add(lead.led, figures)
-        lead.partnerships_led.add(fact.partnership)
+    for fact, cents in buckets:
+        result.setdefault(fact.lead, Credit(fact.lead)).partnerships_led.add(fact.partnership)
+        _add_cents(led[fact.lead], cents)
         for supporter in set(fact.supporters) - {fact.lead}:
-            credit = result.setdefault(supporter, Credit(supporter))
-            _add(credit.supported, figures)
-            credit.partnerships_supported.add(fact.partnership)
+            result.setdefault(supporter, Credit(supporter)).partnerships_supported.add(fact.partnership)
+            _add_cents(supported[supporter], cents)
+    for entity, credit in result.items():
+        credit.led = _figures(led.get(entity, {}))
+        credit.supported = _figures(supported.get(entity, {}))
     return result
 
 
@@ -185,17 +204,38 @@ class Rollup:
     credits: dict[str, Credit]
 
 
+def _merge(buckets: Buckets, key: Callable[[OutcomeFact], object]) -> Buckets:
+    """Merge buckets whose facts agree on ``key``; groups that read only those fields see the same sums."""
+    merged: dict[object, tuple[OutcomeFact, Cents]] = {}
+    for fact, cents in buckets:
+        slot = key(fact)
+        bucket = merged.get(slot)
+        if bucket is None:
+            merged[slot] = (fact, dict(cents))
+        else:
+            _add_cents(bucket[1], cents)
+    return list(merged.values())
+
+
 def rollup(facts: Iterable[OutcomeFact], tree: RegionTree) -> Rollup:
-    """All roll-ups at once: outcomes are de-duplicated and summed per partnership a single time."""
+    """All roll-ups at once: outcomes are de-duplicated and summed per partnership a single time.
+
+    Partnerships that share type, themes and region are then merged, so the totals, type, theme and region
+    roll-ups touch each such combination once instead of each partnership.
+    """
     unique = distinct(facts)
     per_partnership = _collapse(unique, by_year=False)
-    years = _group(_collapse(unique, by_year=True), lambda fact: (str(fact.year),))
+    cells = _merge(per_partnership, lambda fact: (fact.type, fact.themes, fact.region))
+    years: dict[str, Cents] = defaultdict(dict)
+    for fact in unique:
+        year = years[str(fact.year)]
+        year[fact.indicator] = year.get(fact.indicator, 0) + _cents(fact.value)
     return Rollup(
-        totals=_group(per_partnership, lambda fact: ("",)).get("", {}),
-        by_type=_group(per_partnership, lambda fact: (fact.type,)),
-        by_theme=_group(per_partnership, lambda fact: fact.themes or ("",)),
-        by_year={int(year): figures for year, figures in sorted(years.items())},
-        by_region=_group(per_partnership, _region_chain(tree)),
+        totals=_group(cells, lambda fact: ("",)).get("", {}),
+        by_type=_group(cells, lambda fact: (fact.type,)),
+        by_theme=_group(cells, lambda fact: fact.themes or ("",)),
+        by_year={int(year): _figures(cents) for year, cents in sorted(years.items())},
+        by_region=_group(cells, _region_chain(tree)),
         credits=_credits(per_partnership),
     )
 

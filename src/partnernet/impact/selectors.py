@@ -78,7 +78,7 @@ def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
             "partnership__lead_id",
         )
     )
-    ids = {row[1] for row in rows}
+    ids = outcomes.values("partnership_id")  # a subquery: no parameter list, whatever the size
     supporters: dict[int, list[str]] = defaultdict(list)
     for pid, entity_id in Partnership.supporters.through.objects.filter(partnership_id__in=ids).values_list(
         "partnership_id", "entity_id"
@@ -89,6 +89,8 @@ def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
         "partnership_id", "theme__key"
     ):
         themes[pid].append(key)
+    supporters_of = {pid: tuple(sorted(keys)) for pid, keys in supporters.items()}
+    themes_of = {pid: tuple(sorted(keys)) for pid, keys in themes.items()}
     return [
         core.OutcomeFact(
             outcome=pk,
@@ -99,8 +101,8 @@ def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
             type=type_key,
             region=region,
             lead=str(lead),
-            supporters=tuple(sorted(supporters[pid])),
-            themes=tuple(sorted(themes[pid])),
+            supporters=supporters_of.get(pid, ()),
+            themes=themes_of.get(pid, ()),
         )
         for pk, pid, indicator, value, period_end, type_key, region, lead in rows
     ]
@@ -198,12 +200,18 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
     results = list(
         outcomes.filter(indicator="results").select_related("partnership").order_by("-period_end")[:50]
     )
-    partnership_rows = list(
-        Partnership.objects.filter(pk__in=outcomes.values("partnership_id"))
-        .select_related("lead")
-        .annotate(figures=Count("outcomes"), as_of=Max("outcomes__measured_on"))
-        .order_by("-as_of", "title")[:100]
+    latest = list(
+        outcomes.order_by()
+        .values("partnership_id")
+        .annotate(figures=Count("pk"), as_of=Max("measured_on"))
+        .order_by("-as_of", "partnership_id")[:100]
     )
+    found = Partnership.objects.select_related("lead").in_bulk([row["partnership_id"] for row in latest])
+    partnership_rows = []
+    for row in latest:
+        partnership = found[row["partnership_id"]]
+        partnership.figures, partnership.as_of = row["figures"], row["as_of"]  # type: ignore[attr-defined]
+        partnership_rows.append(partnership)
     return ImpactReport(
         partnership_rows=partnership_rows,
         indicators=[INDICATORS[code] for code in codes],
