@@ -132,3 +132,11 @@ def test_a_closed_port_is_reported_as_unreachable_network() -> None:
     base = f"http://127.0.0.1:{closed_port()}"
     with override_settings(**api_settings(base)), make_client() as client, pytest.raises(NetworkUnreachable):
         dashboard.fetch(client, "campaigns/x", START, END)
+
+
+def test_a_category_tree_too_broad_for_one_partnership_is_refused(
+    wikimedia: FakeWikimedia, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(commons, "MAX_FILES", 2)
+    with make_client() as client, pytest.raises(ConnectorError, match="narrower category"):
+        commons.fetch(client, "Category:Bundesarchiv test", START, END)

@@ -16,6 +16,9 @@ MAX_DEPTH = 3
 """Subcategory levels followed below the partnership's category; deep trees drift off topic."""
 BATCH = 50
 """Titles per globalusage request (the API's limit for ordinary clients)."""
+MAX_CATEGORIES = 2_000
+MAX_FILES = 200_000
+"""Beyond these a tree is too broad to be one partnership's work; the source should name a narrower one."""
 
 
 def _timestamp(value: str) -> dt.date:
@@ -48,10 +51,18 @@ def category_files(client: httpx.Client, category: str, depth: int = MAX_DEPTH) 
                     if level < depth and member["title"] not in seen:
                         seen.add(member["title"])
                         queue.append((member["title"], level + 1))
+                        if len(seen) > MAX_CATEGORIES:
+                            raise ConnectorError(
+                                f"{title} has more than {MAX_CATEGORIES} subcategories: name a narrower category"
+                            )
                 elif member.get("type") == "file":
                     added = _timestamp(member["timestamp"])
                     previous = files.get(member["title"])
                     files[member["title"]] = added if previous is None else min(previous, added)
+                    if len(files) > MAX_FILES:
+                        raise ConnectorError(
+                            f"{title} holds more than {MAX_FILES} files: name a narrower category"
+                        )
     return files
 
 

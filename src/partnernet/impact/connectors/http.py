@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -105,8 +105,12 @@ def _host(url: str) -> str:
 
 def mediawiki_query(client: httpx.Client, api: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """All result batches of a MediaWiki ``action=query``, following ``continue`` until done."""
+    return list(mediawiki_batches(client, api, params))
+
+
+def mediawiki_batches(client: httpx.Client, api: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Result batches of a MediaWiki ``action=query`` one by one, so a caller can stop early."""
     base = {"action": "query", "format": "json", "formatversion": "2", **params}
-    batches: list[dict[str, Any]] = []
     cont: dict[str, Any] = {}
     for _ in range(10_000):
         data = get_json(client, api, {**base, **cont})
@@ -115,8 +119,8 @@ def mediawiki_query(client: httpx.Client, api: str, params: dict[str, Any]) -> l
         if "error" in data:
             error = data["error"]
             raise ConnectorError(f"{_host(api)}: {error.get('code', 'error')}: {error.get('info', '')}")
-        batches.append(data.get("query", {}))
+        yield data.get("query", {})
         if "continue" not in data:
-            return batches
+            return
         cont = dict(data["continue"])
     raise ConnectorError(f"{_host(api)} kept asking to continue")  # pragma: no cover - defensive bound

@@ -10,7 +10,12 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from partnernet.impact.connectors.http import ConnectorError, Measurement, get_json, mediawiki_query
+from partnernet.impact.connectors.http import (
+    ConnectorError,
+    Measurement,
+    get_json,
+    mediawiki_query,
+)
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 PID = re.compile(r"^P[1-9][0-9]*$")
