@@ -29,6 +29,7 @@ verbs:
   export KIND [--format csv|jsonl] [--output FILE] [--origin local|all]
   generate --entities N --partnerships M [--stewardships S] [--requests R] [--seed S]
   impact fetch [--partnership KEY]     fetch outcome figures from Wikimedia's public APIs
+  impact import FILE | impact export   outcome figures from and to .csv / .jsonl files
 
 KIND is one of: entities, partners, stewardships, partnerships, requests.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);

@@ -53,7 +53,7 @@ def category_files(client: httpx.Client, category: str, depth: int = MAX_DEPTH) 
                         queue.append((member["title"], level + 1))
                         if len(seen) > MAX_CATEGORIES:
                             raise ConnectorError(
-                                f"{title} has more than {MAX_CATEGORIES} subcategories: name a narrower category"
+                                f"{title} has over {MAX_CATEGORIES} subcategories: name a narrower category"
                             )
                 elif member.get("type") == "file":
                     added = _timestamp(member["timestamp"])

@@ -23,13 +23,15 @@ from partnernet.partnerships.models import Partnership
 
 class Command(BaseCommand):
     help = (
-        "Fetch outcome figures of partnerships from Wikimedia's public APIs (Commons, Wikidata, Pageviews, "
-        "Programs & Events Dashboard), for every active outcome source or those of one partnership. Progress "
-        "goes to stderr. Exits 1 with a message when the network is unreachable."
+        "fetch: read outcome figures of partnerships from Wikimedia's public APIs (Commons, Wikidata, "
+        "Pageviews, Programs & Events Dashboard), for every active outcome source or those of one partnership; "
+        "progress goes to stderr; exits 1 with a message when the network is unreachable. import: upsert "
+        "figures from a .csv or .jsonl file, all or nothing (exit 2 with FILE:LINE: field 'F': message). "
+        "export: every outcome of this instance in the import format."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="fetch")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="fetch|import|export")
         fetch = sub.add_parser("fetch", help="fetch outcome figures now")
         fetch.add_argument("--partnership", metavar="KEY", help="only this partnership's sources")
         fetch.add_argument(
