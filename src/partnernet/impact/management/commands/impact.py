@@ -24,7 +24,7 @@ from partnernet.partnerships.models import Partnership
 class Command(BaseCommand):
     help = (
         "fetch: read outcome figures of partnerships from Wikimedia's public APIs (Commons, Wikidata, "
-        "Pageviews, Programs & Events Dashboard), for every active outcome source or those of one partnership; "
+        "Pageviews, Programs & Events Dashboard), for every active outcome source or one partnership's; "
         "progress goes to stderr; exits 1 with a message when the network is unreachable. import: upsert "
         "figures from a .csv or .jsonl file, all or nothing (exit 2 with FILE:LINE: field 'F': message). "
         "export: every outcome of this instance in the import format."
