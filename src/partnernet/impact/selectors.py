@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext
 
 from partnernet.core import impact as core
 from partnernet.directory.models import Entity
@@ -150,13 +151,15 @@ class ImpactReport:
         """A Chart.js config (for ``json_script``) of the given rows, one dataset per indicator with data."""
         datasets = []
         for index, indicator in enumerate(self.indicators):
-            data = [float(row.figures[index] or 0) for row in rows]
+            values = [row.figures[index] for row in rows]
+            data = [float(value) if value else None for value in values]
             if any(data):
                 datasets.append({"label": str(indicator.name), "data": data})
         return {
             "type": kind,
             "data": {"labels": [row.label for row in rows], "datasets": datasets},
-            "options": {"scales": {"y": {"beginAtZero": True}}},
+            # Indicators differ by orders of magnitude (page views vs events): a log axis shows them all.
+            "options": {"scales": {"y": {"type": "logarithmic"}}},
         }
 
 
@@ -218,7 +221,7 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
         totals=_line(rolled.totals, codes),
         by_type=[Row(k, str(types.get(k, k)), _line(v, codes)) for k, v in sorted(rolled.by_type.items())],
         by_theme=[
-            Row(k, str(themes.get(k, k)) if k else "—", _line(v, codes))
+            Row(k, str(themes.get(k, k)) if k else gettext("No theme"), _line(v, codes))
             for k, v in sorted(rolled.by_theme.items())
         ],
         by_region=[Row(code, tree.name(code), _line(by_region[code], codes)) for code in shown],
