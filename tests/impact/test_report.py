@@ -31,6 +31,7 @@ def shared() -> dict[str, object]:
         period_start=YEAR[0],
         period_end=YEAR[1],
         value=Decimal(500),
+        measured_on=YEAR[1],
     )
     other = PartnershipFactory(key="other", lead=supporters[0], region=region("DE"), visibility="public")
     record_outcome(
@@ -114,3 +115,30 @@ def test_api_report_totals_count_once(shared: dict, client: Client) -> None:  # 
     assert Decimal(totals["media_uploaded"]) == Decimal(520)
     credited = {c["entity"]: c for c in body["credits"]}
     assert Decimal(credited["helper-2"]["figures"][0]["value"]) == Decimal(500)
+
+
+def test_a_region_filter_also_lists_the_regions_inside_it(shared: dict) -> None:  # type: ignore[type-arg]
+    report = impact_report(AnonymousUser(), ReportFilters(region="154"))
+    assert {row.key for row in report.by_region} >= {"154", "SE"}
+
+
+def test_api_reads_one_outcome_and_hides_private_ones(shared: dict, client: Client) -> None:  # type: ignore[type-arg]
+    from partnernet.impact.models import Outcome
+
+    public = Outcome.objects.get(partnership__key="shared")
+    body = client.get(f"/api/v1/outcomes/{public.key}").json()
+    assert (body["partnership"], body["indicator"], body["data_as_of"]) == (
+        "shared",
+        "media_uploaded",
+        "2025-12-31",
+    )
+    secret = PartnershipFactory(key="secret2", lead=shared["lead"], visibility="private")
+    hidden = record_outcome(
+        None, secret, indicator="events", period_start=YEAR[0], period_end=YEAR[1], value=Decimal(1)
+    )
+    missing = client.get(f"/api/v1/outcomes/{hidden.key}")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    bad = client.get("/api/v1/outcomes", {"indicator": "nonsense"})
+    assert bad.status_code == 422
+    assert "indicator" in bad.json()["error"]["fields"]

@@ -181,7 +181,13 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
     by_region = rolled.by_region
     # Show the world's areas and sub-regions (and the filtered region's children), not every country.
     shown = sorted(
-        (code for code in by_region if tree.depth(code) in (1, 2) or code == filters.region),
+        (
+            code
+            for code in by_region
+            if tree.depth(code) in (1, 2)
+            or code == filters.region
+            or (filters.region and tree.parents.get(code) == filters.region)
+        ),
         key=lambda code: (tree.chain(code)[::-1], code),
     )
     credit = rolled.credits
