@@ -18,6 +18,7 @@ VERBS = {
     "export": "export",
     "generate": "generate",
     "proposal": "proposal",
+    "impact": "impact",
 }
 USAGE = """usage: partnernet VERB [options]
 
@@ -29,6 +30,8 @@ verbs:
   export KIND [--format csv|jsonl] [--output FILE] [--origin local|all]
   generate --entities N --partnerships M [--stewardships S] [--requests R] [--seed S]
   proposal list [--open] [--json]      proposals of the agreement process, with their tallies
+  impact fetch [--partnership KEY]     fetch outcome figures from Wikimedia's public APIs
+  impact import FILE | impact export   outcome figures from and to .csv / .jsonl files
 
 KIND is one of: entities, partners, stewardships, partnerships, requests.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);

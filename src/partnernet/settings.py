@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "partnernet.partnerships",
     "partnernet.support",
     "partnernet.exchange",
+    "partnernet.impact",
     "partnernet.api",
     "partnernet.web",
 ]
@@ -168,6 +169,20 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Impact connectors: Wikimedia's public APIs. Base URLs are settings so tests (and mirrors) can point them
+# elsewhere; requests identify Partnernet in their User-Agent as Wikimedia's API policy asks.
+IMPACT_COMMONS_API = os.environ.get("PARTNERNET_COMMONS_API", "https://commons.wikimedia.org/w/api.php")
+IMPACT_WIKIDATA_API = os.environ.get("PARTNERNET_WIKIDATA_API", "https://www.wikidata.org/w/api.php")
+IMPACT_PAGEVIEWS_API = os.environ.get(
+    "PARTNERNET_PAGEVIEWS_API", "https://wikimedia.org/api/rest_v1/metrics/pageviews"
+)
+IMPACT_DASHBOARD_URL = os.environ.get("PARTNERNET_DASHBOARD_URL", "https://outreachdashboard.wmflabs.org")
+IMPACT_HTTP_TIMEOUT = float(os.environ.get("PARTNERNET_HTTP_TIMEOUT", "20"))
+IMPACT_HTTP_RETRIES = int(os.environ.get("PARTNERNET_HTTP_RETRIES", "3"))
+IMPACT_USER_AGENT = os.environ.get(
+    "PARTNERNET_USER_AGENT", f"Partnernet/0.1 (+{BASE_URL}; impact fetch) python-httpx"
+)
 
 EMAIL_BACKEND = os.environ.get("PARTNERNET_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("PARTNERNET_FROM_EMAIL", "partnernet@localhost")

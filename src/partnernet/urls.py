@@ -11,4 +11,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("partnernet.api.urls")),
     path("framework/", include("partnernet.framework.urls")),
+    path("impact/", include("partnernet.impact.urls")),
 ]

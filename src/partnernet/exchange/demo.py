@@ -17,6 +17,7 @@ from partnernet.directory.models import Entity, Partner
 from partnernet.exchange.seed import SeedCounts, data_rows, seed_uuid, slug, upsert
 from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
+from partnernet.impact.demo import load_impact_demo
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
 from partnernet.support.selectors import covering_stewardship
@@ -527,4 +528,5 @@ def seed_demo() -> SeedCounts:
     with transaction.atomic():
         load_real_partnerships(counts)
         load_demo(counts)
+        load_impact_demo(counts)
     return counts

@@ -1,0 +1,274 @@
+"""Reads for impact pages, exports and the API: always through the partnership visibility rule.
+
+``impact_report`` loads the visible outcomes as plain rows (a fixed number of queries, whatever the data
+size) and leaves the arithmetic to ``partnernet.core.impact``, which counts every outcome once in every
+total and credits it in full to every party.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext
+
+from partnernet.core import impact as core
+from partnernet.directory.models import Entity
+from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.framework.selectors import region_tree
+from partnernet.impact.indicators import INDICATORS, NUMERIC
+from partnernet.impact.models import Evaluation, FetchRun, Outcome
+from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.rules import visible_partnerships
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    type: str | None = None
+    theme: str | None = None
+    region: str | None = None
+    entity: str | None = None
+    year: int | None = None
+
+    def as_query(self) -> dict[str, str]:
+        return {name: str(value) for name, value in self.__dict__.items() if value not in (None, "")}
+
+
+def visible_outcomes(user: Any, queryset: QuerySet[Outcome] | None = None) -> QuerySet[Outcome]:
+    """Outcomes the person may see: exactly those of the partnerships they may see."""
+    rows = Outcome.objects.all() if queryset is None else queryset
+    return rows.filter(partnership__in=visible_partnerships(user).values("pk"))
+
+
+def filtered_outcomes(user: Any, filters: ReportFilters) -> QuerySet[Outcome]:
+    partnerships = visible_partnerships(user)
+    if filters.type:
+        partnerships = partnerships.filter(type__key=filters.type)
+    if filters.theme:
+        partnerships = partnerships.filter(themes__key=filters.theme)
+    if filters.region:
+        path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
+        partnerships = partnerships.filter(region__path__startswith=path) if path else partnerships.none()
+    if filters.entity:
+        partnerships = partnerships.filter(Q(lead__key=filters.entity) | Q(supporters__key=filters.entity))
+    rows = Outcome.objects.filter(partnership__in=partnerships.values("pk"))
+    if filters.year:
+        rows = rows.filter(period_end__year=filters.year)
+    return rows
+
+
+def outcome_facts(outcomes: QuerySet[Outcome]) -> list[core.OutcomeFact]:
+    """Numeric outcomes as plain rows for the core: three queries (outcomes, supporters, themes).
+
+    Entities are named by their id (as a string): keys are unique only per origin.
+    """
+    rows = list(
+        outcomes.filter(indicator__in=NUMERIC, value__isnull=False).values_list(
+            "pk",
+            "partnership_id",
+            "indicator",
+            "value",
+            "period_end",
+            "partnership__type__key",
+            "partnership__region__code",
+            "partnership__lead_id",
+        )
+    )
+    ids = outcomes.values("partnership_id")  # a subquery: no parameter list, whatever the size
+    supporters: dict[int, list[str]] = defaultdict(list)
+    for pid, entity_id in Partnership.supporters.through.objects.filter(partnership_id__in=ids).values_list(
+        "partnership_id", "entity_id"
+    ):
+        supporters[pid].append(str(entity_id))
+    themes: dict[int, list[str]] = defaultdict(list)
+    for pid, key in Partnership.themes.through.objects.filter(partnership_id__in=ids).values_list(
+        "partnership_id", "theme__key"
+    ):
+        themes[pid].append(key)
+    supporters_of = {pid: tuple(sorted(keys)) for pid, keys in supporters.items()}
+    themes_of = {pid: tuple(sorted(keys)) for pid, keys in themes.items()}
+    return [
+        core.OutcomeFact(
+            outcome=pk,
+            partnership=pid,
+            indicator=indicator,
+            value=value if value is not None else Decimal(0),
+            year=period_end.year,
+            type=type_key,
+            region=region,
+            lead=str(lead),
+            supporters=supporters_of.get(pid, ()),
+            themes=themes_of.get(pid, ()),
+        )
+        for pk, pid, indicator, value, period_end, type_key, region, lead in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a report table: a group's label, link target and its figures in dictionary order."""
+
+    key: str
+    label: str
+    figures: list[Decimal | None]
+
+
+@dataclass
+class CreditRow:
+    entity: Entity
+    led: list[Decimal | None]
+    supported: list[Decimal | None]
+    total: list[Decimal | None]
+    partnerships_led: int
+    partnerships_supported: int
+
+
+@dataclass
+class ImpactReport:
+    indicators: list[Any]
+    totals: list[Decimal | None]
+    by_type: list[Row]
+    by_theme: list[Row]
+    by_region: list[Row]
+    by_year: list[Row]
+    credits: list[CreditRow]
+    as_of: dt.date | None
+    outcomes: int
+    partnerships: int
+    results: list[Outcome] = field(default_factory=list)
+    partnership_rows: Sequence[Partnership] = field(default_factory=list)
+
+    @property
+    def total_pairs(self) -> list[tuple[Any, Decimal | None]]:
+        return list(zip(self.indicators, self.totals, strict=True))
+
+    def chart(self, rows: list[Row], kind: str = "bar") -> dict[str, Any]:
+        """A Chart.js config (for ``json_script``) of the given rows, one dataset per indicator with data."""
+        datasets = []
+        for index, indicator in enumerate(self.indicators):
+            values = [row.figures[index] for row in rows]
+            data = [float(value) if value else None for value in values]
+            if any(data):
+                datasets.append({"label": str(indicator.name), "data": data})
+        return {
+            "type": kind,
+            "data": {"labels": [row.label for row in rows], "datasets": datasets},
+            # Indicators differ by orders of magnitude (page views vs events): a log axis shows them all.
+            "options": {"scales": {"y": {"type": "logarithmic"}}},
+        }
+
+
+def _line(figures: dict[str, Decimal], codes: list[str]) -> list[Decimal | None]:
+    return [figures.get(code) for code in codes]
+
+
+def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactReport:
+    filters = filters or ReportFilters()
+    outcomes = filtered_outcomes(user, filters)
+    facts = core.distinct(outcome_facts(outcomes))
+    present = {f.indicator for f in facts}
+    codes = [code for code in NUMERIC if code in present]
+    tree = region_tree()
+    rolled = core.rollup(facts, tree)
+
+    types = dict(PartnershipType.objects.values_list("key", "name"))
+    themes = dict(Theme.objects.values_list("key", "name"))
+    by_region = rolled.by_region
+    # Show the world's areas and sub-regions (and the filtered region's children), not every country.
+    shown = sorted(
+        (
+            code
+            for code in by_region
+            if tree.depth(code) in (1, 2)
+            or code == filters.region
+            or (filters.region and tree.parents.get(code) == filters.region)
+        ),
+        key=lambda code: (tree.chain(code)[::-1], code),
+    )
+    credit = rolled.credits
+    # Entities are named by id in the facts: keys repeat across origins.
+    entities = {str(pk): e for pk, e in Entity.objects.in_bulk([int(k) for k in credit]).items()}
+    credit_rows = [
+        CreditRow(
+            entity=entities[key],
+            led=_line(c.led, codes),
+            supported=_line(c.supported, codes),
+            total=_line(c.total, codes),
+            partnerships_led=len(c.partnerships_led),
+            partnerships_supported=len(c.partnerships_supported),
+        )
+        for key, c in credit.items()
+        if key in entities
+    ]
+    credit_rows.sort(key=lambda row: (-(row.partnerships_led + row.partnerships_supported), row.entity.name))
+    results = list(
+        outcomes.filter(indicator="results").select_related("partnership").order_by("-period_end")[:50]
+    )
+    latest = list(
+        outcomes.order_by()
+        .values("partnership_id")
+        .annotate(figures=Count("pk"), as_of=Max("measured_on"))
+        .order_by("-as_of", "partnership_id")[:100]
+    )
+    found = Partnership.objects.select_related("lead").in_bulk([row["partnership_id"] for row in latest])
+    partnership_rows = []
+    for row in latest:
+        partnership = found[row["partnership_id"]]
+        partnership.figures, partnership.as_of = row["figures"], row["as_of"]  # type: ignore[attr-defined]
+        partnership_rows.append(partnership)
+    return ImpactReport(
+        partnership_rows=partnership_rows,
+        indicators=[INDICATORS[code] for code in codes],
+        totals=_line(rolled.totals, codes),
+        by_type=[Row(k, str(types.get(k, k)), _line(v, codes)) for k, v in sorted(rolled.by_type.items())],
+        by_theme=[
+            Row(k, str(themes.get(k, k)) if k else gettext("No theme"), _line(v, codes))
+            for k, v in sorted(rolled.by_theme.items())
+        ],
+        by_region=[Row(code, tree.name(code), _line(by_region[code], codes)) for code in shown],
+        by_year=[Row(str(y), str(y), _line(v, codes)) for y, v in rolled.by_year.items()],
+        credits=credit_rows,
+        as_of=outcomes.aggregate(as_of=Max("measured_on"))["as_of"],
+        outcomes=len(facts),
+        partnerships=len({fact.partnership for fact in facts}),
+        results=results,
+    )
+
+
+def partnership_outcomes(user: Any, partnership: Partnership) -> QuerySet[Outcome]:
+    return visible_outcomes(user, Outcome.objects.filter(partnership=partnership)).order_by(
+        "-period_end", "indicator"
+    )
+
+
+def recent_fetch_runs(limit: int = 10) -> QuerySet[FetchRun]:
+    return FetchRun.objects.select_related("partnership").order_by("-created_at", "-pk")[:limit]
+
+
+def evaluations_side_by_side(keys: list[str] | None = None) -> tuple[list[Evaluation], list[Any]]:
+    """Evaluations (all, or those named) with their rubric's criteria, scores prefetched."""
+    rows = Evaluation.objects.select_related("rubric", "steward").prefetch_related(
+        "scores__criterion", "facts", "rubric__criteria", "partnerships"
+    )
+    if keys:
+        rows = rows.filter(key__in=keys)
+    evaluations = list(rows.order_by("title"))
+    criteria: list[Any] = []
+    seen: set[int] = set()
+    for evaluation in evaluations:
+        for criterion in evaluation.rubric.criteria.all():
+            if criterion.pk not in seen:
+                seen.add(criterion.pk)
+                criteria.append(criterion)
+    return evaluations, criteria
+
+
+def overall_score(evaluation: Evaluation) -> Decimal | None:
+    scores = {s.criterion.key: s.score for s in evaluation.scores.all()}
+    weights = {c.key: c.weight for c in evaluation.rubric.criteria.all()}
+    return core.weighted_score(scores, weights)
