@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +90,39 @@ class Partnership(GlobalRecord):
             models.Index(fields=["visibility", "status"], name="partnership_vis_status"),
             models.Index(fields=["visibility", "type"], name="partnership_vis_type"),
             models.Index(fields=["title"], name="partnership_title"),
+            models.Index(fields=["start"], name="partnership_start"),
+            models.Index(fields=["updated_at"], name="partnership_updated"),
         ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Agreement(GlobalRecord):
+    """A signed agreement (or draft) of a partnership: a file shown only to the partnership's parties.
+
+    Files live under the data folder's media root but are never served from a public URL; the download view
+    checks ``partnerships.view_agreements`` first.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="agreements/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.title
