@@ -74,7 +74,9 @@ def test_entity_admin_edits_profile_and_bad_input_is_kept(client: Client) -> Non
     assert (membership.entity.name, membership.entity.languages, membership.entity.budget_band) == (
         "Renamed group", ["en", "sv"], "small"
     )  # fmt: skip
-    assert AuditEvent.objects.filter(verb="update_entity_profile").exists()
+    event = AuditEvent.objects.get(verb="update_entity_profile")
+    assert event.changes["name"][1] == "Renamed group"
+    assert event.changes["budget_band"] == ["", "small"]
 
 
 def test_plain_member_cannot_edit_the_profile(client: Client) -> None:

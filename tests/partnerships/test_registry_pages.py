@@ -81,10 +81,41 @@ def test_registry_runs_a_fixed_number_of_queries(client: Client, django_assert_m
     for _ in range(rows):
         p = PartnershipFactory()
         p.themes.set([theme("science")])
-    client.get(reverse("partnerships:registry"))  # warm the region tree and the facet cache
-    PartnershipFactory()  # a write: the facets are counted again below
-    with django_assert_max_num_queries(14):
+    client.get(reverse("partnerships:registry"))  # rows written around the services: the tally is rebuilt
+    with django_assert_max_num_queries(15):
         client.get(reverse("partnerships:registry"), {"region": "150", "status": "active"})
+    with django_assert_max_num_queries(16):
+        client.get(reverse("partnerships:registry"), {"theme": "science", "sort": "-start"})
+
+
+def test_tally_stays_exact_through_service_writes_without_a_rebuild(client: Client, monkeypatch: Any) -> None:
+    from partnernet.partnerships import services
+
+    membership = _logged_in_member(client)
+    PartnershipFactory(lead=membership.entity, status="active")
+    url = reverse("partnerships:registry")
+    client.get(url)  # rebuild once
+    monkeypatch.setattr(services, "rebuild_registry_tally", lambda: pytest.fail("tally should be fresh"))
+    data = {"title": "Counted", "lead": membership.entity.pk, "type": ptype("media").pk, "status": "prospect",
+            "visibility": "public", "themes": [theme("science").pk]}  # fmt: skip
+    assert client.post(reverse("partnerships:create"), data).status_code == 302
+    facets = client.get(url).context["facets"]
+    assert {o.value: o.count for o in facets.status} == {"active": 1, "prospect": 1}
+    assert {o.value: o.count for o in facets.theme} == {"science": 1}
+    created = Partnership.objects.get(title="Counted")
+    assert client.post(reverse("partnerships:edit", args=[created.key]), {**data, "status": "active", "themes": []}).status_code == 302
+    facets = client.get(url).context["facets"]
+    assert {o.value: o.count for o in facets.status} == {"active": 2}
+    assert facets.theme == []
+
+
+def test_private_rows_of_a_member_are_counted(client: Client) -> None:
+    membership = _logged_in_member(client)
+    PartnershipFactory(lead=membership.entity, visibility="private")
+    PartnershipFactory(visibility="private")
+    PartnershipFactory(visibility="movement")
+    facets = client.get(reverse("partnerships:registry")).context["facets"]
+    assert facets.total == 2
 
 
 def test_export_of_the_current_filter_is_the_import_format(client: Client) -> None:

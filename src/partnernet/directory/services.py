@@ -21,7 +21,8 @@ PARTNER_FIELDS = ("name", "kind", "country", "wikidata", "website")
 @transaction.atomic
 def update_entity_profile(actor: Any, entity: Entity, data: dict[str, Any]) -> Entity:
     """Change the profile an entity shows in the directory (validated by ``EntityProfileForm``)."""
-    before = snapshot(entity, PROFILE_FIELDS)
+    # The stored state: a bound ModelForm has already written the new values onto ``entity``.
+    before = snapshot(Entity.objects.get(pk=entity.pk), PROFILE_FIELDS)
     for name in PROFILE_FIELDS:
         if name in data:
             setattr(entity, name, data[name])

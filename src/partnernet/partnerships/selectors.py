@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 
 from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_movement_member
 from partnernet.framework.models import PartnershipType, Region, Theme
-from partnernet.partnerships.models import Partnership, PartnershipStatus
+from partnernet.partnerships.models import Partnership, PartnershipStatus, RegistryTally, Visibility
 
 SORTS: dict[str, tuple[str, ...]] = {
     "title": ("title", "id"),
@@ -106,9 +106,16 @@ def _visibility_scope(user: Any) -> str:
 
 
 def table_fingerprint() -> str:
-    """Changes whenever a partnership is inserted, updated or deleted (three index-only aggregates)."""
-    figures = Partnership.objects.aggregate(n=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
-    return f"{figures['n']}:{figures['top']}:{figures['changed']}"
+    """Changes whenever a partnership is inserted, updated or deleted.
+
+    Three separate queries on purpose: alone, each aggregate is answered from an index (the count from the
+    smallest one), while one query with all three would scan the table.
+    """
+    rows = Partnership.objects.order_by()
+    count = rows.count()
+    top = rows.aggregate(top=Max("pk"))["top"]
+    changed = rows.aggregate(changed=Max("updated_at"))["changed"]
+    return f"{count}:{top}:{changed}"
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -121,61 +128,115 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _count_facets(rows: QuerySet[Partnership]) -> Facets:
+def _live_counts(rows: QuerySet[Partnership]) -> dict[str, dict[Any, int]]:
+    """One GROUP BY per facet over the filtered rows; regions by id."""
     ids = rows.values("pk")
-    by_type = dict(
-        rows.order_by().values_list("type__key").annotate(n=Count("pk")).values_list("type__key", "n")
-    )
-    by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    by_region_id = dict(
-        rows.order_by().values_list("region_id").annotate(n=Count("pk")).values_list("region_id", "n")
-    )
-    by_theme = dict(
-        Partnership.themes.through.objects.filter(partnership_id__in=ids)
-        .order_by()
-        .values_list("theme__key")
-        .annotate(n=Count("pk"))
-        .values_list("theme__key", "n")
-    )
-    by_kind = dict(
-        Partnership.partners.through.objects.filter(partnership_id__in=ids)
-        .order_by()
-        .values_list("partner__kind")
-        .annotate(n=Count("partnership_id", distinct=True))
-        .values_list("partner__kind", "n")
-    )
-    # Regions are counted per stored region, then rolled up to the continent-level regions people filter by.
-    paths = dict(Region.objects.filter(pk__in=[k for k in by_region_id if k]).values_list("pk", "path"))
-    macro = dict(Region.objects.filter(level=Region.Level.REGION).values_list("code", "name"))
+
+    def grouped(queryset: QuerySet[Any], by: str, counted: Any) -> dict[Any, int]:
+        return dict(queryset.order_by().values_list(by).annotate(n=counted).values_list(by, "n"))
+
+    return {
+        "type": grouped(rows, "type__key", Count("pk")),
+        "status": grouped(rows, "status", Count("pk")),
+        "region": grouped(rows, "region_id", Count("pk")),
+        "theme": grouped(
+            Partnership.themes.through.objects.filter(partnership_id__in=ids), "theme__key", Count("pk")
+        ),
+        "partner_kind": grouped(
+            Partnership.partners.through.objects.filter(partnership_id__in=ids),
+            "partner__kind",
+            Count("partnership_id", distinct=True),
+        ),
+    }
+
+
+def _facets_from(counts: dict[str, dict[Any, int]], *, by_region_code: bool) -> Facets:
+    """Label the counts; regions are rolled up to the continent-level regions people filter by."""
+    regions = Region.objects.filter(code__in=[k for k in counts["region"] if k] if by_region_code else [])
+    if not by_region_code:
+        regions = Region.objects.filter(pk__in=[k for k in counts["region"] if k])
+    paths = {(r.code if by_region_code else r.pk): r.path for r in regions.only("pk", "code", "path")}
+    macro = dict(Region.objects.filter(level__in=[Region.Level.REGION, Region.Level.WORLD]).values_list("code", "name"))
     by_macro: dict[str, int] = {}
-    for region_id, count in by_region_id.items():
-        parts = paths.get(region_id, "").strip("/").split("/") if region_id else []
+    for region, count in counts["region"].items():
+        parts = paths.get(region, "").strip("/").split("/") if region else []
         code = parts[1] if len(parts) > 1 else "001"
         by_macro[code] = by_macro.get(code, 0) + count
     labels = _labels()
-    macro["001"] = str(Region.objects.filter(code="001").values_list("name", flat=True).first() or "World")
 
-    def options(counts: dict[str, int], names: dict[str, str]) -> list[FacetOption]:
-        found = [FacetOption(str(k), names.get(str(k), str(k)), n) for k, n in counts.items() if k]
-        return sorted(found, key=lambda option: (-option.count, option.label))
+    def options(found: dict[Any, int], names: dict[str, str]) -> list[FacetOption]:
+        items = [FacetOption(str(k), names.get(str(k), str(k)), n) for k, n in found.items() if k and n]
+        return sorted(items, key=lambda option: (-option.count, option.label))
 
     return Facets(
-        total=sum(by_status.values()),
-        type=options(by_type, labels["type"]),
-        status=options(by_status, labels["status"]),
-        theme=options(by_theme, labels["theme"]),
+        total=sum(counts["status"].values()),
+        type=options(counts["type"], labels["type"]),
+        status=options(counts["status"], labels["status"]),
+        theme=options(counts["theme"], labels["theme"]),
         region=options(by_macro, macro),
-        partner_kind=options(by_kind, labels["partner_kind"]),
+        partner_kind=options(counts["partner_kind"], labels["partner_kind"]),
     )
 
 
+def _tally_visibilities(user: Any) -> list[str]:
+    if getattr(user, "is_superuser", False):
+        return [Visibility.PUBLIC, Visibility.MOVEMENT, Visibility.PRIVATE]
+    if is_movement_member(user):
+        return [Visibility.PUBLIC, Visibility.MOVEMENT]
+    return [Visibility.PUBLIC]
+
+
+def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilter) -> Facets:
+    """Facets summed from the pre-aggregated tally (rebuilt first if writes bypassed the services).
+
+    Private rows a member may see (their own entities') are few and counted live, then added.
+    """
+    from partnernet.partnerships.services import rebuild_registry_tally, tally_is_fresh
+
+    if not tally_is_fresh():
+        rebuild_registry_tally()
+    tally = RegistryTally.objects.filter(visibility__in=_tally_visibilities(user))
+    if filters.type:
+        tally = tally.filter(type_key=filters.type)
+    if filters.status:
+        tally = tally.filter(status=filters.status)
+    if filters.region:
+        path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
+        codes = Region.objects.filter(path__startswith=path or "-").values("code")
+        tally = tally.filter(region_code__in=codes)
+
+    def sums(dimension: str, by: str) -> dict[str, int]:
+        grouped = tally.filter(dimension=dimension).order_by().values_list(by).annotate(n=Sum("count"))
+        return {key: n for key, n in grouped.values_list(by, "n") if n}
+
+    counts = {
+        "type": sums("row", "type_key"),
+        "status": sums("row", "status"),
+        "region": sums("row", "region_code"),
+        "theme": sums("theme", "value"),
+        "partner_kind": sums("partner_kind", "value"),
+    }
+    if entity_ids_of(user) and not getattr(user, "is_superuser", False):
+        private = _live_counts(rows.filter(visibility=Visibility.PRIVATE))
+        for name, extra in private.items():
+            for key, n in extra.items():
+                counts[name][key] = counts[name].get(key, 0) + n
+    return _facets_from(counts, by_region_code=True)
+
+
 def registry_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilter) -> Facets:
-    """Facet counts of the filtered rows the user may see, recounted only after a write to the table."""
+    """Facet counts of the filtered rows the user may see, exact after every write.
+
+    Filters on type, status and region read the tally; others (search, theme, partner kind, lead) count the
+    filtered rows and cache the result under the table fingerprint.
+    """
+    if not (filters.q or filters.theme or filters.partner_kind or filters.lead):
+        return _tally_facets(user, rows, filters)
     raw = json.dumps([_visibility_scope(user), filters.active(), table_fingerprint()], sort_keys=True)
     key = "pn-facets:" + hashlib.sha256(raw.encode()).hexdigest()
     facets: Facets | None = cache.get(key)
     if facets is None:
-        facets = _count_facets(rows)
+        facets = _facets_from(_live_counts(rows), by_region_code=False)
         cache.set(key, facets, FACET_TIMEOUT)
     return facets
 

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils.text import slugify
 
 from partnernet.audit.services import diff, record, snapshot
 from partnernet.federation.selectors import instance_id
-from partnernet.partnerships.models import Agreement, Partnership
+from partnernet.partnerships.models import Agreement, Partnership, RegistryTally, RegistryTallyState
+from partnernet.partnerships.selectors import table_fingerprint
 
 SCALAR_FIELDS = ("title", "description", "lead", "type", "region", "status", "start", "end", "visibility")
 LIST_FIELDS = ("supporters", "partners", "themes")
@@ -39,9 +41,13 @@ def create_partnership(actor: Any, data: dict[str, Any]) -> Partnership:
     for name in SCALAR_FIELDS:
         setattr(partnership, name, data.get(name))
     partnership.description = data.get("description") or ""
+    fresh = tally_is_fresh()
     partnership.save()
     for name in LIST_FIELDS:
         getattr(partnership, name).set(data.get(name) or [])
+    if fresh:
+        _shift(tally_keys(partnership), +1)
+        _mark_fresh()
     after = {**snapshot(partnership, SCALAR_FIELDS), **_lists(partnership)}
     record(actor, "create", "create_partnership", partnership, {k: [None, v] for k, v in after.items() if v})
     return partnership
@@ -50,13 +56,22 @@ def create_partnership(actor: Any, data: dict[str, Any]) -> Partnership:
 @transaction.atomic
 def update_partnership(actor: Any, partnership: Partnership, data: dict[str, Any]) -> Partnership:
     """Change a partnership; its ``updated_at`` moves even when only a list changed (facet caches rely on it)."""
-    before = {**snapshot(partnership, SCALAR_FIELDS), **_lists(partnership)}
+    # The stored state, not ``partnership``'s attributes: a bound ModelForm has already written the new
+    # values onto the instance it was given.
+    stored = Partnership.objects.select_related("lead", "type", "region").get(pk=partnership.pk)
+    before = {**snapshot(stored, SCALAR_FIELDS), **_lists(stored)}
+    fresh = tally_is_fresh()
+    old_keys = tally_keys(stored) if fresh else []
     for name in SCALAR_FIELDS:
         setattr(partnership, name, data.get(name))
     partnership.description = data.get("description") or ""
     partnership.save()
     for name in LIST_FIELDS:
         getattr(partnership, name).set(data.get(name) or [])
+    if fresh:
+        _shift(old_keys, -1)
+        _shift(tally_keys(partnership), +1)
+        _mark_fresh()
     after = {**snapshot(partnership, SCALAR_FIELDS), **_lists(partnership)}
     changes = diff(before, after)
     if changes:
@@ -67,6 +82,7 @@ def update_partnership(actor: Any, partnership: Partnership, data: dict[str, Any
 @transaction.atomic
 def add_agreement(actor: Any, partnership: Partnership, title: str, upload: UploadedFile) -> Agreement:
     """Attach an agreement file; stored privately, listed only to those allowed to see agreements."""
+    fresh = tally_is_fresh()
     agreement = Agreement.objects.create(
         partnership=partnership,
         title=title,
@@ -74,5 +90,83 @@ def add_agreement(actor: Any, partnership: Partnership, title: str, upload: Uplo
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     partnership.save(update_fields=["updated_at"])
+    if fresh:
+        _mark_fresh()
     record(actor, "create", "add_agreement", agreement, {"title": [None, title]})
     return agreement
+
+
+TallyKey = tuple[str, str, str, str, str, str]
+
+
+def tally_keys(partnership: Partnership) -> list[TallyKey]:
+    """The tally cells one partnership counts in, in its current state."""
+    cell = (
+        partnership.visibility,
+        partnership.type.key,
+        partnership.status,
+        partnership.region.code if partnership.region else "",
+    )
+    kinds = sorted(set(partnership.partners.values_list("kind", flat=True)))
+    themes = sorted(partnership.themes.values_list("key", flat=True))
+    return [
+        ("row", "", *cell),
+        *[("theme", key, *cell) for key in themes],
+        *[("partner_kind", kind, *cell) for kind in kinds],
+    ]
+
+
+def _shift(keys: list[TallyKey], delta: int) -> None:
+    fields = ("dimension", "value", "visibility", "type_key", "status", "region_code")
+    for key in keys:
+        lookup = dict(zip(fields, key, strict=True))
+        updated = RegistryTally.objects.filter(**lookup).update(count=F("count") + delta)
+        if not updated:
+            RegistryTally.objects.create(**lookup, count=delta)
+
+
+def tally_is_fresh() -> bool:
+    state = RegistryTallyState.objects.first()
+    return state is not None and state.fingerprint == table_fingerprint()
+
+
+def _mark_fresh() -> None:
+    fingerprint = table_fingerprint()
+    if not RegistryTallyState.objects.update(fingerprint=fingerprint):
+        RegistryTallyState.objects.create(fingerprint=fingerprint)
+
+
+@transaction.atomic
+def rebuild_registry_tally() -> None:
+    """Count every partnership into the tally from scratch (after writes that bypassed the services)."""
+    RegistryTally.objects.all().delete()
+    cell = ("visibility", "type__key", "status", "region__code")
+    through_cell = tuple(f"partnership__{name}" for name in cell)
+    rows = Partnership.objects.order_by().values_list(*cell).annotate(n=Count("pk"))
+    themes = (
+        Partnership.themes.through.objects.order_by()
+        .values_list("theme__key", *through_cell)
+        .annotate(n=Count("pk"))
+    )
+    kinds = (
+        Partnership.partners.through.objects.order_by()
+        .values_list("partner__kind", *through_cell)
+        .annotate(n=Count("partnership_id", distinct=True))
+    )
+    batch: list[RegistryTally] = []
+
+    def add(dimension: str, value: str, vis: str, type_key: str, status: str, region: str | None, n: int) -> None:
+        batch.append(RegistryTally(dimension=dimension, value=value, visibility=vis, type_key=type_key,
+                                   status=status, region_code=region or "", count=n))  # fmt: skip
+        if len(batch) >= 5000:
+            RegistryTally.objects.bulk_create(batch)
+            batch.clear()
+
+    for vis, type_key, status, region, n in rows:
+        add("row", "", vis, type_key, status, region, n)
+    for value, vis, type_key, status, region, n in themes:
+        add("theme", value, vis, type_key, status, region, n)
+    for value, vis, type_key, status, region, n in kinds:
+        add("partner_kind", value, vis, type_key, status, region, n)
+    RegistryTally.objects.bulk_create(batch)
+    _mark_fresh()

@@ -20,7 +20,7 @@ from partnernet.directory.rules import is_local_row, entity_ids_of, is_facilitat
 from partnernet.exchange.formats import iter_lines
 from partnernet.exchange.kinds import KINDS
 from partnernet.exchange.selectors import export_rows
-from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.framework.models import Region
 from partnernet.partnerships import services
 from partnernet.partnerships.forms import AgreementForm, PartnershipForm, RegistryFilterForm
 from partnernet.partnerships.models import Agreement, Partnership
@@ -55,8 +55,6 @@ def registry(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort": form.ordering(),
             "regions": Region.objects.filter(level__in=["world", "region", "subregion"]).order_by("path"),
-            "types": PartnershipType.objects.filter(active=True),
-            "themes": Theme.objects.filter(active=True),
             "can_create": request.user.is_authenticated
             and (bool(entity_ids_of(request.user)) or is_facilitator(request.user)),
         },
