@@ -80,7 +80,7 @@ def bare_sql(params: dict[str, str], public_only: bool) -> Callable[[], object]:
         "FROM partnerships_partnership p JOIN directory_entity e ON e.id = p.lead_id "
         "JOIN framework_partnershiptype t ON t.id = p.type_id "
         "LEFT JOIN framework_region r ON r.id = p.region_id "
-        f"WHERE {' AND '.join(where)} ORDER BY p.title, p.id LIMIT 50"  # noqa: S608
+        f"WHERE {' AND '.join(where)} ORDER BY p.start DESC, p.id DESC LIMIT 50"  # noqa: S608
     )
 
     def run() -> object:

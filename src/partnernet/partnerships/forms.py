@@ -11,7 +11,7 @@ from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.selectors import SORTS, RegistryFilter
+from partnernet.partnerships.selectors import DEFAULT_SORT, SORTS, RegistryFilter
 
 
 class RegistryFilterForm(forms.Form):
@@ -32,11 +32,10 @@ class RegistryFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
-            ("title", _("Title (A to Z)")),
-            ("-title", _("Title (Z to A)")),
             ("-start", _("Newest first")),
             ("start", _("Oldest first")),
-            ("status", _("Status")),
+            ("title", _("Title (A to Z)")),
+            ("-title", _("Title (Z to A)")),
         ],
     )
 
@@ -46,7 +45,7 @@ class RegistryFilterForm(forms.Form):
 
     def ordering(self) -> str:
         value = self.cleaned_data.get("sort") if self.is_valid() else ""
-        return value if value in SORTS else "title"
+        return value if value in SORTS else DEFAULT_SORT
 
 
 class PartnershipForm(forms.ModelForm[Partnership]):

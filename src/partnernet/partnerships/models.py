@@ -93,6 +93,7 @@ class Partnership(GlobalRecord):
             models.Index(fields=["start"], name="partnership_start"),
             models.Index(fields=["visibility", "title"], name="partnership_vis_title"),
             models.Index(fields=["visibility", "start"], name="partnership_vis_start"),
+            models.Index(fields=["type", "start"], name="partnership_type_start"),
             models.Index(fields=["updated_at"], name="partnership_updated"),
         ]
 
@@ -156,7 +157,8 @@ class RegistryTally(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["dimension", "visibility", "type_key", "status"], name="registry_tally_lookup")
+            models.Index(fields=["dimension", "visibility", "type_key", "status"], name="registry_tally_lookup"),
+            models.Index(fields=["dimension", "region_code", "visibility"], name="registry_tally_region"),
         ]
 
 

@@ -27,10 +27,8 @@ SORTS: dict[str, tuple[str, ...]] = {
     "-title": ("-title", "-id"),
     "start": ("start", "id"),
     "-start": ("-start", "-id"),
-    "status": ("status", "title", "id"),
-    "-status": ("-status", "title", "id"),
 }
-DEFAULT_SORT = "title"
+DEFAULT_SORT = "-start"
 FACET_TIMEOUT = 3600
 
 
@@ -191,7 +189,7 @@ def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilte
 
     Private rows a member may see (their own entities') are few and counted live, then added.
     """
-    from partnernet.partnerships.services import rebuild_registry_tally, tally_is_fresh
+    from partnernet.partnerships.services import ALL, rebuild_registry_tally, tally_is_fresh
 
     if not tally_is_fresh():
         rebuild_registry_tally()
@@ -200,22 +198,33 @@ def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilte
         tally = tally.filter(type_key=filters.type)
     if filters.status:
         tally = tally.filter(status=filters.status)
-    if filters.region:
-        path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
-        codes = Region.objects.filter(path__startswith=path or "-").values("code")
-        tally = tally.filter(region_code__in=codes)
-
-    def sums(dimension: str, by: str) -> dict[str, int]:
-        grouped = tally.filter(dimension=dimension).order_by().values_list(by).annotate(n=Sum("count"))
+    def sums(rows: QuerySet[RegistryTally], dimension: str, by: str) -> dict[str, int]:
+        grouped = rows.filter(dimension=dimension).order_by().values_list(by).annotate(n=Sum("count"))
         return {key: n for key, n in grouped.values_list(by, "n") if n}
 
-    counts = {
-        "type": sums("row", "type_key"),
-        "status": sums("row", "status"),
-        "region": sums("row", "region_code"),
-        "theme": sums("theme", "value"),
-        "partner_kind": sums("partner_kind", "value"),
-    }
+    if filters.region:
+        path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
+        inside = tally.filter(region_code__in=Region.objects.filter(path__startswith=path or "-").values("code"))
+        counts = {
+            "type": sums(inside, "row", "type_key"),
+            "status": sums(inside, "row", "status"),
+            "region": sums(inside, "row", "region_code"),
+            "theme": sums(inside, "theme", "value"),
+            "partner_kind": sums(inside, "partner_kind", "value"),
+        }
+    else:
+        by_region = (
+            sums(tally, "row", "region_code")
+            if filters.type or filters.status
+            else sums(tally, f"region{ALL}", "region_code")
+        )
+        counts = {
+            "type": sums(tally, f"row{ALL}", "type_key"),
+            "status": sums(tally, f"row{ALL}", "status"),
+            "region": by_region,
+            "theme": sums(tally, f"theme{ALL}", "value"),
+            "partner_kind": sums(tally, f"partner_kind{ALL}", "value"),
+        }
     if entity_ids_of(user) and not getattr(user, "is_superuser", False):
         private = _live_counts(rows.filter(visibility=Visibility.PRIVATE))
         for name, extra in private.items():

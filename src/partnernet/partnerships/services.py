@@ -97,6 +97,8 @@ def add_agreement(actor: Any, partnership: Partnership, title: str, upload: Uplo
 
 
 TallyKey = tuple[str, str, str, str, str, str]
+ALL = "_all"
+"""Suffix of the summed tally dimensions that pages without a region filter read (a few thousand rows)."""
 
 
 def tally_keys(partnership: Partnership) -> list[TallyKey]:
@@ -109,17 +111,31 @@ def tally_keys(partnership: Partnership) -> list[TallyKey]:
     )
     kinds = sorted(set(partnership.partners.values_list("kind", flat=True)))
     themes = sorted(partnership.themes.values_list("key", flat=True))
-    return [
+    fine = [
         ("row", "", *cell),
         *[("theme", key, *cell) for key in themes],
         *[("partner_kind", kind, *cell) for kind in kinds],
     ]
+    return fine + _coarse(fine)
+
+
+def _coarse(fine: list[TallyKey]) -> list[TallyKey]:
+    """The summed rows a fine row also counts in: per dimension over every region, and per region alone."""
+    summed: list[TallyKey] = [(f"{d}{ALL}", value, vis, t, st, "") for d, value, vis, t, st, _ in fine]
+    summed += [(f"region{ALL}", "", vis, "", "", region) for d, _, vis, _, _, region in fine if d == "row"]
+    return summed
+
+
+TALLY_FIELDS = ("dimension", "value", "visibility", "type_key", "status", "region_code")
+
+
+def _tally_row(key: TallyKey, count: int) -> RegistryTally:
+    return RegistryTally(**dict(zip(TALLY_FIELDS, key, strict=True)), count=count)
 
 
 def _shift(keys: list[TallyKey], delta: int) -> None:
-    fields = ("dimension", "value", "visibility", "type_key", "status", "region_code")
     for key in keys:
-        lookup = dict(zip(fields, key, strict=True))
+        lookup = dict(zip(TALLY_FIELDS, key, strict=True))
         updated = RegistryTally.objects.filter(**lookup).update(count=F("count") + delta)
         if not updated:
             RegistryTally.objects.create(**lookup, count=delta)
@@ -154,10 +170,13 @@ def rebuild_registry_tally() -> None:
         .annotate(n=Count("partnership_id", distinct=True))
     )
     batch: list[RegistryTally] = []
+    coarse: dict[TallyKey, int] = {}
 
     def add(dimension: str, value: str, vis: str, type_key: str, status: str, region: str | None, n: int) -> None:
-        batch.append(RegistryTally(dimension=dimension, value=value, visibility=vis, type_key=type_key,
-                                   status=status, region_code=region or "", count=n))  # fmt: skip
+        key: TallyKey = (dimension, value, vis, type_key, status, region or "")
+        batch.append(_tally_row(key, n))
+        for summed in _coarse([key]):
+            coarse[summed] = coarse.get(summed, 0) + n
         if len(batch) >= 5000:
             RegistryTally.objects.bulk_create(batch)
             batch.clear()
@@ -168,5 +187,6 @@ def rebuild_registry_tally() -> None:
         add("theme", value, vis, type_key, status, region, n)
     for value, vis, type_key, status, region, n in kinds:
         add("partner_kind", value, vis, type_key, status, region, n)
-    RegistryTally.objects.bulk_create(batch)
+    batch.extend(_tally_row(key, n) for key, n in coarse.items())
+    RegistryTally.objects.bulk_create(batch, batch_size=5000)
     _mark_fresh()
