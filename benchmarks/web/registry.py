@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnernet.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -46,7 +46,9 @@ PAGES = {
 }
 
 
-def median_ms(action: Callable[[], object], runs: int, clock: Callable[[], float] = time.perf_counter) -> float:
+def median_ms(
+    action: Callable[[], object], runs: int, clock: Callable[[], float] = time.perf_counter
+) -> float:
     times = []
     for _ in range(runs):
         start = clock()
@@ -76,12 +78,13 @@ def bare_sql(params: dict[str, str], public_only: bool) -> Callable[[], object]:
             "(SELECT path FROM framework_region WHERE code = %s) || '%%')"
         )
         args.append(params["region"])
+    # The WHERE clauses are fixed strings; the values go in as parameters.
     sql = (
-        "SELECT p.id, p.key, p.title, p.status, p.start, p.visibility, e.key, e.name, t.name, r.name "
+        "SELECT p.id, p.key, p.title, p.status, p.start, p.visibility, e.key, e.name, t.name, r.name "  # noqa: S608
         "FROM partnerships_partnership p JOIN directory_entity e ON e.id = p.lead_id "
         "JOIN framework_partnershiptype t ON t.id = p.type_id "
         "LEFT JOIN framework_region r ON r.id = p.region_id "
-        f"WHERE {' AND '.join(where)} ORDER BY p.start DESC, p.id DESC LIMIT 50"  # noqa: S608
+        f"WHERE {' AND '.join(where)} ORDER BY p.start DESC, p.id DESC LIMIT 50"
     )
 
     def run() -> object:
@@ -93,7 +96,9 @@ def bare_sql(params: dict[str, str], public_only: bool) -> Callable[[], object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
     total = Partnership.objects.count()
@@ -101,10 +106,10 @@ def main() -> None:
     admin, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
     viewers = {"anonymous": Client(), "superuser": Client()}
     viewers["superuser"].force_login(admin)
-    print(os.getloadavg() and f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
-        f"{'page':<14} {'viewer':<10} {'cold ms':>9} {'warm ms':>9} {'warm CPU':>9} {'SQL ms':>8} {'SQL CPU':>8} "
-        f"{'ratio':>7} {'queries':>8}"
+        f"{'page':<14} {'viewer':<10} {'cold ms':>9} {'warm ms':>9} {'warm CPU':>9} {'SQL ms':>8} "
+        f"{'SQL CPU':>8} {'ratio':>7} {'queries':>8}"
     )
     for name, params in PAGES.items():
         for who, client in viewers.items():

@@ -15,6 +15,8 @@ urlpatterns = [
     path("partnerships/", include("partnernet.partnerships.urls")),
     path("matrix/", views.matrix, name="matrix"),
     path("matrix/<slug:type_key>/<str:region_code>/", views.matrix_cell_view, name="matrix_cell"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="partnernet/login.html"), name="login"),
+    path(
+        "accounts/login/", auth_views.LoginView.as_view(template_name="partnernet/login.html"), name="login"
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

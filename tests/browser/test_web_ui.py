@@ -70,8 +70,8 @@ def check(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target)}))"""
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(
+            v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))"""
     )
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"{name}: {blocking}"
@@ -100,7 +100,9 @@ def test_journey_through_the_main_pages(seeded: dict[str, str], browser_page: An
     page.wait_for_url(re.compile(r".*type=glam.*"))
     rows = page.locator("main table tbody tr")
     assert rows.count() > 0
-    assert all(text.strip() == "GLAM" for text in page.locator("main table tbody td:nth-child(3)").all_inner_texts())
+    assert all(
+        text.strip() == "GLAM" for text in page.locator("main table tbody td:nth-child(3)").all_inner_texts()
+    )
     check(page, "registry-filtered")
     page.locator("main table tbody a").first.click()
     page.wait_for_selector("h2#timeline-title")

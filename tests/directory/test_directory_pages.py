@@ -35,7 +35,9 @@ def test_directory_filters_by_region_at_any_level_and_by_stewarded_type(client: 
 
 
 @pytest.mark.parametrize("rows", [2, 25])
-def test_directory_runs_a_fixed_number_of_queries(client: Client, django_assert_max_num_queries: Any, rows: int) -> None:
+def test_directory_runs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any, rows: int
+) -> None:
     for _ in range(rows):
         EntityFactory()
     with django_assert_max_num_queries(6):
@@ -108,7 +110,9 @@ def test_movement_member_adds_a_partner(client: Client) -> None:
 
 
 @pytest.mark.parametrize("rows", [2, 25])
-def test_partner_list_runs_a_fixed_number_of_queries(client: Client, django_assert_max_num_queries: Any, rows: int) -> None:
+def test_partner_list_runs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any, rows: int
+) -> None:
     for _ in range(rows):
         PartnerFactory(country=region("SE"))
     with django_assert_max_num_queries(4):

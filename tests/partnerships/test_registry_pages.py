@@ -73,11 +73,19 @@ def test_registry_sorts_and_paginates(client: Client) -> None:
     first = client.get(url, {"q": "Row", "sort": "-title"})
     assert first.context["page"].object_list[0].title == "Row 54"
     second = client.get(url, {"q": "Row", "sort": "-title", "page": 2})
-    assert [p.title for p in second.context["page"].object_list] == ["Row 04", "Row 03", "Row 02", "Row 01", "Row 00"]
+    assert [p.title for p in second.context["page"].object_list] == [
+        "Row 04",
+        "Row 03",
+        "Row 02",
+        "Row 01",
+        "Row 00",
+    ]
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_registry_runs_a_fixed_number_of_queries(client: Client, django_assert_max_num_queries: Any, rows: int) -> None:
+def test_registry_runs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any, rows: int
+) -> None:
     for _ in range(rows):
         p = PartnershipFactory()
         p.themes.set([theme("science")])
@@ -103,7 +111,12 @@ def test_tally_stays_exact_through_service_writes_without_a_rebuild(client: Clie
     assert {o.value: o.count for o in facets.status} == {"active": 1, "prospect": 1}
     assert {o.value: o.count for o in facets.theme} == {"science": 1}
     created = Partnership.objects.get(title="Counted")
-    assert client.post(reverse("partnerships:edit", args=[created.key]), {**data, "status": "active", "themes": []}).status_code == 302
+    assert (
+        client.post(
+            reverse("partnerships:edit", args=[created.key]), {**data, "status": "active", "themes": []}
+        ).status_code
+        == 302
+    )
     facets = client.get(url).context["facets"]
     assert {o.value: o.count for o in facets.status} == {"active": 2}
     assert facets.theme == []
@@ -171,7 +184,13 @@ def test_lead_must_be_an_entity_of_the_person(client: Client) -> None:
     other = EntityFactory()
     response = client.post(
         reverse("partnerships:create"),
-        {"title": "X", "lead": other.pk, "type": ptype("glam").pk, "status": "active", "visibility": "public"},
+        {
+            "title": "X",
+            "lead": other.pk,
+            "type": ptype("glam").pk,
+            "status": "active",
+            "visibility": "public",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["lead"]
@@ -194,7 +213,9 @@ def test_seed_rows_are_read_only_reference_data(client: Client) -> None:
     assert client.get(reverse("directory:entity_edit", args=[seeded.key])).status_code == 403
 
 
-def test_party_edits_and_uploads_an_agreement_others_cannot_see_it(client: Client, settings: Any, tmp_path: Any) -> None:
+def test_party_edits_and_uploads_an_agreement_others_cannot_see_it(
+    client: Client, settings: Any, tmp_path: Any
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
@@ -206,7 +227,9 @@ def test_party_edits_and_uploads_an_agreement_others_cannot_see_it(client: Clien
     p.refresh_from_db()
     assert (p.title, p.status) == ("New title", "paused")
     upload = SimpleUploadedFile("mou.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    response = client.post(reverse("partnerships:upload_agreement", args=[p.key]), {"title": "MoU", "file": upload})
+    response = client.post(
+        reverse("partnerships:upload_agreement", args=[p.key]), {"title": "MoU", "file": upload}
+    )
     assert response.status_code == 302
     agreement = p.agreements.get()
     file_url = reverse("partnerships:agreement_file", args=[p.key, agreement.pk])

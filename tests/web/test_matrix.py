@@ -21,7 +21,12 @@ def _cell(level: str, type_key: str, code: str) -> Any:
 def test_a_world_steward_covers_every_column_and_a_country_steward_covers_none() -> None:
     StewardshipFactory(type=ptype("research"), region=region("001"), entity=EntityFactory(name="Global"))
     StewardshipFactory(type=ptype("media"), region=region("SE"))
-    assert all(c.entity_count == 1 for t, cells in coverage_matrix("region").rows if t.key == "research" for c in cells)
+    assert all(
+        c.entity_count == 1
+        for t, cells in coverage_matrix("region").rows
+        if t.key == "research"
+        for c in cells
+    )
     assert _cell("subregion", "media", "154").state == "none"
 
 
@@ -36,7 +41,9 @@ def test_cell_states_and_over_capacity() -> None:
 
 
 def test_cell_detail_lists_stewards_inside_and_gaps_around() -> None:
-    StewardshipFactory(type=ptype("funding"), region=region("SE"), entity=EntityFactory(name="Swedish funder"))
+    StewardshipFactory(
+        type=ptype("funding"), region=region("SE"), entity=EntityFactory(name="Swedish funder")
+    )
     detail = matrix_cell("funding", "154")
     assert detail is not None
     assert detail.cell.state == "none"
@@ -45,7 +52,9 @@ def test_cell_detail_lists_stewards_inside_and_gaps_around() -> None:
 
 
 @pytest.mark.parametrize("stewards", [1, 20])
-def test_matrix_page_runs_a_fixed_number_of_queries(client: Client, django_assert_max_num_queries: Any, stewards: int) -> None:
+def test_matrix_page_runs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any, stewards: int
+) -> None:
     for _ in range(stewards):
         StewardshipFactory()
     with django_assert_max_num_queries(6):

@@ -17,7 +17,9 @@ LOCALE = Path(partnernet.__file__).parent / "locale"
 )
 @pytest.mark.django_db
 def test_registry_is_translated(client: Client, language: str, heading: str) -> None:
-    body = client.get(reverse("partnerships:registry"), headers={"accept-language": language}).content.decode()
+    body = client.get(
+        reverse("partnerships:registry"), headers={"accept-language": language}
+    ).content.decode()
     assert heading in body
     assert (f'<html lang="{language}" dir="rtl">' in body) == (language == "ar")
 

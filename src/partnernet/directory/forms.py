@@ -69,12 +69,12 @@ class EntityProfileForm(forms.ModelForm[Entity]):
         return year
 
     def clean_languages_text(self) -> list[str]:
-        tags = [tag.strip() for tag in (self.cleaned_data.get("languages_text") or "").split(",") if tag.strip()]
+        tags = [
+            tag.strip() for tag in (self.cleaned_data.get("languages_text") or "").split(",") if tag.strip()
+        ]
         bad = [tag for tag in tags if not LANGUAGE.match(tag)]
         if bad:
-            raise forms.ValidationError(
-                _("Not a language code: %(codes)s"), params={"codes": ", ".join(bad)}
-            )
+            raise forms.ValidationError(_("Not a language code: %(codes)s"), params={"codes": ", ".join(bad)})
         return sorted(set(tags))
 
     def profile_data(self) -> dict[str, Any]:
@@ -84,8 +84,8 @@ class EntityProfileForm(forms.ModelForm[Entity]):
 
 
 class PartnerForm(forms.ModelForm[Partner]):
-
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = ("name", "kind", "country", "wikidata", "website")

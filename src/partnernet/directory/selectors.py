@@ -64,7 +64,11 @@ def partner_page(key: str, origin: str | None = None) -> Partner | None:
 
 
 def filter_partners(
-    queryset: QuerySet[Partner], *, kind: str | None = None, country: str | None = None, search: str | None = None
+    queryset: QuerySet[Partner],
+    *,
+    kind: str | None = None,
+    country: str | None = None,
+    search: str | None = None,
 ) -> QuerySet[Partner]:
     rows = queryset
     if kind:

@@ -35,7 +35,9 @@ def update_entity_profile(actor: Any, entity: Entity, data: dict[str, Any]) -> E
 
 def _free_partner_key(name: str) -> str:
     base = (slugify(name)[:90] or "partner").strip("-") or "partner"
-    taken = set(Partner.objects.filter(origin=instance_id(), key__startswith=base).values_list("key", flat=True))
+    taken = set(
+        Partner.objects.filter(origin=instance_id(), key__startswith=base).values_list("key", flat=True)
+    )
     key, n = base, 2
     while key in taken:
         key, n = f"{base}-{n}", n + 1

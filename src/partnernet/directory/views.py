@@ -131,7 +131,9 @@ def partner_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "partner": partner,
             "partnerships": rows,
-            "entities": sorted({p.lead.name for p in rows} | {s.name for p in rows for s in p.supporters.all()}),
+            "entities": sorted(
+                {p.lead.name for p in rows} | {s.name for p in rows for s in p.supporters.all()}
+            ),
         },
     )
 

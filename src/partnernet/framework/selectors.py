@@ -128,7 +128,7 @@ def active_stewards(**filters: Any) -> list[StewardView]:
             level=s.level,
             level_label=str(levels.get(s.level, s.level)),
             capacity=s.capacity,
-            load=s.load,  # type: ignore[attr-defined]
+            load=s.load,
         )
         for s in rows
     ]
@@ -152,7 +152,9 @@ def coverage_matrix(level: str = "region") -> Matrix:
     for ptype in types:
         mine = [s for s in stewards if s.type_key == ptype.key]
         cells = [
-            MatrixCell(ptype.key, region.code, tuple(s for s in mine if tree.covers(s.region_code, region.code)))
+            MatrixCell(
+                ptype.key, region.code, tuple(s for s in mine if tree.covers(s.region_code, region.code))
+            )
             for region in regions
         ]
         rows.append((ptype, cells))
@@ -180,11 +182,15 @@ def matrix_cell(type_key: str, region_code: str) -> CellDetail | None:
         return None
     tree = region_tree()
     stewards = active_stewards()
-    covering = tuple(s for s in stewards if s.type_key == ptype.key and tree.covers(s.region_code, region.code))
+    covering = tuple(
+        s for s in stewards if s.type_key == ptype.key and tree.covers(s.region_code, region.code)
+    )
     inside = [
         s
         for s in stewards
-        if s.type_key == ptype.key and s.region_code != region.code and tree.covers(region.code, s.region_code)
+        if s.type_key == ptype.key
+        and s.region_code != region.code
+        and tree.covers(region.code, s.region_code)
     ]
     siblings = list(Region.objects.filter(parent=region.parent_id).exclude(pk=region.pk).order_by("name"))
     sibling_gaps = [
@@ -197,4 +203,6 @@ def matrix_cell(type_key: str, region_code: str) -> CellDetail | None:
         for t in PartnershipType.objects.filter(active=True).exclude(pk=ptype.pk)
         if not any(s.type_key == t.key and tree.covers(s.region_code, region.code) for s in stewards)
     ]
-    return CellDetail(ptype, region, MatrixCell(ptype.key, region.code, covering), inside, sibling_gaps, type_gaps)
+    return CellDetail(
+        ptype, region, MatrixCell(ptype.key, region.code, covering), inside, sibling_gaps, type_gaps
+    )

@@ -41,7 +41,9 @@ class RegistryFilterForm(forms.Form):
 
     def registry_filter(self) -> RegistryFilter:
         data = self.cleaned_data if self.is_valid() else {}
-        return RegistryFilter(**{name: (data.get(name) or "") for name in RegistryFilter.__dataclass_fields__})
+        return RegistryFilter(
+            **{name: (data.get(name) or "") for name in RegistryFilter.__dataclass_fields__}
+        )
 
     def ordering(self) -> str:
         value = self.cleaned_data.get("sort") if self.is_valid() else ""
@@ -63,7 +65,9 @@ class PartnershipForm(forms.ModelForm[Partnership]):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "visibility": _("Public: everyone. Movement: members of movement entities. Private: the parties."),
+            "visibility": _(
+                "Public: everyone. Movement: members of movement entities. Private: the parties."
+            ),
             "supporters": _("Entities that support the lead in this partnership."),
         }
 

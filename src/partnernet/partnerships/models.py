@@ -157,12 +157,21 @@ class RegistryTally(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["dimension", "visibility", "type_key", "status"], name="registry_tally_lookup"),
+            models.Index(
+                fields=["dimension", "visibility", "type_key", "status"], name="registry_tally_lookup"
+            ),
             models.Index(fields=["dimension", "region_code", "visibility"], name="registry_tally_region"),
         ]
+
+    def __str__(self) -> str:
+        cell = f"{self.visibility}/{self.type_key}/{self.status}/{self.region_code}"
+        return f"{self.dimension} {self.value} {cell}: {self.count}"
 
 
 class RegistryTallyState(models.Model):
     """The partnership table's fingerprint that the tally is exact for (one row)."""
 
     fingerprint = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.fingerprint

@@ -29,7 +29,9 @@ def visible_partnerships(user: Any, queryset: QuerySet[Partnership] | None = Non
         return rows
     # "Not private" rather than "public or movement": the same rows (visibility has three values), but a
     # negation lets the database walk the ordering index instead of sorting most of the table.
-    allowed = ~Q(visibility=Visibility.PRIVATE) if is_movement_member(user) else Q(visibility=Visibility.PUBLIC)
+    allowed = (
+        ~Q(visibility=Visibility.PRIVATE) if is_movement_member(user) else Q(visibility=Visibility.PUBLIC)
+    )
     own = entity_ids_of(user)
     if own:
         involved = Partnership.supporters.through.objects.filter(entity_id__in=own).values("partnership_id")

@@ -154,7 +154,9 @@ def _facets_from(counts: dict[str, dict[Any, int]], *, by_region_code: bool) -> 
     if not by_region_code:
         regions = Region.objects.filter(pk__in=[k for k in counts["region"] if k])
     paths = {(r.code if by_region_code else r.pk): r.path for r in regions.only("pk", "code", "path")}
-    macro = dict(Region.objects.filter(level__in=[Region.Level.REGION, Region.Level.WORLD]).values_list("code", "name"))
+    macro = dict(
+        Region.objects.filter(level__in=[Region.Level.REGION, Region.Level.WORLD]).values_list("code", "name")
+    )
     by_macro: dict[str, int] = {}
     for region, count in counts["region"].items():
         parts = paths.get(region, "").strip("/").split("/") if region else []
@@ -198,13 +200,16 @@ def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilte
         tally = tally.filter(type_key=filters.type)
     if filters.status:
         tally = tally.filter(status=filters.status)
+
     def sums(rows: QuerySet[RegistryTally], dimension: str, by: str) -> dict[str, int]:
         grouped = rows.filter(dimension=dimension).order_by().values_list(by).annotate(n=Sum("count"))
         return {key: n for key, n in grouped.values_list(by, "n") if n}
 
     if filters.region:
         path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
-        inside = tally.filter(region_code__in=Region.objects.filter(path__startswith=path or "-").values("code"))
+        inside = tally.filter(
+            region_code__in=Region.objects.filter(path__startswith=path or "-").values("code")
+        )
         counts = {
             "type": sums(inside, "row", "type_key"),
             "status": sums(inside, "row", "status"),
@@ -271,4 +276,3 @@ def partnerships_with_entity(entity: Entity, visible: QuerySet[Partnership]) -> 
 
 def recent_partnerships(visible: QuerySet[Partnership], limit: int = 8) -> list[Partnership]:
     return list(visible.select_related("lead", "type").order_by("-updated_at")[:limit])
-

@@ -55,7 +55,7 @@ def create_partnership(actor: Any, data: dict[str, Any]) -> Partnership:
 
 @transaction.atomic
 def update_partnership(actor: Any, partnership: Partnership, data: dict[str, Any]) -> Partnership:
-    """Change a partnership; its ``updated_at`` moves even when only a list changed (facet caches rely on it)."""
+    """Change a partnership; ``updated_at`` moves even when only a list changed (the facets rely on it)."""
     # The stored state, not ``partnership``'s attributes: a bound ModelForm has already written the new
     # values onto the instance it was given.
     stored = Partnership.objects.select_related("lead", "type", "region").get(pk=partnership.pk)
@@ -172,7 +172,9 @@ def rebuild_registry_tally() -> None:
     batch: list[RegistryTally] = []
     coarse: dict[TallyKey, int] = {}
 
-    def add(dimension: str, value: str, vis: str, type_key: str, status: str, region: str | None, n: int) -> None:
+    def add(
+        dimension: str, value: str, vis: str, type_key: str, status: str, region: str | None, n: int
+    ) -> None:
         key: TallyKey = (dimension, value, vis, type_key, status, region or "")
         batch.append(_tally_row(key, n))
         for summed in _coarse([key]):

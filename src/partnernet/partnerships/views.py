@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnernet.audit.selectors import history_of
-from partnernet.directory.rules import is_local_row, entity_ids_of, is_facilitator
+from partnernet.directory.rules import entity_ids_of, is_facilitator, is_local_row
 from partnernet.exchange.formats import iter_lines
 from partnernet.exchange.kinds import KINDS
 from partnernet.exchange.selectors import export_rows
@@ -134,7 +134,9 @@ def upload_agreement(request: HttpRequest, key: str) -> HttpResponse:
         raise PermissionDenied
     form = AgreementForm(request.POST, request.FILES)
     if form.is_valid():
-        services.add_agreement(request.user, partnership, form.cleaned_data["title"], form.cleaned_data["file"])
+        services.add_agreement(
+            request.user, partnership, form.cleaned_data["title"], form.cleaned_data["file"]
+        )
         messages.success(request, _("The agreement was added."))
         return redirect("partnerships:detail", key=partnership.key)
     return render(
@@ -158,4 +160,8 @@ def agreement_file(request: HttpRequest, key: str, pk: int) -> FileResponse:
     if not request.user.has_perm("partnerships.view_agreements", partnership):
         raise Http404
     agreement = get_object_or_404(Agreement, pk=pk, partnership=partnership)
-    return FileResponse(agreement.file.open("rb"), as_attachment=True, filename=agreement.file.name.rsplit("/")[-1])
+    return FileResponse(
+        agreement.file.open("rb"),
+        as_attachment=True,
+        filename=(agreement.file.name or "agreement").rsplit("/")[-1],
+    )

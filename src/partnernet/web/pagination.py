@@ -10,9 +10,11 @@ from django.http import HttpRequest
 PER_PAGE = 50
 
 
-def page_of(request: HttpRequest, rows: Any, *, count: int | None = None, per_page: int = PER_PAGE) -> Page[Any]:
+def page_of(
+    request: HttpRequest, rows: Any, *, count: int | None = None, per_page: int = PER_PAGE
+) -> Page[Any]:
     """The requested page (out-of-range numbers give the nearest page); ``count`` spares a COUNT query."""
     paginator = Paginator(rows, per_page)
     if count is not None:
-        paginator.count = count  # type: ignore[misc]
+        paginator.count = count
     return paginator.get_page(request.GET.get("page"))
