@@ -117,3 +117,17 @@ def test_partner_list_runs_a_fixed_number_of_queries(
         PartnerFactory(country=region("SE"))
     with django_assert_max_num_queries(4):
         client.get(reverse("directory:partners"))
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_entity_page_runs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any, rows: int
+) -> None:
+    entity = EntityFactory()
+    for _ in range(rows):
+        stewardship = StewardshipFactory(entity=entity)
+        SupportRequestFactory(stewardship=stewardship, status="accepted")
+        PartnershipFactory(lead=entity)
+        PartnershipFactory().supporters.add(entity)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("directory:entity", args=[entity.key]))
