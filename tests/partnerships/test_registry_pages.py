@@ -237,3 +237,16 @@ def test_party_edits_and_uploads_an_agreement_others_cannot_see_it(
     client.force_login(UserFactory())
     assert client.get(file_url).status_code == 404
     assert "MoU" not in client.get(reverse("partnerships:detail", args=[p.key])).content.decode()
+
+
+def test_rebuild_command_recounts_after_a_bulk_write() -> None:
+    from django.core.management import call_command
+
+    from partnernet.partnerships.models import RegistryTally
+    from partnernet.partnerships.services import tally_is_fresh
+
+    PartnershipFactory(status="paused")
+    assert not tally_is_fresh()
+    call_command("rebuild_registry_tally")
+    assert tally_is_fresh()
+    assert RegistryTally.objects.get(dimension="row_all", status="paused", visibility="public").count == 1

@@ -154,7 +154,14 @@ def _mark_fresh() -> None:
 
 @transaction.atomic
 def rebuild_registry_tally() -> None:
-    """Count every partnership into the tally from scratch (after writes that bypassed the services)."""
+    """Count every partnership into the tally from scratch (after writes that bypassed the services).
+
+    The state row is locked first, so concurrent rebuilds queue; a rebuild that finds the tally already
+    fresh (another one just finished) does nothing.
+    """
+    state = RegistryTallyState.objects.select_for_update().first()
+    if state is not None and state.fingerprint == table_fingerprint():
+        return
     RegistryTally.objects.all().delete()
     cell = ("visibility", "type__key", "status", "region__code")
     through_cell = tuple(f"partnership__{name}" for name in cell)
