@@ -63,6 +63,7 @@ class PartnershipForm(forms.ModelForm[Partnership]):
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "themes": forms.CheckboxSelectMultiple(),
         }
         help_texts = {
             "visibility": _(

@@ -141,7 +141,7 @@ class RegistryTally(models.Model):
     fingerprint, and the next read rebuilds the tally (see ``RegistryTallyState``).
     """
 
-    dimension = models.CharField(max_length=12)
+    dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=64, blank=True)
     visibility = models.CharField(max_length=8)
     type_key = models.CharField(max_length=64)
