@@ -131,3 +131,17 @@ def test_entity_page_runs_a_fixed_number_of_queries(
         PartnershipFactory().supporters.add(entity)
     with django_assert_max_num_queries(10):
         client.get(reverse("directory:entity", args=[entity.key]))
+
+
+def test_member_of_an_entity_working_with_a_partner_corrects_it(client: Client) -> None:
+    membership = MembershipFactory()
+    museum = PartnerFactory(name="Old name")
+    url = reverse("directory:partner_edit", args=[museum.key])
+    client.force_login(membership.user)
+    assert client.get(url).status_code == 403
+    PartnershipFactory(lead=membership.entity).partners.add(museum)
+    response = client.post(url, {"name": "City Museum", "kind": "museum", "wikidata": "Q1"})
+    assert response.status_code == 302
+    museum.refresh_from_db()
+    assert museum.name == "City Museum"
+    assert AuditEvent.objects.get(verb="update_partner").changes["name"] == ["Old name", "City Museum"]

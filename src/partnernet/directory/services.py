@@ -54,3 +54,17 @@ def create_partner(actor: Any, data: dict[str, Any]) -> Partner:
     partner.save()
     record(actor, "create", "create_partner", partner, {"name": [None, partner.name]})
     return partner
+
+
+@transaction.atomic
+def update_partner(actor: Any, partner: Partner, data: dict[str, Any]) -> Partner:
+    """Correct a partner institution's record (validated by ``PartnerForm``)."""
+    before = snapshot(Partner.objects.get(pk=partner.pk), PARTNER_FIELDS)
+    for name in PARTNER_FIELDS:
+        value = data.get(name)
+        setattr(partner, name, value if value is not None or name == "country" else "")
+    partner.save()
+    changes = diff(before, snapshot(partner, PARTNER_FIELDS))
+    if changes:
+        record(actor, "update", "update_partner", partner, changes)
+    return partner

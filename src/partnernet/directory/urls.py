@@ -11,4 +11,5 @@ urlpatterns = [
     path("partners/", views.partner_list, name="partners"),
     path("partners/new/", views.partner_create, name="partner_create"),
     path("partners/<slug:key>/", views.partner_detail, name="partner"),
+    path("partners/<slug:key>/edit/", views.partner_edit, name="partner_edit"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from partnernet.directory import services
 from partnernet.directory.forms import DirectoryFilterForm, EntityProfileForm, PartnerForm
 from partnernet.directory.models import Entity, Partner
-from partnernet.directory.rules import is_local_row, is_movement_member
+from partnernet.directory.rules import entity_ids_of, is_facilitator, is_local_row, is_movement_member
 from partnernet.directory.selectors import (
     entity_page,
     filter_entities,
@@ -114,6 +115,16 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def may_change_partner(user: Any, partner: Partner) -> bool:
+    """A partner of this instance may be corrected by facilitators and by members of an entity working with it."""
+    if not is_local_row(user, partner) or not user.is_authenticated:
+        return False
+    if is_facilitator(user):
+        return True
+    own = entity_ids_of(user)
+    return partner.partnerships.filter(Q(lead_id__in=own) | Q(supporters__in=own)).exists()
+
+
 def partner_detail(request: HttpRequest, key: str) -> HttpResponse:
     partner = partner_page(key, request.GET.get("origin") or None)
     if partner is None:
@@ -148,3 +159,18 @@ def partner_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The partner was recorded."))
         return redirect("directory:partner", key=partner.key)
     return render(request, "directory/partner_form.html", {"form": form})
+
+
+@login_required
+def partner_edit(request: HttpRequest, key: str) -> HttpResponse:
+    partner = partner_page(key, request.GET.get("origin") or None)
+    if partner is None:
+        raise Http404
+    if not may_change_partner(request.user, partner):
+        raise PermissionDenied
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        services.update_partner(request.user, partner, form.cleaned_data)
+        messages.success(request, _("The partner was saved."))
+        return redirect("directory:partner", key=partner.key)
+    return render(request, "directory/partner_form.html", {"form": form, "partner": partner})
