@@ -116,7 +116,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 def may_change_partner(user: Any, partner: Partner) -> bool:
-    """A partner of this instance may be corrected by facilitators and by members of an entity working with it."""
+    """Facilitators, and members of entities working with the partner, may correct a local partner."""
     if not is_local_row(user, partner) or not user.is_authenticated:
         return False
     if is_facilitator(user):
