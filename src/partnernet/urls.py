@@ -1,6 +1,7 @@
 """URL map: admin, the language switch, and the web pages."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnernet.web import views
@@ -12,4 +13,12 @@ urlpatterns = [
     path("api/", include("partnernet.api.urls")),
     path("framework/", include("partnernet.framework.urls")),
     path("impact/", include("partnernet.impact.urls")),
+    path("directory/", include("partnernet.directory.urls")),
+    path("partnerships/", include("partnernet.partnerships.urls")),
+    path("matrix/", views.matrix, name="matrix"),
+    path("matrix/<slug:type_key>/<str:region_code>/", views.matrix_cell_view, name="matrix_cell"),
+    path(
+        "accounts/login/", auth_views.LoginView.as_view(template_name="partnernet/login.html"), name="login"
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -23,10 +23,19 @@ class EntityKind(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
 
 
+class BudgetBand(models.TextChoices):
+    NONE = "none", _("No budget")
+    SMALL = "small", _("Under 50,000 USD a year")
+    MEDIUM = "medium", _("50,000 to 500,000 USD a year")
+    LARGE = "large", _("Over 500,000 USD a year")
+
+
 class Entity(GlobalRecord):
     """Any movement actor: a chapter, a user group, a hub, the foundation, an individual volunteer …"""
 
     Kind = EntityKind
+
+    BudgetBand = BudgetBand
 
     key = models.SlugField(_("key"), max_length=100)
     name = models.CharField(_("name"), max_length=200, db_index=True)
@@ -53,6 +62,13 @@ class Entity(GlobalRecord):
     staff_fte = models.DecimalField(_("staff (FTE)"), max_digits=7, decimal_places=2, null=True, blank=True)
     volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    jurisdiction = models.CharField(
+        _("jurisdiction"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it is registered as a legal body, if it is one."),
+    )
+    budget_band = models.CharField(_("budget band"), max_length=8, choices=BudgetBand.choices, blank=True)
     source_url = models.TextField(
         _("sources"), blank=True, help_text=_("Where the facts of this row come from.")
     )

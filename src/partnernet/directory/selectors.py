@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from partnernet.directory.models import Entity
+from partnernet.directory.models import Entity, Membership, Partner
 from partnernet.framework.models import Region, Stewardship
 
 
@@ -40,6 +40,41 @@ def filter_entities(
         rows = rows.filter(pk__in=holders.values("entity_id"))
     if language:
         rows = rows.filter(languages__icontains=f'"{language}"')
+    if search:
+        rows = rows.filter(name__icontains=search.strip())
+    return rows
+
+
+def entity_page(key: str, origin: str | None = None) -> Entity | None:
+    rows = Entity.objects.select_related("country").prefetch_related("regions")
+    if origin:
+        rows = rows.filter(origin=origin)
+    return rows.filter(key=key).order_by("origin").first()
+
+
+def members_of(entity: Entity) -> QuerySet[Membership]:
+    return entity.memberships.select_related("user").order_by("role", "user__username")
+
+
+def partner_page(key: str, origin: str | None = None) -> Partner | None:
+    rows = Partner.objects.select_related("country")
+    if origin:
+        rows = rows.filter(origin=origin)
+    return rows.filter(key=key).order_by("origin").first()
+
+
+def filter_partners(
+    queryset: QuerySet[Partner],
+    *,
+    kind: str | None = None,
+    country: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Partner]:
+    rows = queryset
+    if kind:
+        rows = rows.filter(kind=kind)
+    if country:
+        rows = rows.filter(country__code=country)
     if search:
         rows = rows.filter(name__icontains=search.strip())
     return rows

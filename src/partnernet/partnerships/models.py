@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +90,88 @@ class Partnership(GlobalRecord):
             models.Index(fields=["visibility", "status"], name="partnership_vis_status"),
             models.Index(fields=["visibility", "type"], name="partnership_vis_type"),
             models.Index(fields=["title"], name="partnership_title"),
+            models.Index(fields=["start"], name="partnership_start"),
+            models.Index(fields=["visibility", "title"], name="partnership_vis_title"),
+            models.Index(fields=["visibility", "start"], name="partnership_vis_start"),
+            models.Index(fields=["type", "start"], name="partnership_type_start"),
+            models.Index(fields=["updated_at"], name="partnership_updated"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Agreement(GlobalRecord):
+    """A signed agreement (or draft) of a partnership: a file shown only to the partnership's parties.
+
+    Files live under the data folder's media root but are never served from a public URL; the download view
+    checks ``partnerships.view_agreements`` first.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="agreements/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistryTally(models.Model):
+    """Pre-aggregated partnership counts per (visibility, type, status, region), for the registry's facets.
+
+    ``dimension`` is ``row`` (partnerships), ``theme`` (partnerships with theme ``value``) or ``partner_kind``
+    (partnerships with at least one partner of kind ``value``). Summing the tally over a filter of type,
+    status and region gives facet counts over a million partnerships in milliseconds. The services keep it
+    exact on every write; rows written around them (imports, ``generate``, federation) change the table's
+    fingerprint, and the next read rebuilds the tally (see ``RegistryTallyState``).
+    """
+
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=64, blank=True)
+    visibility = models.CharField(max_length=8)
+    type_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=12)
+    region_code = models.CharField(max_length=3, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "value", "visibility", "type_key", "status", "region_code"],
+                name="registry_tally_cell",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["dimension", "visibility", "type_key", "status"], name="registry_tally_lookup"
+            ),
+            models.Index(fields=["dimension", "region_code", "visibility"], name="registry_tally_region"),
+        ]
+
+    def __str__(self) -> str:
+        cell = f"{self.visibility}/{self.type_key}/{self.status}/{self.region_code}"
+        return f"{self.dimension} {self.value} {cell}: {self.count}"
+
+
+class RegistryTallyState(models.Model):
+    """The partnership table's fingerprint that the tally is exact for (one row)."""
+
+    fingerprint = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.fingerprint

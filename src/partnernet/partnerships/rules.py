@@ -27,9 +27,11 @@ def visible_partnerships(user: Any, queryset: QuerySet[Partnership] | None = Non
     rows = Partnership.objects.all() if queryset is None else queryset
     if getattr(user, "is_superuser", False):
         return rows
-    allowed = Q(visibility=Visibility.PUBLIC)
-    if is_movement_member(user):
-        allowed |= Q(visibility=Visibility.MOVEMENT)
+    # "Not private" rather than "public or movement": the same rows (visibility has three values), but a
+    # negation lets the database walk the ordering index instead of sorting most of the table.
+    allowed = (
+        ~Q(visibility=Visibility.PRIVATE) if is_movement_member(user) else Q(visibility=Visibility.PUBLIC)
+    )
     own = entity_ids_of(user)
     if own:
         involved = Partnership.supporters.through.objects.filter(entity_id__in=own).values("partnership_id")

@@ -20,10 +20,13 @@ class KeyNumbers:
     open_requests: int
 
 
-def key_numbers() -> KeyNumbers:
+def key_numbers(active_stewardships: int | None = None) -> KeyNumbers:
+    """The home page's figures; pass ``active_stewardships`` when already counted (the matrix has them)."""
+    if active_stewardships is None:
+        active_stewardships = Stewardship.objects.filter(status=Stewardship.Status.ACTIVE).count()
     return KeyNumbers(
         entities=Entity.objects.count(),
-        active_stewardships=Stewardship.objects.filter(status=Stewardship.Status.ACTIVE).count(),
+        active_stewardships=active_stewardships,
         public_partnerships=Partnership.objects.filter(visibility=Partnership.Visibility.PUBLIC).count(),
         open_requests=SupportRequest.objects.filter(status__in=["open", "offered"]).count(),
     )

@@ -1,0 +1,278 @@
+"""Reads of the partnership registry: filters, sorting, facet counts, one partnership's page.
+
+The registry must stay fast at a million rows. Rows are read one page at a time through indexed orderings;
+facet counts (one ``GROUP BY`` per facet over the filtered set) are the expensive part, so they are cached
+under a *fingerprint* of the table — its row count, highest id and latest ``updated_at`` — which every
+insert, update and delete changes (services touch ``updated_at`` when they change a partnership's themes or
+partners). A write therefore makes the next read recount: cached counts never go stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet, Sum
+
+from partnernet.directory.models import Entity, Partner
+from partnernet.directory.rules import entity_ids_of, is_movement_member
+from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.partnerships.models import Partnership, PartnershipStatus, RegistryTally, Visibility
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "start": ("start", "id"),
+    "-start": ("-start", "-id"),
+}
+DEFAULT_SORT = "-start"
+FACET_TIMEOUT = 3600
+
+
+@dataclass(frozen=True)
+class RegistryFilter:
+    """The registry's filters, as parsed from a query string (unknown values are dropped by the form)."""
+
+    q: str = ""
+    type: str = ""
+    theme: str = ""
+    region: str = ""
+    status: str = ""
+    lead: str = ""
+    partner_kind: str = ""
+
+    def active(self) -> dict[str, str]:
+        return {name: value for name, value in self.__dict__.items() if value}
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Facets:
+    total: int
+    type: list[FacetOption] = field(default_factory=list)
+    status: list[FacetOption] = field(default_factory=list)
+    theme: list[FacetOption] = field(default_factory=list)
+    region: list[FacetOption] = field(default_factory=list)
+    partner_kind: list[FacetOption] = field(default_factory=list)
+
+
+def filter_partnerships(rows: QuerySet[Partnership], filters: RegistryFilter) -> QuerySet[Partnership]:
+    """Apply the registry filters; ``region`` takes any level (everything inside it matches)."""
+    if filters.q:
+        rows = rows.filter(title__icontains=filters.q.strip())
+    if filters.type:
+        rows = rows.filter(type__key=filters.type)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.lead:
+        rows = rows.filter(lead__key=filters.lead)
+    if filters.theme:
+        themed = Partnership.themes.through.objects.filter(theme__key=filters.theme)
+        rows = rows.filter(pk__in=themed.values("partnership_id"))
+    if filters.partner_kind:
+        with_kind = Partnership.partners.through.objects.filter(partner__kind=filters.partner_kind)
+        rows = rows.filter(pk__in=with_kind.values("partnership_id"))
+    if filters.region:
+        path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
+        if path is None:
+            return rows.none()
+        rows = rows.filter(region__in=Region.objects.filter(path__startswith=path).values("pk"))
+    return rows
+
+
+def registry_page_rows(rows: QuerySet[Partnership], sort: str) -> QuerySet[Partnership]:
+    """The columns a registry table shows, in the chosen order (one query per page)."""
+    return rows.select_related("lead", "type", "region").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def _visibility_scope(user: Any) -> str:
+    """A name for the set of rows ``user`` may see: users with the same scope share cached counts."""
+    if getattr(user, "is_superuser", False):
+        return "all"
+    scope = "movement" if is_movement_member(user) else "public"
+    own = sorted(entity_ids_of(user))
+    return f"{scope}:{','.join(map(str, own))}" if own else scope
+
+
+def table_fingerprint() -> str:
+    """Changes whenever a partnership is inserted, updated or deleted.
+
+    Three separate queries on purpose: alone, each aggregate is answered from an index (the count from the
+    smallest one), while one query with all three would scan the table.
+    """
+    rows = Partnership.objects.order_by()
+    count = rows.count()
+    top = rows.aggregate(top=Max("pk"))["top"]
+    changed = rows.aggregate(changed=Max("updated_at"))["changed"]
+    return f"{count}:{top}:{changed}"
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """Names of the facet values, from the small reference tables (cached with the counts)."""
+    return {
+        "type": dict(PartnershipType.objects.values_list("key", "name")),
+        "theme": dict(Theme.objects.values_list("key", "name")),
+        "status": {value: str(label) for value, label in PartnershipStatus.choices},
+        "partner_kind": {value: str(label) for value, label in Partner.Kind.choices},
+    }
+
+
+def _live_counts(rows: QuerySet[Partnership]) -> dict[str, dict[Any, int]]:
+    """One GROUP BY per facet over the filtered rows; regions by id."""
+    ids = rows.values("pk")
+
+    def grouped(queryset: QuerySet[Any], by: str, counted: Any) -> dict[Any, int]:
+        return dict(queryset.order_by().values_list(by).annotate(n=counted).values_list(by, "n"))
+
+    return {
+        "type": grouped(rows, "type__key", Count("pk")),
+        "status": grouped(rows, "status", Count("pk")),
+        "region": grouped(rows, "region_id", Count("pk")),
+        "theme": grouped(
+            Partnership.themes.through.objects.filter(partnership_id__in=ids), "theme__key", Count("pk")
+        ),
+        "partner_kind": grouped(
+            Partnership.partners.through.objects.filter(partnership_id__in=ids),
+            "partner__kind",
+            Count("partnership_id", distinct=True),
+        ),
+    }
+
+
+def _facets_from(counts: dict[str, dict[Any, int]], *, by_region_code: bool) -> Facets:
+    """Label the counts; regions are rolled up to the continent-level regions people filter by."""
+    regions = Region.objects.filter(code__in=[k for k in counts["region"] if k] if by_region_code else [])
+    if not by_region_code:
+        regions = Region.objects.filter(pk__in=[k for k in counts["region"] if k])
+    paths = {(r.code if by_region_code else r.pk): r.path for r in regions.only("pk", "code", "path")}
+    macro = dict(
+        Region.objects.filter(level__in=[Region.Level.REGION, Region.Level.WORLD]).values_list("code", "name")
+    )
+    by_macro: dict[str, int] = {}
+    for region, count in counts["region"].items():
+        parts = paths.get(region, "").strip("/").split("/") if region else []
+        code = parts[1] if len(parts) > 1 else "001"
+        by_macro[code] = by_macro.get(code, 0) + count
+    labels = _labels()
+
+    def options(found: dict[Any, int], names: dict[str, str]) -> list[FacetOption]:
+        items = [FacetOption(str(k), names.get(str(k), str(k)), n) for k, n in found.items() if k and n]
+        return sorted(items, key=lambda option: (-option.count, option.label))
+
+    return Facets(
+        total=sum(counts["status"].values()),
+        type=options(counts["type"], labels["type"]),
+        status=options(counts["status"], labels["status"]),
+        theme=options(counts["theme"], labels["theme"]),
+        region=options(by_macro, macro),
+        partner_kind=options(counts["partner_kind"], labels["partner_kind"]),
+    )
+
+
+def _tally_visibilities(user: Any) -> list[str]:
+    if getattr(user, "is_superuser", False):
+        return [Visibility.PUBLIC, Visibility.MOVEMENT, Visibility.PRIVATE]
+    if is_movement_member(user):
+        return [Visibility.PUBLIC, Visibility.MOVEMENT]
+    return [Visibility.PUBLIC]
+
+
+def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilter) -> Facets:
+    """Facets summed from the pre-aggregated tally (rebuilt first if writes bypassed the services).
+
+    Private rows a member may see (their own entities') are few and counted live, then added.
+    """
+    from partnernet.partnerships.services import ALL, rebuild_registry_tally, tally_is_fresh
+
+    if not tally_is_fresh():
+        rebuild_registry_tally()
+    tally = RegistryTally.objects.filter(visibility__in=_tally_visibilities(user))
+    if filters.type:
+        tally = tally.filter(type_key=filters.type)
+    if filters.status:
+        tally = tally.filter(status=filters.status)
+
+    def sums(rows: QuerySet[RegistryTally], dimension: str, by: str) -> dict[str, int]:
+        grouped = rows.filter(dimension=dimension).order_by().values_list(by).annotate(n=Sum("count"))
+        return {key: n for key, n in grouped.values_list(by, "n") if n}
+
+    if filters.region:
+        path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
+        inside = tally.filter(
+            region_code__in=Region.objects.filter(path__startswith=path or "-").values("code")
+        )
+        counts = {
+            "type": sums(inside, "row", "type_key"),
+            "status": sums(inside, "row", "status"),
+            "region": sums(inside, "row", "region_code"),
+            "theme": sums(inside, "theme", "value"),
+            "partner_kind": sums(inside, "partner_kind", "value"),
+        }
+    else:
+        by_region = (
+            sums(tally, "row", "region_code")
+            if filters.type or filters.status
+            else sums(tally, f"region{ALL}", "region_code")
+        )
+        counts = {
+            "type": sums(tally, f"row{ALL}", "type_key"),
+            "status": sums(tally, f"row{ALL}", "status"),
+            "region": by_region,
+            "theme": sums(tally, f"theme{ALL}", "value"),
+            "partner_kind": sums(tally, f"partner_kind{ALL}", "value"),
+        }
+    if entity_ids_of(user) and not getattr(user, "is_superuser", False):
+        private = _live_counts(rows.filter(visibility=Visibility.PRIVATE))
+        for name, extra in private.items():
+            for key, n in extra.items():
+                counts[name][key] = counts[name].get(key, 0) + n
+    return _facets_from(counts, by_region_code=True)
+
+
+def registry_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilter) -> Facets:
+    """Facet counts of the filtered rows the user may see, exact after every write.
+
+    Filters on type, status and region read the tally; others (search, theme, partner kind, lead) count the
+    filtered rows and cache the result under the table fingerprint.
+    """
+    if not (filters.q or filters.theme or filters.partner_kind or filters.lead):
+        return _tally_facets(user, rows, filters)
+    raw = json.dumps([_visibility_scope(user), filters.active(), table_fingerprint()], sort_keys=True)
+    key = "pn-facets:" + hashlib.sha256(raw.encode()).hexdigest()
+    facets: Facets | None = cache.get(key)
+    if facets is None:
+        facets = _facets_from(_live_counts(rows), by_region_code=False)
+        cache.set(key, facets, FACET_TIMEOUT)
+    return facets
+
+
+def partnership_page(key: str, origin: str | None = None) -> Partnership | None:
+    """One partnership with everything its page shows, in a fixed number of queries."""
+    rows = Partnership.objects.select_related("lead", "type", "region").prefetch_related(
+        "supporters", "partners__country", "themes", "agreements"
+    )
+    if origin:
+        rows = rows.filter(origin=origin)
+    return rows.filter(key=key).order_by("origin").first()
+
+
+def partnerships_with_entity(entity: Entity, visible: QuerySet[Partnership]) -> dict[str, list[Partnership]]:
+    """Partnerships the entity leads and supports (as the viewer may see them), newest first, 50 of each."""
+    base = visible.select_related("type", "region", "lead").order_by("-start", "title")
+    return {
+        "led": list(base.filter(lead=entity)[:50]),
+        "supported": list(base.filter(pk__in=entity.supported_partnerships.values("pk"))[:50]),
+    }
+
+
+def recent_partnerships(visible: QuerySet[Partnership], limit: int = 8) -> list[Partnership]:
+    return list(visible.select_related("lead", "type").order_by("-updated_at")[:limit])

@@ -1,0 +1,167 @@
+"""Registry pages: list with facets, export of the current filter, one partnership, the forms.
+
+Views parse, check permission through ``rules``, call a selector or a service, and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnernet.audit.selectors import history_of
+from partnernet.directory.rules import entity_ids_of, is_facilitator, is_local_row
+from partnernet.exchange.formats import iter_lines
+from partnernet.exchange.kinds import KINDS
+from partnernet.exchange.selectors import export_rows
+from partnernet.framework.models import Region
+from partnernet.partnerships import services
+from partnernet.partnerships.forms import AgreementForm, PartnershipForm, RegistryFilterForm
+from partnernet.partnerships.models import Agreement, Partnership
+from partnernet.partnerships.rules import visible_partnerships
+from partnernet.partnerships.selectors import (
+    filter_partnerships,
+    partnership_page,
+    registry_facets,
+    registry_page_rows,
+)
+from partnernet.web.pagination import page_of
+
+
+def may_change(user: Any, obj: Any) -> bool:
+    """The change rule, with the origin check also applied to superusers (Django grants them every perm)."""
+    return bool(is_local_row(user, obj)) and user.has_perm("partnerships.change_partnership", obj)
+
+
+def registry(request: HttpRequest) -> HttpResponse:
+    form = RegistryFilterForm(request.GET or None)
+    filters = form.registry_filter()
+    rows = filter_partnerships(visible_partnerships(request.user), filters)
+    facets = registry_facets(request.user, rows, filters)
+    page = page_of(request, registry_page_rows(rows, form.ordering()), count=facets.total)
+    return render(
+        request,
+        "partnerships/registry.html",
+        {
+            "form": form,
+            "filters": filters,
+            "facets": facets,
+            "page": page,
+            "sort": form.ordering(),
+            "regions": Region.objects.filter(level__in=["world", "region", "subregion"]).order_by("path"),
+            "can_create": request.user.is_authenticated
+            and (bool(entity_ids_of(request.user)) or is_facilitator(request.user)),
+        },
+    )
+
+
+def export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The current filter in the FORMATS.md format, streamed (only rows the viewer may see)."""
+    if fmt not in ("csv", "jsonl"):
+        raise Http404
+    form = RegistryFilterForm(request.GET or None)
+    kind = KINDS["partnerships"]
+    rows = filter_partnerships(visible_partnerships(request.user, kind.queryset()), form.registry_filter())
+    response = StreamingHttpResponse(
+        iter_lines(export_rows(kind.name, rows), fmt, kind.fields),
+        content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/jsonl; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="partnerships.{fmt}"'
+    return response
+
+
+def _visible_or_404(request: HttpRequest, key: str) -> Partnership:
+    partnership = partnership_page(key, request.GET.get("origin") or None)
+    if partnership is None or not request.user.has_perm("partnerships.view_partnership", partnership):
+        raise Http404
+    return partnership
+
+
+def detail(request: HttpRequest, key: str) -> HttpResponse:
+    partnership = _visible_or_404(request, key)
+    can_agreements = request.user.has_perm("partnerships.view_agreements", partnership)
+    can_change = may_change(request.user, partnership)
+    return render(
+        request,
+        "partnerships/detail.html",
+        {
+            "partnership": partnership,
+            "history": history_of(partnership)[:20],
+            "can_change": can_change,
+            "can_agreements": can_agreements,
+            "agreements": partnership.agreements.all() if can_agreements else [],
+            "agreement_form": AgreementForm() if can_change else None,
+        },
+    )
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    if not (entity_ids_of(request.user) or is_facilitator(request.user)):
+        raise PermissionDenied
+    form = PartnershipForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        partnership = services.create_partnership(request.user, form.cleaned_data)
+        messages.success(request, _("The partnership was recorded."))
+        return redirect("partnerships:detail", key=partnership.key)
+    return render(request, "partnerships/form.html", {"form": form, "partnership": None})
+
+
+@login_required
+def edit(request: HttpRequest, key: str) -> HttpResponse:
+    partnership = _visible_or_404(request, key)
+    if not may_change(request.user, partnership):
+        raise PermissionDenied
+    form = PartnershipForm(request.POST or None, instance=partnership, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_partnership(request.user, partnership, form.cleaned_data)
+        messages.success(request, _("The partnership was saved."))
+        return redirect("partnerships:detail", key=partnership.key)
+    return render(request, "partnerships/form.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+@require_POST
+def upload_agreement(request: HttpRequest, key: str) -> HttpResponse:
+    partnership = _visible_or_404(request, key)
+    if not may_change(request.user, partnership):
+        raise PermissionDenied
+    form = AgreementForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.add_agreement(
+            request.user, partnership, form.cleaned_data["title"], form.cleaned_data["file"]
+        )
+        messages.success(request, _("The agreement was added."))
+        return redirect("partnerships:detail", key=partnership.key)
+    return render(
+        request,
+        "partnerships/detail.html",
+        {
+            "partnership": partnership,
+            "history": history_of(partnership)[:20],
+            "can_change": True,
+            "can_agreements": request.user.has_perm("partnerships.view_agreements", partnership),
+            "agreements": partnership.agreements.all(),
+            "agreement_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def agreement_file(request: HttpRequest, key: str, pk: int) -> FileResponse:
+    partnership = _visible_or_404(request, key)
+    if not request.user.has_perm("partnerships.view_agreements", partnership):
+        raise Http404
+    agreement = get_object_or_404(Agreement, pk=pk, partnership=partnership)
+    return FileResponse(
+        agreement.file.open("rb"),
+        as_attachment=True,
+        filename=(agreement.file.name or "agreement").rsplit("/")[-1],
+    )

@@ -1,0 +1,46 @@
+"""Template helpers: badges that tell where a row comes from, so read-only rows are never a surprise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from partnernet.federation.models import SEED_ORIGIN
+from partnernet.federation.selectors import instance_id
+
+register = template.Library()
+
+
+@register.simple_tag
+def origin_badges(obj: Any) -> SafeString:
+    """Demo, reference-data (seed) and federated (read-only) badges for a row."""
+    parts: list[SafeString] = []
+    if getattr(obj, "is_demo", False):
+        parts.append(format_html('<span class="pn-badge pn-badge-demo">{}</span>', _("demo")))
+    origin = getattr(obj, "origin", None)
+    if origin == SEED_ORIGIN:
+        parts.append(
+            format_html(
+                '<span class="pn-badge" title="{}">{}</span>',
+                _("Loaded by seed, the same on every instance: read-only here."),
+                _("reference data"),
+            )
+        )
+    elif origin and origin != instance_id():
+        parts.append(
+            format_html(
+                '<span class="pn-badge pn-badge-foreign" title="{}">{}</span>',
+                _("Made on instance %(origin)s; only that instance can change it.") % {"origin": origin},
+                _("from another instance"),
+            )
+        )
+    return SafeString(" ".join(parts))
+
+
+@register.simple_tag
+def visibility_badge(visibility: str, label: str) -> SafeString:
+    return format_html('<span class="pn-badge pn-badge-{}">{}</span>', visibility, label)
