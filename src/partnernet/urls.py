@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from partnernet.federation import views as federation_views
 from partnernet.web import views
 
 urlpatterns = [
@@ -10,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("partnernet.api.urls")),
+    path(".well-known/partnernet", federation_views.well_known, name="well-known-partnernet"),
+    path("federation/", include("partnernet.federation.urls")),
 ]

@@ -1,6 +1,16 @@
-from django.contrib import admin
+from typing import Any
 
-from partnernet.federation.models import InstanceIdentity
+from django.contrib import admin
+from django.http import HttpRequest
+
+from partnernet.federation.models import (
+    FeedEvent,
+    ForeignRecord,
+    InboxItem,
+    InstanceIdentity,
+    OutgoingDelivery,
+    Peer,
+)
 
 
 @admin.register(InstanceIdentity)
@@ -13,3 +23,54 @@ class InstanceIdentityAdmin(admin.ModelAdmin[InstanceIdentity]):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Peer)
+class PeerAdmin(admin.ModelAdmin[Peer]):
+    """Peers are added with ``partnernet federation add`` (which checks the key); here only the movement
+    flag can change."""
+
+    list_display = ("instance_id", "base_url", "movement", "last_success_at", "cursor", "failures", "last_error")
+    list_filter = ("movement", "needs_attention")
+    search_fields = ("instance_id", "base_url")
+    readonly_fields = tuple(
+        field for field in (
+            "instance_id", "base_url", "public_key", "fingerprint", "operator", "added_at", "cursor", "failures",
+            "failing_since", "unavailable_since", "next_attempt_at", "needs_attention", "last_error",
+            "last_success_at", "last_attempt_at", "remote_head", "records_applied",
+        )
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FeedEvent)
+class FeedEventAdmin(ReadOnlyAdmin):
+    list_display = ("sequence", "verb", "kind", "record_uuid", "audience", "published_at")
+    list_filter = ("kind", "verb", "audience")
+
+
+@admin.register(ForeignRecord)
+class ForeignRecordAdmin(ReadOnlyAdmin):
+    list_display = ("origin", "uuid", "kind", "sequence", "deleted", "problem")
+    list_filter = ("origin", "kind", "deleted")
+
+
+@admin.register(OutgoingDelivery)
+class OutgoingDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("idempotency_key", "peer", "status", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("status",)
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(ReadOnlyAdmin):
+    list_display = ("idempotency_key", "peer", "request", "received_at")
