@@ -95,6 +95,12 @@ class Peer(models.Model):
         _("latest sequence seen"), null=True, blank=True, help_text=_("The peer's newest change we know of.")
     )
     records_applied = models.PositiveBigIntegerField(_("changes applied"), default=0)
+    remote_scope = models.CharField(
+        _("scope granted"),
+        max_length=16,
+        blank=True,
+        help_text=_("What the peer's feed last said it shows us; when it widens, we pull again from the start."),
+    )
 
     class Meta:
         verbose_name = _("peer")

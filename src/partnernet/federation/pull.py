@@ -114,7 +114,7 @@ def _store_state(peer: Peer, state: PeerSyncState, now: datetime) -> None:
     peer.save(
         update_fields=[
             "cursor", "failures", "failing_since", "unavailable_since", "next_attempt_at", "needs_attention",
-            "last_error", "last_success_at", "last_attempt_at", "remote_head",
+            "last_error", "last_success_at", "last_attempt_at", "remote_head", "remote_scope",
         ]  # fmt: skip
     )
 
@@ -165,6 +165,12 @@ def sync_peer(
                 break
             verdict = verify_page(page, origin=peer.instance_id, public_key=public_key, cursor=state.cursor, now=now)
             _note_head(peer, page, verdict)
+            if _scope_widened(peer, page, verdict) and state.cursor > 0:
+                logger.warning("peer %s now shows us %s rows; pulling its feed again from the start",
+                               peer.instance_id, peer.remote_scope)  # fmt: skip
+                state = replace(state, cursor=0)
+                Peer.objects.filter(pk=peer.pk).update(cursor=0, remote_scope=peer.remote_scope)
+                continue
             _log_rejections(peer, verdict)
             if verdict.accepted or verdict.cursor != state.cursor:
                 try:
@@ -231,6 +237,22 @@ def _note_head(peer: Peer, page: JsonValue, verdict: PageVerdict) -> None:
         head = page.get("head")
         if isinstance(head, int) and not isinstance(head, bool):
             peer.remote_head = head
+
+
+def _scope_widened(peer: Peer, page: JsonValue, verdict: PageVerdict) -> bool:
+    """Record the scope a sound page declares; true when it grew from ``public`` to ``movement``.
+
+    A peer that starts treating us as a movement peer serves rows our cursor has already passed, so the
+    feed is pulled again from the start (what we hold already is ignored as replays).
+    """
+    scope = page.get("scope") if isinstance(page, Mapping) and verdict.problem is None else None
+    if not isinstance(scope, str) or scope == peer.remote_scope:
+        return False
+    widened = peer.remote_scope == "public" and scope == "movement"
+    peer.remote_scope = scope
+    if not widened:
+        Peer.objects.filter(pk=peer.pk).update(remote_scope=scope)
+    return widened
 
 
 def _log_rejections(peer: Peer, verdict: PageVerdict) -> None:

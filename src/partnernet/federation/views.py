@@ -85,7 +85,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         next_cursor=next_cursor,
         published=timezone.now(),
         key_pair=instance_key_pair(),
-        extra={"head": head},
+        extra={"head": head, "scope": "movement" if peer is not None and peer.movement else "public"},
     )
     return HttpResponse(body, content_type="application/activity+json")
 
