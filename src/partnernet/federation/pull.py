@@ -146,7 +146,6 @@ def sync_peer(
     http = client or new_client()
     failure: Failure | None = None
     try:
-        retry_problems_if_any(peer, report)
         while max_pages is None or report.pages < max_pages:
             target = f"{FEED_PATH}?after={state.cursor}"
             try:
@@ -189,6 +188,8 @@ def sync_peer(
             state = step.state
             if not verdict.more:
                 break
+        if report.created or report.updated:
+            retry_problems_if_any(peer, report)
     finally:
         if owned:
             http.close()
