@@ -36,7 +36,9 @@ class HostilePeer:
     requests: list[str] = field(default_factory=list)
 
     def well_known(self) -> dict[str, JsonValue]:
-        return well_known_document(PeerIdentity(self.instance, self.base_url, self.key_pair.public_key, "evil-op"))
+        return well_known_document(
+            PeerIdentity(self.instance, self.base_url, self.key_pair.public_key, "evil-op")
+        )
 
     def activity(
         self,
@@ -62,16 +64,22 @@ class HostilePeer:
             record=GlobalId(origin or self.instance, record_uuid),
             kind=kind,
             key=key,
-            fields=None if verb is Verb.DELETE else (fields or {"name": name, "kind": "chapter", "country": "SE"}),
+            fields=None
+            if verb is Verb.DELETE
+            else (fields or {"name": name, "kind": "chapter", "country": "SE"}),
         )
         if origin is None and signer is None:
             return sign_activity(activity, self.key_pair)
         return sign_document(activity_document(activity), "partnernet-activity-v1", signer or self.key_pair)
 
     def page(
-        self, after: int, items: list[dict[str, JsonValue]], *, next_cursor: int | None = None,
+        self,
+        after: int,
+        items: list[dict[str, JsonValue]],
+        *,
+        next_cursor: int | None = None,
         published: datetime | None = None,
-    ) -> bytes:  # fmt: skip
+    ) -> bytes:
         document = feed_page_document(
             origin=self.instance,
             after=after,

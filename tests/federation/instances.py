@@ -129,7 +129,8 @@ class Instance:
             "partnerships": "partnerships.models import Partnership as M",
             "requests": "support.models import SupportRequest as M",
         }[kind]
-        code = f"from partnernet.{model}; print('\\n'.join(M.objects.filter(origin={origin!r}).values_list('key', flat=True)))"
+        keys = f"M.objects.filter(origin={origin!r}).values_list('key', flat=True)"
+        code = f"from partnernet.{model}; print('\\n'.join({keys}))"
         return {line for line in self.python(code).splitlines() if line}
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from partnernet.core.federation.activities import Verb
-from partnernet.core.federation.signing import generate_key_pair
+from partnernet.core.federation.signing import encode_public_key, generate_key_pair
 from partnernet.directory.models import Entity
 from partnernet.federation.models import ForeignRecord, Peer
 from partnernet.federation.pull import sync_peer
@@ -39,7 +39,8 @@ def test_a_good_peer_is_applied_and_its_cursor_stored(hostile: tuple[HostilePeer
     peer, row = hostile
     peer.serve_pages({0: [peer.activity(1, key="one"), peer.activity(2, key="two")]})
     report = sync_peer(row)
-    assert report.ok and report.created == 2
+    assert report.ok
+    assert report.created == 2
     assert _held(peer) == {"one", "two"}
     row.refresh_from_db()
     assert (row.cursor, row.failures, row.last_error) == (2, 0, "")
@@ -48,16 +49,22 @@ def test_a_good_peer_is_applied_and_its_cursor_stored(hostile: tuple[HostilePeer
 def test_a_peer_that_is_down_is_retried_with_backoff(caplog: pytest.LogCaptureFixture) -> None:
     peer = HostilePeer(base_url=f"http://127.0.0.1:{free_port()}")
     row = Peer.objects.create(
-        instance_id=peer.instance, base_url=peer.base_url, public_key=__import__("base64").b64encode(
-            peer.key_pair.public_key).decode(), fingerprint=peer.key_pair.fingerprint,
-    )  # fmt: skip
+        instance_id=peer.instance,
+        base_url=peer.base_url,
+        public_key=encode_public_key(peer.key_pair.public_key),
+        fingerprint=peer.key_pair.fingerprint,
+    )
     with caplog.at_level(logging.WARNING, logger="partnernet.federation"):
         report = sync_peer(row, jitter=lambda: 0.5)
-    assert report.error is not None and report.error.startswith("network error")
+    assert report.error is not None
+    assert report.error.startswith("network error")
     row.refresh_from_db()
-    assert row.failures == 1 and not row.needs_attention
-    assert row.next_attempt_at is not None and row.next_attempt_at > timezone.now()
-    assert "network error" in caplog.text and "next attempt at" in caplog.text
+    assert row.failures == 1
+    assert not row.needs_attention
+    assert row.next_attempt_at is not None
+    assert row.next_attempt_at > timezone.now()
+    assert "network error" in caplog.text
+    assert "next attempt at" in caplog.text
 
 
 def test_a_slow_peer_times_out_and_is_retried(hostile: tuple[HostilePeer, Peer], settings: Settings) -> None:
@@ -66,7 +73,8 @@ def test_a_slow_peer_times_out_and_is_retried(hostile: tuple[HostilePeer, Peer],
     peer.serve_pages({0: [peer.activity(1)]})
     peer.delay = 2
     report = sync_peer(row)
-    assert report.error is not None and "timed out" in report.error
+    assert report.error is not None
+    assert "timed out" in report.error
     assert _held(peer) == set()
     peer.delay = 0
     assert sync_peer(row).ok
@@ -80,10 +88,13 @@ def test_garbage_is_refused_and_nothing_applied(
     peer.responder = lambda after: (200, b"<html>Service temporarily unavailable</html>")
     with caplog.at_level(logging.WARNING, logger="partnernet.federation"):
         report = sync_peer(row)
-    assert report.error is not None and "not_json" in report.error
+    assert report.error is not None
+    assert "not_json" in report.error
     assert "invalid feed" in caplog.text
     row.refresh_from_db()
-    assert row.cursor == 0 and row.failures == 1 and row.next_attempt_at is not None
+    assert row.cursor == 0
+    assert row.failures == 1
+    assert row.next_attempt_at is not None
 
 
 def test_a_page_cut_short_or_missing_items_is_refused_whole(hostile: tuple[HostilePeer, Peer]) -> None:
@@ -97,22 +108,30 @@ def test_a_page_cut_short_or_missing_items_is_refused_whole(hostile: tuple[Hosti
     document["orderedItems"] = document["orderedItems"][:1]
     peer.responder = lambda after: (200, json.dumps(document).encode())
     report = sync_peer(row)
-    assert report.error is not None and "truncated" in report.error
+    assert report.error is not None
+    assert "truncated" in report.error
     assert _held(peer) == set()
     peer.responder = lambda after: (200, good)
     assert sync_peer(row).ok
     assert _held(peer) == {"one", "two"}
 
 
-def test_reordered_items_apply_only_the_prefix_and_replays_are_skipped(hostile: tuple[HostilePeer, Peer]) -> None:
+def test_reordered_items_apply_only_the_prefix_and_replays_are_skipped(
+    hostile: tuple[HostilePeer, Peer],
+) -> None:
     peer, row = hostile
-    peer.serve_pages({0: [peer.activity(2, key="two"), peer.activity(1, key="one"), peer.activity(3, key="three")]})
+    peer.serve_pages(
+        {0: [peer.activity(2, key="two"), peer.activity(1, key="one"), peer.activity(3, key="three")]}
+    )
     report = sync_peer(row)
-    assert report.error is not None and "out_of_order" in report.error
+    assert report.error is not None
+    assert "out_of_order" in report.error
     assert _held(peer) == {"two"}
     row.refresh_from_db()
     assert row.cursor == 2
-    peer.serve_pages({2: [peer.activity(1, key="one"), peer.activity(2, key="two"), peer.activity(3, key="three")]})
+    peer.serve_pages(
+        {2: [peer.activity(1, key="one"), peer.activity(2, key="two"), peer.activity(3, key="three")]}
+    )
     report = sync_peer(row)
     assert report.ok, report.error
     assert _held(peer) == {"two", "three"}
@@ -124,10 +143,17 @@ def test_a_forged_signature_is_refused_with_everything_after_it(hostile: tuple[H
     peer, row = hostile
     forger = generate_key_pair()
     peer.serve_pages(
-        {0: [peer.activity(1, key="one"), peer.activity(2, key="forged", signer=forger), peer.activity(3, key="three")]}
+        {
+            0: [
+                peer.activity(1, key="one"),
+                peer.activity(2, key="forged", signer=forger),
+                peer.activity(3, key="three"),
+            ]
+        }
     )
     report = sync_peer(row)
-    assert report.error is not None and "bad_signature" in report.error
+    assert report.error is not None
+    assert "bad_signature" in report.error
     assert _held(peer) == {"one"}
     row.refresh_from_db()
     assert row.cursor == 1
@@ -138,7 +164,8 @@ def test_a_page_signed_by_another_key_is_refused(hostile: tuple[HostilePeer, Pee
     impostor = HostilePeer(instance=peer.instance)
     peer.responder = lambda after: (200, impostor.page(after, [impostor.activity(1)]))
     report = sync_peer(row)
-    assert report.error is not None and "bad_signature" in report.error
+    assert report.error is not None
+    assert "bad_signature" in report.error
     assert _held(peer) == set()
 
 
@@ -148,7 +175,8 @@ def test_a_peer_claiming_another_origins_record_is_refused(hostile: tuple[Hostil
     claim = peer.activity(1, key="victim", name="Hijacked", origin="pn-victim", record=victim.uuid)
     peer.serve_pages({0: [claim]})
     report = sync_peer(row)
-    assert report.error is not None and "foreign_record" in report.error
+    assert report.error is not None
+    assert "foreign_record" in report.error
     victim.refresh_from_db()
     assert victim.name == "Victim"
 
@@ -165,7 +193,10 @@ def test_stale_and_future_pages_are_refused_within_an_hour_of_skew_they_pass(
     future_item = [peer.activity(1, published=timezone.now() + hours(1.5))]
     peer.responder = lambda after: (200, peer.page(after, future_item))
     assert "future_dated" in (sync_peer(row).error or "")
-    peer.responder = lambda after: (200, peer.page(after, items, published=timezone.now() - timedelta(minutes=50)))
+    peer.responder = lambda after: (
+        200,
+        peer.page(after, items, published=timezone.now() - timedelta(minutes=50)),
+    )
     assert sync_peer(row).ok
     assert _held(peer) == {"evil-entity"}
 
@@ -175,11 +206,13 @@ def test_a_4xx_waits_for_an_operator_but_429_is_retried(hostile: tuple[HostilePe
     peer.responder = lambda after: (429, b"{}")
     sync_peer(row)
     row.refresh_from_db()
-    assert not row.needs_attention and row.next_attempt_at is not None
+    assert not row.needs_attention
+    assert row.next_attempt_at is not None
     peer.responder = lambda after: (403, b"{}")
     sync_peer(row)
     row.refresh_from_db()
-    assert row.needs_attention and row.next_attempt_at is None
+    assert row.needs_attention
+    assert row.next_attempt_at is None
     assert row.last_error == "HTTP 403"
 
 
@@ -196,10 +229,13 @@ def test_days_of_failures_mark_a_peer_unavailable_and_one_success_recovers_it(
     peer.serve_pages({0: [peer.activity(1)]})
     assert sync_peer(row).ok
     row.refresh_from_db()
-    assert row.unavailable_since is None and row.failures == 0
+    assert row.unavailable_since is None
+    assert row.failures == 0
 
 
-def test_a_tombstone_is_final_even_if_an_older_create_arrives_later(hostile: tuple[HostilePeer, Peer]) -> None:
+def test_a_tombstone_is_final_even_if_an_older_create_arrives_later(
+    hostile: tuple[HostilePeer, Peer],
+) -> None:
     peer, row = hostile
     record = uuid.uuid4()
     peer.serve_pages({0: [peer.activity(5, key="gone", record=record, verb=Verb.DELETE)]})
@@ -207,10 +243,11 @@ def test_a_tombstone_is_final_even_if_an_older_create_arrives_later(hostile: tup
     assert ForeignRecord.objects.get(uuid=record).deleted
     row.cursor = 0
     row.save()
-    peer.serve_pages({0: [peer.activity(3, key="gone", record=record), peer.activity(5, key="gone", record=record,
-                                                                                    verb=Verb.DELETE)]})  # fmt: skip
+    old_create = peer.activity(3, key="gone", record=record)
+    peer.serve_pages({0: [old_create, peer.activity(5, key="gone", record=record, verb=Verb.DELETE)]})
     report = sync_peer(row)
-    assert report.ok and report.created == 0
+    assert report.ok
+    assert report.created == 0
     assert _held(peer) == set()
 
 
@@ -222,7 +259,8 @@ def test_an_activity_naming_an_unknown_record_is_kept_and_applied_once_it_arrive
     peer.serve_pages({0: [peer.activity(1, key="evil-stewardship", kind="stewardships", fields=stewardship)]})
     report = sync_peer(row)
     assert report.ok
-    assert report.problems and "unknown entity key 'evil-later'" in report.problems[0]
+    assert report.problems
+    assert "unknown entity key 'evil-later'" in report.problems[0]
     peer.serve_pages({1: [peer.activity(2, key="evil-later")]})
     assert sync_peer(row).ok
     from partnernet.framework.models import Stewardship

@@ -32,24 +32,58 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Inst
         a.import_rows(
             "entities",
             [
-                {"key": "a-chapter", "name": "A chapter", "kind": "chapter", "country": "SE", "staff_fte": 2.5},
+                {
+                    "key": "a-chapter",
+                    "name": "A chapter",
+                    "kind": "chapter",
+                    "country": "SE",
+                    "staff_fte": 2.5,
+                },
                 {"key": "a-group", "name": "A group", "kind": "user_group", "regions": ["154"]},
             ],
         )
         a.import_rows(
             "partners",
-            [{"key": "a-museum", "name": "Nordic Museum", "kind": "museum", "country": "SE", "wikidata": "Q1146494"}],
+            [
+                {
+                    "key": "a-museum",
+                    "name": "Nordic Museum",
+                    "kind": "museum",
+                    "country": "SE",
+                    "wikidata": "Q1146494",
+                }
+            ],
         )
         a.import_rows(
             "partnerships",
             [
-                {"key": "a-public", "title": "Public one", "lead": "a-chapter", "supporters": ["a-group"],
-                 "partners": ["a-museum"], "type": "glam", "status": "active", "visibility": "public"},
-                {"key": "a-movement", "title": "Movement one", "lead": "a-chapter", "type": "glam",
-                 "status": "active", "visibility": "movement"},
-                {"key": "a-private", "title": "Private one", "lead": "a-chapter", "type": "glam",
-                 "status": "active", "visibility": "private"},
-            ],  # fmt: skip
+                {
+                    "key": "a-public",
+                    "title": "Public one",
+                    "lead": "a-chapter",
+                    "supporters": ["a-group"],
+                    "partners": ["a-museum"],
+                    "type": "glam",
+                    "status": "active",
+                    "visibility": "public",
+                },
+                {
+                    "key": "a-movement",
+                    "title": "Movement one",
+                    "lead": "a-chapter",
+                    "type": "glam",
+                    "status": "active",
+                    "visibility": "movement",
+                },
+                {
+                    "key": "a-private",
+                    "title": "Private one",
+                    "lead": "a-chapter",
+                    "type": "glam",
+                    "status": "active",
+                    "visibility": "private",
+                },
+            ],
         )
         yield instances
     finally:
@@ -57,7 +91,9 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Inst
             instance.stop()
 
 
-def test_adding_a_peer_with_the_wrong_fingerprint_exits_2_and_trusts_nothing(network: dict[str, Instance]) -> None:
+def test_adding_a_peer_with_the_wrong_fingerprint_exits_2_and_trusts_nothing(
+    network: dict[str, Instance],
+) -> None:
     a, b = network["a"], network["b"]
     wrong = "00" * 32
     result = a.cli("federation", "add", b.base_url, "--fingerprint", wrong)
@@ -89,7 +125,8 @@ def test_private_and_seed_rows_are_never_in_any_feed(network: dict[str, Instance
     a = network["a"]
     page = httpx.get(a.base_url + "/federation/feed?after=0", timeout=5).json()
     ids = [item["object"]["id"] for item in page["orderedItems"]]
-    assert ids and all(item.startswith(a.instance_id + ":") for item in ids)
+    assert ids
+    assert all(item.startswith(a.instance_id + ":") for item in ids)
     assert "a-private" not in json.dumps(page)
     assert "a-movement" not in json.dumps(page)
 
@@ -128,7 +165,9 @@ def test_delete_removes_the_copy_and_a_replayed_old_create_never_resurrects_it(
     )
     b.sync(a)
     assert "a-doomed" in b.keys("partnerships", a.instance_id)
-    a.python("from partnernet.partnerships.models import Partnership; Partnership.objects.get(key='a-doomed').delete()")
+    a.python(
+        "from partnernet.partnerships.models import Partnership as P; P.objects.get(key='a-doomed').delete()"
+    )
     report = b.sync(a)["peers"][0]
     assert report["deleted"] == 1
     assert "a-doomed" not in b.keys("partnerships", a.instance_id)

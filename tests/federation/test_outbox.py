@@ -31,7 +31,8 @@ def test_creating_a_local_entity_publishes_one_signed_create_for_every_peer() ->
     activity = parse_activity(parse_json(events[0].document))
     assert activity.global_id == entity.global_id
     assert activity.key == "wmxx"
-    assert activity.fields is not None and activity.fields["staff_fte"] == "2.5"
+    assert activity.fields is not None
+    assert activity.fields["staff_fte"] == "2.5"
     assert activity.fields["country"] == "SE"
 
 

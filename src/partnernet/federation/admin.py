@@ -30,15 +30,21 @@ class PeerAdmin(admin.ModelAdmin[Peer]):
     """Peers are added with ``partnernet federation add`` (which checks the key); here only the movement
     flag can change."""
 
-    list_display = ("instance_id", "base_url", "movement", "last_success_at", "cursor", "failures", "last_error")
+    list_display = (
+        "instance_id",
+        "base_url",
+        "movement",
+        "last_success_at",
+        "cursor",
+        "failures",
+        "last_error",
+    )
     list_filter = ("movement", "needs_attention")
     search_fields = ("instance_id", "base_url")
-    readonly_fields = tuple(
-        field for field in (
-            "instance_id", "base_url", "public_key", "fingerprint", "operator", "added_at", "cursor", "failures",
-            "failing_since", "unavailable_since", "next_attempt_at", "needs_attention", "last_error",
-            "last_success_at", "last_attempt_at", "remote_head", "records_applied",
-        )
+    readonly_fields = (
+        "instance_id", "base_url", "public_key", "fingerprint", "operator", "added_at", "cursor", "failures",
+        "failing_since", "unavailable_since", "next_attempt_at", "needs_attention", "last_error",
+        "last_success_at", "last_attempt_at", "remote_head", "remote_scope", "records_applied",
     )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:

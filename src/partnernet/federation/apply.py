@@ -108,7 +108,9 @@ def apply_page(
             message = f"{global_id}: {problem}"
             result.problems.append(message)
             logger.warning("peer %s: could not apply %s (kept, will retry)", peer.instance_id, message)
-        Peer.objects.filter(pk=peer.pk).update(cursor=cursor, records_applied=F("records_applied") + result.applied)
+        Peer.objects.filter(pk=peer.pk).update(
+            cursor=cursor, records_applied=F("records_applied") + result.applied
+        )
     peer.cursor = cursor
     return result
 
@@ -150,21 +152,23 @@ def _apply_run(peer: Peer, run: list[Change], result: PageResult) -> dict[str, s
     if kind.applies_locally:
         from partnernet.federation.delivery import apply_request_status
 
-        problems = {}
+        refused: dict[str, str] = {}
         for change in run:
             problem = apply_request_status(peer, change.activity)
             if problem:
-                problems[change.activity.global_id] = problem
+                refused[change.activity.global_id] = problem
             else:
                 result.updated += 1
-        return problems
+        return refused
     if run[0].action is Action.DELETE:
         return _delete(peer, kind, run, result)
     try:
         with transaction.atomic():
             return _upsert(peer, kind, run, result)
     except (IntegrityError, DatabaseError) as exc:
-        logger.info("peer %s: bulk write of %s refused (%s); applying one by one", peer.instance_id, kind.name, exc)
+        logger.info(
+            "peer %s: bulk write of %s refused (%s); applying one by one", peer.instance_id, kind.name, exc
+        )
     problems: dict[str, str] = {}
     for change in run:
         try:
@@ -192,8 +196,8 @@ def _upsert(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResu
     uuids = [change.activity.record.uuid for change in run]
     existing: dict[UUID, Any] = {}
     for start in range(0, len(uuids), CHUNK):
-        for obj in model._default_manager.filter(origin=origin, uuid__in=uuids[start : start + CHUNK]):
-            existing[obj.uuid] = obj  # type: ignore[attr-defined]
+        for stored in model._default_manager.filter(origin=origin, uuid__in=uuids[start : start + CHUNK]):
+            existing[stored.uuid] = stored  # type: ignore[attr-defined]
     problems: dict[str, str] = {}
     full = frozenset(exchange.fields)
     new: list[tuple[Model, dict[str, Any]]] = []
@@ -204,7 +208,7 @@ def _upsert(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResu
         if errors:
             problems[activity.global_id] = "; ".join(f"field '{name}': {message}" for name, message in errors)
             continue
-        obj = existing.get(activity.record.uuid)
+        obj: Any = existing.get(activity.record.uuid)
         if obj is None:
             obj = model(origin=origin, uuid=activity.record.uuid)
             exchange.assign(obj, clean, full, refs)
@@ -247,20 +251,27 @@ def _delete(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResu
                 rows.delete()
         except ProtectedError as exc:
             names = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:3])
-            problems[change.activity.global_id] = f"deleted at its origin but still referenced here by {names}"
+            problems[change.activity.global_id] = (
+                f"deleted at its origin but still referenced here by {names}"
+            )
             continue
         result.deleted += 1
     return problems
 
 
 def _store_versions(
-    origin: str, versions: Mapping[str, KnownVersion], problems: dict[str, str], documents: dict[int, JsonValue]
+    origin: str,
+    versions: Mapping[str, KnownVersion],
+    problems: dict[str, str],
+    documents: dict[int, JsonValue],
 ) -> None:
     uuids = {global_id: UUID(global_id.split(":", 1)[1]) for global_id in versions}
     current = {
         row.uuid: row
         for start in range(0, len(uuids), CHUNK)
-        for row in ForeignRecord.objects.filter(origin=origin, uuid__in=list(uuids.values())[start : start + CHUNK])
+        for row in ForeignRecord.objects.filter(
+            origin=origin, uuid__in=list(uuids.values())[start : start + CHUNK]
+        )
     }
     changed: list[ForeignRecord] = []
     made: list[ForeignRecord] = []
@@ -272,16 +283,23 @@ def _store_versions(
         if row is None:
             made.append(
                 ForeignRecord(
-                    origin=origin, uuid=uuids[global_id], kind=version.kind, sequence=version.sequence,
-                    deleted=version.deleted, problem=problem, document=document,
-                )  # fmt: skip
+                    origin=origin,
+                    uuid=uuids[global_id],
+                    kind=version.kind,
+                    sequence=version.sequence,
+                    deleted=version.deleted,
+                    problem=problem,
+                    document=document,
+                )
             )
         else:
             row.kind, row.sequence, row.deleted = version.kind, version.sequence, version.deleted
             row.problem, row.document = problem, document
             changed.append(row)
     ForeignRecord.objects.bulk_create(made, batch_size=1000)
-    ForeignRecord.objects.bulk_update(changed, ["kind", "sequence", "deleted", "problem", "document"], batch_size=500)
+    ForeignRecord.objects.bulk_update(
+        changed, ["kind", "sequence", "deleted", "problem", "document"], batch_size=500
+    )
 
 
 def retry_problems(peer: Peer) -> PageResult:
@@ -290,7 +308,9 @@ def retry_problems(peer: Peer) -> PageResult:
     Each is reapplied as if its version were not yet known, in feed order, in one transaction.
     """
     rows = list(
-        ForeignRecord.objects.filter(origin=peer.instance_id, deleted=False).exclude(problem="").order_by("sequence")
+        ForeignRecord.objects.filter(origin=peer.instance_id, deleted=False)
+        .exclude(problem="")
+        .order_by("sequence")
     )
     activities: list[Activity] = []
     documents: dict[int, JsonValue] = {}
@@ -306,7 +326,6 @@ def retry_problems(peer: Peer) -> PageResult:
     with transaction.atomic():
         ForeignRecord.objects.filter(pk__in=[row.pk for row in rows]).delete()
         return apply_page(peer, activities, peer.cursor, documents)
-
 
 
 def activity_text(document: JsonValue) -> str:

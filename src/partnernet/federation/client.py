@@ -69,7 +69,9 @@ def call(
                 chunks.append(chunk)
             return Answer(response.status_code, b"".join(chunks), _retry_after(response))
     except httpx.TimeoutException as exc:
-        raise PeerUnreachable(f"timed out after {settings.FEDERATION_TIMEOUT:g}s ({type(exc).__name__})") from exc
+        raise PeerUnreachable(
+            f"timed out after {settings.FEDERATION_TIMEOUT:g}s ({type(exc).__name__})"
+        ) from exc
     except httpx.HTTPError as exc:
         raise PeerUnreachable(f"{type(exc).__name__}: {exc}") from exc
 

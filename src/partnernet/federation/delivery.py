@@ -113,13 +113,17 @@ def send_pending_deliveries(
         for delivery in due.select_related("peer").order_by("pk"):
             delivery.attempts += 1
             try:
-                answer = call(http, "POST", delivery.peer.base_url, INBOX_PATH, body=delivery.document.encode("utf-8"))
+                answer = call(
+                    http, "POST", delivery.peer.base_url, INBOX_PATH, body=delivery.document.encode("utf-8")
+                )
             except PeerUnreachable as exc:
                 status, reason, retryable, retry_after = None, f"network error: {exc}", True, None
             else:
                 status = answer.status
                 reason = f"HTTP {status}: {answer.body[:300].decode('utf-8', 'replace')}"
-                failure = http_failure(status, retry_after=answer.retry_after) if status not in (200, 201) else None
+                failure = (
+                    http_failure(status, retry_after=answer.retry_after) if status not in (200, 201) else None
+                )
                 retryable = failure.retryable if failure else False
                 retry_after = failure.retry_after if failure else None
             if status in (200, 201):
@@ -135,15 +139,24 @@ def send_pending_deliveries(
                 delivery.next_attempt_at = moment + delay
                 delivery.last_error = reason
                 report.retrying += 1
-                logger.warning("delivery %s to %s failed (%s); retrying at %s", delivery.idempotency_key,
-                               delivery.peer.instance_id, reason, delivery.next_attempt_at)  # fmt: skip
+                logger.warning(
+                    "delivery %s to %s failed (%s); retrying at %s",
+                    delivery.idempotency_key,
+                    delivery.peer.instance_id,
+                    reason,
+                    delivery.next_attempt_at,
+                )
             else:
                 delivery.status = OutgoingDelivery.Status.REFUSED
                 delivery.next_attempt_at = None
                 delivery.last_error = reason
                 report.refused += 1
-                logger.warning("delivery %s refused by %s (%s); not retried", delivery.idempotency_key,
-                               delivery.peer.instance_id, reason)  # fmt: skip
+                logger.warning(
+                    "delivery %s refused by %s (%s); not retried",
+                    delivery.idempotency_key,
+                    delivery.peer.instance_id,
+                    reason,
+                )
             if delivery.last_error:
                 report.errors.append(delivery.last_error)
             delivery.save()
@@ -173,7 +186,7 @@ class InboxRefused(Exception):
 
 
 def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
-    """Check and store a delivery; returns the inbox item and whether it is new (a repeat returns the first)."""
+    """Check and store a delivery; returns the inbox item and whether it is new (a repeat gets the first)."""
     try:
         document = parse_json(body)
     except CanonicalJsonError as exc:
@@ -201,7 +214,7 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
     values["steward"], values["partnership"] = stewardship.entity.key, None
     refs = PeerReferences(peer.instance_id)
     kind = KINDS["requests"]
-    refs.load(**{name: keys for name, keys in kind.referenced(values).items()})
+    refs.load(**dict(kind.referenced(values).items()))
     refs.entities[stewardship.entity.key] = stewardship.entity_id
     clean, errors = kind.clean(values, refs)
     if errors:
@@ -212,7 +225,9 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
     try:
         with transaction.atomic():
             request = SupportRequest(status=SupportRequest.Status.OFFERED, stewardship=stewardship)
-            kind.assign(request, {**clean, "status": SupportRequest.Status.OFFERED}, frozenset(kind.fields), refs)
+            kind.assign(
+                request, {**clean, "status": SupportRequest.Status.OFFERED}, frozenset(kind.fields), refs
+            )
             request.stewardship = stewardship
             request.save()
             item = InboxItem.objects.create(
@@ -228,7 +243,9 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
         if repeated is None:
             raise
         return repeated, False
-    logger.info("inbox: %s delivered %s, offered to %s", peer.instance_id, delivery.request_id, stewardship.key)
+    logger.info(
+        "inbox: %s delivered %s, offered to %s", peer.instance_id, delivery.request_id, stewardship.key
+    )
     return item, True
 
 
@@ -242,7 +259,11 @@ def apply_request_status(peer: Peer, activity: Activity) -> str | None:
 
     Returns a problem text when no delivery of ours matches (a peer cannot change requests it was not sent).
     """
-    delivery = OutgoingDelivery.objects.filter(peer=peer, remote_id=activity.global_id).select_related("request").first()
+    delivery = (
+        OutgoingDelivery.objects.filter(peer=peer, remote_id=activity.global_id)
+        .select_related("request")
+        .first()
+    )
     if delivery is None or delivery.request is None:
         return f"no request of this instance was delivered as {activity.global_id}"
     if activity.fields is None:

@@ -99,7 +99,9 @@ class Peer(models.Model):
         _("scope granted"),
         max_length=16,
         blank=True,
-        help_text=_("What the peer's feed last said it shows us; when it widens, we pull again from the start."),
+        help_text=_(
+            "What the peer's feed last said it shows us; when it widens, we pull again from the start."
+        ),
     )
 
     class Meta:
@@ -131,6 +133,9 @@ class FeedSequence(models.Model):
     class Meta:
         verbose_name = _("feed sequence")
         verbose_name_plural = _("feed sequence")
+
+    def __str__(self) -> str:
+        return str(self.last)
 
 
 class Audience(models.TextChoices):
@@ -211,7 +216,9 @@ class OutgoingDelivery(models.Model):
 
     Status = DeliveryStatus
 
-    peer = models.ForeignKey(Peer, verbose_name=_("peer"), on_delete=models.CASCADE, related_name="deliveries")
+    peer = models.ForeignKey(
+        Peer, verbose_name=_("peer"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     request = models.ForeignKey(
         "support.SupportRequest",
         verbose_name=_("support request"),

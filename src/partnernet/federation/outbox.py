@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -100,27 +101,35 @@ def _reserve(count: int) -> int:
     return first
 
 
-def _event(
-    kind: str, record: UUID, key: str, verb: Verb, fields: dict[str, JsonValue] | None, audience: str,
-    sequence: int, origin: str, now: dt.datetime,
-) -> FeedEvent:  # fmt: skip
+@dataclass(frozen=True)
+class _Planned:
+    """One activity to publish: about which row, with which verb and fields, for which audience."""
+
+    row: Any
+    verb: Verb
+    fields: dict[str, JsonValue] | None
+    audience: str
+
+
+def _event(kind: str, planned: _Planned, sequence: int, origin: str, now: dt.datetime) -> FeedEvent:
+    record: UUID = planned.row.uuid
     activity = Activity(
-        verb=verb,
+        verb=planned.verb,
         actor=origin,
         sequence=sequence,
         published=now,
         record=GlobalId(origin, record),
         kind=kind,
-        key=key,
-        fields=fields,
+        key=planned.row.key,
+        fields=planned.fields,
     )
     document = canonical_json(sign_activity(activity, instance_key_pair())).decode("utf-8")
     return FeedEvent(
         sequence=sequence,
         kind=kind,
         record_uuid=record,
-        verb=verb.value,
-        audience=audience,
+        verb=planned.verb.value,
+        audience=planned.audience,
         published_at=now,
         document=document,
     )
@@ -136,25 +145,22 @@ def publish_change(obj: Model, *, deleted: bool = False) -> list[FeedEvent]:
     origin = instance_id()
     if kind is None or getattr(obj, "origin", None) != origin:
         return []
+    row: Any = obj
     with transaction.atomic():
-        states = _channel_states(kind.name, obj.uuid)  # type: ignore[attr-defined]
-        allowed = frozenset() if deleted else channels_of(kind.recipients(obj))
+        states = _channel_states(kind.name, row.uuid)
+        allowed = frozenset() if deleted else channels_of(kind.recipients(row))
         send = allowed - {channel for channel, state in states.items() if state == "gone"}
         withdraw = frozenset(channel for channel, state in states.items() if state == "live") - allowed
         if not send and not withdraw:
             return []
-        fields = wire_fields(kind.name, obj) if send else None
+        fields = wire_fields(kind.name, row) if send else None
         verb = Verb.UPDATE if any(state == "live" for state in states.values()) else Verb.CREATE
-        plan = [(verb, audience) for audience in audiences_for(send)]
-        plan += [(Verb.DELETE, audience) for audience in audiences_for(withdraw)]
+        plan = [_Planned(row, verb, fields, audience) for audience in audiences_for(send)]
+        plan += [_Planned(row, Verb.DELETE, None, audience) for audience in audiences_for(withdraw)]
         first = _reserve(len(plan))
         now = timezone.now()
         events = [
-            _event(
-                kind.name, obj.uuid, obj.key, event_verb,  # type: ignore[attr-defined]
-                None if event_verb is Verb.DELETE else fields, audience, first + offset, origin, now,
-            )  # fmt: skip
-            for offset, (event_verb, audience) in enumerate(plan)
+            _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
         ]
         FeedEvent.objects.bulk_create(events)
     return events
@@ -182,7 +188,7 @@ def _publish_rows(kind: FederatedKind, pks: list[int], origin: str) -> int:
             chunk = pks[start : start + 2000]
             rows = list(KINDS[kind.name].queryset().filter(pk__in=chunk).order_by("pk"))
             plan = [
-                (obj, audience)
+                _Planned(obj, Verb.CREATE, wire_fields(kind.name, obj), audience)
                 for obj in rows
                 for audience in audiences_for(channels_of(kind.recipients(obj)))
             ]
@@ -190,15 +196,9 @@ def _publish_rows(kind: FederatedKind, pks: list[int], origin: str) -> int:
                 continue
             first = _reserve(len(plan))
             now = timezone.now()
-            fields: dict[int, dict[str, JsonValue]] = {}
-            events = []
-            for offset, (obj, audience) in enumerate(plan):
-                if obj.pk not in fields:
-                    fields[obj.pk] = wire_fields(kind.name, obj)
-                events.append(
-                    _event(kind.name, obj.uuid, obj.key, Verb.CREATE, fields[obj.pk], audience,
-                           first + offset, origin, now)  # fmt: skip
-                )
+            events = [
+                _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
+            ]
             FeedEvent.objects.bulk_create(events, batch_size=1000)
             made += len(events)
     return made

@@ -113,9 +113,18 @@ def _store_state(peer: Peer, state: PeerSyncState, now: datetime) -> None:
     peer.last_attempt_at = now
     peer.save(
         update_fields=[
-            "cursor", "failures", "failing_since", "unavailable_since", "next_attempt_at", "needs_attention",
-            "last_error", "last_success_at", "last_attempt_at", "remote_head", "remote_scope",
-        ]  # fmt: skip
+            "cursor",
+            "failures",
+            "failing_since",
+            "unavailable_since",
+            "next_attempt_at",
+            "needs_attention",
+            "last_error",
+            "last_success_at",
+            "last_attempt_at",
+            "remote_head",
+            "remote_scope",
+        ]
     )
 
 
@@ -162,11 +171,16 @@ def sync_peer(
             except CanonicalJsonError as exc:
                 failure = invalid_feed_failure(f"page refused (not_json): {exc}")
                 break
-            verdict = verify_page(page, origin=peer.instance_id, public_key=public_key, cursor=state.cursor, now=now)
+            verdict = verify_page(
+                page, origin=peer.instance_id, public_key=public_key, cursor=state.cursor, now=now
+            )
             _note_head(peer, page, verdict)
             if _scope_widened(peer, page, verdict) and state.cursor > 0:
-                logger.warning("peer %s now shows us %s rows; pulling its feed again from the start",
-                               peer.instance_id, peer.remote_scope)  # fmt: skip
+                logger.warning(
+                    "peer %s now shows us %s rows; pulling its feed again from the start",
+                    peer.instance_id,
+                    peer.remote_scope,
+                )
                 state = replace(state, cursor=0)
                 Peer.objects.filter(pk=peer.pk).update(cursor=0, remote_scope=peer.remote_scope)
                 continue
@@ -203,7 +217,9 @@ def sync_peer(
             peer.instance_id,
             peer.base_url,
             failure.reason,
-            f"next attempt at {state.next_attempt_at:%Y-%m-%d %H:%M:%S}" if state.next_attempt_at else "not retried",
+            f"next attempt at {state.next_attempt_at:%Y-%m-%d %H:%M:%S}"
+            if state.next_attempt_at
+            else "not retried",
         )
         _store_state(peer, state, now)
         _log_events(peer, step.events)
@@ -261,8 +277,8 @@ def _log_rejections(peer: Peer, verdict: PageVerdict) -> None:
         logger.warning("peer %s: %s", peer.instance_id, verdict.summary)
     for item in verdict.rejected:
         level = logging.INFO if not item.blocking else logging.WARNING
-        logger.log(level, "peer %s: item %s (sequence %s) %s: %s", peer.instance_id, item.index, item.sequence,
-                   item.problem.value, item.detail)  # fmt: skip
+        detail = f"item {item.index} (sequence {item.sequence}) {item.problem.value}: {item.detail}"
+        logger.log(level, "peer %s: %s", peer.instance_id, detail)
 
 
 def sync_due(now: datetime | None = None, *, client: httpx.Client | None = None) -> list[SyncReport]:

@@ -115,7 +115,9 @@ def feed_slice(after: int, audiences: list[str], limit: int) -> tuple[list[tuple
     head = 0
     for audience in audiences:
         newest = (
-            FeedEvent.objects.filter(audience=audience).order_by("-sequence").values_list("sequence", flat=True)[:1]
+            FeedEvent.objects.filter(audience=audience)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)[:1]
         )
         head = max([head, *newest])
     return rows[:limit], next_cursor, head

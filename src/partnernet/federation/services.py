@@ -12,7 +12,6 @@ from django.utils import timezone
 from partnernet.core.federation.canonical import CanonicalJsonError, parse_json
 from partnernet.core.federation.identity import WELL_KNOWN_PATH, IdentityError, read_well_known
 from partnernet.core.federation.signing import encode_public_key, normalise_fingerprint
-
 from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import FeedSequence, InstanceIdentity, Peer
 from partnernet.federation.selectors import instance_id
@@ -42,7 +41,9 @@ class PeerRefused(Exception):
     """The instance at the URL cannot be trusted as asked (the key differs, the document is wrong …)."""
 
 
-def add_peer(url: str, fingerprint: str, *, movement: bool = False, client: httpx.Client | None = None) -> Peer:
+def add_peer(
+    url: str, fingerprint: str, *, movement: bool = False, client: httpx.Client | None = None
+) -> Peer:
     """Trust the instance at ``url`` once its published key has the fingerprint an administrator confirmed.
 
     Raises ``PeerRefused`` (the user's to fix: wrong fingerprint, wrong address) or ``PeerUnreachable``.

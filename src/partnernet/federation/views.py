@@ -70,7 +70,9 @@ def _signed_peer(request: HttpRequest) -> Peer | None:
 def feed(request: HttpRequest) -> HttpResponse:
     after_text = request.GET.get("after", "0")
     if not after_text.isdigit() or len(after_text) > 16:
-        return _error(400, "bad_request", "after must be a sequence number", {"after": ["not a whole number"]})
+        return _error(
+            400, "bad_request", "after must be a sequence number", {"after": ["not a whole number"]}
+        )
     try:
         peer = _signed_peer(request)
     except TransportError as exc:
@@ -101,7 +103,8 @@ def inbox(request: HttpRequest) -> JsonResponse:
         return _error(exc.status, exc.code, exc.message, exc.fields)
     status = 201 if created else 200
     return JsonResponse(
-        {"id": item.idempotency_key, "request": item.request.global_id if item.request else None}, status=status
+        {"id": item.idempotency_key, "request": item.request.global_id if item.request else None},
+        status=status,
     )
 
 

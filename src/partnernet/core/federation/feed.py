@@ -176,7 +176,6 @@ def feed_page_document(
     return page
 
 
-
 def encode_feed_page(
     *,
     origin: str,
@@ -210,6 +209,7 @@ def encode_feed_page(
     }
     envelope = canonical_json(sign_document(header, PAGE_PURPOSE, key_pair))
     return envelope[:-1] + b',"' + ITEMS_FIELD.encode("ascii") + b'":' + array + b"}"
+
 
 def verify_page_body(
     body: bytes,

@@ -56,7 +56,9 @@ def _request_document(method: str, target: str, instance: str, date: str) -> dic
     return {"method": method.upper(), "target": target, "instance": instance, "date": date}
 
 
-def sign_request(method: str, target: str, *, instance: str, key_pair: KeyPair, now: datetime) -> dict[str, str]:
+def sign_request(
+    method: str, target: str, *, instance: str, key_pair: KeyPair, now: datetime
+) -> dict[str, str]:
     """The headers that prove ``instance`` sent ``method target`` at ``now``."""
     date = format_timestamp(now)
     message = signing_input(_request_document(method, target, instance, date), REQUEST_PURPOSE)
@@ -181,4 +183,3 @@ def read_delivery(
     except (IdentityError, CanonicalJsonError) as exc:
         raise TransportError(str(exc)) from exc
     return Delivery(actor, key, published, request_id, record_key, fields, stewardship)
-

@@ -87,7 +87,9 @@ class Command(BaseCommand):
             return peers_overview()
         peer = peer_by_url(url)
         if peer is None:
-            raise CommandError(f"{url}: not a peer of this instance (see `partnernet federation peers`)", returncode=2)
+            raise CommandError(
+                f"{url}: not a peer of this instance (see `partnernet federation peers`)", returncode=2
+            )
         return [peer]
 
     def _add(self, options: dict[str, Any]) -> None:
@@ -98,8 +100,10 @@ class Command(BaseCommand):
         except PeerUnreachable as exc:
             raise CommandError(f"{options['url']}: {exc}", returncode=1) from exc
         scope = "public and movement rows" if peer.movement else "public rows"
-        self.stdout.write(f"added peer {peer.instance_id} at {peer.base_url} (fingerprint {peer.fingerprint}); "
-                          f"it receives {scope}")  # fmt: skip
+        self.stdout.write(
+            f"added peer {peer.instance_id} at {peer.base_url} (fingerprint {peer.fingerprint}); "
+            f"it receives {scope}"
+        )
 
     def _peers(self, options: dict[str, Any]) -> None:
         peers = peers_overview()
@@ -122,8 +126,11 @@ class Command(BaseCommand):
         for peer in peers:
             summary = peer_summary(peer)
             lag = "unknown" if summary["lag"] is None else summary["lag"]
-            line = (f"{peer.instance_id}  {peer.base_url}  {summary['state']}  last sync {summary['last_sync'] or 'never'}"
-                    f"  lag {lag}  cursor {peer.cursor}")  # fmt: skip
+            last = summary["last_sync"] or "never"
+            line = (
+                f"{peer.instance_id}  {peer.base_url}  {summary['state']}  last sync {last}"
+                f"  lag {lag}  cursor {peer.cursor}"
+            )
             if peer.last_error:
                 line += f"  error: {peer.last_error} ({peer.failures} failures)"
             self.stdout.write(line)
