@@ -34,6 +34,8 @@ class HostilePeer:
     delay: float = 0.0
     base_url: str = ""
     requests: list[str] = field(default_factory=list)
+    inbox_answers: list[tuple[int, bytes]] = field(default_factory=list)
+    posted: list[bytes] = field(default_factory=list)
 
     def well_known(self) -> dict[str, JsonValue]:
         return well_known_document(
@@ -111,6 +113,12 @@ def running(peer: HostilePeer) -> Iterator[HostilePeer]:
                 time.sleep(peer.delay)
             after = int(parse_qs(parts.query).get("after", ["0"])[0])
             status, body = peer.responder(after) if peer.responder else (404, b"{}")
+            self._send(status, body)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            peer.posted.append(self.rfile.read(length))
+            status, body = peer.inbox_answers.pop(0) if peer.inbox_answers else (500, b"{}")
             self._send(status, body)
 
         def _send(self, status: int, body: bytes) -> None:

@@ -225,3 +225,52 @@ def test_sync_with_an_unknown_url_exits_2(network: dict[str, Instance], tmp_path
     result = network["a"].cli("federation", "sync", "http://127.0.0.1:9")
     assert result.returncode == 2
     assert "not a peer" in result.stderr
+
+
+def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_back(
+    network: dict[str, Instance],
+) -> None:
+    a, b = network["a"], network["b"]
+    b.import_rows("entities", [{"key": "b-chapter", "name": "B chapter", "kind": "chapter", "country": "GH"}])
+    b.import_rows(
+        "stewardships",
+        [{"key": "b-glam", "entity": "b-chapter", "type": "glam", "region": "002", "level": "lead", "capacity": 4}],
+    )
+    a.sync(b)
+    b.sync(a)
+    a.import_rows(
+        "requests",
+        [{"key": "a-asks", "requester": "a-group", "type": "glam", "region": "GH", "need": "letter", "status": "open"}],
+    )
+    delivered = a.python(
+        "from django.db import transaction\n"
+        "from partnernet.federation.delivery import deliver_support_request, send_pending_deliveries\n"
+        "from partnernet.federation.selectors import instance_id\n"
+        "from partnernet.framework.models import Stewardship\n"
+        "from partnernet.support.models import SupportRequest\n"
+        "request = SupportRequest.objects.get(key='a-asks', origin=instance_id())\n"
+        "with transaction.atomic():\n"
+        "    deliver_support_request(request, Stewardship.objects.get(key='b-glam'))\n"
+        "report = send_pending_deliveries()\n"
+        "again = send_pending_deliveries()\n"
+        "print(report.delivered, again.delivered)\n"
+    )
+    assert delivered.split() == ["1", "0"]
+    offered = b.python(
+        "from partnernet.support.models import SupportRequest as R\n"
+        "r = R.objects.get(inbox_item__isnull=False)\n"
+        "print(r.status, r.steward.key, r.requester.key, r.requester.origin)\n"
+    )
+    assert offered.split() == ["offered", "b-chapter", "a-group", a.instance_id]
+    b.python(
+        "from partnernet.support.models import SupportRequest as R\n"
+        "r = R.objects.get(inbox_item__isnull=False); r.status = 'accepted'; r.save()\n"
+    )
+    c_page = httpx.get(b.base_url + "/federation/feed?after=0", timeout=5).json()
+    assert all(item["object"]["kind"] != "requests" for item in c_page["orderedItems"])
+    report = a.sync(b)
+    assert report["returncode"] == 0, report
+    status = a.python(
+        "from partnernet.support.models import SupportRequest as R; print(R.objects.get(key='a-asks').status)"
+    )
+    assert status.strip() == "accepted"
