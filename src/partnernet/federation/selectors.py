@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 
 from partnernet.core.federation.identity import PeerIdentity
 
 if TYPE_CHECKING:
+    from partnernet.directory.models import Partner
     from partnernet.federation.models import Peer
+    from partnernet.partnerships.models import Partnership
 
 _cache: dict[str, str] = {}
 
@@ -121,3 +124,59 @@ def feed_slice(after: int, audiences: list[str], limit: int) -> tuple[list[tuple
         )
         head = max([head, *newest])
     return rows[:limit], next_cursor, head
+
+
+@dataclass(frozen=True)
+class PartnerAcrossInstances:
+    """One partner institution as every instance recorded it, reconciled by its Wikidata QID.
+
+    ``records`` are the partner rows (this instance's, reference data, peers' copies) that carry the QID;
+    ``partnerships`` every partnership with any of them that the viewer may see, whichever instance made it.
+    """
+
+    wikidata: str
+    records: list[Partner]
+    partnerships: list[Partnership]
+
+    @property
+    def name(self) -> str:
+        local = [record for record in self.records if record.origin == instance_id()]
+        return (local or self.records)[0].name
+
+    @property
+    def origins(self) -> list[str]:
+        return sorted({record.origin for record in self.records})
+
+
+def partner_across_instances(wikidata: str, user: Any) -> PartnerAcrossInstances | None:
+    """The partner with QID ``wikidata`` on every instance this one knows, or ``None`` when unknown."""
+    from partnernet.directory.models import Partner
+    from partnernet.partnerships.models import Partnership
+    from partnernet.partnerships.rules import visible_partnerships
+
+    records = list(Partner.objects.filter(wikidata=wikidata).select_related("country").order_by("origin", "key"))
+    if not records:
+        return None
+    partnerships = (
+        visible_partnerships(user, Partnership.objects.filter(partners__in=records))
+        .select_related("lead", "type")
+        .distinct()
+        .order_by("origin", "title")
+    )
+    return PartnerAcrossInstances(wikidata, records, list(partnerships))
+
+
+def partners_on_several_instances(limit: int = 50) -> list[tuple[str, str, int]]:
+    """Partners (QID, a name, number of instances) recorded by more than one instance, most shared first."""
+    from django.db.models import Count, Min
+
+    from partnernet.directory.models import Partner
+
+    rows = (
+        Partner.objects.exclude(wikidata="")
+        .values("wikidata")
+        .annotate(origins=Count("origin", distinct=True), name=Min("name"))
+        .filter(origins__gt=1)
+        .order_by("-origins", "wikidata")[:limit]
+    )
+    return [(row["wikidata"], row["name"], row["origins"]) for row in rows]

@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -32,6 +32,8 @@ from partnernet.federation.selectors import (
     feed_slice,
     foreign_counts,
     instance_id,
+    partner_across_instances,
+    partners_on_several_instances,
     peers_overview,
     this_instance,
 )
@@ -108,6 +110,19 @@ def inbox(request: HttpRequest) -> JsonResponse:
     )
 
 
+def partner_page(request: HttpRequest, wikidata: str) -> HttpResponse:
+    """A partner institution reconciled across instances by its QID, with every instance's partnerships
+    the viewer may see (the visibility rules apply to peers' copies as to local rows)."""
+    partner = partner_across_instances(wikidata, request.user)
+    if partner is None:
+        raise Http404
+    return render(
+        request,
+        "federation/partner.html",
+        {"partner": partner, "local": instance_id(), "peers": {p.instance_id: p for p in peers_overview()}},
+    )
+
+
 @login_required
 def peers_page(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("federation.view_peers"):
@@ -115,5 +130,10 @@ def peers_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "federation/peers.html",
-        {"peers": peers_overview(), "identity": this_instance(), "foreign": foreign_counts()},
+        {
+            "peers": peers_overview(),
+            "identity": this_instance(),
+            "foreign": foreign_counts(),
+            "shared_partners": partners_on_several_instances(),
+        },
     )
