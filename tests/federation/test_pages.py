@@ -66,3 +66,14 @@ def test_the_same_museum_on_two_instances_is_one_partner_with_both_partnerships(
     assert "Their private talks" not in page
     assert f"from {FAR}" in page
     assert client.get("/federation/partners/Q1/").status_code == 404
+
+
+def test_a_peers_record_opens_read_only_in_the_admin_with_its_origin(client: Client) -> None:
+    copy = EntityFactory(origin=FAR, name="Far chapter")
+    own = EntityFactory(name="Our chapter")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/directory/entity/{copy.pk}/change/").content.decode()
+    assert f"read-only copy from {FAR}" in page
+    assert 'name="_save"' not in page
+    assert client.post(f"/admin/directory/entity/{copy.pk}/change/", {"name": "Hijacked"}).status_code == 403
+    assert 'name="_save"' in client.get(f"/admin/directory/entity/{own.pk}/change/").content.decode()

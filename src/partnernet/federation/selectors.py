@@ -154,7 +154,9 @@ def partner_across_instances(wikidata: str, user: Any) -> PartnerAcrossInstances
     from partnernet.partnerships.models import Partnership
     from partnernet.partnerships.rules import visible_partnerships
 
-    records = list(Partner.objects.filter(wikidata=wikidata).select_related("country").order_by("origin", "key"))
+    records = list(
+        Partner.objects.filter(wikidata=wikidata).select_related("country").order_by("origin", "key")
+    )
     if not records:
         return None
     partnerships = (
