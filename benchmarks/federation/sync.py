@@ -131,7 +131,8 @@ def main() -> None:
         change_code = (
             "from partnernet.partnerships.models import Partnership as P\n"
             "from partnernet.federation.selectors import instance_id\n"
-            f"rows = list(P.objects.filter(origin=instance_id()).exclude(visibility='private')[:{args.changes}])\n"
+            "shared = P.objects.filter(origin=instance_id()).exclude(visibility='private')\n"
+            f"rows = list(shared[:{args.changes}])\n"
             "for row in rows:\n"
             "    row.title = row.title + ' (changed)'\n"
             "    row.save()\n"
@@ -165,19 +166,20 @@ def main() -> None:
     baseline_incremental, _ = timed(c, 18733, "import", "partnerships", str(changed_file))
 
     baseline_seconds = export_seconds + import_seconds
-    print(f"initial sync:      {initial_records:>7} records in {initial_seconds:7.1f} s = "
-          f"{initial_records / initial_seconds:8.0f} records/s")  # fmt: skip
-    print(f"export + import:   {baseline_rows:>7} rows    in {baseline_seconds:7.1f} s = "
-          f"{baseline_rows / baseline_seconds:8.0f} rows/s (export {export_seconds:.1f} s, import {import_seconds:.1f} s)")  # fmt: skip
-    print(f"ratio (sync / export+import, per record): "
-          f"{(initial_seconds / initial_records) / (baseline_seconds / baseline_rows):.2f}")  # fmt: skip
-    print(f"incremental sync:  {incremental_records:>7} records in {incremental_seconds:7.1f} s = "
-          f"{incremental_records / incremental_seconds:8.0f} records/s")  # fmt: skip
-    print(f"import of changes: {args.changes:>7} rows    in {baseline_incremental:7.1f} s = "
-          f"{args.changes / baseline_incremental:8.0f} rows/s")  # fmt: skip
-    print(
-        f"ratio (incremental sync / import of the same changes): {incremental_seconds / baseline_incremental:.2f}"
-    )
+    initial_rate = initial_records / initial_seconds
+    baseline_rate = baseline_rows / baseline_seconds
+    lines = [
+        f"initial sync:      {initial_records:>7} records in {initial_seconds:7.1f} s = {initial_rate:8.0f} records/s",
+        f"export + import:   {baseline_rows:>7} rows    in {baseline_seconds:7.1f} s = {baseline_rate:8.0f} rows/s"
+        f" (export {export_seconds:.1f} s, import {import_seconds:.1f} s)",
+        f"ratio (time per record, sync / export+import): {baseline_rate / initial_rate:.2f}",
+        f"incremental sync:  {incremental_records:>7} records in {incremental_seconds:7.1f} s = "
+        f"{incremental_records / incremental_seconds:8.0f} records/s",
+        f"import of changes: {args.changes:>7} rows    in {baseline_incremental:7.1f} s = "
+        f"{args.changes / baseline_incremental:8.0f} rows/s",
+        f"ratio (incremental sync / import of the same changes): {incremental_seconds / baseline_incremental:.2f}",
+    ]
+    print("\n".join(lines))
     print(f"data: {base}", file=sys.stderr)
 
 

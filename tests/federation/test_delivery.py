@@ -43,7 +43,13 @@ def _delivery(peer: HostilePeer, stewardship_id: str, *, published_offset: timed
         idempotency_key=f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30",
         request_id=f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30",
         key="needs-a-letter",
-        fields={"requester": requester.key, "type": "glam", "region": "SE", "need": "letter", "status": "open"},
+        fields={
+            "requester": requester.key,
+            "type": "glam",
+            "region": "SE",
+            "need": "letter",
+            "status": "open",
+        },
         stewardship_id=stewardship_id,
         published=timezone.now() + published_offset,
         key_pair=peer.key_pair,
@@ -66,7 +72,11 @@ def test_a_delivery_becomes_one_offered_request_however_often_it_arrives(client:
     assert _post(client, body)[0] == 200
     request = SupportRequest.objects.get(inbox_item__isnull=False)
     assert answer["request"] == request.global_id
-    assert (request.status, request.steward, request.stewardship) == ("offered", stewardship.entity, stewardship)
+    assert (request.status, request.steward, request.stewardship) == (
+        "offered",
+        stewardship.entity,
+        stewardship,
+    )
     assert InboxItem.objects.filter(peer=row).count() == 1
     events = FeedEvent.objects.filter(kind="requests")
     assert [(e.verb, e.audience) for e in events] == [("Create", f"peer:{peer.instance}")]
@@ -94,7 +104,9 @@ def test_the_status_goes_back_only_to_the_sender(client: Client) -> None:
         ("garbage", 400, "bad_request"),
     ],
 )
-def test_bad_deliveries_are_refused_with_the_error_shape(client: Client, change: str, status: int, code: str) -> None:
+def test_bad_deliveries_are_refused_with_the_error_shape(
+    client: Client, change: str, status: int, code: str
+) -> None:
     peer = HostilePeer()
     if change != "unknown_sender":
         _peer_row(peer)
@@ -123,9 +135,13 @@ def test_the_sender_retries_with_backoff_then_delivers_and_applies_the_status_th
     peer, row = steward_peer
     far_stewardship = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
     request = SupportRequest.objects.create(
-        key="local-ask", requester=EntityFactory(), type=far_stewardship.type, region=far_stewardship.region,
-        need="letter", created=timezone.now().date(),
-    )  # fmt: skip
+        key="local-ask",
+        requester=EntityFactory(),
+        type=far_stewardship.type,
+        region=far_stewardship.region,
+        need="letter",
+        created=timezone.now().date(),
+    )
     delivery = deliver_support_request(request, far_stewardship)
     assert deliver_support_request(request, far_stewardship) == delivery
     remote = f"{peer.instance}:{uuid.uuid4()}"
@@ -138,13 +154,18 @@ def test_the_sender_retries_with_backoff_then_delivers_and_applies_the_status_th
     assert send_pending_deliveries().delivered == 0
     second = send_pending_deliveries(now=delivery.next_attempt_at)
     delivery.refresh_from_db()
-    assert second.delivered == 1 and delivery.status == "delivered"
+    assert second.delivered == 1
+    assert delivery.status == "delivered"
     assert peer.posted[0] == peer.posted[1]
     assert delivery.remote_id == remote
     answer = peer.activity(
-        1, key="local-ask", kind="requests", record=uuid.UUID(remote.split(":", 1)[1]), verb=Verb.UPDATE,
+        1,
+        key="local-ask",
+        kind="requests",
+        record=uuid.UUID(remote.split(":", 1)[1]),
+        verb=Verb.UPDATE,
         fields={"status": "accepted", "requester": "x", "type": "glam", "region": "SE", "need": "letter"},
-    )  # fmt: skip
+    )
     peer.serve_pages({0: [answer]})
     assert sync_peer(row).ok
     request.refresh_from_db()
@@ -157,9 +178,13 @@ def test_a_4xx_from_the_inbox_is_not_retried(steward_peer: tuple[HostilePeer, Pe
     peer, _ = steward_peer
     far_stewardship = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
     request = SupportRequest.objects.create(
-        key="refused-ask", requester=EntityFactory(), type=far_stewardship.type, region=far_stewardship.region,
-        need="letter", created=timezone.now().date(),
-    )  # fmt: skip
+        key="refused-ask",
+        requester=EntityFactory(),
+        type=far_stewardship.type,
+        region=far_stewardship.region,
+        need="letter",
+        created=timezone.now().date(),
+    )
     delivery = deliver_support_request(request, far_stewardship)
     peer.inbox_answers = [(422, b'{"error": {"code": "invalid", "message": "no", "fields": {}}}')]
     report = send_pending_deliveries()

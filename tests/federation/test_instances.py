@@ -234,13 +234,31 @@ def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_b
     b.import_rows("entities", [{"key": "b-chapter", "name": "B chapter", "kind": "chapter", "country": "GH"}])
     b.import_rows(
         "stewardships",
-        [{"key": "b-glam", "entity": "b-chapter", "type": "glam", "region": "002", "level": "lead", "capacity": 4}],
+        [
+            {
+                "key": "b-glam",
+                "entity": "b-chapter",
+                "type": "glam",
+                "region": "002",
+                "level": "lead",
+                "capacity": 4,
+            }
+        ],
     )
     a.sync(b)
     b.sync(a)
     a.import_rows(
         "requests",
-        [{"key": "a-asks", "requester": "a-group", "type": "glam", "region": "GH", "need": "letter", "status": "open"}],
+        [
+            {
+                "key": "a-asks",
+                "requester": "a-group",
+                "type": "glam",
+                "region": "GH",
+                "need": "letter",
+                "status": "open",
+            }
+        ],
     )
     delivered = a.python(
         "from django.db import transaction\n"

@@ -110,3 +110,49 @@ def test_unsigned_callers_never_see_movement_rows(client: Client) -> None:
     response = client.get("/federation/feed?after=0")
     page = json.loads(response.content)
     assert all(item["object"]["kind"] != "partnerships" for item in page["orderedItems"])
+
+
+def test_a_signed_request_from_an_unknown_instance_gets_what_everyone_gets(client: Client) -> None:
+    from partnernet.core.federation.signing import generate_key_pair
+    from partnernet.core.federation.transport import sign_request
+
+    EntityFactory()
+    headers = sign_request(
+        "GET",
+        "/federation/feed?after=0",
+        instance="pn-stranger",
+        key_pair=generate_key_pair(),
+        now=timezone.now(),
+    )
+    response = client.get("/federation/feed?after=0", headers=headers)
+    assert response.status_code == 200
+    assert json.loads(response.content)["scope"] == "public"
+
+
+def test_a_known_peer_with_a_bad_signature_is_refused(client: Client) -> None:
+    from partnernet.core.federation.signing import encode_public_key, generate_key_pair
+    from partnernet.core.federation.transport import sign_request
+    from partnernet.federation.models import Peer
+
+    pair = generate_key_pair()
+    Peer.objects.create(
+        instance_id="pn-known",
+        base_url="http://known.example",
+        public_key=encode_public_key(pair.public_key),
+        fingerprint=pair.fingerprint,
+        movement=True,
+    )
+    good = sign_request(
+        "GET", "/federation/feed?after=0", instance="pn-known", key_pair=pair, now=timezone.now()
+    )
+    assert json.loads(client.get("/federation/feed?after=0", headers=good).content)["scope"] == "movement"
+    forged = sign_request(
+        "GET",
+        "/federation/feed?after=0",
+        instance="pn-known",
+        key_pair=generate_key_pair(),
+        now=timezone.now(),
+    )
+    response = client.get("/federation/feed?after=0", headers=forged)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"

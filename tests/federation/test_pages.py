@@ -37,7 +37,9 @@ def test_peers_page_is_for_facilitators_only(client: Client, peer: Peer) -> None
 
 
 def test_peers_page_shows_last_sync_lag_errors_and_records_held(client: Client, peer: Peer) -> None:
-    ForeignRecord.objects.create(origin=FAR, uuid="7d7a3b5e-1f7e-4f7e-9b1a-0a0a0a0a0a0a", kind="entities", sequence=3)
+    ForeignRecord.objects.create(
+        origin=FAR, uuid="7d7a3b5e-1f7e-4f7e-9b1a-0a0a0a0a0a0a", kind="entities", sequence=3
+    )
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     page = client.get("/federation/peers/").content.decode()
     assert FAR in page
@@ -62,7 +64,8 @@ def test_the_same_museum_on_two_instances_is_one_partner_with_both_partnerships(
     assert partner.origins == sorted([instance_id(), FAR])
     assert {p.title for p in partner.partnerships} == {"Our upload", "Their edit-a-thon"}
     page = client.get("/federation/partners/Q1146494/").content.decode()
-    assert "Our upload" in page and "Their edit-a-thon" in page
+    assert "Our upload" in page
+    assert "Their edit-a-thon" in page
     assert "Their private talks" not in page
     assert f"from {FAR}" in page
     assert client.get("/federation/partners/Q1/").status_code == 404

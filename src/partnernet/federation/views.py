@@ -51,13 +51,15 @@ def well_known(request: HttpRequest) -> JsonResponse:
 
 
 def _signed_peer(request: HttpRequest) -> Peer | None:
-    """The peer that signed this request, ``None`` for an unsigned one; ``TransportError`` for a bad one."""
+    """The peer that signed this request; ``TransportError`` when a peer's signature does not verify.
+
+    A request that is unsigned, or signed by an instance this one has not added, is served as anonymous:
+    pulling a peer does not require that peer to have added us, it only means we see what everyone sees.
+    """
     claimed = requesting_instance(request.headers)
-    if claimed is None:
-        return None
-    peer = Peer.objects.filter(instance_id=claimed).first()
+    peer = Peer.objects.filter(instance_id=claimed).first() if claimed else None
     if peer is None:
-        raise TransportError(f"{claimed} is not a peer of this instance")
+        return None
     check_request(
         request.method or "GET",
         request.get_full_path(),
