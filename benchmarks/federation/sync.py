@@ -169,15 +169,17 @@ def main() -> None:
     initial_rate = initial_records / initial_seconds
     baseline_rate = baseline_rows / baseline_seconds
     lines = [
-        f"initial sync:      {initial_records:>7} records in {initial_seconds:7.1f} s = {initial_rate:8.0f} records/s",
-        f"export + import:   {baseline_rows:>7} rows    in {baseline_seconds:7.1f} s = {baseline_rate:8.0f} rows/s"
-        f" (export {export_seconds:.1f} s, import {import_seconds:.1f} s)",
+        f"initial sync:      {initial_records:>7} records in {initial_seconds:7.1f} s = "
+        f"{initial_rate:8.0f} records/s",
+        f"export + import:   {baseline_rows:>7} rows    in {baseline_seconds:7.1f} s = "
+        f"{baseline_rate:8.0f} rows/s (export {export_seconds:.1f} s, import {import_seconds:.1f} s)",
         f"ratio (time per record, sync / export+import): {baseline_rate / initial_rate:.2f}",
         f"incremental sync:  {incremental_records:>7} records in {incremental_seconds:7.1f} s = "
         f"{incremental_records / incremental_seconds:8.0f} records/s",
         f"import of changes: {args.changes:>7} rows    in {baseline_incremental:7.1f} s = "
         f"{args.changes / baseline_incremental:8.0f} rows/s",
-        f"ratio (incremental sync / import of the same changes): {incremental_seconds / baseline_incremental:.2f}",
+        "ratio (incremental sync / import of the same changes): "
+        f"{incremental_seconds / baseline_incremental:.2f}",
     ]
     print("\n".join(lines))
     print(f"data: {base}", file=sys.stderr)
