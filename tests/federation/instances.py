@@ -38,7 +38,7 @@ class Instance:
     def env(self) -> dict[str, str]:
         env = cli_env(self.data_dir)
         env["PARTNERNET_BASE_URL"] = self.base_url
-        env["PARTNERNET_FEDERATION_TIMEOUT"] = "3"
+        env["PARTNERNET_FEDERATION_TIMEOUT"] = "30"
         env["PARTNERNET_LOG_LEVEL"] = "WARNING"
         return env
 
