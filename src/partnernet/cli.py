@@ -19,6 +19,7 @@ VERBS = {
     "generate": "generate",
     "proposal": "proposal",
     "impact": "impact",
+    "federation": "federation",
 }
 USAGE = """usage: partnernet VERB [options]
 
@@ -32,6 +33,7 @@ verbs:
   proposal list [--open] [--json]      proposals of the agreement process, with their tallies
   impact fetch [--partnership KEY]     fetch outcome figures from Wikimedia's public APIs
   impact import FILE | impact export   outcome figures from and to .csv / .jsonl files
+  federation add URL --fingerprint FP [--movement] | peers | status [URL] | sync [URL]
 
 KIND is one of: entities, partners, stewardships, partnerships, requests.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);

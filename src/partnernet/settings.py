@@ -209,3 +209,12 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("PARTNERNET_LOG_LEVEL", "WARNING")},
 }
+
+# Federation (DESIGN.md "Federation"): the private key lives in a file of the data folder (mode 0600), never
+# in the database; the operator is the entity that runs this instance (its key, as published in
+# /.well-known/partnernet).
+FEDERATION_KEY_FILE = DATA_DIR / "federation-ed25519.pem"
+FEDERATION_OPERATOR = os.environ.get("PARTNERNET_OPERATOR", "")
+FEDERATION_TIMEOUT = float(os.environ.get("PARTNERNET_FEDERATION_TIMEOUT", "10"))
+FEDERATION_PAGE_SIZE = int(os.environ.get("PARTNERNET_FEDERATION_PAGE_SIZE", "500"))
+FEDERATION_MAX_BODY = 16 * 1024 * 1024

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from partnernet.federation import views as federation_views
 from partnernet.web import views
 
 urlpatterns = [
@@ -21,4 +22,6 @@ urlpatterns = [
         "accounts/login/", auth_views.LoginView.as_view(template_name="partnernet/login.html"), name="login"
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(".well-known/partnernet", federation_views.well_known, name="well-known-partnernet"),
+    path("federation/", include("partnernet.federation.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from partnernet.directory.models import Entity, Membership, Partner
+from partnernet.federation.admin import ForeignRowsReadOnly
 
 
 class MembershipInline(admin.TabularInline[Membership, Entity]):
@@ -11,7 +12,7 @@ class MembershipInline(admin.TabularInline[Membership, Entity]):
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin[Entity]):
+class EntityAdmin(ForeignRowsReadOnly, admin.ModelAdmin[Entity]):
     list_display = ("name", "key", "kind", "country", "legal_identity", "founded", "is_demo", "origin")
     list_filter = ("kind", "legal_identity", "is_demo", "origin", "regions")
     search_fields = ("name", "key", "wikidata")
@@ -32,7 +33,7 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin[Partner]):
+class PartnerAdmin(ForeignRowsReadOnly, admin.ModelAdmin[Partner]):
     list_display = ("name", "key", "kind", "country", "wikidata", "is_demo", "origin")
     list_filter = ("kind", "is_demo", "origin")
     search_fields = ("name", "key", "wikidata")

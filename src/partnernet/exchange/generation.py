@@ -18,6 +18,7 @@ from django.db.models import Model
 
 from partnernet.core.synthetic import Generator, Shape
 from partnernet.directory.models import Entity, Partner
+from partnernet.federation.outbox import publish_new
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.framework.selectors import region_tree
 from partnernet.partnerships.models import Partnership
@@ -114,6 +115,7 @@ def _entities(synth: Generator, prefix: str, ids: _Lookups, report: Progress) ->
             _through_insert(
                 Entity, "regions", [(o.pk, ids.regions[c]) for o, row in pairs for c in row.regions]
             )
+            publish_new(Entity, objs)
         entity_ids.extend(obj.pk for obj in objs)
         report("entities", len(batch))
     return entity_ids
@@ -122,15 +124,17 @@ def _entities(synth: Generator, prefix: str, ids: _Lookups, report: Progress) ->
 def _partners(synth: Generator, prefix: str, ids: _Lookups, report: Progress) -> list[int]:
     partner_ids: list[int] = []
     for batch in _batches(synth.partners()):
-        objs = Partner.objects.bulk_create(
-            Partner(
-                key=f"{prefix}p{row.index:07d}",
-                name=f"Generated {row.kind} {row.index}",
-                kind=row.kind,
-                country_id=ids.regions[row.country],
+        with transaction.atomic():
+            objs = Partner.objects.bulk_create(
+                Partner(
+                    key=f"{prefix}p{row.index:07d}",
+                    name=f"Generated {row.kind} {row.index}",
+                    kind=row.kind,
+                    country_id=ids.regions[row.country],
+                )
+                for row in batch
             )
-            for row in batch
-        )
+            publish_new(Partner, objs)
         partner_ids.extend(obj.pk for obj in objs)
         report("partners", len(batch))
     return partner_ids
@@ -142,19 +146,21 @@ def _stewardships(
     """Insert stewardships; returns (stewardship id, entity id) per generated index."""
     made: list[tuple[int, int]] = []
     for batch in _batches(synth.stewardship_rows()):
-        objs = Stewardship.objects.bulk_create(
-            Stewardship(
-                key=f"{prefix}s{row.index:07d}",
-                entity_id=entity_ids[row.entity],
-                type_id=ids.types[row.type],
-                theme_id=ids.themes[row.theme] if row.theme else None,
-                region_id=ids.regions[row.region],
-                level=row.level,
-                capacity=row.capacity,
-                languages=list(row.languages),
+        with transaction.atomic():
+            objs = Stewardship.objects.bulk_create(
+                Stewardship(
+                    key=f"{prefix}s{row.index:07d}",
+                    entity_id=entity_ids[row.entity],
+                    type_id=ids.types[row.type],
+                    theme_id=ids.themes[row.theme] if row.theme else None,
+                    region_id=ids.regions[row.region],
+                    level=row.level,
+                    capacity=row.capacity,
+                    languages=list(row.languages),
+                )
+                for row in batch
             )
-            for row in batch
-        )
+            publish_new(Stewardship, objs)
         made.extend((obj.pk, obj.entity_id) for obj in objs)
         report("stewardships", len(batch))
     return made
@@ -195,6 +201,7 @@ def _partnerships(
             _through_insert(
                 Partnership, "themes", [(o.pk, ids.themes[t]) for o, r in pairs for t in r.themes]
             )
+            publish_new(Partnership, objs)
         count += len(batch)
         report("partnerships", len(batch))
     return count

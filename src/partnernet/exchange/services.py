@@ -20,6 +20,7 @@ from partnernet.exchange.formats import FileProblems, Problem, SourceRow, format
 from partnernet.exchange.kinds import Clean, Kind, RequestKind, kind_named
 from partnernet.exchange.references import CHUNK, References, origin_rank
 from partnernet.federation.models import SEED_ORIGIN
+from partnernet.federation.outbox import publish_new
 from partnernet.federation.selectors import instance_id
 from partnernet.support.selectors import covering_stewardship
 
@@ -172,6 +173,7 @@ def _write(kind: Kind, plan: list[_Planned]) -> ImportResult:
             batch = new[start : start + BATCH]
             kind.model._default_manager.bulk_create([obj for obj, _ in batch])
             _bulk_m2m(kind, batch, refs)
+            publish_new(kind.model, [obj for obj, _ in batch])
     return result
 
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from partnernet.federation.admin import ForeignRowsReadOnly
 from partnernet.framework.models import (
     FrameworkVersion,
     PartnershipType,
@@ -32,7 +33,7 @@ class RegionAdmin(admin.ModelAdmin[Region]):
 
 
 @admin.register(Stewardship)
-class StewardshipAdmin(admin.ModelAdmin[Stewardship]):
+class StewardshipAdmin(ForeignRowsReadOnly, admin.ModelAdmin[Stewardship]):
     list_display = ("key", "entity", "type", "theme", "region", "level", "capacity", "status", "is_demo")
     list_filter = ("status", "level", "type", "theme", "is_demo", "origin")
     search_fields = ("key", "entity__name", "entity__key", "region__name", "region__code")

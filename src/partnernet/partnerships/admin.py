@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from partnernet.federation.admin import ForeignRowsReadOnly
 from partnernet.partnerships.models import Partnership
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin[Partnership]):
+class PartnershipAdmin(ForeignRowsReadOnly, admin.ModelAdmin[Partnership]):
     list_display = ("title", "key", "lead", "type", "region", "status", "visibility", "start", "is_demo")
     list_filter = ("status", "visibility", "type", "is_demo", "origin")
     search_fields = ("title", "key", "lead__name", "partners__name")

@@ -34,6 +34,7 @@ MAX_DEPTH = 64
 """Deepest nesting accepted, so hostile input fails with a clear error instead of exhausting the stack."""
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_escape = json.encoder.encode_basestring
 
 
 class CanonicalJsonError(ValueError):
@@ -48,7 +49,10 @@ def canonical_json(value: JsonValue) -> bytes:
     """
     parts: list[str] = []
     _encode(value, parts, 0)
-    return "".join(parts).encode("utf-8")
+    try:
+        return "".join(parts).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CanonicalJsonError("string holds a lone surrogate, which has no UTF-8 form") from exc
 
 
 def parse_json(data: bytes | str) -> JsonValue:
@@ -71,7 +75,7 @@ def parse_json(data: bytes | str) -> JsonValue:
         raise
     except (ValueError, RecursionError) as exc:
         raise CanonicalJsonError(f"not strict JSON: {exc}") from exc
-    _encode(value, [], 0)
+    canonical_json(value)
     return value
 
 
@@ -108,9 +112,13 @@ def _encode_object(value: Mapping[object, object], out: list[str], depth: int) -
     for key in value:
         if not isinstance(key, str):
             raise CanonicalJsonError(f"object keys must be strings, not {type(key).__name__}")
-        _check_surrogates(key)
         keys.append(key)
-    keys.sort(key=lambda key: key.encode("utf-16-be"))
+    if all(key.isascii() for key in keys):
+        keys.sort()  # code-point order is UTF-16 order for ASCII, and much cheaper
+    else:
+        for key in keys:
+            _check_surrogates(key)
+        keys.sort(key=lambda key: key.encode("utf-16-be"))
     out.append("{")
     for index, key in enumerate(keys):
         if index:
@@ -122,8 +130,9 @@ def _encode_object(value: Mapping[object, object], out: list[str], depth: int) -
 
 
 def _encode_string(text: str) -> str:
-    _check_surrogates(text)
-    return json.dumps(text, ensure_ascii=False)
+    """RFC 8785 string escaping: what ``json.dumps(text, ensure_ascii=False)`` writes, through the C escaper
+    it uses. A lone surrogate passes here and fails when the whole text is encoded as UTF-8."""
+    return _escape(text)
 
 
 def _check_surrogates(text: str) -> None:

@@ -176,6 +176,41 @@ def feed_page_document(
     return page
 
 
+def encode_feed_page(
+    *,
+    origin: str,
+    after: int,
+    items: Sequence[bytes],
+    next_cursor: int | None,
+    published: datetime,
+    key_pair: KeyPair,
+    extra: Mapping[str, JsonValue] | None = None,
+) -> bytes:
+    """The HTTP body of a page whose items are already signed and stored as canonical JSON bytes.
+
+    Equivalent to ``feed_page_document`` but without parsing the stored items again: the digest of the
+    canonical array is computed from the stored bytes, and the body is the signed envelope with the items
+    spliced in (a verifier parses the body, so the envelope need not stay canonical). ``extra`` adds signed
+    members to the envelope, such as the origin's latest sequence for measuring a peer's lag.
+    """
+    if next_cursor is not None and next_cursor <= after:
+        raise ValueError("the next cursor must be greater than the cursor the page answers")
+    array = b"[" + b",".join(items) + b"]"
+    header: dict[str, JsonValue] = {
+        **(extra or {}),
+        "@context": AS_CONTEXT,
+        "type": PAGE_TYPE,
+        "attributedTo": origin,
+        "published": format_timestamp(published),
+        "after": after,
+        "next": next_cursor,
+        "totalItems": len(items),
+        "itemsDigest": hashlib.sha256(array).hexdigest(),
+    }
+    envelope = canonical_json(sign_document(header, PAGE_PURPOSE, key_pair))
+    return envelope[:-1] + b',"' + ITEMS_FIELD.encode("ascii") + b'":' + array + b"}"
+
+
 def verify_page_body(
     body: bytes,
     *,

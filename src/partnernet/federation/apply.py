@@ -1,0 +1,333 @@
+"""Applying a verified page of a peer's activities to this instance's rows, all in one transaction.
+
+The pure reducer (``core.federation.changes.plan_changes``) decides what each activity does given the
+versions already held; this module carries the decisions out. Rows are upserted by global id with the
+peer's instance id as their origin, so everywhere else they are read-only (``is_local_row``). Fields are
+read with the exchange kind's own ``clean``, so a peer's row passes the same checks as an imported one, and
+keys it names resolve to the peer's own rows first, then reference data, then any other copy.
+
+An activity that cannot be applied (an unknown key, a value this instance refuses) does not stop the page:
+its version is recorded with the problem and the activity kept, and ``retry_problems`` applies it once
+the missing record has arrived. Runs of one kind are written in bulk; if the database refuses a bulk write
+the run is redone row by row so one bad row cannot take the others with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Model, ProtectedError
+
+from partnernet.core.federation.activities import Activity, parse_activity
+from partnernet.core.federation.canonical import JsonValue, canonical_json, parse_json
+from partnernet.core.federation.changes import Action, Change, KnownVersion, plan_changes
+from partnernet.directory.models import Entity, Partner
+from partnernet.exchange.kinds import KINDS, Kind
+from partnernet.exchange.references import CHUNK, References
+from partnernet.federation.models import SEED_ORIGIN, ForeignRecord, Peer
+from partnernet.federation.registry import FederatedKind, federated_kind
+from partnernet.partnerships.models import Partnership
+
+logger = logging.getLogger("partnernet.federation")
+
+
+class PeerReferences(References):
+    """References as a peer's rows mean them: the peer's own row first, then seed, then other copies."""
+
+    def __init__(self, origin: str):
+        super().__init__()
+        self.origin = origin
+
+    def load(
+        self, entities: Iterable[str] = (), partners: Iterable[str] = (), partnerships: Iterable[str] = ()
+    ) -> None:
+        self.entities.update(_ids_preferring(Entity, entities, self.origin))
+        self.partners.update(_ids_preferring(Partner, partners, self.origin))
+        self.partnerships.update(_ids_preferring(Partnership, partnerships, self.origin))
+
+
+def _ids_preferring(model: type[Model], keys: Iterable[str], origin: str) -> dict[str, int]:
+    wanted = sorted(set(keys))
+    best: dict[str, tuple[int, str, int]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        rows = model._default_manager.filter(key__in=wanted[start : start + CHUNK])
+        for key, pk, row_origin in rows.values_list("key", "pk", "origin"):
+            rank = (0 if row_origin == origin else 1 if row_origin == SEED_ORIGIN else 2, row_origin, pk)
+            if key not in best or rank < best[key]:
+                best[key] = rank
+    return {key: rank[2] for key, rank in best.items()}
+
+
+@dataclass
+class PageResult:
+    """What applying one page did, for the sync report and the log."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    ignored: int = 0
+    refused: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def apply_page(
+    peer: Peer, activities: Sequence[Activity], cursor: int, documents: dict[int, JsonValue]
+) -> PageResult:
+    """Apply ``activities`` (verified, in feed order) and move the peer's cursor to ``cursor``, atomically.
+
+    ``documents`` maps sequence numbers to the activity documents as received; the ones that hit a problem
+    are kept so they can be applied later.
+    """
+    result = PageResult()
+    with transaction.atomic():
+        known = _known_versions(peer.instance_id, activities)
+        plan = plan_changes(known, activities)
+        problems: dict[str, str] = {}
+        for change in plan.changes:
+            if change.action is Action.IGNORE:
+                result.ignored += 1
+                logger.info("peer %s: %s", peer.instance_id, change.reason)
+            elif change.action is Action.REFUSE:
+                result.refused += 1
+                logger.warning("peer %s: refused %s", peer.instance_id, change.reason)
+        effective = [c for c in plan.changes if c.action in (Action.CREATE, Action.UPDATE, Action.DELETE)]
+        for run in _runs(effective):
+            problems.update(_apply_run(peer, run, result))
+        _store_versions(peer.instance_id, plan.versions, problems, documents)
+        for global_id, problem in problems.items():
+            message = f"{global_id}: {problem}"
+            result.problems.append(message)
+            logger.warning("peer %s: could not apply %s (kept, will retry)", peer.instance_id, message)
+        Peer.objects.filter(pk=peer.pk).update(
+            cursor=cursor, records_applied=F("records_applied") + result.applied
+        )
+    peer.cursor = cursor
+    return result
+
+
+def _known_versions(origin: str, activities: Sequence[Activity]) -> dict[str, KnownVersion]:
+    uuids = sorted({a.record.uuid for a in activities})
+    known: dict[str, KnownVersion] = {}
+    for start in range(0, len(uuids), CHUNK):
+        rows = ForeignRecord.objects.filter(origin=origin, uuid__in=uuids[start : start + CHUNK])
+        for row in rows.only("uuid", "kind", "sequence", "deleted"):
+            known[f"{origin}:{row.uuid}"] = KnownVersion(row.kind, row.sequence, row.deleted)
+    return known
+
+
+def _runs(changes: list[Change]) -> list[list[Change]]:
+    """Consecutive changes of one kind and one sort (upsert or delete), each record once (its last change).
+
+    Order between runs is feed order, so a record is written before the records that name it.
+    """
+    runs: list[list[Change]] = []
+    for change in changes:
+        sort = (change.activity.kind, change.action is Action.DELETE)
+        last = runs[-1] if runs else None
+        if last is not None and (last[0].activity.kind, last[0].action is Action.DELETE) == sort:
+            last.append(change)
+        else:
+            runs.append([change])
+    deduplicated: list[list[Change]] = []
+    for run in runs:
+        latest = {change.activity.global_id: change for change in run}
+        deduplicated.append(list(latest.values()))
+    return deduplicated
+
+
+def _apply_run(peer: Peer, run: list[Change], result: PageResult) -> dict[str, str]:
+    kind = federated_kind(run[0].activity.kind)
+    if kind is None or kind.name not in KINDS:
+        return {c.activity.global_id: f"kind {run[0].activity.kind} does not federate here" for c in run}
+    if kind.applies_locally:
+        from partnernet.federation.delivery import apply_request_status
+
+        refused: dict[str, str] = {}
+        for change in run:
+            problem = apply_request_status(peer, change.activity)
+            if problem:
+                refused[change.activity.global_id] = problem
+            else:
+                result.updated += 1
+        return refused
+    if run[0].action is Action.DELETE:
+        return _delete(peer, kind, run, result)
+    try:
+        with transaction.atomic():
+            return _upsert(peer, kind, run, result)
+    except (IntegrityError, DatabaseError) as exc:
+        logger.info(
+            "peer %s: bulk write of %s refused (%s); applying one by one", peer.instance_id, kind.name, exc
+        )
+    problems: dict[str, str] = {}
+    for change in run:
+        try:
+            with transaction.atomic():
+                problems.update(_upsert(peer, kind, [change], result))
+        except (IntegrityError, DatabaseError) as exc:
+            problems[change.activity.global_id] = f"the database refused it: {exc}"
+    return problems
+
+
+def _values(activity: Activity) -> dict[str, Any]:
+    return {**dict(activity.fields or {}), "key": activity.key}
+
+
+def _upsert(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult) -> dict[str, str]:
+    exchange: Kind = KINDS[kind.name]
+    origin = peer.instance_id
+    refs = PeerReferences(origin)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for change in run:
+        for ref_kind, keys in exchange.referenced(_values(change.activity)).items():
+            wanted[ref_kind].update(keys)
+    refs.load(entities=wanted["entities"], partners=wanted["partners"], partnerships=wanted["partnerships"])
+    model = kind.model
+    uuids = [change.activity.record.uuid for change in run]
+    existing: dict[UUID, Any] = {}
+    for start in range(0, len(uuids), CHUNK):
+        for stored in model._default_manager.filter(origin=origin, uuid__in=uuids[start : start + CHUNK]):
+            existing[stored.uuid] = stored  # type: ignore[attr-defined]
+    problems: dict[str, str] = {}
+    full = frozenset(exchange.fields)
+    new: list[tuple[Model, dict[str, Any]]] = []
+    result_counts = {"created": 0, "updated": 0}
+    for change in run:
+        activity = change.activity
+        clean, errors = exchange.clean(_values(activity), refs)
+        if errors:
+            problems[activity.global_id] = "; ".join(f"field '{name}': {message}" for name, message in errors)
+            continue
+        obj: Any = existing.get(activity.record.uuid)
+        if obj is None:
+            obj = model(origin=origin, uuid=activity.record.uuid)
+            exchange.assign(obj, clean, full, refs)
+            new.append((obj, clean))
+            result_counts["created"] += 1
+            continue
+        exchange.assign(obj, clean, full, refs)
+        obj.save()
+        for name, ids in exchange.m2m_ids(clean, refs).items():
+            getattr(obj, exchange.m2m[name]).set(ids)
+        result_counts["updated"] += 1
+    if new:
+        model._default_manager.bulk_create([obj for obj, _ in new], batch_size=1000)
+        _bulk_links(exchange, new, refs)
+    result.created += result_counts["created"]
+    result.updated += result_counts["updated"]
+    return problems
+
+
+def _bulk_links(exchange: Kind, rows: list[tuple[Model, dict[str, Any]]], refs: References) -> None:
+    for name, field_name in exchange.m2m.items():
+        relation = exchange.model._meta.get_field(field_name)
+        through: type[Model] = relation.remote_field.through  # type: ignore[union-attr]
+        source = relation.m2m_field_name()  # type: ignore[union-attr]
+        target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
+        links = [
+            through(**{f"{source}_id": obj.pk, f"{target}_id": target_id})
+            for obj, clean in rows
+            for target_id in exchange.m2m_ids(clean, refs)[name]
+        ]
+        through._default_manager.bulk_create(links, batch_size=1000)
+
+
+def _delete(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for change in run:
+        rows = kind.model._default_manager.filter(origin=peer.instance_id, uuid=change.activity.record.uuid)
+        try:
+            with transaction.atomic():
+                rows.delete()
+        except ProtectedError as exc:
+            names = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:3])
+            problems[change.activity.global_id] = (
+                f"deleted at its origin but still referenced here by {names}"
+            )
+            continue
+        result.deleted += 1
+    return problems
+
+
+def _store_versions(
+    origin: str,
+    versions: Mapping[str, KnownVersion],
+    problems: dict[str, str],
+    documents: dict[int, JsonValue],
+) -> None:
+    uuids = {global_id: UUID(global_id.split(":", 1)[1]) for global_id in versions}
+    current = {
+        row.uuid: row
+        for start in range(0, len(uuids), CHUNK)
+        for row in ForeignRecord.objects.filter(
+            origin=origin, uuid__in=list(uuids.values())[start : start + CHUNK]
+        )
+    }
+    changed: list[ForeignRecord] = []
+    made: list[ForeignRecord] = []
+    for global_id, version in versions.items():
+        problem = problems.get(global_id, "")
+        kept = documents.get(version.sequence) if problem else None
+        document = "" if kept is None else activity_text(kept)
+        row = current.get(uuids[global_id])
+        if row is None:
+            made.append(
+                ForeignRecord(
+                    origin=origin,
+                    uuid=uuids[global_id],
+                    kind=version.kind,
+                    sequence=version.sequence,
+                    deleted=version.deleted,
+                    problem=problem,
+                    document=document,
+                )
+            )
+        else:
+            row.kind, row.sequence, row.deleted = version.kind, version.sequence, version.deleted
+            row.problem, row.document = problem, document
+            changed.append(row)
+    ForeignRecord.objects.bulk_create(made, batch_size=1000)
+    ForeignRecord.objects.bulk_update(
+        changed, ["kind", "sequence", "deleted", "problem", "document"], batch_size=500
+    )
+
+
+def retry_problems(peer: Peer) -> PageResult:
+    """Apply again the kept activities of ``peer`` that hit a problem (a record they name may be here now).
+
+    Each is reapplied as if its version were not yet known, in feed order, in one transaction.
+    """
+    rows = list(
+        ForeignRecord.objects.filter(origin=peer.instance_id, deleted=False)
+        .exclude(problem="")
+        .order_by("sequence")
+    )
+    activities: list[Activity] = []
+    documents: dict[int, JsonValue] = {}
+    for row in rows:
+        if not row.document:
+            continue
+        document = parse_json(row.document)
+        activity = parse_activity(document)
+        activities.append(activity)
+        documents[activity.sequence] = document
+    if not activities:
+        return PageResult()
+    with transaction.atomic():
+        ForeignRecord.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        return apply_page(peer, activities, peer.cursor, documents)
+
+
+def activity_text(document: JsonValue) -> str:
+    """The canonical text of a parsed activity document, as kept for later reapplication."""
+    return canonical_json(document).decode("utf-8")

@@ -1,0 +1,81 @@
+"""Talking to peers over HTTP: bounded time, bounded size, no redirects, requests signed as this instance.
+
+A hostile or broken peer must not hang a worker or fill its memory, so every call has a timeout and a body
+larger than ``FEDERATION_MAX_BODY`` is cut off and reported; redirects are not followed because a peer is
+trusted at one address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from partnernet.core.federation.transport import sign_request
+from partnernet.federation.keys import instance_key_pair
+from partnernet.federation.selectors import instance_id
+
+USER_AGENT = "Partnernet-federation/1"
+
+
+class PeerUnreachable(Exception):
+    """The peer could not be reached or answered too much; the message says what happened."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+    retry_after: timedelta | None = None
+
+
+def new_client() -> httpx.Client:
+    return httpx.Client(
+        timeout=httpx.Timeout(settings.FEDERATION_TIMEOUT),
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+    )
+
+
+def call(
+    client: httpx.Client,
+    method: str,
+    base_url: str,
+    target: str,
+    *,
+    body: bytes | None = None,
+    signed: bool = True,
+) -> Answer:
+    """``method base_url+target``; ``target`` is the path and query exactly as signed."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if signed:
+        headers.update(
+            sign_request(
+                method, target, instance=instance_id(), key_pair=instance_key_pair(), now=timezone.now()
+            )
+        )
+    limit = settings.FEDERATION_MAX_BODY
+    try:
+        with client.stream(method, base_url + target, content=body, headers=headers) as response:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise PeerUnreachable(f"answer larger than {limit} bytes")
+                chunks.append(chunk)
+            return Answer(response.status_code, b"".join(chunks), _retry_after(response))
+    except httpx.TimeoutException as exc:
+        raise PeerUnreachable(
+            f"timed out after {settings.FEDERATION_TIMEOUT:g}s ({type(exc).__name__})"
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise PeerUnreachable(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _retry_after(response: httpx.Response) -> timedelta | None:
+    value = response.headers.get("Retry-After", "")
+    return timedelta(seconds=int(value)) if value.isdigit() else None

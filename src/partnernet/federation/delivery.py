@@ -1,0 +1,283 @@
+"""Cross-instance support: delivering a request to a peer's inbox, receiving one, and its status coming back.
+
+The support workflow calls ``deliver_support_request(request, stewardship)`` when routing picks a
+stewardship whose origin is a peer. The delivery is signed once and stored; ``send_pending_deliveries``
+(run by the background task, and right after the routing transaction commits) posts it with the same
+idempotency key until the peer takes it, backing off with full jitter between attempts; a 4xx other than
+429 is not retried and waits for an operator.
+
+The receiving instance stores the delivery once per idempotency key and turns it into a local support
+request offered to its steward. Every status change of that request is published in its feed addressed to
+the sender alone (a ``requests`` activity), and the sender, pulling the feed, updates its own request.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partnernet.core.federation.activities import Activity
+from partnernet.core.federation.canonical import CanonicalJsonError, canonical_json, parse_json
+from partnernet.core.federation.identity import IdentityError, parse_global_id
+from partnernet.core.federation.signing import decode_public_key
+from partnernet.core.federation.sync import backoff_delay, http_failure
+from partnernet.core.federation.transport import TransportError, delivery_document, read_delivery
+from partnernet.exchange.kinds import KINDS
+from partnernet.federation.apply import PeerReferences
+from partnernet.federation.client import PeerUnreachable, call, new_client
+from partnernet.federation.keys import instance_key_pair
+from partnernet.federation.models import InboxItem, OutgoingDelivery, Peer
+from partnernet.federation.outbox import publish_change, wire_fields
+from partnernet.federation.selectors import instance_id
+from partnernet.framework.models import Stewardship
+from partnernet.support.models import SupportRequest
+
+logger = logging.getLogger("partnernet.federation")
+
+INBOX_PATH = "/federation/inbox"
+
+
+class NotAPeerStewardship(ValueError):
+    """The stewardship is not a copy of a trusted peer's record, so there is no inbox to deliver to."""
+
+
+def deliver_support_request(request: SupportRequest, stewardship: Stewardship) -> OutgoingDelivery:
+    """Queue ``request`` (a local support request) for the inbox of the peer that owns ``stewardship``.
+
+    Call it inside the routing transaction: the delivery row commits with the routing decision, and it is
+    sent after the commit. Delivering the same request to the same peer again returns the first delivery
+    (the idempotency key is the request's global id).
+    """
+    peer = Peer.objects.filter(instance_id=stewardship.origin).first()
+    if peer is None:
+        raise NotAPeerStewardship(f"{stewardship.global_id} does not belong to a peer of this instance")
+    if request.origin != instance_id():
+        raise ValueError(f"{request.global_id} is not this instance's request")
+    existing = OutgoingDelivery.objects.filter(peer=peer, idempotency_key=request.global_id).first()
+    if existing is not None:
+        return existing
+    document = delivery_document(
+        actor=instance_id(),
+        idempotency_key=request.global_id,
+        request_id=request.global_id,
+        key=request.key,
+        fields=wire_fields("requests", request),
+        stewardship_id=stewardship.global_id,
+        published=timezone.now(),
+        key_pair=instance_key_pair(),
+    )
+    delivery = OutgoingDelivery.objects.create(
+        peer=peer,
+        request=request,
+        idempotency_key=request.global_id,
+        document=canonical_json(document).decode("utf-8"),
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(_send_soon)
+    return delivery
+
+
+def _send_soon() -> None:
+    from partnernet.federation.tasks import send_deliveries
+
+    send_deliveries.enqueue()
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    retrying: int = 0
+    refused: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def send_pending_deliveries(
+    now: datetime | None = None, *, client: httpx.Client | None = None, jitter: Any = random.random
+) -> DeliveryReport:
+    """Post every pending delivery that is due; each outcome is stored on its row."""
+    from partnernet.federation.pull import POLICY
+
+    moment = now or timezone.now()
+    report = DeliveryReport()
+    due = OutgoingDelivery.objects.filter(status=OutgoingDelivery.Status.PENDING, next_attempt_at__lte=moment)
+    owned = client is None
+    http = client or new_client()
+    try:
+        for delivery in due.select_related("peer").order_by("pk"):
+            delivery.attempts += 1
+            try:
+                answer = call(
+                    http, "POST", delivery.peer.base_url, INBOX_PATH, body=delivery.document.encode("utf-8")
+                )
+            except PeerUnreachable as exc:
+                status, reason, retryable, retry_after = None, f"network error: {exc}", True, None
+            else:
+                status = answer.status
+                reason = f"HTTP {status}: {answer.body[:300].decode('utf-8', 'replace')}"
+                failure = (
+                    http_failure(status, retry_after=answer.retry_after) if status not in (200, 201) else None
+                )
+                retryable = failure.retryable if failure else False
+                retry_after = failure.retry_after if failure else None
+            if status in (200, 201):
+                delivery.status = OutgoingDelivery.Status.DELIVERED
+                delivery.delivered_at = moment
+                delivery.remote_id = _remote_id(answer.body)
+                delivery.last_error = ""
+                report.delivered += 1
+            elif retryable:
+                delay = backoff_delay(delivery.attempts, POLICY, jitter())
+                if retry_after is not None:
+                    delay = max(delay, min(retry_after, POLICY.max_delay))
+                delivery.next_attempt_at = moment + delay
+                delivery.last_error = reason
+                report.retrying += 1
+                logger.warning(
+                    "delivery %s to %s failed (%s); retrying at %s",
+                    delivery.idempotency_key,
+                    delivery.peer.instance_id,
+                    reason,
+                    delivery.next_attempt_at,
+                )
+            else:
+                delivery.status = OutgoingDelivery.Status.REFUSED
+                delivery.next_attempt_at = None
+                delivery.last_error = reason
+                report.refused += 1
+                logger.warning(
+                    "delivery %s refused by %s (%s); not retried",
+                    delivery.idempotency_key,
+                    delivery.peer.instance_id,
+                    reason,
+                )
+            if delivery.last_error:
+                report.errors.append(delivery.last_error)
+            delivery.save()
+    finally:
+        if owned:
+            http.close()
+    return report
+
+
+def _remote_id(body: bytes) -> str:
+    try:
+        answer = parse_json(body)
+    except CanonicalJsonError:
+        return ""
+    remote = answer.get("request") if isinstance(answer, dict) else None
+    return remote if isinstance(remote, str) else ""
+
+
+@dataclass
+class InboxRefused(Exception):
+    """A delivery this instance will not take; becomes a 4xx with the FORMATS.md error shape."""
+
+    status: int
+    code: str
+    message: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
+    """Check and store a delivery; returns the inbox item and whether it is new (a repeat gets the first)."""
+    try:
+        document = parse_json(body)
+    except CanonicalJsonError as exc:
+        raise InboxRefused(400, "bad_request", f"not strict JSON: {exc}") from exc
+    actor = document.get("actor") if isinstance(document, dict) else None
+    peer = Peer.objects.filter(instance_id=actor).first() if isinstance(actor, str) else None
+    if peer is None:
+        raise InboxRefused(403, "forbidden", f"{actor!r} is not a peer of this instance")
+    try:
+        delivery = read_delivery(document, public_key=decode_public_key(peer.public_key), now=timezone.now())
+    except TransportError as exc:
+        raise InboxRefused(401, "unauthenticated", str(exc)) from exc
+    existing = InboxItem.objects.filter(peer=peer, idempotency_key=delivery.idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        stewardship_id = parse_global_id(delivery.stewardship_id)
+    except IdentityError as exc:
+        raise InboxRefused(422, "invalid", str(exc), {"stewardship": [str(exc)]}) from exc
+    stewardship = Stewardship.objects.filter(origin=instance_id(), uuid=stewardship_id.uuid).first()
+    if stewardship is None:
+        message = f"{delivery.stewardship_id} is not a stewardship of this instance"
+        raise InboxRefused(422, "invalid", message, {"stewardship": [message]})
+    values: dict[str, Any] = {**dict(delivery.fields), "key": _local_key(peer, delivery.key)}
+    values["steward"], values["partnership"] = stewardship.entity.key, None
+    refs = PeerReferences(peer.instance_id)
+    kind = KINDS["requests"]
+    refs.load(**dict(kind.referenced(values).items()))
+    refs.entities[stewardship.entity.key] = stewardship.entity_id
+    clean, errors = kind.clean(values, refs)
+    if errors:
+        fields: dict[str, list[str]] = {}
+        for name, message in errors:
+            fields.setdefault(name, []).append(message)
+        raise InboxRefused(422, "invalid", "the support request has invalid fields", fields)
+    try:
+        with transaction.atomic():
+            request = SupportRequest(status=SupportRequest.Status.OFFERED, stewardship=stewardship)
+            kind.assign(
+                request, {**clean, "status": SupportRequest.Status.OFFERED}, frozenset(kind.fields), refs
+            )
+            request.stewardship = stewardship
+            request.save()
+            item = InboxItem.objects.create(
+                peer=peer,
+                idempotency_key=delivery.idempotency_key,
+                remote_request=delivery.request_id,
+                document=canonical_json(document).decode("utf-8"),
+                request=request,
+            )
+            publish_change(request)
+    except IntegrityError:
+        repeated = InboxItem.objects.filter(peer=peer, idempotency_key=delivery.idempotency_key).first()
+        if repeated is None:
+            raise
+        return repeated, False
+    logger.info(
+        "inbox: %s delivered %s, offered to %s", peer.instance_id, delivery.request_id, stewardship.key
+    )
+    return item, True
+
+
+def _local_key(peer: Peer, key: str) -> str:
+    """The key of a delivered request here: the sender's key, prefixed with the sender so it cannot clash."""
+    return f"{peer.instance_id}-{key}"[:100]
+
+
+def apply_request_status(peer: Peer, activity: Activity) -> str | None:
+    """Apply a ``requests`` activity of ``peer``: the status of a request this instance delivered to it.
+
+    Returns a problem text when no delivery of ours matches (a peer cannot change requests it was not sent).
+    """
+    delivery = (
+        OutgoingDelivery.objects.filter(peer=peer, remote_id=activity.global_id)
+        .select_related("request")
+        .first()
+    )
+    if delivery is None or delivery.request is None:
+        return f"no request of this instance was delivered as {activity.global_id}"
+    if activity.fields is None:
+        return None
+    status = activity.fields.get("status")
+    if status not in SupportRequest.Status.values:
+        return f"status {status!r} is not a request status"
+    request = delivery.request
+    request.status = str(status)
+    resolved = activity.fields.get("resolved")
+    if isinstance(resolved, str) and resolved:
+        try:
+            request.resolved = date.fromisoformat(resolved)
+        except ValueError:
+            return f"resolved {resolved!r} is not a date"
+    request.save(update_fields=["status", "resolved", "updated_at"])
+    return None

@@ -1,0 +1,204 @@
+"""Capturing local changes as signed activities in this instance's feed.
+
+Every change to a local row of a federated kind becomes, in the same transaction, one or more ``FeedEvent``
+rows: the activity signed once, with the next sequence number taken from the locked counter row. Taking the
+lock in the changing transaction makes sequence order commit order, which is what lets a peer's cursor
+stand for "everything up to here".
+
+Who receives an activity is decided per row. Peers are seen through two channels, *movement* peers and the
+*others* (plus one channel per peer for records addressed to it alone). For each channel the record is
+never sent, live or gone there, read from the events already published; a change sends the full record to
+the channels allowed to see it and a tombstone to channels that saw it before but may not any more (a
+partnership made private is deleted everywhere it went). A tombstone is final on a peer, so a record
+withdrawn from a channel stays withdrawn from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from partnernet.core.federation.activities import Activity, Verb, sign_activity
+from partnernet.core.federation.canonical import JsonValue, canonical_json
+from partnernet.core.federation.identity import GlobalId
+from partnernet.exchange.kinds import KINDS
+from partnernet.federation.keys import instance_key_pair
+from partnernet.federation.models import Audience, FeedEvent, FeedSequence
+from partnernet.federation.registry import FederatedKind, kind_of_model
+from partnernet.federation.selectors import instance_id
+
+MOVEMENT = "movement"
+OTHERS = "others"
+
+
+def wire_value(value: Any) -> JsonValue:
+    """An exchange value in activity form: dates ISO, decimals as strings (canonical JSON has no floats)."""
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, Decimal | float):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return sorted(str(item) for item in value)
+    raise TypeError(f"{type(value).__name__} cannot travel in an activity")
+
+
+def wire_fields(kind_name: str, obj: Any) -> dict[str, JsonValue]:
+    """The exchange row of ``obj`` without its key, in activity form."""
+    row = KINDS[kind_name].row(obj)
+    return {name: wire_value(value) for name, value in row.items() if name != "key"}
+
+
+def channels_of(recipients: str | None) -> frozenset[str]:
+    """The channels a row may be sent on now, from its kind's ``recipients``."""
+    if recipients is None:
+        return frozenset()
+    if recipients == Audience.ALL:
+        return frozenset({MOVEMENT, OTHERS})
+    if recipients == Audience.MOVEMENT:
+        return frozenset({MOVEMENT})
+    if recipients == Audience.OTHERS:
+        return frozenset({OTHERS})
+    return frozenset({recipients})
+
+
+def audiences_for(channels: frozenset[str]) -> list[str]:
+    """Event audiences covering ``channels`` with as few events as possible."""
+    if {MOVEMENT, OTHERS} <= channels:
+        rest = sorted(channels - {MOVEMENT, OTHERS})
+        return [Audience.ALL.value, *rest]
+    return sorted(channels)
+
+
+def _channel_states(kind: str, record: UUID) -> dict[str, str]:
+    """Per channel, whether the record is ``live`` or ``gone`` there (absent: never sent)."""
+    states: dict[str, str] = {}
+    events = FeedEvent.objects.filter(kind=kind, record_uuid=record).order_by("-sequence")
+    for audience, verb in events.values_list("audience", "verb"):
+        covered = [MOVEMENT, OTHERS] if audience == Audience.ALL else [audience]
+        for channel in covered:
+            states.setdefault(channel, "gone" if verb == Verb.DELETE else "live")
+    return states
+
+
+def _reserve(count: int) -> int:
+    """Lock the counter and take ``count`` sequence numbers; returns the first. Call inside a transaction."""
+    counter = FeedSequence.objects.select_for_update().filter(pk=1).first()
+    if counter is None:
+        counter = FeedSequence.objects.create(pk=1, last=0)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return first
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One activity to publish: about which row, with which verb and fields, for which audience."""
+
+    row: Any
+    verb: Verb
+    fields: dict[str, JsonValue] | None
+    audience: str
+
+
+def _event(kind: str, planned: _Planned, sequence: int, origin: str, now: dt.datetime) -> FeedEvent:
+    record: UUID = planned.row.uuid
+    activity = Activity(
+        verb=planned.verb,
+        actor=origin,
+        sequence=sequence,
+        published=now,
+        record=GlobalId(origin, record),
+        kind=kind,
+        key=planned.row.key,
+        fields=planned.fields,
+    )
+    document = canonical_json(sign_activity(activity, instance_key_pair())).decode("utf-8")
+    return FeedEvent(
+        sequence=sequence,
+        kind=kind,
+        record_uuid=record,
+        verb=planned.verb.value,
+        audience=planned.audience,
+        published_at=now,
+        document=document,
+    )
+
+
+def publish_change(obj: Model, *, deleted: bool = False) -> list[FeedEvent]:
+    """Publish the current state of local row ``obj`` (or its deletion) to the channels that may see it.
+
+    Does nothing for rows that are not of a federated kind or not this instance's own (seed reference data
+    and copies of peers' records are never sent).
+    """
+    kind = kind_of_model(type(obj))
+    origin = instance_id()
+    if kind is None or getattr(obj, "origin", None) != origin:
+        return []
+    row: Any = obj
+    with transaction.atomic():
+        states = _channel_states(kind.name, row.uuid)
+        allowed = frozenset() if deleted else channels_of(kind.recipients(row))
+        send = allowed - {channel for channel, state in states.items() if state == "gone"}
+        withdraw = frozenset(channel for channel, state in states.items() if state == "live") - allowed
+        if not send and not withdraw:
+            return []
+        fields = wire_fields(kind.name, row) if send else None
+        verb = Verb.UPDATE if any(state == "live" for state in states.values()) else Verb.CREATE
+        plan = [_Planned(row, verb, fields, audience) for audience in audiences_for(send)]
+        plan += [_Planned(row, Verb.DELETE, None, audience) for audience in audiences_for(withdraw)]
+        first = _reserve(len(plan))
+        now = timezone.now()
+        events = [
+            _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
+        ]
+        FeedEvent.objects.bulk_create(events)
+    return events
+
+
+def publish_new(model: type[Model], objs: Sequence[Model] | Iterable[Model]) -> int:
+    """Publish rows that were just made in bulk (``bulk_create`` sends no signals); returns events made.
+
+    Call it in the transaction that inserted the rows, after their many-to-many links, with the rows'
+    primary keys set. The rows are read back through the exchange kind so related keys are resolved in a
+    few queries, and their sequence numbers are reserved in one step.
+    """
+    kind = kind_of_model(model)
+    origin = instance_id()
+    pks = [obj.pk for obj in objs if getattr(obj, "origin", None) == origin]
+    if kind is None or not pks:
+        return 0
+    return _publish_rows(kind, pks, origin)
+
+
+def _publish_rows(kind: FederatedKind, pks: list[int], origin: str) -> int:
+    made = 0
+    with transaction.atomic():
+        for start in range(0, len(pks), 2000):
+            chunk = pks[start : start + 2000]
+            rows = list(KINDS[kind.name].queryset().filter(pk__in=chunk).order_by("pk"))
+            plan = [
+                _Planned(obj, Verb.CREATE, wire_fields(kind.name, obj), audience)
+                for obj in rows
+                for audience in audiences_for(channels_of(kind.recipients(obj)))
+            ]
+            if not plan:
+                continue
+            first = _reserve(len(plan))
+            now = timezone.now()
+            events = [
+                _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
+            ]
+            FeedEvent.objects.bulk_create(events, batch_size=1000)
+            made += len(events)
+    return made

@@ -1,0 +1,102 @@
+"""Which kinds of records federate, and who may receive each record.
+
+A kind federates by one registration: its name (an exchange kind of FORMATS.md, so ``KINDS[name].row``
+serialises it and ``KINDS[name].clean``/``assign`` apply it), its model, the many-to-many fields whose changes
+are changes of the record, and who may receive a given row. Another app adds a kind from its
+``AppConfig.ready`` with ``register(FederatedKind(...))``; capture, feed and pull then handle it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+
+from partnernet.federation.models import Audience
+
+Recipients = str | None
+"""An ``Audience`` value, ``peer:<instance id>`` for one peer, or ``None``: the row never leaves."""
+
+
+def everyone(obj: Any) -> Recipients:
+    return Audience.ALL.value
+
+
+@dataclass(frozen=True)
+class FederatedKind:
+    """One kind of record that instances exchange.
+
+    ``recipients`` decides per row who may receive it now; when that narrows (a partnership made private),
+    peers that held the row receive a tombstone. ``applies_locally`` lets a kind take over applying an
+    incoming activity (support requests update the local request they answer instead of copying a row).
+    """
+
+    name: str
+    model: type[Model]
+    m2m: tuple[str, ...] = ()
+    recipients: Callable[[Any], Recipients] = everyone
+    applies_locally: bool = field(default=False)
+
+
+_KINDS: dict[str, FederatedKind] = {}
+_BY_MODEL: dict[type[Model], FederatedKind] = {}
+
+
+def register(kind: FederatedKind) -> None:
+    """Make ``kind`` federate: its local changes are captured from now on and peers' copies applied.
+
+    Registering the same name twice replaces the earlier registration.
+    """
+    from partnernet.federation.signals import connect
+
+    _KINDS[kind.name] = kind
+    _BY_MODEL[kind.model] = kind
+    connect(kind)
+
+
+def federated_kind(name: str) -> FederatedKind | None:
+    return _KINDS.get(name)
+
+
+def kind_of_model(model: type[Model]) -> FederatedKind | None:
+    return _BY_MODEL.get(model)
+
+
+def federated_kinds() -> tuple[FederatedKind, ...]:
+    return tuple(_KINDS.values())
+
+
+def partnership_recipients(obj: Any) -> Recipients:
+    """Public partnerships go to every peer, ``movement`` ones to movement peers, private ones nowhere."""
+    return {"public": Audience.ALL.value, "movement": Audience.MOVEMENT.value}.get(obj.visibility)
+
+
+def request_recipients(obj: Any) -> Recipients:
+    """A support request leaves only as the answer to a peer that delivered it to this instance."""
+    from partnernet.federation.models import InboxItem
+
+    sender = InboxItem.objects.filter(request_id=obj.pk).values_list("peer__instance_id", flat=True).first()
+    return f"peer:{sender}" if sender else None
+
+
+def register_defaults() -> None:
+    """The kinds of the foundation; called from the federation app's ``ready``."""
+    from partnernet.directory.models import Entity, Partner
+    from partnernet.framework.models import Stewardship
+    from partnernet.partnerships.models import Partnership
+    from partnernet.support.models import SupportRequest
+
+    register(FederatedKind("entities", Entity, m2m=("regions",)))
+    register(FederatedKind("partners", Partner))
+    register(FederatedKind("stewardships", Stewardship))
+    register(
+        FederatedKind(
+            "partnerships",
+            Partnership,
+            m2m=("supporters", "partners", "themes"),
+            recipients=partnership_recipients,
+        )
+    )
+    register(FederatedKind("requests", SupportRequest, recipients=request_recipients, applies_locally=True))

@@ -1,0 +1,193 @@
+"""The inbox of cross-instance support: signed, stored once per idempotency key, refused with the error
+shape; and the sender's side, retried with backoff until the peer takes it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from partnernet.core.federation.activities import Verb
+from partnernet.core.federation.canonical import canonical_json
+from partnernet.core.federation.signing import encode_public_key, generate_key_pair
+from partnernet.core.federation.transport import delivery_document
+from partnernet.federation.delivery import deliver_support_request, send_pending_deliveries
+from partnernet.federation.models import FeedEvent, InboxItem, OutgoingDelivery, Peer
+from partnernet.federation.pull import sync_peer
+from partnernet.federation.selectors import instance_id
+from partnernet.support.models import SupportRequest
+from tests.factories import EntityFactory, StewardshipFactory
+from tests.federation.hostile import HostilePeer, running
+
+pytestmark = pytest.mark.django_db
+
+
+def _peer_row(peer: HostilePeer) -> Peer:
+    return Peer.objects.create(
+        instance_id=peer.instance,
+        base_url=peer.base_url or f"http://{peer.instance}.invalid",
+        public_key=encode_public_key(peer.key_pair.public_key),
+        fingerprint=peer.key_pair.fingerprint,
+    )
+
+
+def _delivery(peer: HostilePeer, stewardship_id: str, *, published_offset: timedelta = timedelta(0)) -> bytes:
+    requester = EntityFactory(key="far-group", origin=peer.instance)
+    document = delivery_document(
+        actor=peer.instance,
+        idempotency_key=f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30",
+        request_id=f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30",
+        key="needs-a-letter",
+        fields={
+            "requester": requester.key,
+            "type": "glam",
+            "region": "SE",
+            "need": "letter",
+            "status": "open",
+        },
+        stewardship_id=stewardship_id,
+        published=timezone.now() + published_offset,
+        key_pair=peer.key_pair,
+    )
+    return canonical_json(document)
+
+
+def _post(client: Client, body: bytes) -> tuple[int, dict[str, object]]:
+    response = client.post("/federation/inbox", body, content_type="application/json")
+    return response.status_code, response.json()
+
+
+def test_a_delivery_becomes_one_offered_request_however_often_it_arrives(client: Client) -> None:
+    peer = HostilePeer()
+    row = _peer_row(peer)
+    stewardship = StewardshipFactory()
+    body = _delivery(peer, stewardship.global_id)
+    status, answer = _post(client, body)
+    assert status == 201
+    assert _post(client, body)[0] == 200
+    request = SupportRequest.objects.get(inbox_item__isnull=False)
+    assert answer["request"] == request.global_id
+    assert (request.status, request.steward, request.stewardship) == (
+        "offered",
+        stewardship.entity,
+        stewardship,
+    )
+    assert InboxItem.objects.filter(peer=row).count() == 1
+    events = FeedEvent.objects.filter(kind="requests")
+    assert [(e.verb, e.audience) for e in events] == [("Create", f"peer:{peer.instance}")]
+
+
+def test_the_status_goes_back_only_to_the_sender(client: Client) -> None:
+    peer = HostilePeer()
+    _peer_row(peer)
+    _post(client, _delivery(peer, StewardshipFactory().global_id))
+    request = SupportRequest.objects.get(inbox_item__isnull=False)
+    request.status = "accepted"
+    request.save()
+    unsigned = json.loads(client.get("/federation/feed?after=0").content)
+    assert all(item["object"]["kind"] != "requests" for item in unsigned["orderedItems"])
+    assert FeedEvent.objects.filter(kind="requests", verb="Update").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ("unknown_sender", 403, "forbidden"),
+        ("forged", 401, "unauthenticated"),
+        ("stale", 401, "unauthenticated"),
+        ("not_our_stewardship", 422, "invalid"),
+        ("garbage", 400, "bad_request"),
+    ],
+)
+def test_bad_deliveries_are_refused_with_the_error_shape(
+    client: Client, change: str, status: int, code: str
+) -> None:
+    peer = HostilePeer()
+    if change != "unknown_sender":
+        _peer_row(peer)
+    stewardship_id = StewardshipFactory().global_id
+    if change == "not_our_stewardship":
+        stewardship_id = f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f31"
+    if change == "forged":
+        peer.key_pair = generate_key_pair()
+    offset = timedelta(hours=2) if change == "stale" else timedelta(0)
+    body = b"{not json" if change == "garbage" else _delivery(peer, stewardship_id, published_offset=offset)
+    answer_status, answer = _post(client, body)
+    assert answer_status == status
+    assert answer["error"]["code"] == code  # type: ignore[index]
+    assert not SupportRequest.objects.filter(inbox_item__isnull=False).exists()
+
+
+@pytest.fixture
+def steward_peer() -> Iterator[tuple[HostilePeer, Peer]]:
+    with running(HostilePeer()) as peer:
+        yield peer, _peer_row(peer)
+
+
+def test_the_sender_retries_with_backoff_then_delivers_and_applies_the_status_that_comes_back(
+    steward_peer: tuple[HostilePeer, Peer],
+) -> None:
+    peer, row = steward_peer
+    far_stewardship = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
+    request = SupportRequest.objects.create(
+        key="local-ask",
+        requester=EntityFactory(),
+        type=far_stewardship.type,
+        region=far_stewardship.region,
+        need="letter",
+        created=timezone.now().date(),
+    )
+    delivery = deliver_support_request(request, far_stewardship)
+    assert deliver_support_request(request, far_stewardship) == delivery
+    remote = f"{peer.instance}:{uuid.uuid4()}"
+    peer.inbox_answers = [(503, b"{}"), (201, json.dumps({"request": remote}).encode())]
+    first = send_pending_deliveries(jitter=lambda: 0.5)
+    delivery.refresh_from_db()
+    assert (first.retrying, delivery.status, delivery.attempts) == (1, "pending", 1)
+    assert delivery.next_attempt_at is not None
+    assert delivery.next_attempt_at > timezone.now()
+    assert send_pending_deliveries().delivered == 0
+    second = send_pending_deliveries(now=delivery.next_attempt_at)
+    delivery.refresh_from_db()
+    assert second.delivered == 1
+    assert delivery.status == "delivered"
+    assert peer.posted[0] == peer.posted[1]
+    assert delivery.remote_id == remote
+    answer = peer.activity(
+        1,
+        key="local-ask",
+        kind="requests",
+        record=uuid.UUID(remote.split(":", 1)[1]),
+        verb=Verb.UPDATE,
+        fields={"status": "accepted", "requester": "x", "type": "glam", "region": "SE", "need": "letter"},
+    )
+    peer.serve_pages({0: [answer]})
+    assert sync_peer(row).ok
+    request.refresh_from_db()
+    assert request.status == "accepted"
+    assert request.origin == instance_id()
+    assert OutgoingDelivery.objects.count() == 1
+
+
+def test_a_4xx_from_the_inbox_is_not_retried(steward_peer: tuple[HostilePeer, Peer]) -> None:
+    peer, _ = steward_peer
+    far_stewardship = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
+    request = SupportRequest.objects.create(
+        key="refused-ask",
+        requester=EntityFactory(),
+        type=far_stewardship.type,
+        region=far_stewardship.region,
+        need="letter",
+        created=timezone.now().date(),
+    )
+    delivery = deliver_support_request(request, far_stewardship)
+    peer.inbox_answers = [(422, b'{"error": {"code": "invalid", "message": "no", "fields": {}}}')]
+    report = send_pending_deliveries()
+    delivery.refresh_from_db()
+    assert (report.refused, delivery.status, delivery.next_attempt_at) == (1, "refused", None)
+    assert "HTTP 422" in delivery.last_error

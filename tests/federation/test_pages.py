@@ -1,0 +1,82 @@
+"""The operators' peers page, and a partner reconciled across instances by its Wikidata QID."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from partnernet.federation.models import ForeignRecord, Peer
+from partnernet.federation.selectors import instance_id, partner_across_instances
+from tests.factories import EntityFactory, PartnerFactory, PartnershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FAR = "pn-far-away"
+
+
+@pytest.fixture
+def peer() -> Peer:
+    return Peer.objects.create(
+        instance_id=FAR,
+        base_url="http://far.example",
+        public_key="A" * 43 + "=",
+        fingerprint="ab" * 32,
+        cursor=40,
+        remote_head=55,
+        failures=2,
+        last_error="network error: connection refused",
+        last_success_at=timezone.now(),
+    )
+
+
+def test_peers_page_is_for_facilitators_only(client: Client, peer: Peer) -> None:
+    assert client.get("/federation/peers/").status_code == 302
+    client.force_login(UserFactory())
+    assert client.get("/federation/peers/").status_code == 403
+
+
+def test_peers_page_shows_last_sync_lag_errors_and_records_held(client: Client, peer: Peer) -> None:
+    ForeignRecord.objects.create(
+        origin=FAR, uuid="7d7a3b5e-1f7e-4f7e-9b1a-0a0a0a0a0a0a", kind="entities", sequence=3
+    )
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get("/federation/peers/").content.decode()
+    assert FAR in page
+    assert "network error: connection refused" in page
+    assert ">15<" in page  # lag: 55 - 40
+    assert "1 entities" in page
+    assert "pn-badge-foreign" in page
+    assert instance_id() in page
+
+
+def test_the_same_museum_on_two_instances_is_one_partner_with_both_partnerships(client: Client) -> None:
+    local = PartnerFactory(name="Nordiska museet", wikidata="Q1146494")
+    copy = PartnerFactory(name="Nordic Museum", wikidata="Q1146494", origin=FAR)
+    ours = PartnershipFactory(title="Our upload")
+    ours.partners.add(local)
+    theirs = PartnershipFactory(title="Their edit-a-thon", origin=FAR, lead=EntityFactory(origin=FAR))
+    theirs.partners.add(copy)
+    hidden = PartnershipFactory(title="Their private talks", origin=FAR, visibility="private")
+    hidden.partners.add(copy)
+    partner = partner_across_instances("Q1146494", None)
+    assert partner is not None
+    assert partner.origins == sorted([instance_id(), FAR])
+    assert {p.title for p in partner.partnerships} == {"Our upload", "Their edit-a-thon"}
+    page = client.get("/federation/partners/Q1146494/").content.decode()
+    assert "Our upload" in page
+    assert "Their edit-a-thon" in page
+    assert "Their private talks" not in page
+    assert f"from {FAR}" in page
+    assert client.get("/federation/partners/Q1/").status_code == 404
+
+
+def test_a_peers_record_opens_read_only_in_the_admin_with_its_origin(client: Client) -> None:
+    copy = EntityFactory(origin=FAR, name="Far chapter")
+    own = EntityFactory(name="Our chapter")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/directory/entity/{copy.pk}/change/").content.decode()
+    assert f"read-only copy from {FAR}" in page
+    assert 'name="_save"' not in page
+    assert client.post(f"/admin/directory/entity/{copy.pk}/change/", {"name": "Hijacked"}).status_code == 403
+    assert 'name="_save"' in client.get(f"/admin/directory/entity/{own.pk}/change/").content.decode()
