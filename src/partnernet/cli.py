@@ -17,6 +17,7 @@ VERBS = {
     "import": "import_rows",
     "export": "export",
     "generate": "generate",
+    "analyze": "analyze",
 }
 USAGE = """usage: partnernet VERB [options]
 
@@ -27,6 +28,8 @@ verbs:
   import KIND FILE                     upsert rows from a .csv or .jsonl file, all or nothing
   export KIND [--format csv|jsonl] [--output FILE] [--origin local|all]
   generate --entities N --partnerships M [--stewardships S] [--requests R] [--seed S]
+  analyze [--json] [--level subregion|region] [--snapshot]
+                                       decentralisation, coverage and sustainability report
 
 KIND is one of: entities, partners, stewardships, partnerships, requests.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);
