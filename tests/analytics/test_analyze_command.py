@@ -50,7 +50,9 @@ def test_json_on_demo_data_has_figures_and_sustainability() -> None:
     document = json.loads(out.getvalue())
     assert document["entities"] > 100
     assert 0.0 <= document["degree_centralization"] <= 1.0
-    assert document["coverage"]["cells"] == document["coverage"]["covered"] + len(document["coverage"]["gaps"])
+    assert document["coverage"]["cells"] == document["coverage"]["covered"] + len(
+        document["coverage"]["gaps"]
+    )
     assert document["sustainability"]
     some = next(iter(document["sustainability"].values()))
     assert {"load", "capacity", "median_response_days", "resolution_rate", "alerts"} <= set(some)

@@ -41,11 +41,19 @@ def test_shared_partnership_ties_lead_and_supporters_and_supporters_together() -
     partnership = PartnershipFactory(lead=lead, visibility="private")
     partnership.supporters.set([one, two])
     edges = edges_of(network_data())
-    assert {frozenset(("t-lead", "t-one")), frozenset(("t-lead", "t-two")), frozenset(("t-one", "t-two"))} <= edges
+    assert {
+        frozenset(("t-lead", "t-one")),
+        frozenset(("t-lead", "t-two")),
+        frozenset(("t-one", "t-two")),
+    } <= edges
 
 
 def test_resolved_request_ties_steward_and_requester_but_an_open_one_does_not() -> None:
-    steward, asker, waiting = EntityFactory(key="t-steward"), EntityFactory(key="t-asker"), EntityFactory(key="t-wait")
+    steward, asker, waiting = (
+        EntityFactory(key="t-steward"),
+        EntityFactory(key="t-asker"),
+        EntityFactory(key="t-wait"),
+    )
     SupportRequestFactory(requester=asker, steward=steward, status="resolved", resolved=dt.date(2026, 1, 5))
     SupportRequestFactory(requester=waiting, steward=steward, status="offered")
     data = network_data()
@@ -70,7 +78,12 @@ def test_every_entity_is_a_node_and_the_reader_needs_a_fixed_number_of_queries(
 def test_loads_count_offered_accepted_and_in_progress_requests_of_active_stewardships() -> None:
     held = StewardshipFactory(entity=EntityFactory(key="t-holder", kind="chapter"), capacity=2)
     for status in ("open", "offered", "accepted", "in_progress", "resolved"):
-        SupportRequestFactory(stewardship=held, steward=held.entity, status=status, resolved=dt.date(2026, 2, 1) if status == "resolved" else None)
+        SupportRequestFactory(
+            stewardship=held,
+            steward=held.entity,
+            status=status,
+            resolved=dt.date(2026, 2, 1) if status == "resolved" else None,
+        )
     document = analysis_document()
     assert "t-holder" in document["over_capacity"]
     facts = document["sustainability"]["t-holder"]
@@ -120,7 +133,9 @@ def test_single_person_behind_a_lead_stewardship_raises_an_alert() -> None:
 
 
 def test_suggestions_rank_free_nearby_experienced_entities_and_skip_current_stewards() -> None:
-    StewardshipFactory(entity=EntityFactory(key="t-current", kind="chapter", country=region("SE")), region=region("154"))
+    StewardshipFactory(
+        entity=EntityFactory(key="t-current", kind="chapter", country=region("SE")), region=region("154")
+    )
     nearby = EntityFactory(key="t-nearby", kind="chapter", country=region("NO"), languages=["nb"])
     StewardshipFactory(entity=nearby, region=region("NO"), capacity=3)
     PartnershipFactory(lead=nearby)

@@ -6,7 +6,7 @@ from partnernet.analytics.models import Snapshot
 
 @admin.register(Snapshot)
 class SnapshotAdmin(admin.ModelAdmin[Snapshot]):
-    """Read-only: snapshots are taken by ``partnernet analyze --snapshot`` or the monthly task, never edited."""
+    """Read-only: snapshots come from ``partnernet analyze --snapshot`` or the monthly task, never edited."""
 
     list_display = ("month", "taken")
     readonly_fields = ("month", "taken", "figures", "loads")

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 class Snapshot(models.Model):
     """The figures of ``analyze`` in one month, and each steward's load and capacity then.
 
-    ``figures`` holds the ``analyze --json`` document without ``sustainability``; ``loads`` maps entity keys to
-    ``[load, capacity]`` of the entities holding an active stewardship, which is what "over capacity for
+    ``figures`` holds the ``analyze --json`` document without ``sustainability``; ``loads`` maps entity keys
+    to ``[load, capacity]`` of the entities holding an active stewardship, which is what "over capacity for
     weeks" is measured from.
     """
 

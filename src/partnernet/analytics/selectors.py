@@ -5,10 +5,11 @@ model instances would cost minutes and gigabytes, so rows come through ``values_
 numpy and every join (partnership -> lead, entity id -> position) is a ``searchsorted``. The report, the
 sustainability indicators, the suggestions and the dashboard's graph all read the same value.
 
-The graph (FORMATS.md, ``analyze --json``): every entity is a node; two entities are tied when they share a
-partnership (as lead or supporter: lead-supporter and supporter-supporter pairs) or when one resolved a support
-request of the other (status ``resolved``, steward and requester). Every partnership counts, whatever its
-visibility: the analytics publish counts and entity keys, never a partnership's title, partners or parties.
+The graph (FORMATS.md, ``analyze --json``): every entity is a node; two entities are tied when they share
+a partnership (as lead or supporter: lead-supporter and supporter-supporter pairs) or when one resolved a
+support request of the other (status ``resolved``, steward and requester). Every partnership counts,
+whatever its visibility: the analytics publish counts and entity keys, never a partnership's title,
+partners or parties.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from partnernet.analytics.models import Snapshot
 from partnernet.core.analytics import AnalyticsReport, StewardshipLoad, analyze
 from partnernet.core.coverage import StewardshipCell
+from partnernet.core.network import build_graph
 from partnernet.core.regions import RegionTree
 from partnernet.core.suggestions import Candidate, Suggestion, suggest
 from partnernet.core.sustainability import EntityFacts, LoadPoint, Sustainability, assess
@@ -119,7 +121,16 @@ def network_data() -> NetworkData:
     """Read the network in a fixed number of queries (about a dozen, whatever the size of the instance)."""
     entity_rows = list(
         Entity.objects.order_by("pk").values_list(
-            "pk", "key", "origin", "name", "kind", "country__code", "founded", "staff_fte", "volunteers", "languages"
+            "pk",
+            "key",
+            "origin",
+            "name",
+            "kind",
+            "country__code",
+            "founded",
+            "staff_fte",
+            "volunteers",
+            "languages",
         )
     )
     ids = np.fromiter((row[0] for row in entity_rows), dtype=np.int64, count=len(entity_rows))
@@ -183,6 +194,13 @@ def network_data() -> NetworkData:
         .annotate(n=Count("pk"))
         .values_list("stewardship_id", "n")
     )
+    active = (
+        Stewardship.objects.filter(status=Stewardship.Status.ACTIVE)
+        .order_by("key", "pk")
+        .values_list(
+            "pk", "entity_id", "level", "capacity", "response_days", "type__key", "theme__key", "region__code"
+        )
+    )
     stewardships = tuple(
         StewardshipRow(
             entity=int(np.searchsorted(ids, entity_id)),
@@ -194,11 +212,7 @@ def network_data() -> NetworkData:
             theme=theme_key,
             region=region_code,
         )
-        for pk, entity_id, level, capacity, response_days, type_key, theme_key, region_code in Stewardship.objects.filter(
-            status=Stewardship.Status.ACTIVE
-        )
-        .order_by("key", "pk")
-        .values_list("pk", "entity_id", "level", "capacity", "response_days", "type__key", "theme__key", "region__code")
+        for pk, entity_id, level, capacity, response_days, type_key, theme_key, region_code in active
     )
     regions: dict[int, list[str]] = defaultdict(list)
     for entity_id, code in Entity.regions.through.objects.values_list("entity_id", "region__code").iterator(
@@ -237,7 +251,9 @@ def matrix_columns(level: str = "subregion") -> list[str]:
 
 
 def active_types() -> list[str]:
-    return list(PartnershipType.objects.filter(active=True).order_by("position", "key").values_list("key", flat=True))
+    return list(
+        PartnershipType.objects.filter(active=True).order_by("position", "key").values_list("key", flat=True)
+    )
 
 
 def build_report(
@@ -258,7 +274,9 @@ def build_report(
         regions=matrix_columns(level),
         tree=region_tree(),
         stewardships=[
-            StewardshipCell(entity=data.entities[row.entity], type=row.type, theme=row.theme, region=row.region)
+            StewardshipCell(
+                entity=data.entities[row.entity], type=row.type, theme=row.theme, region=row.region
+            )
             for row in data.stewardships
         ],
         with_betweenness=with_betweenness,
@@ -294,9 +312,9 @@ def _closed_requests(steward_ids: Iterable[int] | None = None) -> dict[int, tupl
     if steward_ids is not None:
         rows = rows.filter(steward_id__in=list(steward_ids))
     closed: dict[int, tuple[int, int, list[float]]] = {}
-    for steward_id, status, created, resolved in rows.values_list("steward_id", "status", "created", "resolved").iterator(
-        chunk_size=CHUNK
-    ):
+    for steward_id, status, created, resolved in rows.values_list(
+        "steward_id", "status", "created", "resolved"
+    ).iterator(chunk_size=CHUNK):
         done, declined, days = closed.get(steward_id, (0, 0, []))
         if status == RequestStatus.RESOLVED:
             done += 1
@@ -325,7 +343,9 @@ def sustainability(data: NetworkData, today: dt.date | None = None) -> dict[str,
     day = today or timezone.localdate()
     closed = _closed_requests()
     responses = response_days_by_steward()
-    members = dict(Membership.objects.values("entity_id").annotate(n=Count("pk")).values_list("entity_id", "n"))
+    members = dict(
+        Membership.objects.values("entity_id").annotate(n=Count("pk")).values_list("entity_id", "n")
+    )
     held: dict[int, list[StewardshipRow]] = defaultdict(list)
     for row in data.stewardships:
         held[row.entity].append(row)
@@ -360,7 +380,9 @@ def sustainability(data: NetworkData, today: dt.date | None = None) -> dict[str,
 
 
 def _experience(data: NetworkData, position: int) -> dict[str, int]:
-    return {key: int(count) for key, count in zip(data.types, data.experience[position], strict=False) if count}
+    return {
+        key: int(count) for key, count in zip(data.types, data.experience[position], strict=False) if count
+    }
 
 
 def analysis_document(
@@ -417,7 +439,9 @@ def suggestions_for(
                 experience={cell_type: experience},
             )
         )
-    return suggest(cell_type, cell_region, candidates, tree, region_languages=spoken, exclude=current, limit=limit)
+    return suggest(
+        cell_type, cell_region, candidates, tree, region_languages=spoken, exclude=current, limit=limit
+    )
 
 
 def region_names(codes: Iterable[str]) -> dict[str, str]:
@@ -431,3 +455,240 @@ def type_names() -> dict[str, str]:
 
 def snapshots() -> QuerySet[Snapshot]:
     return Snapshot.objects.order_by("month")
+
+
+TREND_FIGURES = (
+    "entities",
+    "edges",
+    "degree_centralization",
+    "betweenness_centralization",
+    "top1_share",
+    "top3_share",
+    "hhi",
+    "gini",
+    "covered",
+    "cells",
+    "gaps",
+    "single_steward",
+    "over_capacity",
+)
+"""Columns of a trend row: the report's numbers, with coverage and lists reduced to counts."""
+
+
+def trend_rows() -> list[dict[str, Any]]:
+    """One row per monthly snapshot, oldest first: ``month`` (``YYYY-MM``) and the :data:`TREND_FIGURES`."""
+    rows: list[dict[str, Any]] = []
+    for month, figures in Snapshot.objects.order_by("month").values_list("month", "figures"):
+        coverage = figures.get("coverage") or {}
+        row: dict[str, Any] = {"month": month.strftime("%Y-%m")}
+        for name in TREND_FIGURES[:8]:
+            row[name] = figures.get(name)
+        row["covered"] = coverage.get("covered")
+        row["cells"] = coverage.get("cells")
+        row["gaps"] = len(coverage.get("gaps") or [])
+        row["single_steward"] = len(coverage.get("single_steward") or [])
+        row["over_capacity"] = len(figures.get("over_capacity") or [])
+        rows.append(row)
+    return rows
+
+
+LIVE_BETWEENNESS_BUDGET = 20_000_000
+"""Largest nodes x edges for which a page computes exact betweenness while the reader waits (about a second);
+beyond it the page shows the figure of the latest snapshot."""
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """The report as a page shows it: ``betweenness_from`` names the snapshot month when the betweenness
+    figure was not computed live (see :data:`LIVE_BETWEENNESS_BUDGET`), else ``None``."""
+
+    document: dict[str, Any]
+    betweenness_from: str | None
+
+
+def page_report(data: NetworkData, *, level: str = "subregion") -> PageReport:
+    """The report for a page: exact betweenness live up to the budget, else from the latest snapshot."""
+    live = len(data.entities) * len(data.pairs) <= LIVE_BETWEENNESS_BUDGET
+    document = build_report(data, level=level, with_betweenness=live).to_json()
+    if live:
+        return PageReport(document, None)
+    latest = Snapshot.objects.order_by("-month").values_list("month", "figures").first()
+    if latest is None:
+        return PageReport(document, "")
+    document["betweenness_centralization"] = latest[1].get("betweenness_centralization")
+    return PageReport(document, latest[0].strftime("%Y-%m"))
+
+
+def cell_holders(
+    data: NetworkData, types: Iterable[str], columns: Iterable[str]
+) -> dict[tuple[str, str], list[str]]:
+    """Entity keys stewarding each (type, column) cell of the matrix, sorted (the same rule as the core)."""
+    tree = region_tree()
+    wanted = set(types)
+    cols = list(columns)
+    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in data.stewardships:
+        if row.type not in wanted or row.region not in tree:
+            continue
+        for column in cols:
+            if tree.covers(row.region, column):
+                holders[(row.type, column)].add(data.entities[row.entity])
+    return {cell: sorted(keys) for cell, keys in holders.items()}
+
+
+def region_group(tree: RegionTree, code: str | None, groups: list[str]) -> int | None:
+    """Index in ``groups`` (the M49 regions) of the region holding ``code``; ``None`` outside them all."""
+    if not code or code not in tree:
+        return None
+    for ancestor in tree.chain(code):
+        if ancestor in groups:
+            return groups.index(ancestor)
+    return None
+
+
+def graph_elements(data: NetworkData, over_capacity: Iterable[str], *, limit: int = 150) -> dict[str, Any]:
+    """Cytoscape elements for the ``limit`` most connected entities and the ties among them.
+
+    Nodes carry the entity's name, its load as ``weight`` (size) and a ``group-N`` class for its M49 region
+    (colour); ``over`` marks an entity at capacity. Edge ``weight`` is how many partnerships and resolved
+    requests tie the two. Only entities and counts appear: never a partnership's title or partners.
+    """
+    n = len(data.entities)
+    graph_pairs = data.pairs[data.pairs[:, 0] != data.pairs[:, 1]] if len(data.pairs) else data.pairs
+    if n == 0 or len(graph_pairs) == 0:
+        return {"elements": [], "groups": []}
+    low = np.minimum(graph_pairs[:, 0], graph_pairs[:, 1])
+    high = np.maximum(graph_pairs[:, 0], graph_pairs[:, 1])
+    codes, weights = np.unique(low * n + high, return_counts=True)
+    a, b = codes // n, codes % n
+    degrees = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+    order = sorted(
+        (p for p in range(n) if degrees[p] > 0), key=lambda p: (-int(degrees[p]), data.entities[p])
+    )
+    chosen = order[:limit]
+    keep = np.zeros(n, dtype=bool)
+    keep[chosen] = True
+    loads = entity_loads(data)
+    full = set(over_capacity)
+    tree = region_tree()
+    groups = list(Region.objects.filter(level=Region.Level.REGION).values_list("code", flat=True))
+    elements: list[dict[str, Any]] = []
+    for position in chosen:
+        row = data.rows[position]
+        classes = []
+        group = region_group(tree, row.country or next(iter(data.regions.get(position, ())), None), groups)
+        if group is not None:
+            classes.append(f"group-{group}")
+        if row.key in full:
+            classes.append("over")
+        node: dict[str, Any] = {"data": {"id": row.key, "label": row.name}, "classes": " ".join(classes)}
+        if row.key in loads:
+            node["data"]["weight"] = loads[row.key][0]
+        elements.append(node)
+    mask = keep[a] & keep[b]
+    for source, target, weight in zip(a[mask], b[mask], weights[mask], strict=True):
+        elements.append(
+            {
+                "data": {
+                    "id": f"{data.entities[source]}--{data.entities[target]}",
+                    "source": data.entities[source],
+                    "target": data.entities[target],
+                    "weight": int(weight),
+                }
+            }
+        )
+    return {"elements": elements, "groups": groups}
+
+
+def node_rows(data: NetworkData, over_capacity: Iterable[str]) -> list[dict[str, Any]]:
+    """Every entity with its degree, support handled, load and capacity: the network as a table."""
+    graph = build_graph(data.entities, data.pairs)
+    loads = entity_loads(data)
+    full = set(over_capacity)
+    rows: list[dict[str, Any]] = []
+    for position, entity in enumerate(data.rows):
+        load, capacity = loads.get(entity.key, (None, None))
+        rows.append(
+            {
+                "entity": entity.key,
+                "name": entity.name,
+                "country": entity.country,
+                "degree": int(graph.degrees[position]),
+                "support_handled": int(data.handled[position]),
+                "load": load,
+                "capacity": capacity,
+                "over_capacity": entity.key in full,
+            }
+        )
+    return rows
+
+
+def edge_rows(data: NetworkData) -> list[dict[str, Any]]:
+    """Every tie once, with how many partnerships and resolved requests make it (its weight)."""
+    n = len(data.entities)
+    if n == 0 or len(data.pairs) == 0:
+        return []
+    low = np.minimum(data.pairs[:, 0], data.pairs[:, 1])
+    high = np.maximum(data.pairs[:, 0], data.pairs[:, 1])
+    keep = low != high
+    codes, weights = np.unique(low[keep] * n + high[keep], return_counts=True)
+    return [
+        {
+            "source": data.entities[int(code // n)],
+            "target": data.entities[int(code % n)],
+            "weight": int(weight),
+        }
+        for code, weight in zip(codes, weights, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class EntitySustainability:
+    """What the entity page shows: the indicators and the monthly load history for its chart."""
+
+    entity: Entity
+    indicators: Sustainability
+    history: list[LoadPoint]
+    is_steward: bool
+
+
+def entity_sustainability(entity: Entity, today: dt.date | None = None) -> EntitySustainability:
+    """Indicators of one entity in a handful of queries, whatever the size of the instance (entity page)."""
+    day = today or timezone.localdate()
+    held = list(
+        Stewardship.objects.filter(entity=entity, status=Stewardship.Status.ACTIVE)
+        .annotate(load=Count("requests", filter=Q(requests__status__in=LOAD_STATUSES)))
+        .values_list("level", "capacity", "response_days", "load")
+    )
+    done, declined, days = _closed_requests([entity.pk]).get(entity.pk, (0, 0, []))
+    types = dict(
+        Partnership.objects.filter(Q(lead=entity) | Q(supporters=entity))
+        .values("type__key")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("type__key", "n")
+    )
+    history = load_history([entity.key]).get(entity.key, [])
+    facts = EntityFacts(
+        key=entity.key,
+        is_individual=entity.kind == EntityKind.INDIVIDUAL,
+        founded=entity.founded,
+        staff_fte=float(entity.staff_fte) if entity.staff_fte is not None else None,
+        volunteers=entity.volunteers,
+        members=Membership.objects.filter(entity=entity).count(),
+        holds_lead=any(level == Stewardship.Level.LEAD for level, *_ in held),
+        load=sum(row[3] for row in held),
+        capacity=sum(row[1] for row in held),
+        committed_response_days=max((row[2] for row in held), default=None),
+        response_days=response_days_by_steward([entity.pk]).get(entity.pk, []),
+        resolution_days=days,
+        resolved=done,
+        declined=declined,
+        partnership_types=types,
+        history=history,
+    )
+    return EntitySustainability(
+        entity=entity,
+        indicators=assess(facts, day),
+        history=history,
+        is_steward=bool(held) or bool(done + declined),
+    )

@@ -28,7 +28,11 @@ def take_snapshot(
     network = data if data is not None else network_data()
     figures = build_report(network).to_json()
     loads = {key: [load, capacity] for key, (load, capacity) in sorted(entity_loads(network).items())}
-    month = timezone.localtime(moment).date().replace(day=1) if timezone.is_aware(moment) else moment.date().replace(day=1)
+    month = (
+        timezone.localtime(moment).date().replace(day=1)
+        if timezone.is_aware(moment)
+        else moment.date().replace(day=1)
+    )
     with transaction.atomic():
         snapshot, created = Snapshot.objects.update_or_create(
             month=month, defaults={"taken": moment, "figures": figures, "loads": loads}

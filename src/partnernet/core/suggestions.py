@@ -148,7 +148,9 @@ def _reasons(
     capacity_left: int | None, distance: int | None, experience: int, shared: Sequence[str]
 ) -> tuple[Reason, ...]:
     reasons = [
-        Reason("capacity_left", capacity_left) if capacity_left is not None else Reason("no_stewardship", None)
+        Reason("capacity_left", capacity_left)
+        if capacity_left is not None
+        else Reason("no_stewardship", None)
     ]
     if distance is None:
         reasons.append(Reason("region_unknown", None))

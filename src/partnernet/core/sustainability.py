@@ -18,8 +18,8 @@ How each indicator is computed (the README repeats this for readers of the dashb
   answer (accept or decline). ``None`` until the support workflow records offer times.
 - ``median_resolution_days``: the median of the days from ``created`` to ``resolved`` of the requests it
   resolved as steward.
-- ``resolution_rate``: resolved / (resolved + declined) over the requests it was steward of; withdrawn requests
-  are the requester's choice and do not count. ``None`` when none reached either end.
+- ``resolution_rate``: resolved / (resolved + declined) over the requests it was steward of; withdrawn
+  requests are the requester's choice and do not count. ``None`` when none reached either end.
 - ``years_active``: the current year minus the founding year; ``None`` when the year is unknown.
 - ``staff_fte``, ``volunteers``: as recorded on the entity; ``members``: its user accounts on this instance.
 - ``partnership_types``: partnerships it leads or supports, counted per type; ``type_spread`` is how many
@@ -135,7 +135,7 @@ def is_at_capacity(load: int, capacity: int) -> bool:
 
 
 def over_capacity_weeks(load: int, capacity: int, history: Sequence[LoadPoint], today: dt.date) -> int | None:
-    """Whole weeks the entity has been at capacity without a break, judged from ``history`` (see module doc)."""
+    """Whole weeks the entity has been at capacity without a break, judged from ``history`` (module doc)."""
     if not is_at_capacity(load, capacity):
         return None
     since = today

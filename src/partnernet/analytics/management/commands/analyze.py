@@ -27,7 +27,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--json", action="store_true", help="print the report as one JSON document (FORMATS.md)")
+        parser.add_argument(
+            "--json", action="store_true", help="print the report as one JSON document (FORMATS.md)"
+        )
         parser.add_argument(
             "--level",
             choices=LEVELS,
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--snapshot",
             action="store_true",
-            help="also store this month's figures as the monthly snapshot (replacing one taken earlier this month)",
+            help="also store this month's figures as its monthly snapshot (replacing an earlier one)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,7 +78,9 @@ class Command(BaseCommand):
         for single in coverage["single_steward"]:
             write(f"  single steward: {single['type']} in {single['region']}: {single['entity']}")
         write(f"at capacity: {', '.join(document['over_capacity']) or 'none'}")
-        alerts = {key: value["alerts"] for key, value in document["sustainability"].items() if value["alerts"]}
+        alerts = {
+            key: value["alerts"] for key, value in document["sustainability"].items() if value["alerts"]
+        }
         write(f"stewards assessed: {len(document['sustainability'])}; with alerts: {len(alerts)}")
         for key, codes in alerts.items():
             write(f"  {key}: {', '.join(codes)}")
