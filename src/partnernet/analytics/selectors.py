@@ -692,3 +692,83 @@ def entity_sustainability(entity: Entity, today: dt.date | None = None) -> Entit
         history=history,
         is_steward=bool(held) or bool(done + declined),
     )
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    region: str
+    stewards: list[str]
+    over: bool
+
+    @property
+    def count(self) -> int:
+        return len(self.stewards)
+
+    @property
+    def css(self) -> str:
+        return (
+            "pn-matrix-none"
+            if not self.stewards
+            else ("pn-matrix-one" if len(self.stewards) == 1 else "pn-matrix-several")
+        )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the analytics page shows, read in a fixed number of queries."""
+
+    level: str
+    report: PageReport
+    types: list[tuple[str, str]]
+    columns: list[tuple[str, str]]
+    matrix: list[tuple[str, str, list[MatrixCell]]]
+    names: dict[str, str]
+    graph: dict[str, Any]
+    group_names: list[str]
+    trends: list[dict[str, Any]]
+    sustainability: dict[str, Sustainability] | None
+
+
+def dashboard(level: str, scope: set[int] | None) -> Dashboard:
+    """The analytics page. ``scope`` limits sustainability: ``None`` all entities, a set of entity ids only
+    those, an empty set none and the section is left out (see ``analytics.rules.sustainability_scope``)."""
+    data = network_data()
+    report = page_report(data, level=level)
+    type_keys = active_types()
+    columns = matrix_columns(level)
+    tree = region_tree()
+    names_of_types = type_names()
+    holders = cell_holders(data, type_keys, columns)
+    full = set(report.document["over_capacity"])
+    matrix = [
+        (
+            key,
+            names_of_types.get(key, key),
+            [
+                MatrixCell(code, holders.get((key, code), []), bool(full & set(holders.get((key, code), []))))
+                for code in columns
+            ],
+        )
+        for key in type_keys
+    ]
+    graph = graph_elements(data, full)
+    sustained: dict[str, Sustainability] | None = None
+    if scope is None or scope:
+        everyone = sustainability(data)
+        if scope is None:
+            sustained = everyone
+        else:
+            allowed = {data.entities[p] for p in (data.position(pk) for pk in scope) if p is not None}
+            sustained = {key: value for key, value in everyone.items() if key in allowed}
+    return Dashboard(
+        level=level,
+        report=report,
+        types=[(key, names_of_types.get(key, key)) for key in type_keys],
+        columns=[(code, tree.name(code)) for code in columns],
+        matrix=matrix,
+        names={row.key: row.name for row in data.rows},
+        graph=graph,
+        group_names=[tree.name(code) for code in graph["groups"]],
+        trends=trend_rows(),
+        sustainability=sustained,
+    )

@@ -44,3 +44,13 @@ def take_snapshot(
             snapshot,
         )
     return snapshot
+
+
+def request_snapshot() -> str:
+    """Enqueue the snapshot task for the worker (the dashboard's button); returns the task result id.
+
+    The task itself writes the snapshot and its audit event, as the system.
+    """
+    from partnernet.analytics.tasks import take_monthly_snapshot
+
+    return str(take_monthly_snapshot.enqueue().id)
