@@ -723,6 +723,8 @@ class Dashboard:
     columns: list[tuple[str, str]]
     matrix: list[tuple[str, str, list[MatrixCell]]]
     names: dict[str, str]
+    type_labels: dict[str, str]
+    region_labels: dict[str, str]
     graph: dict[str, Any]
     group_names: list[str]
     trends: list[dict[str, Any]]
@@ -767,6 +769,8 @@ def dashboard(level: str, scope: set[int] | None) -> Dashboard:
         columns=[(code, tree.name(code)) for code in columns],
         matrix=matrix,
         names={row.key: row.name for row in data.rows},
+        type_labels=names_of_types,
+        region_labels={code: tree.name(code) for code in columns},
         graph=graph,
         group_names=[tree.name(code) for code in graph["groups"]],
         trends=trend_rows(),
