@@ -31,7 +31,8 @@ pytestmark = pytest.mark.django_db
 
 def script_json(html: str, element_id: str) -> Any:
     """The JSON of the ``json_script`` element with this id."""
-    found = re.search(rf'<script id="{re.escape(element_id)}" type="application/json">(.*?)</script>', html, re.S)
+    pattern = rf'<script id="{re.escape(element_id)}" type="application/json">(.*?)</script>'
+    found = re.search(pattern, html, re.S)
     assert found, element_id
     return json.loads(found.group(1))
 
@@ -133,7 +134,8 @@ def test_sustainability_download_follows_the_scope(client: Client) -> None:
     member = MembershipFactory(entity=mine).user
     client.force_login(member)
     assert set(client.get("/analytics/export/sustainability.json").json()) == {"t-mine"}
-    rows = list(csv.DictReader(io.StringIO(client.get("/analytics/export/sustainability.csv").content.decode())))
+    text = client.get("/analytics/export/sustainability.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["entity"] for row in rows] == ["t-mine"]
 
 

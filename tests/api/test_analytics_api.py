@@ -1,4 +1,4 @@
-"""``GET /api/v1/analyze``: the ``analyze --json`` document, sustainability limited to what the caller may see."""
+"""``GET /api/v1/analyze``: the ``analyze --json`` document, sustainability scoped to the caller."""
 
 from __future__ import annotations
 

@@ -101,7 +101,9 @@ def test_unknown_region_and_bad_limit_are_errors() -> None:
         max_size=12,
     )
 )
-def test_ranking_equals_sorting_everyone_by_the_documented_key(rows: list[tuple[str, int | None, int]]) -> None:
+def test_ranking_equals_sorting_everyone_by_the_documented_key(
+    rows: list[tuple[str, int | None, int]],
+) -> None:
     candidates = [
         Candidate(f"e{i:02d}", (region,), capacity_left=left, experience={"glam": exp})
         for i, (region, left, exp) in enumerate(rows)

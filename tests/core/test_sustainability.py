@@ -56,7 +56,8 @@ def test_over_capacity_alert_needs_the_threshold_of_weeks() -> None:
     older = [LoadPoint(dt.date(2026, 11, 1), 5, 5), *recent]
     assert OVER_CAPACITY in assess(EntityFacts("a", load=5, capacity=5, history=older), TODAY).alerts
     lenient = Thresholds(over_capacity_weeks=8)
-    assert OVER_CAPACITY not in assess(EntityFacts("a", load=5, capacity=5, history=older), TODAY, lenient).alerts
+    busy = EntityFacts("a", load=5, capacity=5, history=older)
+    assert OVER_CAPACITY not in assess(busy, TODAY, lenient).alerts
 
 
 def test_resolution_rate_ignores_withdrawn_and_median_resolution_raises_slow_alert() -> None:
@@ -79,7 +80,9 @@ def test_slow_responses_compare_with_the_committed_response_time() -> None:
     ("members", "individual", "holds_lead", "alert"),
     [(1, False, True, True), (2, False, True, False), (0, True, True, True), (1, False, False, False)],
 )
-def test_single_person_behind_a_lead_role(members: int, individual: bool, holds_lead: bool, alert: bool) -> None:
+def test_single_person_behind_a_lead_role(
+    members: int, individual: bool, holds_lead: bool, alert: bool
+) -> None:
     facts = EntityFacts("a", capacity=5, members=members, is_individual=individual, holds_lead=holds_lead)
     assert (SINGLE_PERSON_LEAD in assess(facts, TODAY).alerts) is alert
 

@@ -1,4 +1,4 @@
-"""The network report over HTTP: ``GET /api/v1/analyze`` returns the document of ``partnernet analyze --json``.
+"""The network report over HTTP: ``GET /api/v1/analyze`` returns the ``partnernet analyze --json`` document.
 
 Read-only. Everyone may read the figures; the ``sustainability`` object holds the entities the caller may
 see the sustainability of (``analytics.rules``): every steward for facilitators, the caller's own entities for
