@@ -4,7 +4,10 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from partnernet.analytics.selectors import LEVELS, analysis_document, network_data
 from partnernet.analytics.services import take_snapshot
@@ -16,6 +19,14 @@ def _figure(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(value)
+
+
+def _migrate_if_needed(log: OutputWrapper) -> None:
+    """A fresh data folder has no tables yet; create them (quietly, on stderr) so the report of an empty
+    instance is a report of nulls and not an error, as FORMATS.md promises."""
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0, stdout=log)
 
 
 class Command(BaseCommand):
@@ -43,6 +54,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        _migrate_if_needed(self.stderr)
         data = network_data()
         try:
             document = analysis_document(level=options["level"], data=data)
