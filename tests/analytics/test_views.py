@@ -93,7 +93,7 @@ def test_dashboard_runs_a_bounded_number_of_queries(
         SupportRequestFactory(steward=entity, status="resolved", resolved=dt.date(2026, 1, 2 + index))
     take_snapshot()
     facilitator.get("/analytics/")
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(24):
         assert facilitator.get("/analytics/").status_code == 200
 
 
