@@ -149,6 +149,8 @@ def network_data() -> NetworkData:
         for label, row in zip(labels, entity_rows, strict=True)
     )
 
+    index_of = {int(pk): position for position, pk in enumerate(ids.tolist())}
+
     def positions(pks: IntArray) -> IntArray:
         return np.searchsorted(ids, pks).astype(np.int64)
 
@@ -203,7 +205,7 @@ def network_data() -> NetworkData:
     )
     stewardships = tuple(
         StewardshipRow(
-            entity=int(np.searchsorted(ids, entity_id)),
+            entity=index_of[entity_id],
             level=level,
             capacity=capacity,
             load=loads.get(pk, 0),
@@ -218,7 +220,7 @@ def network_data() -> NetworkData:
     for entity_id, code in Entity.regions.through.objects.values_list("entity_id", "region__code").iterator(
         chunk_size=CHUNK
     ):
-        regions[int(np.searchsorted(ids, entity_id))].append(code)
+        regions[index_of[entity_id]].append(code)
     return NetworkData(
         entities=tuple(labels),
         rows=rows,
@@ -419,16 +421,23 @@ def suggestions_for(
         if row.type == cell_type and tree.covers(row.region, cell_region):
             current.add(data.entities[row.entity])
     type_column = data.types.index(cell_type) if cell_type in data.types else None
+    inside = tree.descendants(cell_region)
     spoken: set[str] = set()
-    candidates: list[Candidate] = []
     for position, entity in enumerate(data.rows):
+        if entity.country in inside or not inside.isdisjoint(data.regions.get(position, ())):
+            spoken.update(entity.languages)
+    free = [p for p, left in capacity.items() if left > 0 and data.entities[p] not in current]
+    # Entities with free capacity rank before all others, so when there are enough of them nobody else can
+    # reach the list and the other entities need not be looked at (a large speed-up on big instances).
+    pool = free if len(free) >= limit else range(len(data.rows))
+    candidates: list[Candidate] = []
+    for position in pool:
+        entity = data.rows[position]
+        if entity.kind == EntityKind.INDIVIDUAL:
+            continue
         places = own_regions.get(position, set()) | set(data.regions.get(position, ()))
         if entity.country:
             places.add(entity.country)
-        if any(code in tree and tree.covers(cell_region, code) for code in places):
-            spoken.update(entity.languages)
-        if entity.kind == EntityKind.INDIVIDUAL:
-            continue
         experience = int(data.experience[position, type_column]) if type_column is not None else 0
         candidates.append(
             Candidate(

@@ -75,13 +75,25 @@ def region_distance(tree: RegionTree, cell_region: str, regions: Iterable[str]) 
 
     A region inside the cell's region (a country of the sub-region) is at distance 0: the candidate is there.
     """
+    return _nearest(tree, cell_region, _steps_up(tree, cell_region), regions)
+
+
+def _steps_up(tree: RegionTree, cell_region: str) -> dict[str, int]:
+    return {code: steps for steps, code in enumerate(tree.chain(cell_region))}
+
+
+def _nearest(tree: RegionTree, cell_region: str, up: Mapping[str, int], regions: Iterable[str]) -> int | None:
+    """:func:`region_distance` with the cell's ancestry (``code -> steps up``) computed once by the caller."""
     best: int | None = None
     for code in regions:
         if code not in tree:
             continue
-        steps = 0 if tree.covers(cell_region, code) else tree.distance(cell_region, code)
-        if best is None or steps < best:
-            best = steps
+        for steps, ancestor in enumerate(tree.chain(code)):
+            if ancestor in up:
+                distance = 0 if ancestor == cell_region else steps + up[ancestor]
+                break
+        if best is None or distance < best:
+            best = distance
     return best
 
 
@@ -112,11 +124,12 @@ def suggest(
         raise ValueError("limit must be at least 1")
     skipped = set(exclude)
     spoken = frozenset(region_languages)
+    up = _steps_up(tree, cell_region)
     ranked: list[tuple[tuple[Any, ...], Candidate, int | None, int, tuple[str, ...]]] = []
     for candidate in candidates:
         if candidate.entity in skipped:
             continue
-        distance = region_distance(tree, cell_region, candidate.regions)
+        distance = _nearest(tree, cell_region, up, candidate.regions)
         experience = max(0, candidate.experience.get(cell_type, 0))
         shared = tuple(sorted(candidate.languages & spoken))
         left = candidate.capacity_left
