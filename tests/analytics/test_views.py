@@ -189,3 +189,13 @@ def test_entity_sustainability_permission_is_members_and_facilitators() -> None:
     stranger = UserFactory()
     assert member.has_perm("analytics.view_entity_sustainability", entity)
     assert not stranger.has_perm("analytics.view_entity_sustainability", entity)
+
+
+def test_stewards_with_alerts_are_listed_first(facilitator: Client) -> None:
+    StewardshipFactory(entity=EntityFactory(key="a-calm", name="Calm chapter"), capacity=9)
+    lone = EntityFactory(key="z-lone", name="Zed lone group", kind="user_group")
+    StewardshipFactory(entity=lone, level="lead")
+    MembershipFactory(entity=lone)
+    body = facilitator.get("/analytics/").content.decode()
+    section = body.split("Sustainability of steward nodes")[1]
+    assert section.index("Zed lone group") < section.index("Calm chapter")

@@ -722,6 +722,10 @@ class MatrixCell:
         )
 
 
+SUSTAINABILITY_ROWS = 200
+"""Stewards listed on the page: those with alerts first, then the fullest; the download has them all."""
+
+
 @dataclass(frozen=True)
 class Dashboard:
     """Everything the analytics page shows, read in a fixed number of queries."""
@@ -738,6 +742,7 @@ class Dashboard:
     group_names: list[str]
     trends: list[dict[str, Any]]
     sustainability: dict[str, Sustainability] | None
+    assessed: int
 
 
 def dashboard(level: str, scope: set[int] | None) -> Dashboard:
@@ -764,13 +769,17 @@ def dashboard(level: str, scope: set[int] | None) -> Dashboard:
     ]
     graph = graph_elements(data, full)
     sustained: dict[str, Sustainability] | None = None
+    assessed = 0
     if scope is None or scope:
         everyone = sustainability(data)
-        if scope is None:
-            sustained = everyone
-        else:
+        if scope is not None:
             allowed = {data.entities[p] for p in (data.position(pk) for pk in scope) if p is not None}
-            sustained = {key: value for key, value in everyone.items() if key in allowed}
+            everyone = {key: value for key, value in everyone.items() if key in allowed}
+        assessed = len(everyone)
+        ranked = sorted(
+            everyone.items(), key=lambda item: (not item[1].alerts, -(item[1].load_ratio or 0), item[0])
+        )
+        sustained = dict(ranked[:SUSTAINABILITY_ROWS])
     return Dashboard(
         level=level,
         report=report,
@@ -784,4 +793,5 @@ def dashboard(level: str, scope: set[int] | None) -> Dashboard:
         group_names=[tree.name(code) for code in graph["groups"]],
         trends=trend_rows(),
         sustainability=sustained,
+        assessed=assessed,
     )
