@@ -555,8 +555,11 @@ def region_group(tree: RegionTree, code: str | None, groups: list[str]) -> int |
     return None
 
 
-def graph_elements(data: NetworkData, over_capacity: Iterable[str], *, limit: int = 150) -> dict[str, Any]:
-    """Cytoscape elements for the ``limit`` most connected entities and the ties among them.
+def graph_elements(
+    data: NetworkData, over_capacity: Iterable[str], *, limit: int = 150, edge_limit: int = 1500
+) -> dict[str, Any]:
+    """Cytoscape elements for the ``limit`` most connected entities and the ``edge_limit`` heaviest ties
+    among them (a drawing of more is unreadable and slow).
 
     Nodes carry the entity's name, its load as ``weight`` (size) and a ``group-N`` class for its M49 region
     (colour); ``over`` marks an entity at capacity. Edge ``weight`` is how many partnerships and resolved
@@ -595,11 +598,13 @@ def graph_elements(data: NetworkData, over_capacity: Iterable[str], *, limit: in
             node["data"]["weight"] = loads[row.key][0]
         elements.append(node)
     mask = keep[a] & keep[b]
-    for source, target, weight in zip(a[mask], b[mask], weights[mask], strict=True):
+    heaviest = np.argsort(-weights[mask], kind="stable")[:edge_limit]
+    for source, target, weight in zip(
+        a[mask][heaviest], b[mask][heaviest], weights[mask][heaviest], strict=True
+    ):
         elements.append(
             {
                 "data": {
-                    "id": f"{data.entities[source]}--{data.entities[target]}",
                     "source": data.entities[source],
                     "target": data.entities[target],
                     "weight": int(weight),
@@ -703,6 +708,9 @@ def entity_sustainability(entity: Entity, today: dt.date | None = None) -> Entit
     )
 
 
+CELL_SAMPLE = 8
+
+
 @dataclass(frozen=True)
 class MatrixCell:
     region: str
@@ -712,6 +720,15 @@ class MatrixCell:
     @property
     def count(self) -> int:
         return len(self.stewards)
+
+    @property
+    def sample(self) -> list[str]:
+        """The first stewards, for a tooltip; a world-wide cell can have thousands."""
+        return self.stewards[:CELL_SAMPLE]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.stewards) - CELL_SAMPLE)
 
     @property
     def css(self) -> str:
