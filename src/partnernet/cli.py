@@ -20,6 +20,7 @@ VERBS = {
     "proposal": "proposal",
     "impact": "impact",
     "federation": "federation",
+    "analyze": "analyze",
 }
 USAGE = """usage: partnernet VERB [options]
 
@@ -34,6 +35,8 @@ verbs:
   impact fetch [--partnership KEY]     fetch outcome figures from Wikimedia's public APIs
   impact import FILE | impact export   outcome figures from and to .csv / .jsonl files
   federation add URL --fingerprint FP [--movement] | peers | status [URL] | sync [URL]
+  analyze [--json] [--level subregion|region] [--snapshot]
+                                       decentralisation, coverage and sustainability report
 
 KIND is one of: entities, partners, stewardships, partnerships, requests.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "partnernet.framework",
     "partnernet.partnerships",
     "partnernet.support",
+    "partnernet.analytics",
     "partnernet.exchange",
     "partnernet.impact",
     "partnernet.api",

@@ -24,4 +24,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(".well-known/partnernet", federation_views.well_known, name="well-known-partnernet"),
     path("federation/", include("partnernet.federation.urls")),
+    path("analytics/", include("partnernet.analytics.urls")),
 ]

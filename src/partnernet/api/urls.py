@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from partnernet.api import directory, impact
+from partnernet.api import analytics, directory, impact
 from partnernet.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -21,6 +21,7 @@ install_error_handlers(api)
 api.add_router("/", directory.router)
 api.add_router("/", "partnernet.api.framework.router")
 api.add_router("/", impact.router)
+api.add_router("/", analytics.router)
 
 
 def docs(request: HttpRequest) -> HttpResponse:

@@ -145,7 +145,8 @@
 
 	/*
 	 * Network graph. Node data: {id, label, url?, weight?}; node classes (space-separated string in the
-	 * element's "classes"): "over" (over capacity), "hub", "foreign". Edge data: {source, target, weight?}.
+	 * element's "classes"): "over" (over capacity), "hub", "foreign", "group-N" (colour N of the palette,
+	 * N = 0…8, e.g. the node's world region). Edge data: {source, target, weight?}.
 	 * Clicking or tapping a node with a url opens it.
 	 */
 	/*
@@ -160,6 +161,13 @@
 			marker.name = 'pn-cytoscape-style-in-partnernet-css';
 			document.head.appendChild(marker);
 		}
+	}
+
+	/* Node classes group-0 … group-8 (e.g. world regions) take the palette colours in order. */
+	function groupStyles() {
+		return palette().map(function (colour, i) {
+			return { selector: 'node.group-' + i, style: { 'background-color': colour } };
+		});
 	}
 
 	function initGraphs(root) {
@@ -195,7 +203,8 @@
 						'width': 'mapData(weight, 0, 20, 14, 48)',
 						'height': 'mapData(weight, 0, 20, 14, 48)'
 					} },
-					{ selector: 'node[!weight]', style: { 'width': 18, 'height': 18 } },
+					{ selector: 'node[!weight]', style: { 'width': 18, 'height': 18 } }
+				].concat(groupStyles(), [
 					{ selector: 'node.hub', style: { 'shape': 'diamond' } },
 					{ selector: 'node.foreign', style: { 'background-color': token('--border-color-option-purple', '#8d7ebd') } },
 					{ selector: 'node.over', style: {
@@ -211,7 +220,7 @@
 						'opacity': 0.8
 					} },
 					{ selector: 'edge[!weight]', style: { 'width': 1 } }
-				]
+				])
 			});
 			cy.on('tap', 'node', function (event) {
 				var url = event.target.data('url');
