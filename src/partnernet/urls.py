@@ -10,4 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("partnernet.api.urls")),
+    path("accounts/", include("partnernet.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
 ]

@@ -35,3 +35,20 @@ def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None) -> Iterat
         queryset = export_queryset(kind_name)
     for obj in queryset.order_by("key", "origin").iterator(chunk_size=CHUNK):
         yield kind.row(obj)
+
+
+def visible_rows(kind_name: str, user: Any, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Rows of a kind that ``user`` may see: the one filter the API, web exports and search apply.
+
+    Entities, partners and stewardships are public directory data; partnerships follow their visibility
+    (``partnerships.rules``) and support requests their parties (``support.rules``).
+    """
+    from partnernet.partnerships.rules import visible_partnerships
+    from partnernet.support.rules import visible_requests
+
+    rows = kind_named(kind_name).queryset() if queryset is None else queryset
+    if kind_name == "partnerships":
+        return visible_partnerships(user, rows)
+    if kind_name == "requests":
+        return visible_requests(user, rows)
+    return rows
