@@ -53,7 +53,7 @@ class SessionAuth(APIKeyCookie):
         from django.conf import settings
 
         self.param_name = settings.SESSION_COOKIE_NAME
-        super().__init__()
+        super().__init__(csrf=False)  # checked below, and only when a session is what authenticates
         self.write = write
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
