@@ -18,7 +18,7 @@ from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
 from partnernet.exchange.kinds import KINDS
 from partnernet.exchange.references import origin_rank
-from partnernet.exchange.selectors import visible_rows
+from partnernet.exchange.selectors import hidden_fields, visible_rows
 from partnernet.exchange.services import RecordConflict, RecordInUse, RecordReadOnly, RecordRejected
 from partnernet.federation.selectors import instance_id
 
@@ -34,13 +34,10 @@ NOUNS = {
 def serializer(kind_name: str, user: Any) -> Callable[[Any], dict[str, Any]]:
     """Row of FORMATS.md plus ``origin``; a request hides the key of a partnership the caller may not see."""
     spec = KINDS[kind_name]
+    hide = hidden_fields(kind_name, user)
 
     def serialize(obj: Any) -> dict[str, Any]:
-        row = {**spec.row(obj), "origin": obj.origin}
-        if kind_name == "requests" and obj.partnership is not None:
-            if not user.has_perm("partnerships.view_partnership", obj.partnership):
-                row["partnership"] = None
-        return row
+        return {**hide(obj, spec.row(obj)), "origin": obj.origin}
 
     return serialize
 
