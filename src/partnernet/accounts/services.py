@@ -12,6 +12,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -89,7 +90,7 @@ def delete_account(user: AbstractBaseUser) -> None:
             ContentType.objects.get_for_model(ApiToken),
             [str(pk) for pk in ApiToken.objects.filter(user=user).values_list("pk", flat=True)],
         ),
-        (ContentType.objects.get_for_model(type(user)), [str(user.pk)]),
+        (ContentType.objects.get_for_model(get_user_model()), [str(user.pk)]),
     ]
     for content_type, pks in personal_objects:
         about = AuditEvent.objects.filter(content_type=content_type, object_pk__in=pks)

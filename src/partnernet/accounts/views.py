@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
@@ -71,8 +71,8 @@ def delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, username=request.user.get_username())
     if not form.is_valid():
         return render(request, "accounts/data.html", {"form": form})
-    user = request.user
+    user = get_user_model().objects.get(pk=request.user.pk)
     logout(request)
-    delete_account(user)  # type: ignore[arg-type]
+    delete_account(user)
     messages.success(request, _("Your account and your personal data are deleted."))
     return redirect("home")
