@@ -1,4 +1,4 @@
-"""The permission matrix: every URL and API operation × role × visibility → allow or deny.
+"""The permission matrix: every URL and API operation, for every role and visibility: allow or deny.
 
 Each case runs inside a rolled-back savepoint, so writes do not leak into the next case. A second test
 checks that no URL of the project is left out of the matrix, and a third that nothing private reaches a
@@ -66,7 +66,13 @@ def stewardship_for(entity: str) -> dict[str, Any]:
 
 
 def partnership_led_by(entity: str) -> dict[str, Any]:
-    return {"key": f"new-p-{entity}", "title": "New", "lead": entity, "type": "education", "status": "prospect"}
+    return {
+        "key": f"new-p-{entity}",
+        "title": "New",
+        "lead": entity,
+        "type": "education",
+        "status": "prospect",
+    }
 
 
 def request_by(entity: str) -> dict[str, Any]:
@@ -263,8 +269,15 @@ WEB_CASES = [
     Case("account_login", "get", "/accounts/login/", {**dict.fromkeys(AUTHED, 302), "anonymous": 200}),
     Case("account_signup", "get", "/accounts/signup/", {**dict.fromkeys(AUTHED, 302), "anonymous": 200}),
     Case("admin", "get", "/admin/", {**dict.fromkeys(ROLES, 302), "superuser": 200}),
-    Case("admin changelist", "get", "/admin/accounts/apitoken/", {**dict.fromkeys(ROLES, 302), "superuser": 200}),
-    Case("admin audit log", "get", "/admin/audit/auditevent/", {**dict.fromkeys(ROLES, 302), "superuser": 200}),
+    Case(
+        "admin changelist",
+        "get",
+        "/admin/accounts/apitoken/",
+        {**dict.fromkeys(ROLES, 302), "superuser": 200},
+    ),
+    Case(
+        "admin audit log", "get", "/admin/audit/auditevent/", {**dict.fromkeys(ROLES, 302), "superuser": 200}
+    ),
 ]
 
 COVERED_ELSEWHERE = {
@@ -301,7 +314,9 @@ def _call(client: Client, case: Case, headers: dict[str, str], fill: dict[str, A
             response = client.get(path, **headers)
         elif case.path.startswith("/api/"):
             data = json.dumps(case.body) if case.body is not None else None
-            response = getattr(client, case.method)(path, data=data, content_type="application/json", **headers)
+            response = getattr(client, case.method)(
+                path, data=data, content_type="application/json", **headers
+            )
         else:
             response = getattr(client, case.method)(path, data=case.body or {}, **headers)
         transaction.set_rollback(True)
@@ -353,7 +368,9 @@ def _url_names() -> set[tuple[str | None, str]]:
 def test_no_url_is_left_out_of_the_matrix() -> None:
     """A new page or operation must be added to the matrix (or to a flow test) before it can land."""
     covered = {case.name.split(" (")[0] for case in API_CASES + WEB_CASES} | set(COVERED_ELSEWHERE)
-    allauth = {name for ns, name in _url_names() if ns is None and name.startswith(("account_", "socialaccount_"))}
+    allauth = {
+        name for ns, name in _url_names() if ns is None and name.startswith(("account_", "socialaccount_"))
+    }
     missing = sorted(
         f"{ns}:{name}" if ns else name
         for ns, name in _url_names()

@@ -58,7 +58,7 @@ def test_api_docs_use_the_bundled_swagger_files_and_a_json_settings_block() -> N
     page = Client().get("/api/docs").content.decode()
     scripts = re.findall(r"<script\b([^>]*)>", page)
     assert scripts
-    assert all("src=\"/static/" in attributes or "application/json" in attributes for attributes in scripts)
+    assert all('src="/static/' in attributes or "application/json" in attributes for attributes in scripts)
     init = Path(sys.modules["ninja"].__file__).parent / "static" / "ninja" / "swagger-ui-init.js"  # type: ignore[arg-type]
     assert "eval(" not in init.read_text()
 
@@ -96,6 +96,10 @@ def test_https_base_url_turns_on_secure_cookies_hsts_and_redirect(tmp_path: Path
         "s.SESSION_COOKIE_NAME, s.DEBUG)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], env=_production_env(tmp_path), capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.stdout.split() == ["True", "True", "True", "31536000", "__Host-sessionid", "False"]

@@ -209,8 +209,8 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": os.environ.get("PARTNERNET_LOG_LEVEL", "WARNING")},
 }
 
-# Accounts and login (issue 8): local accounts with Argon2, "Log in with Wikimedia" through allauth's MediaWiki
-# OAuth 2 provider, login throttling by django-axes. The OAuth consumer key and secret come from the
+# Accounts and login (issue 8): local accounts with Argon2, "Log in with Wikimedia" through allauth's
+# MediaWiki OAuth 2 provider, login throttling by django-axes. The OAuth consumer key and secret come from the
 # environment only; without them the Wikimedia button is not offered.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]

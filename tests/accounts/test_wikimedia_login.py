@@ -1,4 +1,4 @@
-""""Log in with Wikimedia": allauth's MediaWiki OAuth 2 provider against a fake OAuth server on loopback.
+""" "Log in with Wikimedia": allauth's MediaWiki OAuth 2 provider against a fake OAuth server on loopback.
 
 The fake serves the two endpoints the provider calls after the browser comes back (token and profile) and
 checks what it is sent; the authorize step is the browser's, so the test follows the redirect by hand.
@@ -53,7 +53,11 @@ class FakeMediaWiki(BaseHTTPRequestHandler):
         self.seen.append({"path": self.path, "form": form})
         if self.path != "/w/rest.php/oauth2/access_token":
             self._answer(404, {"error": "not_found"})
-        elif form.get("code") != CODE or form.get("client_id") != CLIENT_ID or form.get("client_secret") != SECRET:
+        elif (
+            form.get("code") != CODE
+            or form.get("client_id") != CLIENT_ID
+            or form.get("client_secret") != SECRET
+        ):
             self._answer(400, {"error": "invalid_grant"})
         else:
             self._answer(200, {"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 3600})

@@ -12,7 +12,6 @@ from django.test import Client
 from partnernet.accounts.services import create_token
 from tests.factories import EntityFactory, MembershipFactory, UserFactory
 
-
 NO_PASSWORD = "!"
 """An unusable password: these people authenticate by token or forced login, and hashing with Argon2 for
 every fixture would dominate the run time."""
@@ -33,8 +32,12 @@ class World:
 def world(db: Any) -> World:
     entity = EntityFactory(key="home-group", kind="user_group")
     other = EntityFactory(key="other-group", kind="chapter")
-    admin = MembershipFactory(entity=entity, role="admin", user__username="admin-a", user__password=NO_PASSWORD).user
-    member = MembershipFactory(entity=entity, role="member", user__username="member-a", user__password=NO_PASSWORD).user
+    admin = MembershipFactory(
+        entity=entity, role="admin", user__username="admin-a", user__password=NO_PASSWORD
+    ).user
+    member = MembershipFactory(
+        entity=entity, role="member", user__username="member-a", user__password=NO_PASSWORD
+    ).user
     MembershipFactory(entity=other, role="admin", user__username="admin-b", user__password=NO_PASSWORD)
     facilitator = UserFactory(username="facilitator", password=NO_PASSWORD)
     facilitator.groups.add(Group.objects.get(name="facilitators"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -89,7 +87,11 @@ def test_entity_admin_changes_their_entity_but_a_member_may_not(world: World) ->
     assert denied.status_code == 403
     assert denied.json()["error"]["code"] == "forbidden"
     allowed = as_json(
-        Client(), "patch", path, {"website": "https://example.org/", "regions": ["154"]}, **bearer(world.admin)
+        Client(),
+        "patch",
+        path,
+        {"website": "https://example.org/", "regions": ["154"]},
+        **bearer(world.admin),
     )
     assert allowed.status_code == 200, allowed.json()
     assert allowed.json()["website"] == "https://example.org/"
@@ -148,11 +150,20 @@ def test_private_partnership_is_invisible_and_unchangeable_to_others(world: Worl
         assert as_json(Client(), "get", "/api/v1/partnerships/secret-deal", **bearer(user)).status_code == 404
         patch = as_json(Client(), "patch", "/api/v1/partnerships/secret-deal", {"title": "x"}, **bearer(user))
         assert patch.status_code == 404
-    assert as_json(Client(), "get", "/api/v1/partnerships/secret-deal", **bearer(world.superuser)).status_code == 200
+    assert (
+        as_json(Client(), "get", "/api/v1/partnerships/secret-deal", **bearer(world.superuser)).status_code
+        == 200
+    )
 
 
 def test_member_records_a_partnership_led_by_their_entity_only(world: World) -> None:
-    body = {"key": "p1", "title": "Archive scans", "lead": "other-group", "type": "glam", "status": "prospect"}
+    body = {
+        "key": "p1",
+        "title": "Archive scans",
+        "lead": "other-group",
+        "type": "glam",
+        "status": "prospect",
+    }
     assert as_json(Client(), "post", "/api/v1/partnerships", body, **bearer(world.member)).status_code == 403
     body.update(lead="home-group", supporters=["other-group"], visibility="movement", themes=["science"])
     created = as_json(Client(), "post", "/api/v1/partnerships", body, **bearer(world.member))

@@ -13,8 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-TOKEN_START = "pn_"
+TOKEN_START = "pn_"  # noqa: S105 (the visible start of every token, not a secret)
 
 
 def token_digest(secret: str) -> str:

@@ -7,7 +7,6 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt, AccessLog
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
 from partnernet.accounts.models import TOKEN_START, ApiToken, token_digest
@@ -44,7 +43,7 @@ def login_name(request: HttpRequest | None, credentials: dict[str, Any] | None) 
     return None
 
 
-def login_names(user: AbstractBaseUser) -> list[str]:
+def login_names(user: Any) -> list[str]:
     """The names login attempts of this person are counted under (see ``login_name``)."""
     names = [user.get_username().lower(), str(getattr(user, "email", "") or "").lower()]
     return [name for name in names if name]
@@ -54,7 +53,7 @@ def _when(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
+def personal_data(user: Any) -> dict[str, Any]:
     """Everything Partnernet stores about a person, as one JSON-ready document (their right of access)."""
 
     username = user.get_username()
@@ -68,7 +67,7 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
             "last_login": _when(user.last_login),
             "is_staff": getattr(user, "is_staff", False),
             "is_superuser": getattr(user, "is_superuser", False),
-            "groups": sorted(user.groups.values_list("name", flat=True)),  # type: ignore[attr-defined]
+            "groups": sorted(user.groups.values_list("name", flat=True)),
         },
         "email_addresses": [
             {"email": row.email, "verified": row.verified, "primary": row.primary}

@@ -13,7 +13,6 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -65,7 +64,7 @@ def note_token_use(token: ApiToken) -> None:
 
 
 @transaction.atomic
-def delete_account(user: AbstractBaseUser) -> None:
+def delete_account(user: Any) -> None:
     """Delete a person's account and their personal data; the entities' records stay intact.
 
     Memberships, tokens, linked Wikimedia accounts, e-mail addresses and login attempts go. Audit events the

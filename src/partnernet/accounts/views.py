@@ -29,7 +29,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     secret = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, secret = create_token(request.user, form.cleaned_data["name"], form.cleaned_data["scope"])
+        _, secret = create_token(request.user, form.cleaned_data["name"], form.cleaned_data["scope"])
         form = TokenForm()
     response = render(
         request,
@@ -52,7 +52,9 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/data.html", {"form": DeleteAccountForm(username=request.user.get_username())})
+    return render(
+        request, "accounts/data.html", {"form": DeleteAccountForm(username=request.user.get_username())}
+    )
 
 
 @login_required
@@ -71,7 +73,7 @@ def delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, username=request.user.get_username())
     if not form.is_valid():
         return render(request, "accounts/data.html", {"form": form})
-    user = get_user_model().objects.get(pk=request.user.pk)
+    user = get_user_model()._default_manager.get_by_natural_key(request.user.get_username())
     logout(request)
     delete_account(user)
     messages.success(request, _("Your account and your personal data are deleted."))

@@ -40,7 +40,9 @@ class TokenAuth(HttpBearer):
         if found is None:
             raise ApiError(401, "bad_token", "The token is unknown or revoked.")
         if self.write and not found.can_write:
-            raise ApiError(403, "read_only_token", "This token is read-only; make a read-write token to write.")
+            raise ApiError(
+                403, "read_only_token", "This token is read-only; make a read-write token to write."
+            )
         note_token_use(found)
         request.api_token = found  # type: ignore[attr-defined]
         return found.user

@@ -106,7 +106,9 @@ def list_partners(request: HttpRequest, filters: Query[PartnerFilters]) -> Any:
     return listing(request, "partners", rows, filters.cursor, filters.limit)
 
 
-@router.get("/partners/{key}", response={200: PartnerOut, **READ_ERRORS}, auth=READ, summary="Read one partner")
+@router.get(
+    "/partners/{key}", response={200: PartnerOut, **READ_ERRORS}, auth=READ, summary="Read one partner"
+)
 def read_partner(request: HttpRequest, key: str) -> Any:
     return one(request, "partners", find("partners", caller(request), key))
 

@@ -33,7 +33,10 @@ class StewardshipFilters(Schema):
 
 
 @router.get(
-    "/stewardships", response={200: Page[StewardshipOut], **READ_ERRORS}, auth=READ, summary="List stewardships"
+    "/stewardships",
+    response={200: Page[StewardshipOut], **READ_ERRORS},
+    auth=READ,
+    summary="List stewardships",
 )
 def list_stewardships(request: HttpRequest, filters: Query[StewardshipFilters]) -> Any:
     rows = filter_stewardships(
@@ -50,13 +53,18 @@ def list_stewardships(request: HttpRequest, filters: Query[StewardshipFilters]) 
 
 
 @router.get(
-    "/stewardships/{key}", response={200: StewardshipOut, **READ_ERRORS}, auth=READ, summary="Read a stewardship"
+    "/stewardships/{key}",
+    response={200: StewardshipOut, **READ_ERRORS},
+    auth=READ,
+    summary="Read a stewardship",
 )
 def read_stewardship(request: HttpRequest, key: str) -> Any:
     return one(request, "stewardships", find("stewardships", caller(request), key))
 
 
-@router.post("/stewardships", response={201: StewardshipOut, **ERRORS}, auth=WRITE, summary="Record a stewardship")
+@router.post(
+    "/stewardships", response={201: StewardshipOut, **ERRORS}, auth=WRITE, summary="Record a stewardship"
+)
 def create_stewardship(request: HttpRequest, payload: StewardshipIn) -> Any:
     user = caller(request)
     entity = entity_named(payload.entity)
@@ -68,7 +76,10 @@ def create_stewardship(request: HttpRequest, payload: StewardshipIn) -> Any:
 
 
 @router.patch(
-    "/stewardships/{key}", response={200: StewardshipOut, **ERRORS}, auth=WRITE, summary="Change a stewardship"
+    "/stewardships/{key}",
+    response={200: StewardshipOut, **ERRORS},
+    auth=WRITE,
+    summary="Change a stewardship",
 )
 def update_stewardship(request: HttpRequest, key: str, payload: StewardshipPatch) -> Any:
     user = caller(request)

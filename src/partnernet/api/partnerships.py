@@ -33,7 +33,10 @@ class PartnershipFilters(Schema):
 
 
 @router.get(
-    "/partnerships", response={200: Page[PartnershipOut], **READ_ERRORS}, auth=READ, summary="List partnerships"
+    "/partnerships",
+    response={200: Page[PartnershipOut], **READ_ERRORS},
+    auth=READ,
+    summary="List partnerships",
 )
 def list_partnerships(request: HttpRequest, filters: Query[PartnershipFilters]) -> Any:
     rows = filter_partnerships(
@@ -51,7 +54,10 @@ def list_partnerships(request: HttpRequest, filters: Query[PartnershipFilters]) 
 
 
 @router.get(
-    "/partnerships/{key}", response={200: PartnershipOut, **READ_ERRORS}, auth=READ, summary="Read a partnership"
+    "/partnerships/{key}",
+    response={200: PartnershipOut, **READ_ERRORS},
+    auth=READ,
+    summary="Read a partnership",
 )
 def read_partnership(request: HttpRequest, key: str) -> Any:
     return one(request, "partnerships", find("partnerships", caller(request), key))
@@ -71,7 +77,10 @@ def create_partnership(request: HttpRequest, payload: PartnershipIn) -> Any:
 
 
 @router.patch(
-    "/partnerships/{key}", response={200: PartnershipOut, **ERRORS}, auth=WRITE, summary="Change a partnership"
+    "/partnerships/{key}",
+    response={200: PartnershipOut, **ERRORS},
+    auth=WRITE,
+    summary="Change a partnership",
 )
 def update_partnership(request: HttpRequest, key: str, payload: PartnershipPatch) -> Any:
     user = caller(request)

@@ -54,7 +54,9 @@ class EntityOut(Schema):
 class EntityIn(Schema):
     key: str
     name: str
-    kind: str = Field(description="chapter, thematic_org, user_group, hub, foundation, other_org or individual")
+    kind: str = Field(
+        description="chapter, thematic_org, user_group, hub, foundation, other_org or individual"
+    )
     country: str | None = Field(None, description="ISO 3166-1 alpha-2")
     regions: list[str] = Field(default_factory=list, description="M49 or country codes")
     languages: list[str] = Field(default_factory=list, description="BCP 47 tags")
@@ -213,7 +215,8 @@ class RequestOut(Schema):
 
 
 class RequestIn(Schema):
-    """A new request starts open, unrouted, created today; routing and status changes are the support flow's."""
+    """A new request starts open, unrouted and dated today; routing and status changes are the support
+    workflow's."""
 
     key: str
     requester: str = Field(description="entity key")

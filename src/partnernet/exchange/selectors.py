@@ -30,9 +30,7 @@ def export_queryset(kind_name: str, origin: str = "local") -> QuerySet[Any]:
     return queryset
 
 
-def export_rows(
-    kind_name: str, queryset: QuerySet[Any] | None = None, user: Any = None
-) -> Iterator[Clean]:
+def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None, user: Any = None) -> Iterator[Clean]:
     """Rows ordered by key, then origin, fetched in chunks (related rows prefetched per chunk).
 
     With ``user``, the rows are those ``user`` may see, with the fields they may not see emptied: the export

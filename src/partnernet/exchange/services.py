@@ -333,7 +333,9 @@ def delete_record(actor: Any, kind_name: str, obj: Any) -> None:
     row = kind.row(obj)
     try:
         with transaction.atomic():
-            record(actor, "delete", _verb("delete", kind), obj, {name: [row[name], None] for name in kind.fields})
+            record(
+                actor, "delete", _verb("delete", kind), obj, {name: [row[name], None] for name in kind.fields}
+            )
             obj.delete()
     except ProtectedError as error:
         users = sorted({str(item._meta.verbose_name_plural) for item in error.protected_objects})

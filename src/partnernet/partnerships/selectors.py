@@ -30,7 +30,9 @@ def filter_partnerships(
     if type:
         rows = rows.filter(type__key=type)
     if theme:
-        rows = rows.filter(pk__in=Partnership.themes.through.objects.filter(theme__key=theme).values("partnership_id"))
+        rows = rows.filter(
+            pk__in=Partnership.themes.through.objects.filter(theme__key=theme).values("partnership_id")
+        )
     if region:
         path = region_path(region)
         if path is None:
@@ -44,7 +46,9 @@ def filter_partnerships(
         supported = Partnership.supporters.through.objects.filter(entity__key=entity).values("partnership_id")
         rows = rows.filter(Q(lead__key=entity) | Q(pk__in=supported))
     if partner:
-        rows = rows.filter(pk__in=Partnership.partners.through.objects.filter(partner__key=partner).values("partnership_id"))
+        rows = rows.filter(
+            pk__in=Partnership.partners.through.objects.filter(partner__key=partner).values("partnership_id")
+        )
     if search:
         rows = rows.filter(title__icontains=search.strip())
     return rows

@@ -28,7 +28,10 @@ class UploadCheck:
         self.max_bytes = max_bytes
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, UploadCheck) and (self.allowed, self.max_bytes) == (other.allowed, other.max_bytes)
+        return isinstance(other, UploadCheck) and (self.allowed, self.max_bytes) == (
+            other.allowed,
+            other.max_bytes,
+        )
 
     def __call__(self, upload: Any) -> None:
         limit = self.max_bytes if self.max_bytes is not None else settings.PARTNERNET_UPLOAD_MAX_BYTES

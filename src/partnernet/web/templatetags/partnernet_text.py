@@ -13,4 +13,4 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown(value: object) -> SafeString:
     """Rendered and cleaned by ``core.markdown``, so marking the result safe is sound."""
-    return mark_safe(render_markdown("" if value is None else str(value)))  # noqa: S308
+    return mark_safe(render_markdown("" if value is None else str(value)))
