@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from partnernet.api.auth import caller
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
+from partnernet.directory.models import Entity
 from partnernet.exchange.kinds import KINDS
-from partnernet.exchange.references import origin_rank
+from partnernet.exchange.references import origin_rank, preferred_ids
 from partnernet.exchange.selectors import hidden_fields, visible_rows
 from partnernet.exchange.services import RecordConflict, RecordInUse, RecordReadOnly, RecordRejected
 from partnernet.federation.selectors import instance_id
@@ -93,9 +94,6 @@ def refusals() -> Iterator[None]:
 def entity_named(key: Any) -> Any:
     """The entity a write names (for a permission check), or None when the key is unknown (the cleaner
     then reports it as a field error)."""
-    from partnernet.directory.models import Entity
-    from partnernet.exchange.references import preferred_ids
-
     if not isinstance(key, str) or not key:
         return None
     pk = preferred_ids(Entity, [key]).get(key)
