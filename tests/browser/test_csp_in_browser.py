@@ -66,7 +66,7 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_api_docs_render_under_the_policy(page: Any) -> None:
-    page.goto(f"{ORIGIN}/api/docs")
+    page.goto(f"{ORIGIN}/api/docs", timeout=90_000)
     page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
     assert "Partnernet API" in page.inner_text(".swagger-ui .info .title")
     page.wait_for_selector(".opblock-summary-path", timeout=20_000)
@@ -75,7 +75,7 @@ def test_api_docs_render_under_the_policy(page: Any) -> None:
 
 def test_home_and_account_pages_run_without_violations(page: Any) -> None:
     for path in ("/", "/accounts/login/"):
-        page.goto(f"{ORIGIN}{path}")
+        page.goto(f"{ORIGIN}{path}", timeout=90_000)
         page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.classList.contains('pn-js')"), path
         assert page.evaluate("typeof window.htmx") == "object", path
