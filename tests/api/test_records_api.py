@@ -196,3 +196,18 @@ def test_request_hides_a_private_partnership_from_a_steward_outside_it(world: Wo
     assert seen_by_steward.json()["partnership"] is None
     seen_by_requester = as_json(Client(), "get", "/api/v1/requests/r-quiet", **bearer(world.member, "read"))
     assert seen_by_requester.json()["partnership"] == "quiet"
+
+
+def test_nul_characters_are_refused_not_a_server_error(world: World) -> None:
+    """PostgreSQL cannot store or compare NUL; every way in says so as a 4xx."""
+    assert Client().get("/api/v1/partners", {"country": "S\x00E"}).status_code == 422
+    assert Client().get("/api/v1/entities/home\x00group").status_code == 404
+    response = as_json(
+        Client(),
+        "post",
+        "/api/v1/partners",
+        {"key": "k", "name": "a\x00b", "kind": "museum"},
+        **bearer(world.member),
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"]["name"]

@@ -19,6 +19,7 @@ from partnernet.api.schemas import (
     PartnerIn,
     PartnerOut,
     PartnerPatch,
+    Text,
 )
 from partnernet.directory.selectors import filter_entities
 from partnernet.exchange.selectors import visible_rows
@@ -28,20 +29,20 @@ router = Router(tags=["directory"])
 
 
 class EntityFilters(Schema):
-    kind: str | None = None
-    region: str | None = None
-    type: str | None = None
-    language: str | None = None
-    q: str | None = None
-    cursor: str | None = None
+    kind: Text | None = None
+    region: Text | None = None
+    type: Text | None = None
+    language: Text | None = None
+    q: Text | None = None
+    cursor: Text | None = None
     limit: int | None = None
 
 
 class PartnerFilters(Schema):
-    kind: str | None = None
-    country: str | None = None
-    q: str | None = None
-    cursor: str | None = None
+    kind: Text | None = None
+    country: Text | None = None
+    q: Text | None = None
+    cursor: Text | None = None
     limit: int | None = None
 
 

@@ -10,7 +10,15 @@ from ninja import Query, Router, Schema, Status
 
 from partnernet.api.auth import READ, WRITE, caller
 from partnernet.api.records import entity_named, find, listing, one, refusals, require, require_local
-from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, StewardshipIn, StewardshipOut, StewardshipPatch
+from partnernet.api.schemas import (
+    ERRORS,
+    READ_ERRORS,
+    Page,
+    StewardshipIn,
+    StewardshipOut,
+    StewardshipPatch,
+    Text,
+)
 from partnernet.exchange.selectors import visible_rows
 from partnernet.exchange.services import create_record, delete_record, update_record
 from partnernet.framework.selectors import filter_stewardships
@@ -21,14 +29,14 @@ NOT_ADMIN = "Only admins of the stewarding entity and facilitators may record it
 
 
 class StewardshipFilters(Schema):
-    entity: str | None = None
-    type: str | None = None
-    theme: str | None = None
-    region: str | None = None
-    level: str | None = None
-    status: str | None = None
-    language: str | None = None
-    cursor: str | None = None
+    entity: Text | None = None
+    type: Text | None = None
+    theme: Text | None = None
+    region: Text | None = None
+    level: Text | None = None
+    status: Text | None = None
+    language: Text | None = None
+    cursor: Text | None = None
     limit: int | None = None
 
 

@@ -9,7 +9,15 @@ from ninja import Query, Router, Schema, Status
 
 from partnernet.api.auth import READ, WRITE, caller
 from partnernet.api.records import entity_named, find, listing, one, refusals, require, require_local
-from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, PartnershipIn, PartnershipOut, PartnershipPatch
+from partnernet.api.schemas import (
+    ERRORS,
+    READ_ERRORS,
+    Page,
+    PartnershipIn,
+    PartnershipOut,
+    PartnershipPatch,
+    Text,
+)
 from partnernet.exchange.selectors import visible_rows
 from partnernet.exchange.services import create_record, delete_record, update_record
 from partnernet.partnerships.selectors import filter_partnerships
@@ -20,15 +28,15 @@ NOT_LEAD_MEMBER = "Only members of the lead entity and facilitators may record i
 
 
 class PartnershipFilters(Schema):
-    type: str | None = None
-    theme: str | None = None
-    region: str | None = None
-    status: str | None = None
-    visibility: str | None = None
-    entity: str | None = None
-    partner: str | None = None
-    q: str | None = None
-    cursor: str | None = None
+    type: Text | None = None
+    theme: Text | None = None
+    region: Text | None = None
+    status: Text | None = None
+    visibility: Text | None = None
+    entity: Text | None = None
+    partner: Text | None = None
+    q: Text | None = None
+    cursor: Text | None = None
     limit: int | None = None
 
 

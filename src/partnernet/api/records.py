@@ -46,7 +46,7 @@ def serializer(kind_name: str, user: Any) -> Callable[[Any], dict[str, Any]]:
 def find(kind_name: str, user: Any, key: str) -> Any:
     """The visible row with this key: this instance's first, then the seed's, then a federated copy."""
     local = instance_id()
-    rows = list(visible_rows(kind_name, user).filter(key=key))
+    rows = list(visible_rows(kind_name, user).filter(key=key)) if "\x00" not in key else []
     if not rows:
         raise ApiError(404, "not_found", f"No {NOUNS[kind_name]} with key '{key}'.")
     return min(rows, key=lambda obj: origin_rank(obj.origin, local))

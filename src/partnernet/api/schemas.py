@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 T = TypeVar("T")
+
+
+def _no_nul(value: str) -> str:
+    """A NUL character is never meaningful in Partnernet's text, and PostgreSQL cannot store or compare it."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+"""A string from a request (query, body): any text but NUL."""
 
 
 class Page(Schema, Generic[T]):
@@ -52,31 +64,31 @@ class EntityOut(Schema):
 
 
 class EntityIn(Schema):
-    key: str
-    name: str
-    kind: str = Field(
+    key: Text
+    name: Text
+    kind: Text = Field(
         description="chapter, thematic_org, user_group, hub, foundation, other_org or individual"
     )
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2")
-    regions: list[str] = Field(default_factory=list, description="M49 or country codes")
-    languages: list[str] = Field(default_factory=list, description="BCP 47 tags")
+    country: Text | None = Field(None, description="ISO 3166-1 alpha-2")
+    regions: list[Text] = Field(default_factory=list, description="M49 or country codes")
+    languages: list[Text] = Field(default_factory=list, description="BCP 47 tags")
     legal_identity: bool | None = None
-    wikidata: str | None = None
-    website: str | None = None
+    wikidata: Text | None = None
+    website: Text | None = None
     founded: int | None = None
     staff_fte: Decimal | None = None
     volunteers: int | None = None
 
 
 class EntityPatch(Schema):
-    name: str | None = None
-    kind: str | None = None
-    country: str | None = None
-    regions: list[str] | None = None
-    languages: list[str] | None = None
+    name: Text | None = None
+    kind: Text | None = None
+    country: Text | None = None
+    regions: list[Text] | None = None
+    languages: list[Text] | None = None
     legal_identity: bool | None = None
-    wikidata: str | None = None
-    website: str | None = None
+    wikidata: Text | None = None
+    website: Text | None = None
     founded: int | None = None
     staff_fte: Decimal | None = None
     volunteers: int | None = None
@@ -93,22 +105,22 @@ class PartnerOut(Schema):
 
 
 class PartnerIn(Schema):
-    key: str
-    name: str
-    kind: str = Field(
+    key: Text
+    name: Text
+    kind: Text = Field(
         description="museum, library, archive, gallery, university, school, government, company, ngo or other"
     )
-    country: str | None = None
-    wikidata: str | None = None
-    website: str | None = None
+    country: Text | None = None
+    wikidata: Text | None = None
+    website: Text | None = None
 
 
 class PartnerPatch(Schema):
-    name: str | None = None
-    kind: str | None = None
-    country: str | None = None
-    wikidata: str | None = None
-    website: str | None = None
+    name: Text | None = None
+    kind: Text | None = None
+    country: Text | None = None
+    wikidata: Text | None = None
+    website: Text | None = None
 
 
 class StewardshipOut(Schema):
@@ -127,30 +139,30 @@ class StewardshipOut(Schema):
 
 
 class StewardshipIn(Schema):
-    key: str
-    entity: str = Field(description="entity key")
-    type: str = Field(description="partnership type key")
-    theme: str | None = Field(None, description="theme key; empty means any theme")
-    region: str | None = Field(None, description="region code; empty means 001 (world)")
-    level: str = Field(description="lead, co_lead or supporter")
+    key: Text
+    entity: Text = Field(description="entity key")
+    type: Text = Field(description="partnership type key")
+    theme: Text | None = Field(None, description="theme key; empty means any theme")
+    region: Text | None = Field(None, description="region code; empty means 001 (world)")
+    level: Text = Field(description="lead, co_lead or supporter")
     capacity: int = Field(description="support cases it can hold at once (≥ 0)")
-    languages: list[str] = Field(default_factory=list)
-    status: str | None = Field(None, description="proposed, active or lapsed (default active)")
+    languages: list[Text] = Field(default_factory=list)
+    status: Text | None = Field(None, description="proposed, active or lapsed (default active)")
     response_days: int | None = Field(None, description="default 7")
-    term_end: str | None = Field(None, description="ISO 8601 date")
+    term_end: Text | None = Field(None, description="ISO 8601 date")
 
 
 class StewardshipPatch(Schema):
-    entity: str | None = None
-    type: str | None = None
-    theme: str | None = None
-    region: str | None = None
-    level: str | None = None
+    entity: Text | None = None
+    type: Text | None = None
+    theme: Text | None = None
+    region: Text | None = None
+    level: Text | None = None
     capacity: int | None = None
-    languages: list[str] | None = None
-    status: str | None = None
+    languages: list[Text] | None = None
+    status: Text | None = None
     response_days: int | None = None
-    term_end: str | None = None
+    term_end: Text | None = None
 
 
 class PartnershipOut(Schema):
@@ -170,32 +182,32 @@ class PartnershipOut(Schema):
 
 
 class PartnershipIn(Schema):
-    key: str
-    title: str
-    lead: str = Field(description="entity key")
-    supporters: list[str] = Field(default_factory=list, description="entity keys")
-    partners: list[str] = Field(default_factory=list, description="partner keys")
-    type: str
-    themes: list[str] = Field(default_factory=list)
-    region: str | None = None
-    status: str = Field(description="prospect, negotiating, active, concluded, paused or declined")
-    start: str | None = Field(None, description="ISO 8601 date")
-    end: str | None = Field(None, description="ISO 8601 date")
-    visibility: str | None = Field(None, description="public, movement or private (default public)")
+    key: Text
+    title: Text
+    lead: Text = Field(description="entity key")
+    supporters: list[Text] = Field(default_factory=list, description="entity keys")
+    partners: list[Text] = Field(default_factory=list, description="partner keys")
+    type: Text
+    themes: list[Text] = Field(default_factory=list)
+    region: Text | None = None
+    status: Text = Field(description="prospect, negotiating, active, concluded, paused or declined")
+    start: Text | None = Field(None, description="ISO 8601 date")
+    end: Text | None = Field(None, description="ISO 8601 date")
+    visibility: Text | None = Field(None, description="public, movement or private (default public)")
 
 
 class PartnershipPatch(Schema):
-    title: str | None = None
-    lead: str | None = None
-    supporters: list[str] | None = None
-    partners: list[str] | None = None
-    type: str | None = None
-    themes: list[str] | None = None
-    region: str | None = None
-    status: str | None = None
-    start: str | None = None
-    end: str | None = None
-    visibility: str | None = None
+    title: Text | None = None
+    lead: Text | None = None
+    supporters: list[Text] | None = None
+    partners: list[Text] | None = None
+    type: Text | None = None
+    themes: list[Text] | None = None
+    region: Text | None = None
+    status: Text | None = None
+    start: Text | None = None
+    end: Text | None = None
+    visibility: Text | None = None
 
 
 class RequestOut(Schema):
@@ -218,13 +230,13 @@ class RequestIn(Schema):
     """A new request starts open, unrouted and dated today; routing and status changes are the support
     workflow's."""
 
-    key: str
-    requester: str = Field(description="entity key")
-    partnership: str | None = Field(None, description="partnership key")
-    type: str
-    theme: str | None = None
-    region: str
-    need: str = Field(
+    key: Text
+    requester: Text = Field(description="entity key")
+    partnership: Text | None = Field(None, description="partnership key")
+    type: Text
+    theme: Text | None = None
+    region: Text
+    need: Text = Field(
         description="co_signing, fiscal_sponsorship, tools, training, content_upload, letter or other"
     )
-    language: str | None = None
+    language: Text | None = None

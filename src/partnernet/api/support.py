@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 
 from partnernet.api.auth import READ, WRITE, caller
 from partnernet.api.records import entity_named, find, listing, one, refusals, require
-from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, RequestIn, RequestOut
+from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, RequestIn, RequestOut, Text
 from partnernet.exchange.selectors import visible_rows
 from partnernet.exchange.services import create_record
 from partnernet.support.models import SupportRequest
@@ -24,13 +24,13 @@ router = Router(tags=["support"])
 
 
 class RequestFilters(Schema):
-    status: str | None = None
-    need: str | None = None
-    type: str | None = None
-    region: str | None = None
-    requester: str | None = None
-    steward: str | None = None
-    cursor: str | None = None
+    status: Text | None = None
+    need: Text | None = None
+    type: Text | None = None
+    region: Text | None = None
+    requester: Text | None = None
+    steward: Text | None = None
+    cursor: Text | None = None
     limit: int | None = None
 
 
