@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from partnernet.api import directory, framework, partnerships, support
+from partnernet.api import directory, partnerships, stewardships, support
 from partnernet.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -19,7 +19,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", directory.router)
-api.add_router("/", framework.router)
+api.add_router("/", stewardships.router)
 api.add_router("/", partnerships.router)
 api.add_router("/", support.router)
 

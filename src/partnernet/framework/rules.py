@@ -1,8 +1,11 @@
-"""Who may record and change stewardships.
+"""Who may take part in the agreement process, and who may record stewardships.
 
-An entity's admins speak for it, so they may record the stewardships it offers (in any status; the agreement
-process decides which become active) and change or withdraw them; facilitators may do so for any entity.
-Stewardships are public: finding who stewards a cell is the point of the directory.
+An entity's voice is cast by one of its admins; facilitators edit the quorum rules and read the audit
+history; anyone in the movement may follow and discuss proposals.
+
+An entity's admins speak for it, so they may also record the stewardships it offers (in any status; the
+agreement process decides which become active) and change or withdraw them; facilitators may do so for any
+entity. Stewardships are public: finding who stewards a cell is the point of the directory.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from typing import Any
 
 import rules
 
-from partnernet.directory.rules import is_entity_admin, is_facilitator, is_local_row
+from partnernet.directory.rules import is_entity_admin, is_facilitator, is_local_row, is_movement_member
+
+rules.add_perm("framework.propose_for_entity", is_entity_admin)
+rules.add_perm("framework.endorse_for_entity", is_entity_admin)
+rules.add_perm("framework.comment_on_proposal", is_movement_member)
+rules.add_perm("framework.change_quorumrule", is_facilitator)
+rules.add_perm("framework.view_audit_history", is_facilitator)
 
 
 @rules.predicate
