@@ -67,6 +67,13 @@ INSTALLED_APPS = [
     "partnernet.impact",
     "partnernet.api",
     "partnernet.web",
+    "partnernet.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.mediawiki",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partnernet.urls"
@@ -129,8 +139,10 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -143,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -203,6 +215,9 @@ if BASE_URL.startswith("https://"):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = os.environ.get("PARTNERNET_HSTS_PRELOAD", "1") == "1"
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 LOGGING = {
     "version": 1,
@@ -219,3 +234,70 @@ FEDERATION_OPERATOR = os.environ.get("PARTNERNET_OPERATOR", "")
 FEDERATION_TIMEOUT = float(os.environ.get("PARTNERNET_FEDERATION_TIMEOUT", "10"))
 FEDERATION_PAGE_SIZE = int(os.environ.get("PARTNERNET_FEDERATION_PAGE_SIZE", "500"))
 FEDERATION_MAX_BODY = 16 * 1024 * 1024
+
+# Accounts and login (issue 8): local accounts with Argon2, "Log in with Wikimedia" through allauth's
+# MediaWiki OAuth 2 provider, login throttling by django-axes. The OAuth consumer key and secret come from the
+# environment only; without them the Wikimedia button is not offered.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+# Failed logins are counted by django-axes alone (one lockout rule for the admin and allauth's pages);
+# allauth's other limits (signup, password reset) stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+_mediawiki_app = (
+    [
+        {
+            "client_id": os.environ["PARTNERNET_MEDIAWIKI_CLIENT_ID"],
+            "secret": os.environ.get("PARTNERNET_MEDIAWIKI_SECRET", ""),
+        }
+    ]
+    if os.environ.get("PARTNERNET_MEDIAWIKI_CLIENT_ID")
+    else []
+)
+SOCIALACCOUNT_PROVIDERS = {
+    "mediawiki": {
+        "APPS": _mediawiki_app,
+        "REST_API": os.environ.get("PARTNERNET_MEDIAWIKI_REST_API", "https://meta.wikimedia.org/w/rest.php"),
+        "USERPAGE_TEMPLATE": "https://meta.wikimedia.org/wiki/User:{username}",
+        "USER_AGENT": f"Partnernet ({BASE_URL})",
+    }
+}
+AXES_FAILURE_LIMIT = int(os.environ.get("PARTNERNET_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "partnernet.accounts.selectors.login_name"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+if BASE_URL.startswith("https://"):
+    # Behind the reverse proxy that terminates TLS, the client address is the proxy's last hop.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere; pages load only this origin's
+# files. htmx is configured by a meta tag and the API docs by a JSON block read by a static script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Uploads: a request body or file above this size is refused before it is read into memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+PARTNERNET_UPLOAD_MAX_BYTES = int(os.environ.get("PARTNERNET_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -1,7 +1,6 @@
 """URL map: admin, the language switch, and the web pages."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnernet.federation import views as federation_views
@@ -18,11 +17,9 @@ urlpatterns = [
     path("partnerships/", include("partnernet.partnerships.urls")),
     path("matrix/", views.matrix, name="matrix"),
     path("matrix/<slug:type_key>/<str:region_code>/", views.matrix_cell_view, name="matrix_cell"),
-    path(
-        "accounts/login/", auth_views.LoginView.as_view(template_name="partnernet/login.html"), name="login"
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(".well-known/partnernet", federation_views.well_known, name="well-known-partnernet"),
     path("federation/", include("partnernet.federation.urls")),
     path("analytics/", include("partnernet.analytics.urls")),
+    path("accounts/", include("partnernet.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
 ]

@@ -80,7 +80,7 @@ def check(page: Any, name: str) -> None:
 def log_in(page: Any, credentials: dict[str, str]) -> None:
     page.goto(page.base_url + "/accounts/login/")
     check(page, "login")
-    page.fill("#id_username", credentials["username"])
+    page.fill("#id_login", credentials["username"])
     page.fill("#id_password", credentials["password"])
     page.click("main button[type=submit]")
     page.wait_for_url(page.base_url + "/")

@@ -1,87 +1,150 @@
-"""Entities and partners over HTTP: list with the directory's filters, read one by key."""
+"""Entities and partners over HTTP: list with the directory's filters, read, create, update, delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
-from partnernet.api.errors import ApiError
-from partnernet.api.pagination import paginate
-from partnernet.api.schemas import EntityOut, Page, PartnerOut
-from partnernet.directory.models import Entity, Partner
+from partnernet.api.auth import READ, WRITE, caller
+from partnernet.api.records import find, listing, one, refusals, require, require_local
+from partnernet.api.schemas import (
+    ERRORS,
+    READ_ERRORS,
+    EntityIn,
+    EntityOut,
+    EntityPatch,
+    Page,
+    PartnerIn,
+    PartnerOut,
+    PartnerPatch,
+    Text,
+)
 from partnernet.directory.selectors import filter_entities
-from partnernet.exchange.kinds import KINDS
-from partnernet.exchange.references import preferred_ids
+from partnernet.exchange.selectors import visible_rows
+from partnernet.exchange.services import create_record, delete_record, update_record
 
 router = Router(tags=["directory"])
 
 
 class EntityFilters(Schema):
-    kind: str | None = None
-    region: str | None = None
-    type: str | None = None
-    language: str | None = None
-    q: str | None = None
-    cursor: str | None = None
+    kind: Text | None = None
+    region: Text | None = None
+    type: Text | None = None
+    language: Text | None = None
+    q: Text | None = None
+    cursor: Text | None = None
     limit: int | None = None
 
 
 class PartnerFilters(Schema):
-    kind: str | None = None
-    country: str | None = None
-    q: str | None = None
-    cursor: str | None = None
+    kind: Text | None = None
+    country: Text | None = None
+    q: Text | None = None
+    cursor: Text | None = None
     limit: int | None = None
 
 
-def _row(kind: str) -> Any:
-    spec = KINDS[kind]
-
-    def serialize(obj: Any) -> dict[str, Any]:
-        return {**spec.row(obj), "origin": obj.origin}
-
-    return serialize
-
-
-def _one(model: type[Entity] | type[Partner], kind: str, key: str) -> Any:
-    pk = preferred_ids(model, [key]).get(key)
-    if pk is None:
-        raise ApiError(404, "not_found", f"No {model._meta.verbose_name} with key '{key}'.")
-    return KINDS[kind].queryset().get(pk=pk)
-
-
-@router.get("/entities", response=Page[EntityOut], summary="List entities")
-def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> dict[str, Any]:
+@router.get("/entities", response={200: Page[EntityOut], **READ_ERRORS}, auth=READ, summary="List entities")
+def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> Any:
     rows = filter_entities(
-        KINDS["entities"].queryset(),
+        visible_rows("entities", caller(request)),
         kind=filters.kind,
         region=filters.region,
         stewarded_type=filters.type,
         language=filters.language,
         search=filters.q,
     )
-    return paginate(request, rows, _row("entities"), filters.cursor, filters.limit)
+    return listing(request, "entities", rows, filters.cursor, filters.limit)
 
 
-@router.get("/entities/{key}", response=EntityOut, summary="Read one entity")
-def read_entity(request: HttpRequest, key: str) -> dict[str, Any]:
-    return _row("entities")(_one(Entity, "entities", key))
+@router.get("/entities/{key}", response={200: EntityOut, **READ_ERRORS}, auth=READ, summary="Read one entity")
+def read_entity(request: HttpRequest, key: str) -> Any:
+    return one(request, "entities", find("entities", caller(request), key))
 
 
-@router.get("/partners", response=Page[PartnerOut], summary="List partners")
-def list_partners(request: HttpRequest, filters: Query[PartnerFilters]) -> dict[str, Any]:
-    rows = KINDS["partners"].queryset()
+@router.post("/entities", response={201: EntityOut, **ERRORS}, auth=WRITE, summary="Create an entity")
+def create_entity(request: HttpRequest, payload: EntityIn) -> Any:
+    user = caller(request)
+    require(user, "directory.add_entity", message="Only facilitators may add entities.")
+    with refusals():
+        obj = create_record(user, "entities", payload.dict())
+    return Status(201, one(request, "entities", obj))
+
+
+@router.patch("/entities/{key}", response={200: EntityOut, **ERRORS}, auth=WRITE, summary="Change an entity")
+def update_entity(request: HttpRequest, key: str, payload: EntityPatch) -> Any:
+    user = caller(request)
+    obj = find("entities", user, key)
+    require_local("entities", obj)
+    require(user, "directory.change_entity", obj, "Only the entity's admins and facilitators may change it.")
+    with refusals():
+        update_record(user, "entities", obj, payload.dict(exclude_unset=True))
+    return one(request, "entities", obj)
+
+
+@router.delete("/entities/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete an entity")
+def delete_entity(request: HttpRequest, key: str) -> Any:
+    user = caller(request)
+    obj = find("entities", user, key)
+    require_local("entities", obj)
+    require(user, "directory.delete_entity", obj, "Only facilitators may delete entities.")
+    with refusals():
+        delete_record(user, "entities", obj)
+    return Status(204, None)
+
+
+@router.get("/partners", response={200: Page[PartnerOut], **READ_ERRORS}, auth=READ, summary="List partners")
+def list_partners(request: HttpRequest, filters: Query[PartnerFilters]) -> Any:
+    rows = visible_rows("partners", caller(request))
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.country:
         rows = rows.filter(country__code=filters.country.upper())
     if filters.q:
         rows = rows.filter(name__icontains=filters.q.strip())
-    return paginate(request, rows, _row("partners"), filters.cursor, filters.limit)
+    return listing(request, "partners", rows, filters.cursor, filters.limit)
 
 
-@router.get("/partners/{key}", response=PartnerOut, summary="Read one partner")
-def read_partner(request: HttpRequest, key: str) -> dict[str, Any]:
-    return _row("partners")(_one(Partner, "partners", key))
+@router.get(
+    "/partners/{key}", response={200: PartnerOut, **READ_ERRORS}, auth=READ, summary="Read one partner"
+)
+def read_partner(request: HttpRequest, key: str) -> Any:
+    return one(request, "partners", find("partners", caller(request), key))
+
+
+@router.post("/partners", response={201: PartnerOut, **ERRORS}, auth=WRITE, summary="Create a partner")
+def create_partner(request: HttpRequest, payload: PartnerIn) -> Any:
+    user = caller(request)
+    require(user, "directory.add_partner", message="Only members of a movement entity may add partners.")
+    with refusals():
+        obj = create_record(user, "partners", payload.dict())
+    return Status(201, one(request, "partners", obj))
+
+
+@router.patch("/partners/{key}", response={200: PartnerOut, **ERRORS}, auth=WRITE, summary="Change a partner")
+def update_partner(request: HttpRequest, key: str, payload: PartnerPatch) -> Any:
+    user = caller(request)
+    obj = find("partners", user, key)
+    require_local("partners", obj)
+    require(
+        user,
+        "directory.change_partner",
+        obj,
+        "Only facilitators and members of entities partnering with it may change a partner.",
+    )
+    with refusals():
+        update_record(user, "partners", obj, payload.dict(exclude_unset=True))
+    return one(request, "partners", obj)
+
+
+@router.delete("/partners/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete a partner")
+def delete_partner(request: HttpRequest, key: str) -> Any:
+    user = caller(request)
+    obj = find("partners", user, key)
+    require_local("partners", obj)
+    require(user, "directory.delete_partner", obj, "Only facilitators may delete partners.")
+    with refusals():
+        delete_record(user, "partners", obj)
+    return Status(204, None)

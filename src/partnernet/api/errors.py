@@ -56,7 +56,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for item in exc.errors:
-            fields.setdefault(_field_name(item.get("loc", ())), []).append(str(item.get("msg", "is invalid")))
+            # The words of the import cleaners where pydantic's differ: a missing field "is required".
+            message = "is required" if item.get("type") == "missing" else str(item.get("msg", "is invalid"))
+            fields.setdefault(_field_name(item.get("loc", ())), []).append(message)
         return respond(request, 422, error_body("invalid", "The request has invalid fields.", fields))
 
     @api.exception_handler(Http404)

@@ -40,17 +40,21 @@ def record(
     verb: str,
     obj: Model,
     changes: dict[str, list[Any]] | None = None,
+    label: str | None = None,
 ) -> AuditEvent:
-    """Append one event: ``actor`` (a user, or None for the system), what happened, to which object."""
+    """Append one event: ``actor`` (a user, or None for the system), what happened, to which object.
+
+    ``label`` replaces the object's own name where that name is personal data (a deleted account).
+    """
     user = actor if getattr(actor, "is_authenticated", False) else None
-    label = user.get_username() if user is not None else ("system" if actor is None else str(actor))
+    who = user.get_username() if user is not None else ("system" if actor is None else str(actor))
     return AuditEvent.objects.create(
         actor=user,
-        actor_label=label[:200],
+        actor_label=who[:200],
         action=action,
         verb=verb[:100],
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_pk=str(obj.pk),
-        object_label=str(obj)[:300],
+        object_label=(str(obj) if label is None else label)[:300],
         changes={key: [_plain(a), _plain(b)] for key, (a, b) in (changes or {}).items()},
     )

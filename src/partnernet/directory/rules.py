@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db import models
 
 from partnernet.directory.models import Entity, Membership
 
@@ -69,7 +70,30 @@ def is_local_row(user: Any, obj: Any) -> bool:
     return obj is not None and getattr(obj, "origin", None) == instance_id()
 
 
+@rules.predicate
+def is_partner_party(user: Any, partner: Any) -> bool:
+    """A member of an entity that leads or supports a partnership with this partner institution."""
+    if partner is None:
+        return False
+    own = entity_ids_of(user)
+    if not own:
+        return False
+    from partnernet.partnerships.models import Partnership
+
+    return (
+        Partnership.objects.filter(partners=partner)
+        .filter(models.Q(lead_id__in=own) | models.Q(supporters__in=own))
+        .exists()
+    )
+
+
 rules.add_perm("directory.view_entity", rules.always_allow)
+rules.add_perm("directory.add_entity", is_facilitator)
+rules.add_perm("directory.delete_entity", is_local_row & is_facilitator)
+rules.add_perm("directory.view_partner", rules.always_allow)
+rules.add_perm("directory.add_partner", is_movement_member)
+rules.add_perm("directory.change_partner", is_local_row & (is_partner_party | is_facilitator))
+rules.add_perm("directory.delete_partner", is_local_row & is_facilitator)
 rules.add_perm("directory.change_entity", is_local_row & (is_entity_admin | is_facilitator))
 rules.add_perm("directory.view_members", is_entity_member | is_facilitator)
 rules.add_perm("directory.manage_members", is_entity_admin)

@@ -32,7 +32,10 @@ def text(raw: Raw) -> str:
         return ""
     if isinstance(raw, list):
         raise FieldError("expected a single value, not a list")
-    return str(raw).strip()
+    value = str(raw).strip()
+    if "\x00" in value:
+        raise FieldError("contains a NUL character")
+    return value
 
 
 def required_text(raw: Raw, max_length: int) -> str:

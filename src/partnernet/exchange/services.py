@@ -1,8 +1,9 @@
-"""Import: upsert rows of one kind from a file, all or nothing.
+"""Writing rows of FORMATS.md: import a file all or nothing, or create, update and delete one record.
 
 Every row is read, cleaned and checked against what is stored before a single write happens; then all
 writes run in one transaction. So a file with one bad line changes nothing, and the report names every bad
-line at once rather than the first.
+line at once rather than the first. Single-record writes (the API) use the same cleaners and write an audit
+event each.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
+from django.db import IntegrityError, transaction
+from django.db.models import Model, ProtectedError
 
+from partnernet.audit.services import record
 from partnernet.exchange.formats import FileProblems, Problem, SourceRow, format_of, read_rows
 from partnernet.exchange.kinds import Clean, Kind, RequestKind, kind_named
 from partnernet.exchange.references import CHUNK, References, origin_rank
@@ -212,3 +214,131 @@ def _bulk_m2m(kind: Kind, batch: list[tuple[Model, Clean]], refs: References) ->
             for target_id in kind.m2m_ids(clean, refs)[name]
         ]
         through._default_manager.bulk_create(links, batch_size=BATCH)
+
+
+# One record at a time (the API, and any form that edits a row of FORMATS.md). The same cleaners as import,
+# so every way in rejects the same values with the same words.
+
+
+class RecordRejected(Exception):
+    """Values that cannot be stored; ``fields`` maps each field to its messages. Nothing was written."""
+
+    def __init__(self, fields: dict[str, list[str]], message: str = "Some fields are invalid."):
+        super().__init__(message)
+        self.fields = fields
+        self.message = message
+
+
+class RecordConflict(RecordRejected):
+    """The key is already used by another row of this instance or of the seed."""
+
+
+class RecordReadOnly(Exception):
+    """The row belongs to another origin (the seed, or a federated peer) and cannot be changed here."""
+
+
+class RecordInUse(Exception):
+    """The row cannot be deleted because other rows still refer to it."""
+
+
+def _grouped(errors: list[tuple[str, str]]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for name, message in errors:
+        fields.setdefault(name, []).append(message)
+    return fields
+
+
+def _references(kind: Kind, values: dict[str, Any]) -> References:
+    refs = References()
+    wanted = kind.referenced(values)
+    refs.load(
+        entities=wanted.get("entities", ()),
+        partners=wanted.get("partners", ()),
+        partnerships=wanted.get("partnerships", ()),
+    )
+    return refs
+
+
+def _check_key_free(kind: Kind, key: str, exclude_pk: int | None = None) -> None:
+    taken = kind.model._default_manager.filter(key=key, origin__in=[instance_id(), SEED_ORIGIN])
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise RecordConflict({"key": [f"'{key}' is already taken"]}, "The key is already taken.")
+
+
+def _assert_local(obj: Any) -> None:
+    if obj.origin != instance_id():
+        source = "reference data (origin seed)" if obj.origin == SEED_ORIGIN else f"from {obj.origin}"
+        raise RecordReadOnly(f"'{obj.key}' is {source} and cannot be changed here.")
+
+
+def _save(kind: Kind, obj: Any, clean: Clean, present: frozenset[str], refs: References) -> None:
+    kind.assign(obj, clean, present, refs)
+    _after_assign(kind, obj, refs)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as error:
+        raise RecordRejected({}, f"The database refused the row: {error}") from None
+    for name, ids in kind.m2m_ids(clean, refs).items():
+        if name in present:
+            getattr(obj, kind.m2m[name]).set(ids)
+
+
+def _verb(action: str, kind: Kind) -> str:
+    return f"{action}_{kind.model._meta.model_name}"
+
+
+def create_record(actor: Any, kind_name: str, values: dict[str, Any]) -> Any:
+    """Create one row of ``kind_name`` on this instance from exchange-form values; audit it."""
+    kind = kind_named(kind_name)
+    refs = _references(kind, values)
+    clean, errors = kind.clean(values, refs)
+    if errors:
+        raise RecordRejected(_grouped(errors))
+    with transaction.atomic():
+        _check_key_free(kind, clean["key"])
+        obj = kind.model()
+        _save(kind, obj, clean, frozenset(kind.fields), refs)
+        row = kind.row(kind.queryset().get(pk=obj.pk))
+        record(actor, "create", _verb("create", kind), obj, {name: [None, row[name]] for name in kind.fields})
+    return obj
+
+
+def update_record(actor: Any, kind_name: str, obj: Any, changes: dict[str, Any]) -> Any:
+    """Change the given fields of a row of this instance; the whole row is checked as it would become."""
+    kind = kind_named(kind_name)
+    _assert_local(obj)
+    before = kind.row(obj)
+    values = {**before, **changes}
+    refs = _references(kind, values)
+    clean, errors = kind.clean(values, refs)
+    if errors:
+        raise RecordRejected(_grouped(errors))
+    present = frozenset(name for name in changes if name in kind.fields)
+    with transaction.atomic():
+        if clean["key"] != obj.key:
+            _check_key_free(kind, clean["key"], exclude_pk=obj.pk)
+        _save(kind, obj, clean, present, refs)
+        after = kind.row(kind.queryset().get(pk=obj.pk))
+        changed = {name: [before[name], after[name]] for name in kind.fields if before[name] != after[name]}
+        if changed:
+            record(actor, "update", _verb("update", kind), obj, changed)
+    return obj
+
+
+def delete_record(actor: Any, kind_name: str, obj: Any) -> None:
+    """Delete a row of this instance, unless other rows still need it (then nothing happens)."""
+    kind = kind_named(kind_name)
+    _assert_local(obj)
+    row = kind.row(obj)
+    try:
+        with transaction.atomic():
+            record(
+                actor, "delete", _verb("delete", kind), obj, {name: [row[name], None] for name in kind.fields}
+            )
+            obj.delete()
+    except ProtectedError as error:
+        users = sorted({str(item._meta.verbose_name_plural) for item in error.protected_objects})
+        raise RecordInUse(f"'{obj.key}' is still used by {', '.join(users)}; change those first.") from None

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from partnernet.directory.rules import (
     entity_ids_of,
+    is_entity_admin,
     is_entity_member,
     is_facilitator,
     is_local_row,
@@ -62,6 +63,14 @@ def is_partnership_party(user: Any, partnership: Partnership | None) -> bool:
     )
 
 
+@rules.predicate
+def is_lead_admin(user: Any, partnership: Partnership | None) -> bool:
+    return partnership is not None and bool(is_entity_admin(user, partnership.lead))
+
+
 rules.add_perm("partnerships.view_partnership", can_view_partnership)
+# add_partnership is asked about the entity that would lead it: its members record its partnerships.
+rules.add_perm("partnerships.add_partnership", is_entity_member | is_facilitator)
+rules.add_perm("partnerships.delete_partnership", is_local_row & (is_lead_admin | is_facilitator))
 rules.add_perm("partnerships.change_partnership", is_local_row & (is_partnership_party | is_facilitator))
 rules.add_perm("partnerships.view_agreements", is_partnership_party)

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_movement_member
 from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.framework.selectors import region_path
 from partnernet.partnerships.models import Partnership, PartnershipStatus, RegistryTally, Visibility
 
 SORTS: dict[str, tuple[str, ...]] = {
@@ -276,3 +277,48 @@ def partnerships_with_entity(entity: Entity, visible: QuerySet[Partnership]) -> 
 
 def recent_partnerships(visible: QuerySet[Partnership], limit: int = 8) -> list[Partnership]:
     return list(visible.select_related("lead", "type").order_by("-updated_at")[:limit])
+
+
+def partnerships_matching(
+    queryset: QuerySet[Partnership],
+    *,
+    type: str | None = None,
+    theme: str | None = None,
+    region: str | None = None,
+    status: str | None = None,
+    visibility: str | None = None,
+    entity: str | None = None,
+    partner: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Partnership]:
+    """The registry's filters. Apply them to an already visibility-filtered queryset.
+
+    ``region`` accepts any level and finds partnerships inside it; ``entity`` finds those an entity leads or
+    supports.
+    """
+    rows = queryset
+    if type:
+        rows = rows.filter(type__key=type)
+    if theme:
+        rows = rows.filter(
+            pk__in=Partnership.themes.through.objects.filter(theme__key=theme).values("partnership_id")
+        )
+    if region:
+        path = region_path(region)
+        if path is None:
+            return rows.none()
+        rows = rows.filter(region__in=Region.objects.filter(path__startswith=path))
+    if status:
+        rows = rows.filter(status=status)
+    if visibility:
+        rows = rows.filter(visibility=visibility)
+    if entity:
+        supported = Partnership.supporters.through.objects.filter(entity__key=entity).values("partnership_id")
+        rows = rows.filter(Q(lead__key=entity) | Q(pk__in=supported))
+    if partner:
+        rows = rows.filter(
+            pk__in=Partnership.partners.through.objects.filter(partner__key=partner).values("partnership_id")
+        )
+    if search:
+        rows = rows.filter(title__icontains=search.strip())
+    return rows

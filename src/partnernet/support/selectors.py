@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from partnernet.framework.models import Stewardship
-from partnernet.framework.selectors import region_tree
+from django.db.models import QuerySet
+
+from partnernet.framework.models import Region, Stewardship
+from partnernet.framework.selectors import region_path, region_tree
+from partnernet.support.models import SupportRequest
 
 
 def covering_stewardship(
@@ -29,3 +32,33 @@ def covering_stewardship(
         if best is None or rank < best[0]:
             best = (rank, stewardship)
     return best[1] if best else None
+
+
+def filter_requests(
+    queryset: QuerySet[SupportRequest],
+    *,
+    status: str | None = None,
+    need: str | None = None,
+    type: str | None = None,
+    region: str | None = None,
+    requester: str | None = None,
+    steward: str | None = None,
+) -> QuerySet[SupportRequest]:
+    """The support queue's filters. Apply them to an already visibility-filtered queryset."""
+    rows = queryset
+    if status:
+        rows = rows.filter(status=status)
+    if need:
+        rows = rows.filter(need=need)
+    if type:
+        rows = rows.filter(type__key=type)
+    if region:
+        path = region_path(region)
+        if path is None:
+            return rows.none()
+        rows = rows.filter(region__in=Region.objects.filter(path__startswith=path))
+    if requester:
+        rows = rows.filter(requester__key=requester)
+    if steward:
+        rows = rows.filter(steward__key=steward)
+    return rows

@@ -1,0 +1,100 @@
+"""What every router of the five kinds shares: finding a visible row by key, serialising it, checking a
+permission, and turning a service's refusal into the API's error shape.
+
+Visibility comes from ``exchange.selectors.visible_rows`` (the one filter for views, API, exports and search);
+a row the caller may not see answers 404 exactly like a missing one, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.http import HttpRequest
+
+from partnernet.api.auth import caller
+from partnernet.api.errors import ApiError
+from partnernet.api.pagination import paginate
+from partnernet.directory.models import Entity
+from partnernet.exchange.kinds import KINDS
+from partnernet.exchange.references import origin_rank, preferred_ids
+from partnernet.exchange.selectors import hidden_fields, visible_rows
+from partnernet.exchange.services import RecordConflict, RecordInUse, RecordReadOnly, RecordRejected
+from partnernet.federation.selectors import instance_id
+
+NOUNS = {
+    "entities": "entity",
+    "partners": "partner",
+    "stewardships": "stewardship",
+    "partnerships": "partnership",
+    "requests": "support request",
+}
+
+
+def serializer(kind_name: str, user: Any) -> Callable[[Any], dict[str, Any]]:
+    """Row of FORMATS.md plus ``origin``; a request hides the key of a partnership the caller may not see."""
+    spec = KINDS[kind_name]
+    hide = hidden_fields(kind_name, user)
+
+    def serialize(obj: Any) -> dict[str, Any]:
+        return {**hide(obj, spec.row(obj)), "origin": obj.origin}
+
+    return serialize
+
+
+def find(kind_name: str, user: Any, key: str) -> Any:
+    """The visible row with this key: this instance's first, then the seed's, then a federated copy."""
+    local = instance_id()
+    rows = list(visible_rows(kind_name, user).filter(key=key)) if "\x00" not in key else []
+    if not rows:
+        raise ApiError(404, "not_found", f"No {NOUNS[kind_name]} with key '{key}'.")
+    return min(rows, key=lambda obj: origin_rank(obj.origin, local))
+
+
+def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None, limit: int | None) -> Any:
+    return paginate(request, rows, serializer(kind_name, caller(request)), cursor, limit)
+
+
+def one(request: HttpRequest, kind_name: str, obj: Any) -> dict[str, Any]:
+    """Serialise ``obj`` freshly read with the kind's related rows."""
+    fresh = KINDS[kind_name].queryset().get(pk=obj.pk)
+    return serializer(kind_name, caller(request))(fresh)
+
+
+def require(user: Any, perm: str, obj: Any = None, message: str = "You may not do this.") -> None:
+    if not user.has_perm(perm, obj):
+        raise ApiError(403, "forbidden", message)
+
+
+def require_local(kind_name: str, obj: Any) -> None:
+    """Only the origin may change a record (seed and federated rows are read-only here)."""
+    if obj.origin != instance_id():
+        where = "reference data loaded by seed" if obj.origin == "seed" else f"a copy from {obj.origin}"
+        raise ApiError(
+            403, "read_only", f"The {NOUNS[kind_name]} '{obj.key}' is {where}; only its origin may change it."
+        )
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Map the record services' refusals onto the error shape."""
+    try:
+        yield
+    except RecordConflict as error:
+        raise ApiError(409, "conflict", error.message, error.fields) from None
+    except RecordRejected as error:
+        raise ApiError(422, "invalid", error.message, error.fields) from None
+    except RecordReadOnly as error:
+        raise ApiError(403, "read_only", str(error)) from None
+    except RecordInUse as error:
+        raise ApiError(409, "in_use", str(error)) from None
+
+
+def entity_named(key: Any) -> Any:
+    """The entity a write names (for a permission check), or None when the key is unknown (the cleaner
+    then reports it as a field error)."""
+    if not isinstance(key, str) or not key:
+        return None
+    pk = preferred_ids(Entity, [key]).get(key)
+    return Entity.objects.filter(pk=pk).first() if pk else None
