@@ -17,6 +17,9 @@ VERBS = {
     "import": "import_rows",
     "export": "export",
     "generate": "generate",
+    "route": "route",
+    "rebalance": "rebalance",
+    "worker": "db_worker",
 }
 USAGE = """usage: partnernet VERB [options]
 
@@ -27,6 +30,10 @@ verbs:
   import KIND FILE                     upsert rows from a .csv or .jsonl file, all or nothing
   export KIND [--format csv|jsonl] [--output FILE] [--origin local|all]
   generate --entities N --partnerships M [--stewardships S] [--requests R] [--seed S]
+  route --type T [--theme H] --region R [--need N] [--language L] [--json]
+                                       rank the stewards for such a request, with reasons; changes nothing
+  rebalance [--dry-run] [--json]       reassign open and offered requests optimally under capacities
+  worker                               run background tasks (SLA escalation of unanswered offers)
 
 KIND is one of: entities, partners, stewardships, partnerships, requests.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);

@@ -402,7 +402,8 @@ class RequestKind(Kind):
         return clean, c.errors
 
     def queryset(self) -> QuerySet[SupportRequest]:
-        return SupportRequest.objects.select_related(
+        """Requests of movement entities; proposals from the public form have no requester to name."""
+        return SupportRequest.objects.filter(requester__isnull=False).select_related(
             "requester", "partnership", "type", "theme", "region", "steward"
         )
 
