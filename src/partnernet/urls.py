@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("partnernet.api.urls")),
+    path("support/", include("partnernet.support.urls")),
 ]

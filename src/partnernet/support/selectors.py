@@ -118,6 +118,17 @@ def stewardship_pool(
     return StewardshipPool(stewardships, ids)
 
 
+def routing_request_of(request: SupportRequest) -> RoutingRequest:
+    """What routing needs to know about a stored request."""
+    return RoutingRequest(
+        type=request.type.key,
+        theme=request.theme.key if request.theme is not None else None,
+        region=request.region.code,
+        need=request.need,
+        language=request.language or None,
+    )
+
+
 def candidate_pool(request: SupportRequest, tree: RegionTree | None = None) -> StewardshipPool:
     """The stewardships that can be candidates for ``request``, without those it already tried."""
     regions = tree or region_tree()

@@ -51,7 +51,12 @@ from partnernet.support.models import (
     RequestStatus,
     SupportRequest,
 )
-from partnernet.support.selectors import StewardshipPool, candidate_pool, stewardship_pool
+from partnernet.support.selectors import (
+    StewardshipPool,
+    candidate_pool,
+    routing_request_of,
+    stewardship_pool,
+)
 
 HOSTING_NEEDS = (Need.CO_SIGNING, Need.FISCAL_SPONSORSHIP)
 """Needs whose resolution can establish a standing host relation."""
@@ -127,16 +132,6 @@ def _save(request: SupportRequest, fields: list[str]) -> None:
     request.save(update_fields=[*fields, "updated_at"])
 
 
-def _routing_request(request: SupportRequest) -> RoutingRequest:
-    return RoutingRequest(
-        type=request.type.key,
-        theme=request.theme.key if request.theme_id is not None and request.theme else None,
-        region=request.region.code,
-        need=request.need,
-        language=request.language or None,
-    )
-
-
 def _enqueue_sla(request: SupportRequest) -> None:
     """Schedule the SLA check at the offer's due time; the sweep catches it if no worker runs then."""
     from django_tasks import default_task_backend
@@ -203,7 +198,7 @@ def _route(request: SupportRequest, actor: Any, kind: str = EventKind.OFFERED) -
     """Offer ``request`` to its best candidate not yet tried, or send it to the facilitators' queue."""
     tree = region_tree()
     pool = candidate_pool(request, tree)
-    ranked = rank_stewardships(_routing_request(request), pool.stewardships, tree, limit=1)
+    ranked = rank_stewardships(routing_request_of(request), pool.stewardships, tree, limit=1)
     if not ranked:
         why = (
             _("No steward is left to offer it to.")
