@@ -1,4 +1,4 @@
-"""``partnernet route``, ``rebalance``, ``worker`` and ``escalate_overdue`` (in-process; one real subprocess)."""
+"""The route, rebalance, worker and escalate_overdue commands (in-process; one real subprocess)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command

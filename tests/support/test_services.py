@@ -28,7 +28,10 @@ def test_new_request_is_offered_to_the_best_candidate_with_the_reason(world: Wor
     assert request.status == "offered"
     assert request.stewardship == world.first.__class__.objects.get(key="se-glam")
     assert request.steward.name == "Wikimedia Sverige"
-    assert request.explanation == "routed to Wikimedia Sverige: GLAM lead for Northern Europe, load 0/3, shares sv"
+    assert (
+        request.explanation
+        == "routed to Wikimedia Sverige: GLAM lead for Northern Europe, load 0/3, shares sv"
+    )
     assert kinds(request) == ["created", "offered"]
     assert request.due_at - request.offered_at == dt.timedelta(days=7)
     assert AuditEvent.objects.filter(verb="create_request", object_pk=str(request.pk)).exists()

@@ -53,7 +53,13 @@ def test_member_asks_for_support_and_sees_where_it_went_and_why(world: World) ->
 def test_request_form_shows_errors_next_to_the_field_and_saves_nothing(world: World) -> None:
     response = logged_in(world.asker).post(
         "/support/new/",
-        {"requester": "volunteer-ana", "need": "co_signing", "type": "glam", "region": "XX", "language": "??"},
+        {
+            "requester": "volunteer-ana",
+            "need": "co_signing",
+            "type": "glam",
+            "region": "XX",
+            "language": "??",
+        },
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -74,7 +80,9 @@ def test_steward_accepts_from_the_page_and_a_second_tab_gets_a_message(world: Wo
     assert request.key in inbox
     assert first_tab.post(f"/support/r/{request.key}/accept/").status_code == 302
     followed = second_tab.post(f"/support/r/{request.key}/decline/", {"reason": "No."}, follow=True)
-    assert "Cannot decline it: the request is already accepted (Wikimedia Sverige)." in followed.content.decode()
+    assert (
+        "Cannot decline it: the request is already accepted (Wikimedia Sverige)." in followed.content.decode()
+    )
     request.refresh_from_db()
     assert request.status == "accepted"
 

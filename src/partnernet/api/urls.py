@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from partnernet.api import directory
+from partnernet.api import directory, support
 from partnernet.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -19,6 +19,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", directory.router)
+api.add_router("/support", support.router)
 
 
 def docs(request: HttpRequest) -> HttpResponse:

@@ -410,7 +410,7 @@ class RequestKind(Kind):
     def row(self, obj: SupportRequest) -> Clean:
         return {
             "key": obj.key,
-            "requester": obj.requester.key,
+            "requester": obj.requester.key if obj.requester else None,
             "partnership": obj.partnership.key if obj.partnership else None,
             "type": obj.type.key,
             "theme": obj.theme.key if obj.theme else None,

@@ -158,9 +158,9 @@ class SupportRequest(GlobalRecord):
     @property
     def asker_name(self) -> str:
         """Who asks: the requesting entity, or the proposing institution of a public entry."""
-        if self.requester_id is not None:
+        if self.requester is not None:
             return self.requester.name
-        return self.partner.name if self.partner_id is not None else ""
+        return self.partner.name if self.partner is not None else ""
 
 
 class EventKind(models.TextChoices):

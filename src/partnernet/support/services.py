@@ -110,7 +110,7 @@ def _event(
 
 def _notify(request: SupportRequest, subject: str, body: str, entity_ids: Iterable[int | None] = ()) -> None:
     """E-mail the requester's and the steward's members (and anyone else named) after the commit."""
-    ids = {request.requester_id, request.steward_id, *entity_ids} - {None}
+    ids = {pk for pk in (request.requester_id, request.steward_id, *entity_ids) if pk is not None}
     addresses = set(
         Membership.objects.filter(entity_id__in=ids)
         .exclude(user__email="")

@@ -45,7 +45,9 @@ def _own_entities(user: Any) -> QuerySet[Entity]:
 def new_request(request: HttpRequest) -> HttpResponse:
     entities = _own_entities(request.user)
     if not entities.exists():
-        raise PermissionDenied(_("Join an entity (or have one made for you as an individual) to ask for support."))
+        raise PermissionDenied(
+            _("Join an entity (or have one made for you as an individual) to ask for support.")
+        )
     partnerships = visible_partnerships(request.user).order_by("title")
     form = forms.RequestForm(request.POST or None, entities=entities, partnerships=partnerships)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +114,7 @@ def _act(
         if not form.is_valid():
             for field_errors in form.errors.values():
                 for error in field_errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
             return redirect("support:detail", key=support_request.key)
         data = form.cleaned_data
     try:
@@ -121,6 +123,9 @@ def _act(
         messages.error(request, str(error))
     else:
         messages.success(request, _("Done."))
+        after = selectors.find_request(support_request.key)
+        if after is None or not request.user.has_perm("support.view_request", after):
+            return redirect("support:inbox")
     return redirect("support:detail", key=support_request.key)
 
 
@@ -262,5 +267,9 @@ def entity(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "support/entity.html",
-        {"support": selectors.entity_support(found), "end_form": forms.EndHostingForm(), "path": request.path},
+        {
+            "support": selectors.entity_support(found),
+            "end_form": forms.EndHostingForm(),
+            "path": request.path,
+        },
     )
