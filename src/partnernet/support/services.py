@@ -76,6 +76,24 @@ def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_steward(actor: Any, request: SupportRequest, action: str, message: str) -> None:
+    """The actor must be of the entity holding the request. A steward whose offer moved on meanwhile (its own
+    decline in another tab, a timeout, a rebalance) is told so, rather than refused as a stranger."""
+    if actor is None or actor.has_perm("support.answer_request", request):
+        return
+    tried = [int(pk) for pk in request.tried]
+    own = entity_ids_of(actor)
+    if own and (
+        Stewardship.objects.filter(pk__in=tried, entity_id__in=own).exists()
+        or request.events.filter(steward_id__in=own).exists()
+    ):
+        raise WorkflowError(
+            _("Cannot %(action)s: the request is no longer offered to you; it has moved on.")
+            % {"action": action}
+        )
+    raise PermissionDenied(message)
+
+
 def _lock(key: str) -> SupportRequest:
     """The local request ``key``, locked for the rest of the transaction."""
     request = SupportRequest.objects.select_for_update().filter(key=key, origin=instance_id()).first()
@@ -347,7 +365,7 @@ def offer(actor: Any, key: str, stewardship_key: str) -> SupportRequest:
 def accept_offer(actor: Any, key: str) -> SupportRequest:
     request = _lock(key)
     _expect(request, [RequestStatus.OFFERED], _("accept it"))
-    _require(actor, "support.answer_request", request, _("Only the steward it is offered to may accept it."))
+    _require_steward(actor, request, _("accept it"), _("Only the steward it is offered to may accept it."))
     request.status = RequestStatus.ACCEPTED
     request.due_at = None
     _save(request, ["status", "due_at"])
@@ -369,7 +387,7 @@ def decline_offer(actor: Any, key: str, reason: str) -> SupportRequest:
         raise WorkflowError(_("Say why you decline, so the next steward and the requester know."))
     request = _lock(key)
     _expect(request, [RequestStatus.OFFERED], _("decline it"))
-    _require(actor, "support.answer_request", request, _("Only the steward it is offered to may decline it."))
+    _require_steward(actor, request, _("decline it"), _("Only the steward it is offered to may decline it."))
     steward = request.steward.name if request.steward else ""
     if request.stewardship_id is not None:
         request.tried = [*request.tried, request.stewardship_id]
@@ -390,7 +408,7 @@ def decline_offer(actor: Any, key: str, reason: str) -> SupportRequest:
 def start_work(actor: Any, key: str) -> SupportRequest:
     request = _lock(key)
     _expect(request, [RequestStatus.ACCEPTED], _("mark it in progress"))
-    _require(actor, "support.answer_request", request, _("Only the steward holding it may start work."))
+    _require_steward(actor, request, _("start work"), _("Only the steward holding it may start work."))
     request.status = RequestStatus.IN_PROGRESS
     _save(request, ["status"])
     _event(request, EventKind.IN_PROGRESS, actor)
@@ -405,7 +423,7 @@ def resolve_request(actor: Any, key: str, outcome: str) -> SupportRequest:
         raise WorkflowError(_("Write an outcome note: what was done, for the requester and the record."))
     request = _lock(key)
     _expect(request, [RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS], _("resolve it"))
-    _require(actor, "support.answer_request", request, _("Only the steward holding it may resolve it."))
+    _require_steward(actor, request, _("resolve it"), _("Only the steward holding it may resolve it."))
     before = request.status
     request.status = RequestStatus.RESOLVED
     request.outcome = outcome.strip()
