@@ -72,6 +72,23 @@ _POOL_FIELDS = (
 )
 
 
+def stewardship_rows(
+    *, type_key: str | None = None, region_codes: Iterable[str] | None = None, exclude_ids: Iterable[int] = ()
+) -> QuerySet[Any]:
+    """The one aggregated query behind :func:`stewardship_pool`: active stewardships as value tuples of
+    ``_POOL_FIELDS`` with their load counted in the same statement."""
+    rows = Stewardship.objects.filter(status=Stewardship.Status.ACTIVE)
+    if type_key is not None:
+        rows = rows.filter(type__key=type_key)
+    if region_codes is not None:
+        rows = rows.filter(region__code__in=list(region_codes))
+    excluded = list(exclude_ids)
+    if excluded:
+        rows = rows.exclude(pk__in=excluded)
+    rows = rows.annotate(load=Count("requests", filter=Q(requests__status__in=LOAD_STATUSES)))
+    return rows.values_list(*_POOL_FIELDS).order_by()
+
+
 def stewardship_pool(
     *, type_key: str | None = None, region_codes: Iterable[str] | None = None, exclude_ids: Iterable[int] = ()
 ) -> StewardshipPool:
@@ -82,18 +99,10 @@ def stewardship_pool(
     exist; without them every active stewardship is read (for the batch rebalance). ``exclude_ids`` leaves
     out stewardships that already declined or let the offer time out.
     """
-    rows = Stewardship.objects.filter(status=Stewardship.Status.ACTIVE)
-    if type_key is not None:
-        rows = rows.filter(type__key=type_key)
-    if region_codes is not None:
-        rows = rows.filter(region__code__in=list(region_codes))
-    excluded = list(exclude_ids)
-    if excluded:
-        rows = rows.exclude(pk__in=excluded)
-    rows = rows.annotate(load=Count("requests", filter=Q(requests__status__in=LOAD_STATUSES)))
+    rows = stewardship_rows(type_key=type_key, region_codes=region_codes, exclude_ids=exclude_ids)
     stewardships: list[ActiveStewardship] = []
     ids: dict[str, tuple[int, int]] = {}
-    for row in rows.values_list(*_POOL_FIELDS).order_by():
+    for row in rows:
         pk, key, entity_id, entity_key, entity_name, type_, type_name, theme, theme_name = row[:9]
         region, level, capacity, languages, load = row[9:]
         if key in ids:
