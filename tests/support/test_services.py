@@ -13,7 +13,7 @@ from django.utils import timezone
 from partnernet.audit.models import AuditEvent
 from partnernet.support import services
 from partnernet.support.models import Hosting, SupportRequest
-from tests.factories import EntityFactory, MembershipFactory, StewardshipFactory, ptype, region
+from tests.factories import EntityFactory, StewardshipFactory, ptype, region
 from tests.support.conftest import World, new_request
 
 pytestmark = pytest.mark.django_db
@@ -282,4 +282,3 @@ def test_rebalance_leaves_accepted_requests_and_respects_capacity(world: World) 
     assert held.key not in {m.request for m in report.moves}
     placed = {r.key: SupportRequest.objects.get(pk=r.pk).stewardship_id for r in waiting}
     assert sorted(placed.values()) == sorted([world.second.pk, third.pk, third.pk])
-    MembershipFactory(entity=extra)

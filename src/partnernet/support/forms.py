@@ -54,7 +54,7 @@ class _CellFields(forms.Form):
         help_text=_("Where the partnership happens: a country, or a wider region."),
     )
     language = forms.CharField(
-        label=_("Language"),
+        label=_("Working language"),
         required=False,
         max_length=35,
         help_text=_("The language you would like to work in, as a tag such as en, sv or pt-BR."),
@@ -113,6 +113,10 @@ class RequestForm(_CellFields):
         super().__init__(*args, **kwargs)
         requester: Any = self.fields["requester"]
         requester.queryset = entities
+        only = list(entities[:2])
+        if len(only) == 1:
+            requester.initial = only[0].key
+            requester.empty_label = None
         partnership: Any = self.fields["partnership"]
         partnership.queryset = partnerships
 

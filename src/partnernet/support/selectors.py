@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 
 from partnernet.core.regions import RegionTree
 from partnernet.core.routing import ActiveStewardship, Candidate, RoutingRequest, rank_stewardships
@@ -67,16 +69,28 @@ _POOL_FIELDS = (
     "region__code",
     "level",
     "capacity",
-    "languages",
+    "languages_text",
     "load",
 )
+
+_CACHE_LIMIT = 200_000
+_built: dict[tuple[Any, ...], ActiveStewardship] = {}
+"""Rows already turned into ``ActiveStewardship`` values, keyed by the whole row (load and names included),
+so a changed row simply misses. Building a value parses its languages and derives its ranking fields; with a
+few hundred candidates per routing decision that is most of the Python time, and rows repeat between
+decisions far more often than they change. Cleared whole when it grows past ``_CACHE_LIMIT``."""
 
 
 def stewardship_rows(
     *, type_key: str | None = None, region_codes: Iterable[str] | None = None, exclude_ids: Iterable[int] = ()
 ) -> QuerySet[Any]:
-    """The one aggregated query behind :func:`stewardship_pool`: active stewardships as value tuples of
-    ``_POOL_FIELDS`` with their load counted in the same statement."""
+    """The one query behind :func:`stewardship_pool`: active stewardships as value tuples of ``_POOL_FIELDS``,
+    each with its load counted by a correlated subquery in the same statement.
+
+    Counting loads per row (an index lookup each) instead of grouping the whole join keeps the statement
+    cheap for the few hundred candidates of one request. Languages come as JSON text, parsed only for rows
+    not seen before.
+    """
     rows = Stewardship.objects.filter(status=Stewardship.Status.ACTIVE)
     if type_key is not None:
         rows = rows.filter(type__key=type_key)
@@ -85,45 +99,63 @@ def stewardship_rows(
     excluded = list(exclude_ids)
     if excluded:
         rows = rows.exclude(pk__in=excluded)
-    rows = rows.annotate(load=Count("requests", filter=Q(requests__status__in=LOAD_STATUSES)))
+    load = (
+        SupportRequest.objects.filter(stewardship=OuterRef("pk"), status__in=LOAD_STATUSES)
+        .order_by()
+        .values("stewardship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = rows.annotate(
+        load=Coalesce(Subquery(load, output_field=IntegerField()), 0),
+        languages_text=Cast("languages", output_field=TextField()),
+    )
     return rows.values_list(*_POOL_FIELDS).order_by()
+
+
+def _active(row: tuple[Any, ...]) -> ActiveStewardship:
+    built = _built.get(row)
+    if built is None:
+        _, key, _, entity_key, entity_name, type_key, type_name, theme, theme_name, region, *rest = row
+        level, capacity, languages, load = rest
+        built = ActiveStewardship(
+            key=key,
+            entity=entity_key,
+            entity_name=entity_name,
+            type=type_key,
+            type_name=type_name,
+            theme=theme,
+            theme_name=theme_name,
+            region=region,
+            level=level,
+            capacity=capacity,
+            load=load,
+            languages=tuple(json.loads(languages) if languages else ()),
+        )
+        if len(_built) >= _CACHE_LIMIT:
+            _built.clear()
+        _built[row] = built
+    return built
 
 
 def stewardship_pool(
     *, type_key: str | None = None, region_codes: Iterable[str] | None = None, exclude_ids: Iterable[int] = ()
 ) -> StewardshipPool:
-    """Active stewardships with their loads (FORMATS.md), in one aggregated query.
+    """Active stewardships with their loads (FORMATS.md), in one query.
 
     ``type_key`` and ``region_codes`` (a request's region chain) narrow the read to the stewardships that can
     be candidates for one request, which keeps a single routing decision fast however many stewardships
     exist; without them every active stewardship is read (for the batch rebalance). ``exclude_ids`` leaves
     out stewardships that already declined or let the offer time out.
     """
-    rows = stewardship_rows(type_key=type_key, region_codes=region_codes, exclude_ids=exclude_ids)
     stewardships: list[ActiveStewardship] = []
     ids: dict[str, tuple[int, int]] = {}
-    for row in rows:
-        pk, key, entity_id, entity_key, entity_name, type_, type_name, theme, theme_name = row[:9]
-        region, level, capacity, languages, load = row[9:]
+    for row in stewardship_rows(type_key=type_key, region_codes=region_codes, exclude_ids=exclude_ids):
+        key = row[1]
         if key in ids:
             continue
-        ids[key] = (pk, entity_id)
-        stewardships.append(
-            ActiveStewardship(
-                key=key,
-                entity=entity_key,
-                entity_name=entity_name,
-                type=type_,
-                type_name=type_name,
-                theme=theme,
-                theme_name=theme_name,
-                region=region,
-                level=level,
-                capacity=capacity,
-                load=load,
-                languages=tuple(languages or ()),
-            )
-        )
+        ids[key] = (row[0], row[2])
+        stewardships.append(_active(row))
     return StewardshipPool(stewardships, ids)
 
 

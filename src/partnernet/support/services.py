@@ -34,6 +34,7 @@ from partnernet.core.routing import (
     RoutingRequest,
     StewardshipIndex,
     describe_cost,
+    preference_cost,
     rank_stewardships,
 )
 from partnernet.directory.models import Entity, Membership, Partner
@@ -586,7 +587,7 @@ def _rebalance_inputs() -> tuple[list[RebalanceRequest], dict[str, int], Steward
 
     Residual capacity is the capacity minus the cases that stay put (accepted or in progress). Candidates are
     the request's routing candidates without the stewardships it already tried, costed by the load-free
-    preference cost.
+    preference cost; requests of the same cell and language share one computation.
     """
     tree = region_tree()
     pool = stewardship_pool()
@@ -612,11 +613,26 @@ def _rebalance_inputs() -> tuple[list[RebalanceRequest], dict[str, int], Steward
     )
     requests: list[RebalanceRequest] = []
     pks: dict[str, int] = {}
+    options: dict[tuple[str, str | None, str, str], tuple[tuple[str, int], ...]] = {}
     for pk, key, type_key, theme_key, region, language, current, tried in rows:
         pks[key] = pk
-        skip = {id_to_key.get(int(i)) for i in tried or ()}
-        ranked = index.rank(RoutingRequest(type_key, theme_key, region, None, language or None), tree)
-        candidates = tuple((c.stewardship, c.cost) for c in ranked if c.stewardship not in skip)
+        shape = (type_key, theme_key, region, language)
+        candidates = options.get(shape)
+        if candidates is None:
+            query = RoutingRequest(type_key, theme_key, region, None, language or None)
+            costed = (
+                (stewardship.key, preference_cost(query, stewardship, tree))
+                for code in tree.chain(region)
+                for stewardship in index.cells.get((type_key, code), ())
+            )
+            candidates = options[shape] = tuple(
+                sorted(
+                    ((k, cost) for k, cost in costed if cost is not None), key=lambda pair: (pair[1], pair[0])
+                )
+            )
+        if tried:
+            skip = {id_to_key.get(int(i)) for i in tried}
+            candidates = tuple(pair for pair in candidates if pair[0] not in skip)
         requests.append(RebalanceRequest(key, current, candidates))
     return requests, residual, pool, pks
 

@@ -14,9 +14,3 @@ def escalate_offer(request_key: str) -> bool:
     Safe to run late, twice or after the request changed: ``escalate_overdue`` re-checks under the lock.
     """
     return services.escalate_overdue(request_key)
-
-
-@task()
-def escalate_overdue_offers() -> int:
-    """The sweep, for offers whose own task was lost (e.g. made while no task backend could defer)."""
-    return services.escalate_all_overdue()
