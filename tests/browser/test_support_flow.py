@@ -19,17 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def seeded(transactional_db: Any) -> None:
-    """Committed data for the live server; the reference data again if an earlier flush removed it."""
-    from partnernet.exchange.seed import seed_reference
-    from partnernet.framework.models import Region
-
-    if not Region.objects.exists():
-        seed_reference()
-
-
-@pytest.fixture
-def world(seeded: None, world: World) -> World:
+def world(committed: None, world: World) -> World:
     return world
 
 

@@ -89,7 +89,9 @@ def test_rebalance_dry_run_prints_moves_and_changes_nothing(world: World) -> Non
     assert SupportRequest.objects.get().stewardship_id == world.second.pk
 
 
+@pytest.mark.usefixtures("committed")
 def test_offer_enqueues_the_sla_task_and_the_worker_moves_an_overdue_offer(world: World) -> None:
+    """Committed data: the worker closes its database connection when it is done, as a real one does."""
     request = new_request(world)
     task = DBTaskResult.objects.get()
     assert task.task_path == "partnernet.support.tasks.escalate_offer"

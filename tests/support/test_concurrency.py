@@ -21,17 +21,11 @@ from tests.support.conftest import World, new_request
 
 
 @pytest.fixture
-def postgresql(transactional_db: Any) -> None:
-    """Committed data that threads can see; the reference data again if an earlier flush removed it."""
+def postgresql(committed: None) -> None:
     if connection.vendor != "postgresql":
         pytest.skip(
             "row locks need PostgreSQL: scripts/test runs this in its PostgreSQL pass (always under CI=true)"
         )
-    from partnernet.exchange.seed import seed_reference
-    from partnernet.framework.models import Region
-
-    if not Region.objects.exists():
-        seed_reference()
 
 
 def race(monkeypatch: pytest.MonkeyPatch, *actions: Callable[[], Any]) -> list[str]:
