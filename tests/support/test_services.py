@@ -190,7 +190,7 @@ def test_facilitator_offers_by_hand_and_routes_the_queue_again(world: World) -> 
     services.offer(world.facilitator, request.key, "no-glam")
     request.refresh_from_db()
     assert request.steward.name == "Wikimedia Norge"
-    assert "by facilitator fac" in request.explanation
+    assert request.explanation == "a facilitator (fac) chose Wikimedia Norge"
     with pytest.raises(services.WorkflowError, match="No active stewardship"):
         services.offer(world.facilitator, request.key, "missing")
 

@@ -156,6 +156,15 @@ class SupportRequest(GlobalRecord):
         return self.key
 
     @property
+    def routing_reason(self) -> str:
+        """The explanation without its ``routed to <steward>: `` lead, for a sentence naming the steward."""
+        name = self.steward.name if self.steward is not None else ""
+        lead = f"routed to {name}: "
+        return (
+            self.explanation[len(lead) :] if name and self.explanation.startswith(lead) else self.explanation
+        )
+
+    @property
     def asker_name(self) -> str:
         """Who asks: the requesting entity, or the proposing institution of a public entry."""
         if self.requester is not None:

@@ -183,7 +183,10 @@ def _offer_to(
     _notify(
         request,
         _("Support request offered to %(steward)s") % {"steward": steward.name},
-        _("The request was offered to %(steward)s. %(why)s Please answer within %(days)s days.")
+        _(
+            "The request was offered to %(steward)s.\nWhy: %(why)s\nThe steward has %(days)s days to answer; "
+            "after that the request moves to the next candidate."
+        )
         % {"steward": steward.name, "why": explanation, "days": response_days},
         [previous],
     )
@@ -353,10 +356,7 @@ def offer(actor: Any, key: str, stewardship_key: str) -> SupportRequest:
         )
     before = request.status
     name = _actor_label(actor)
-    why = _("offered to %(steward)s by facilitator %(name)s") % {
-        "steward": stewardship.entity.name,
-        "name": name,
-    }
+    why = _("a facilitator (%(name)s) chose %(steward)s") % {"steward": stewardship.entity.name, "name": name}
     _offer_to(request, stewardship.pk, stewardship.entity_id, why, actor, EventKind.OFFERED)
     record(actor, "update", "offer_request", request, {"status": [before, request.status]})
     return request
