@@ -17,6 +17,7 @@ from django.db import connection, connections
 
 from partnernet.support import services
 from partnernet.support.models import SupportRequest
+from partnernet.support.services import workflow
 from tests.support.conftest import World, new_request
 
 
@@ -30,14 +31,14 @@ def postgresql(committed: None) -> None:
 
 def race(monkeypatch: pytest.MonkeyPatch, *actions: Callable[[], Any]) -> list[str]:
     """Run ``actions`` at once in threads; return each one's outcome ("ok" or the error message)."""
-    real_event = services._event
+    real_event = workflow._event
 
     def slow_event(*args: Any, **kwargs: Any) -> Any:
         result = real_event(*args, **kwargs)
         time.sleep(0.3)
         return result
 
-    monkeypatch.setattr(services, "_event", slow_event)
+    monkeypatch.setattr(workflow, "_event", slow_event)
     barrier = threading.Barrier(len(actions))
     outcomes: list[str] = [""] * len(actions)
 

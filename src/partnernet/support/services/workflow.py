@@ -1,4 +1,4 @@
-"""Every write of the support workflow: one function per use case (Zulip's actions).
+"""The support request lifecycle: ask, route, offer, answer, resolve, withdraw, escalate.
 
 Each function owns its transaction, locks the request row (``select_for_update``; SQLite's IMMEDIATE
 transactions serialise writers the same way), checks the status it expects *after* taking the lock, and only
@@ -13,28 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partnernet.audit.services import record
-from partnernet.core.rebalance import Move, RebalanceRequest, rebalance
 from partnernet.core.routing import (
-    QUEUE_PENALTY,
     Candidate,
-    RoutingRequest,
-    StewardshipIndex,
-    describe_cost,
-    preference_cost,
     rank_stewardships,
 )
 from partnernet.directory.models import Entity, Membership, Partner
@@ -46,17 +37,14 @@ from partnernet.partnerships.models import Partnership
 from partnernet.support.models import (
     LOAD_STATUSES,
     EventKind,
-    Hosting,
     Need,
     RequestEvent,
     RequestStatus,
     SupportRequest,
 )
 from partnernet.support.selectors import (
-    StewardshipPool,
     candidate_pool,
     routing_request_of,
-    stewardship_pool,
 )
 
 HOSTING_NEEDS = (Need.CO_SIGNING, Need.FISCAL_SPONSORSHIP)
@@ -484,220 +472,3 @@ def escalate_all_overdue(now: dt.datetime | None = None) -> int:
         origin=instance_id(), status=RequestStatus.OFFERED, due_at__lte=moment
     ).values_list("key", flat=True)
     return sum(escalate_overdue(key, moment) for key in list(keys))
-
-
-@transaction.atomic
-def establish_hosting(actor: Any, key: str, term_end: dt.date | None = None) -> Hosting:
-    """After a resolved co-signing or fiscal-sponsorship request, the steward hosts the requester."""
-    request = _lock(key)
-    _expect(request, [RequestStatus.RESOLVED], _("host the requester"))
-    if request.status == RequestStatus.RESOLVED and request.need not in HOSTING_NEEDS:
-        raise WorkflowError(_("Only co-signing and fiscal-sponsorship requests lead to a hosting."))
-    _require(actor, "support.establish_hosting", request, _("Only the steward's members may offer hosting."))
-    if request.requester_id is None or request.steward_id is None:
-        raise WorkflowError(_("A hosting needs a requesting entity and a steward."))
-    today = timezone.localdate()
-    if term_end is not None and term_end < today:
-        raise WorkflowError(_("The term must end today or later."))
-    if Hosting.objects.filter(
-        host_id=request.steward_id, hosted_id=request.requester_id, status=Hosting.Status.ACTIVE
-    ).exists():
-        raise WorkflowError(_("This steward already hosts this entity."))
-    hosting = Hosting.objects.create(
-        host_id=request.steward_id,
-        hosted_id=request.requester_id,
-        request=request,
-        term_start=today,
-        term_end=term_end,
-    )
-    record(actor, "create", "establish_hosting", hosting)
-    _notify(
-        request,
-        _("Hosting established"),
-        _("%(host)s now hosts %(hosted)s: it signs agreements for it and holds its funds.")
-        % {"host": hosting.host.name, "hosted": hosting.hosted.name},
-    )
-    return hosting
-
-
-@transaction.atomic
-def end_hosting(actor: Any, hosting_id: int, reason: str, by: Entity | None = None) -> Hosting:
-    """Either side ends a hosting; ``by`` names the side (default: the actor's side, host first)."""
-    hosting = Hosting.objects.select_for_update().filter(pk=hosting_id).first()
-    if hosting is None:
-        raise Hosting.DoesNotExist(_("No such hosting."))
-    _require(
-        actor, "support.end_hosting", hosting, _("Only the host's or the hosted entity's members may end it.")
-    )
-    if hosting.status != Hosting.Status.ACTIVE:
-        raise WorkflowError(_("This hosting has already ended."))
-    if not reason.strip():
-        raise WorkflowError(_("Say why the hosting ends."))
-    side = by or (hosting.host if hosting.host_id in entity_ids_of(actor) else hosting.hosted)
-    hosting.status = Hosting.Status.ENDED
-    hosting.ended_by = side
-    hosting.ended_on = max(timezone.localdate(), hosting.term_start)
-    hosting.end_reason = reason.strip()
-    hosting.save(update_fields=["status", "ended_by", "ended_on", "end_reason", "updated_at"])
-    record(actor, "update", "end_hosting", hosting, {"status": ["active", "ended"]})
-    emails = set(
-        Membership.objects.filter(entity_id__in=[hosting.host_id, hosting.hosted_id])
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    if emails:
-        message = EmailMessage(
-            subject=f"[Partnernet] {_('Hosting ended')}",
-            body=_("%(side)s ended the hosting of %(hosted)s by %(host)s: %(reason)s")
-            % {
-                "side": side.name,
-                "hosted": hosting.hosted.name,
-                "host": hosting.host.name,
-                "reason": hosting.end_reason,
-            },
-            bcc=sorted(emails),
-        )
-        transaction.on_commit(lambda: message.send(fail_silently=True))
-    return hosting
-
-
-@dataclass(frozen=True)
-class RebalanceReport:
-    """What a rebalance did (or, with ``dry_run``, would do), with its database work timed apart.
-
-    ``read_seconds`` covers loading stewardships, loads and requests and building the candidate lists;
-    ``solve_seconds`` the min-cost flow; ``write_seconds`` applying the moves (0 on a dry run).
-    """
-
-    requests: int
-    stewardships: int
-    total_cost: int
-    moves: tuple[Move, ...]
-    unassigned: tuple[str, ...]
-    applied: int
-    skipped: int
-    dry_run: bool
-    read_seconds: float
-    solve_seconds: float
-    write_seconds: float
-
-
-def _rebalance_inputs() -> tuple[list[RebalanceRequest], dict[str, int], StewardshipPool, dict[str, int]]:
-    """The open and offered local requests with their candidates, and every stewardship's residual capacity.
-
-    Residual capacity is the capacity minus the cases that stay put (accepted or in progress). Candidates are
-    the request's routing candidates without the stewardships it already tried, costed by the load-free
-    preference cost; requests of the same cell and language share one computation.
-    """
-    tree = region_tree()
-    pool = stewardship_pool()
-    index = StewardshipIndex.build(pool.stewardships)
-    held = dict(
-        SupportRequest.objects.filter(
-            status__in=[RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS], stewardship__isnull=False
-        )
-        .values_list("stewardship__key")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    residual = {s.key: s.capacity - held.get(s.key, 0) for s in pool.stewardships}
-    id_to_key = {pk: key for key, (pk, _entity) in pool.ids.items()}
-    rows = (
-        SupportRequest.objects.filter(
-            origin=instance_id(), status__in=[RequestStatus.OPEN, RequestStatus.OFFERED]
-        )
-        .values_list(
-            "pk", "key", "type__key", "theme__key", "region__code", "language", "stewardship__key", "tried"
-        )
-        .order_by("key")
-    )
-    requests: list[RebalanceRequest] = []
-    pks: dict[str, int] = {}
-    options: dict[tuple[str, str | None, str, str], tuple[tuple[str, int], ...]] = {}
-    for pk, key, type_key, theme_key, region, language, current, tried in rows:
-        pks[key] = pk
-        shape = (type_key, theme_key, region, language)
-        candidates = options.get(shape)
-        if candidates is None:
-            query = RoutingRequest(type_key, theme_key, region, None, language or None)
-            costed = (
-                (stewardship.key, preference_cost(query, stewardship, tree))
-                for code in tree.chain(region)
-                for stewardship in index.cells.get((type_key, code), ())
-            )
-            candidates = options[shape] = tuple(
-                sorted(
-                    ((k, cost) for k, cost in costed if cost is not None), key=lambda pair: (pair[1], pair[0])
-                )
-            )
-        if tried:
-            skip = {id_to_key.get(int(i)) for i in tried}
-            candidates = tuple(pair for pair in candidates if pair[0] not in skip)
-        requests.append(RebalanceRequest(key, current, candidates))
-    return requests, residual, pool, pks
-
-
-def rebalance_requests(actor: Any, *, dry_run: bool = False) -> RebalanceReport:
-    """Reassign every open and offered request optimally under capacities (min-cost flow, not greedy).
-
-    A request that moves is offered afresh to its new stewardship (new SLA clock, explanation naming the
-    rebalance's reason) or sent to the facilitators' queue; the rest keep their offers. Applying re-checks
-    each moved request under its lock: one answered meanwhile is skipped and counted, never overwritten.
-    """
-    if actor is not None and not actor.has_perm("support.manage_queue"):
-        raise PermissionDenied(_("Only facilitators may rebalance requests."))
-    started = time.perf_counter()
-    requests, residual, pool, _pks = _rebalance_inputs()
-    read = time.perf_counter() - started
-    started = time.perf_counter()
-    result = rebalance(requests, residual, QUEUE_PENALTY, describe=describe_cost)
-    solve = time.perf_counter() - started
-    applied = skipped = 0
-    write = 0.0
-    if not dry_run and result.moves:
-        started = time.perf_counter()
-        applied, skipped = _apply_moves(actor, result.moves, pool)
-        write = time.perf_counter() - started
-    return RebalanceReport(
-        requests=len(requests),
-        stewardships=len(residual),
-        total_cost=result.total_cost,
-        moves=result.moves,
-        unassigned=result.unassigned,
-        applied=applied,
-        skipped=skipped,
-        dry_run=dry_run,
-        read_seconds=read,
-        solve_seconds=solve,
-        write_seconds=write,
-    )
-
-
-@transaction.atomic
-def _apply_moves(actor: Any, moves: Iterable[Move], pool: StewardshipPool) -> tuple[int, int]:
-    applied = skipped = 0
-    for move in moves:
-        request = _lock(move.request)
-        current = request.stewardship.key if request.stewardship is not None else None
-        if (
-            request.status not in (RequestStatus.OPEN, RequestStatus.OFFERED)
-            or current != move.from_stewardship
-        ):
-            skipped += 1
-            continue
-        before = request.status
-        why = _("rebalance: %(reason)s") % {"reason": move.reason}
-        if move.to_stewardship is None:
-            _to_queue(request, actor, why)
-        else:
-            stewardship_id, entity_id = pool.ids[move.to_stewardship]
-            _offer_to(request, stewardship_id, entity_id, why, actor, EventKind.REASSIGNED)
-        record(
-            actor,
-            "update",
-            "rebalance_requests",
-            request,
-            {"status": [before, request.status], "stewardship": [move.from_stewardship, move.to_stewardship]},
-        )
-        applied += 1
-    return applied, skipped
