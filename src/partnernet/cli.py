@@ -21,6 +21,9 @@ VERBS = {
     "impact": "impact",
     "federation": "federation",
     "analyze": "analyze",
+    "route": "route",
+    "rebalance": "rebalance",
+    "worker": "db_worker",
 }
 USAGE = """usage: partnernet VERB [options]
 
@@ -37,6 +40,10 @@ verbs:
   federation add URL --fingerprint FP [--movement] | peers | status [URL] | sync [URL]
   analyze [--json] [--level subregion|region] [--snapshot]
                                        decentralisation, coverage and sustainability report
+  route --type T [--theme H] --region R [--need N] [--language L] [--json]
+                                       rank the stewards for such a request, with reasons; changes nothing
+  rebalance [--dry-run] [--json]       reassign open and offered requests optimally under capacities
+  worker                               run background tasks (SLA escalation of unanswered offers)
 
 KIND is one of: entities, partners, stewardships, partnerships, requests.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);

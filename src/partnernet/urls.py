@@ -22,4 +22,5 @@ urlpatterns = [
     path("analytics/", include("partnernet.analytics.urls")),
     path("accounts/", include("partnernet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("support/", include("partnernet.support.urls")),
 ]

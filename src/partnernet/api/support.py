@@ -1,75 +1,301 @@
-"""Support requests over HTTP: ask for support, list and read the requests one may see.
+"""Support requests over HTTP: ask, list and read what the caller may see, act on an offer, and route.
 
-A new request starts open, unrouted and dated today; routing, offers and status changes belong to the
-support workflow's services.
+Every write goes through ``partnernet.support.services`` with the same rules as the pages. A lost race or an
+action the request's state does not allow answers 409 ``conflict`` with the reason; a missing permission 403.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
+from ninja.security import django_auth
 
-from partnernet.api.auth import READ, WRITE, caller
-from partnernet.api.records import entity_named, find, listing, one, refusals, require
-from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, RequestIn, RequestOut, Text
-from partnernet.exchange.selectors import visible_rows
-from partnernet.exchange.services import create_record
+from partnernet.api.errors import ApiError
+from partnernet.api.pagination import paginate
+from partnernet.api.schemas import Page
+from partnernet.directory.models import Entity
+from partnernet.directory.rules import entity_ids_of
+from partnernet.partnerships.rules import visible_partnerships
+from partnernet.support import selectors, services
+from partnernet.support.forms import RequestForm, RouteQueryForm
 from partnernet.support.models import SupportRequest
-from partnernet.support.selectors import filter_requests
 
 router = Router(tags=["support"])
 
 
+class RequestEventOut(Schema):
+    at: dt.datetime
+    kind: str
+    status: str
+    actor: str
+    steward: str | None
+    note: str
+
+
+class SupportRequestOut(Schema):
+    key: str
+    requester: str | None
+    partner: str | None
+    partnership: str | None
+    type: str
+    theme: str | None
+    region: str
+    need: str
+    language: str
+    status: str
+    steward: str | None
+    stewardship: str | None
+    explanation: str
+    description: str
+    outcome: str
+    created: dt.date
+    resolved: dt.date | None
+    offered_at: dt.datetime | None
+    due_at: dt.datetime | None
+    origin: str
+
+
+class SupportRequestDetail(SupportRequestOut):
+    events: list[RequestEventOut]
+
+
+class SupportRequestIn(Schema):
+    requester: str
+    type: str
+    region: str
+    need: str
+    description: str
+    theme: str | None = None
+    language: str | None = None
+    partnership: str | None = None
+
+
+class OfferIn(Schema):
+    stewardship: str | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class OutcomeIn(Schema):
+    outcome: str
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class RouteFilters(Schema):
+    type: str
+    region: str
+    theme: str | None = None
+    need: str | None = None
+    language: str | None = None
+
+
 class RequestFilters(Schema):
-    status: Text | None = None
-    need: Text | None = None
-    type: Text | None = None
-    region: Text | None = None
-    requester: Text | None = None
-    steward: Text | None = None
-    cursor: Text | None = None
+    status: str | None = None
+    cursor: str | None = None
     limit: int | None = None
 
 
-@router.get(
-    "/requests", response={200: Page[RequestOut], **READ_ERRORS}, auth=READ, summary="List support requests"
-)
-def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
-    """Requests of the caller's entities (as requester or steward); facilitators see all."""
-    rows = filter_requests(
-        visible_rows("requests", caller(request)),
-        status=filters.status,
-        need=filters.need,
-        type=filters.type,
-        region=filters.region,
-        requester=filters.requester,
-        steward=filters.steward,
+class CellOut(Schema):
+    type: str
+    theme: str | None
+    region: str
+
+
+class CandidateOut(Schema):
+    rank: int
+    entity: str
+    stewardship: str
+    level: str
+    cell: CellOut
+    load: int
+    capacity: int
+    explanation: str
+
+
+class RouteOut(Schema):
+    request: dict[str, str | None]
+    candidates: list[CandidateOut]
+
+
+def _row(obj: SupportRequest) -> dict[str, Any]:
+    return {
+        "key": obj.key,
+        "requester": obj.requester.key if obj.requester else None,
+        "partner": obj.partner.key if obj.partner else None,
+        "partnership": obj.partnership.key if obj.partnership else None,
+        "type": obj.type.key,
+        "theme": obj.theme.key if obj.theme else None,
+        "region": obj.region.code,
+        "need": obj.need,
+        "language": obj.language,
+        "status": obj.status,
+        "steward": obj.steward.key if obj.steward else None,
+        "stewardship": obj.stewardship.key if obj.stewardship else None,
+        "explanation": obj.explanation,
+        "description": obj.description,
+        "outcome": obj.outcome,
+        "created": obj.created,
+        "resolved": obj.resolved,
+        "offered_at": obj.offered_at,
+        "due_at": obj.due_at,
+        "origin": obj.origin,
+    }
+
+
+def _detail(obj: SupportRequest) -> dict[str, Any]:
+    events = [
+        {
+            "at": event.at,
+            "kind": event.kind,
+            "status": event.status,
+            "actor": event.actor_label,
+            "steward": event.steward.key if event.steward else None,
+            "note": event.note,
+        }
+        for event in selectors.request_timeline(obj)
+    ]
+    return {**_row(obj), "events": events}
+
+
+def _visible(request: HttpRequest, key: str) -> SupportRequest:
+    found = selectors.find_request(key)
+    if found is None or not request.user.has_perm("support.view_request", found):
+        raise ApiError(404, "not_found", f"No support request with key '{key}' that you may see.")
+    return found
+
+
+def _form_errors(errors: Any) -> dict[str, list[str]]:
+    return {name: [str(message) for message in messages] for name, messages in errors.items()}
+
+
+@router.get("/requests", response=Page[SupportRequestOut], summary="List the support requests you may see")
+def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[str, Any]:
+    rows = selectors.requests_visible_to(request.user)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return paginate(request, rows, _row, filters.cursor, filters.limit)
+
+
+@router.get("/requests/{key}", response=SupportRequestDetail, summary="Read one support request")
+def read_request(request: HttpRequest, key: str) -> dict[str, Any]:
+    return _detail(_visible(request, key))
+
+
+@router.post("/requests", response={201: SupportRequestDetail}, auth=django_auth, summary="Ask for support")
+def create_request(request: HttpRequest, payload: SupportRequestIn) -> Status[dict[str, Any]]:
+    """Routed at once, like the form: the answer says to whom it was offered and why."""
+    form = RequestForm(
+        {key: value or "" for key, value in payload.dict().items()},
+        entities=Entity.objects.filter(pk__in=entity_ids_of(request.user)),
+        partnerships=visible_partnerships(request.user),
     )
-    return listing(request, "requests", rows, filters.cursor, filters.limit)
+    if not form.is_valid():
+        raise ApiError(422, "invalid", "The request has invalid fields.", _form_errors(form.errors))
+    data = form.cleaned_data
+    created = services.create_request(
+        request.user,
+        requester=data["requester"],
+        type=data["type"],
+        theme=data["theme"],
+        region=data["region"],
+        need=data["need"],
+        language=data["language"],
+        partnership=data["partnership"],
+        description=data["description"],
+    )
+    return Status(201, _detail(created))
 
 
-@router.get(
-    "/requests/{key}", response={200: RequestOut, **READ_ERRORS}, auth=READ, summary="Read a support request"
+def _act(request: HttpRequest, key: str, run: Callable[[], Any]) -> dict[str, Any]:
+    """Run one service; answer with the request as it is now (the actor just acted on it, so it may read
+    the result even when, as after a decline, the request has moved out of its reach)."""
+    found = _visible(request, key)
+    try:
+        run()
+    except services.WorkflowError as error:
+        raise ApiError(409, "conflict", str(error)) from None
+    except PermissionDenied as error:
+        raise ApiError(403, "forbidden", str(error) or "You may not do this.") from None
+    return _detail(selectors.find_request(key) or found)
+
+
+@router.post(
+    "/requests/{key}/offer",
+    response=SupportRequestDetail,
+    auth=django_auth,
+    summary="Facilitators: offer to a stewardship, or route again",
 )
-def read_request(request: HttpRequest, key: str) -> Any:
-    return one(request, "requests", find("requests", caller(request), key))
+def offer_request(request: HttpRequest, key: str, payload: OfferIn) -> dict[str, Any]:
+    if payload.stewardship:
+        stewardship = payload.stewardship
+        return _act(request, key, lambda: services.offer(request.user, key, stewardship))
+    return _act(request, key, lambda: services.route_request(request.user, key))
 
 
-@router.post("/requests", response={201: RequestOut, **ERRORS}, auth=WRITE, summary="Ask for support")
-def create_request(request: HttpRequest, payload: RequestIn) -> Any:
-    user = caller(request)
-    requester = entity_named(payload.requester)
-    if requester is not None:  # an unknown key is reported as a field error by the cleaner
-        require(
-            user,
-            "support.add_request",
-            requester,
-            "Only members of the requesting entity and facilitators may ask on its behalf.",
-        )
-    values = {**payload.dict(), "status": SupportRequest.Status.OPEN, "created": dt.date.today().isoformat()}
-    with refusals():
-        obj = create_record(user, "requests", values)
-    return Status(201, one(request, "requests", obj))
+@router.post(
+    "/requests/{key}/accept", response=SupportRequestDetail, auth=django_auth, summary="Accept an offer"
+)
+def accept_request(request: HttpRequest, key: str) -> dict[str, Any]:
+    return _act(request, key, lambda: services.accept_offer(request.user, key))
+
+
+@router.post(
+    "/requests/{key}/decline",
+    response=SupportRequestDetail,
+    auth=django_auth,
+    summary="Decline an offer with a reason; it moves to the next candidate",
+)
+def decline_request(request: HttpRequest, key: str, payload: ReasonIn) -> dict[str, Any]:
+    return _act(request, key, lambda: services.decline_offer(request.user, key, payload.reason))
+
+
+@router.post(
+    "/requests/{key}/start", response=SupportRequestDetail, auth=django_auth, summary="Mark in progress"
+)
+def start_request(request: HttpRequest, key: str) -> dict[str, Any]:
+    return _act(request, key, lambda: services.start_work(request.user, key))
+
+
+@router.post(
+    "/requests/{key}/resolve",
+    response=SupportRequestDetail,
+    auth=django_auth,
+    summary="Resolve with an outcome note",
+)
+def resolve_request(request: HttpRequest, key: str, payload: OutcomeIn) -> dict[str, Any]:
+    return _act(request, key, lambda: services.resolve_request(request.user, key, payload.outcome))
+
+
+@router.post(
+    "/requests/{key}/withdraw", response=SupportRequestDetail, auth=django_auth, summary="Withdraw a request"
+)
+def withdraw_request(request: HttpRequest, key: str, payload: WithdrawIn) -> dict[str, Any]:
+    return _act(request, key, lambda: services.withdraw(request.user, key, payload.reason))
+
+
+@router.get("/route", response=RouteOut, summary="Rank the stewards for such a request (changes nothing)")
+def route(request: HttpRequest, filters: Query[RouteFilters]) -> dict[str, Any]:
+    form = RouteQueryForm({key: value or "" for key, value in filters.dict().items()})
+    if not form.is_valid():
+        raise ApiError(422, "invalid", "The route query has invalid fields.", _form_errors(form.errors))
+    query = form.routing_request()
+    return {
+        "request": {
+            "type": query.type,
+            "theme": query.theme,
+            "region": query.region,
+            "need": query.need,
+            "language": query.language,
+        },
+        "candidates": [selectors.candidate_json(c) for c in selectors.route_candidates(query)],
+    }

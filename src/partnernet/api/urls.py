@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from partnernet.api import analytics, directory, impact, partnerships, stewardships, support
+from partnernet.api import analytics, directory, impact, partnerships, requests, stewardships, support
 from partnernet.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -24,7 +24,8 @@ api.add_router("/", impact.router)
 api.add_router("/", analytics.router)
 api.add_router("/", stewardships.router)
 api.add_router("/", partnerships.router)
-api.add_router("/", support.router)
+api.add_router("/", requests.router)
+api.add_router("/support", support.router)
 
 
 def docs(request: HttpRequest) -> HttpResponse:

@@ -402,14 +402,15 @@ class RequestKind(Kind):
         return clean, c.errors
 
     def queryset(self) -> QuerySet[SupportRequest]:
-        return SupportRequest.objects.select_related(
+        """Requests of movement entities; proposals from the public form have no requester to name."""
+        return SupportRequest.objects.filter(requester__isnull=False).select_related(
             "requester", "partnership", "type", "theme", "region", "steward"
         )
 
     def row(self, obj: SupportRequest) -> Clean:
         return {
             "key": obj.key,
-            "requester": obj.requester.key,
+            "requester": obj.requester.key if obj.requester else None,
             "partnership": obj.partnership.key if obj.partnership else None,
             "type": obj.type.key,
             "theme": obj.theme.key if obj.theme else None,

@@ -1,8 +1,8 @@
-"""Who may see and ask for support requests.
+"""Who may see and act on support requests and hostings.
 
-A request says what an entity struggles with, so it is not public: members of the requesting entity and of
-the steward it is routed to see it, facilitators see all (they work the queue of requests nobody took), and
-superusers (the operator) too. ``visible_requests`` is the one filter every list, export and search uses.
+- The requester's members see their request, follow it and may withdraw it.
+- The steward's members (the entity the request is offered to or held by) work it from their inbox.
+- Facilitators see every request, work the facilitators' queue and may offer a request to any steward.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ import rules
 from django.db.models import Q, QuerySet
 
 from partnernet.directory.rules import entity_ids_of, is_entity_member, is_facilitator
-from partnernet.support.models import SupportRequest
+from partnernet.support.models import Hosting, SupportRequest
 
 
 def visible_requests(user: Any, queryset: QuerySet[SupportRequest] | None = None) -> QuerySet[SupportRequest]:
-    """Restrict ``queryset`` (default: all) to the requests ``user`` may see, as one SQL filter."""
+    """The one filter every list, export and search of requests uses (the people of ``view_request``).
+
+    A request says what an entity struggles with, so it is not public: members of the requesting entity and
+    of the steward it is routed to see it, facilitators see all (they work the queue), superusers too.
+    """
     rows = SupportRequest.objects.all() if queryset is None else queryset
     if getattr(user, "is_superuser", False) or is_facilitator(user):
         return rows
@@ -28,15 +32,42 @@ def visible_requests(user: Any, queryset: QuerySet[SupportRequest] | None = None
 
 
 @rules.predicate
-def can_view_request(user: Any, request: SupportRequest | None) -> bool:
-    if request is None:
+def is_requester_member(user: Any, request: SupportRequest | None) -> bool:
+    return (
+        request is not None
+        and request.requester_id is not None
+        and request.requester_id in entity_ids_of(user)
+    )
+
+
+@rules.predicate
+def is_steward_member(user: Any, request: SupportRequest | None) -> bool:
+    return (
+        request is not None and request.steward_id is not None and request.steward_id in entity_ids_of(user)
+    )
+
+
+@rules.predicate
+def is_hosting_party(user: Any, hosting: Hosting | None) -> bool:
+    """A member of the host or of the hosted entity: either side may end a hosting."""
+    if hosting is None:
         return False
-    if getattr(user, "is_superuser", False) or is_facilitator(user):
-        return True
     own = entity_ids_of(user)
-    return request.requester_id in own or (request.steward_id is not None and request.steward_id in own)
+    return hosting.host_id in own or hosting.hosted_id in own
 
 
-rules.add_perm("support.view_request", can_view_request)
+@rules.predicate
+def is_member_of_any_entity(user: Any) -> bool:
+    return bool(entity_ids_of(user))
+
+
+rules.add_perm("support.create_request", is_member_of_any_entity)
+rules.add_perm("support.create_request_for", is_entity_member)
+rules.add_perm("support.view_request", is_requester_member | is_steward_member | is_facilitator)
+rules.add_perm("support.answer_request", is_steward_member)
+rules.add_perm("support.withdraw_request", is_requester_member)
+rules.add_perm("support.manage_queue", is_facilitator)
+rules.add_perm("support.establish_hosting", is_steward_member)
+rules.add_perm("support.end_hosting", is_hosting_party)
 # add_request is asked about the requesting entity: its members ask on its behalf.
 rules.add_perm("support.add_request", is_entity_member | is_facilitator)

@@ -1,12 +1,22 @@
-"""Reads about support requests and the stewardships they count against."""
+"""Reads about support requests, the stewardships they count against, and who may see them."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
+
+from partnernet.core.regions import RegionTree
+from partnernet.core.routing import ActiveStewardship, Candidate, RoutingRequest, rank_stewardships
+from partnernet.directory.models import Entity
+from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import Region, Stewardship
 from partnernet.framework.selectors import region_path, region_tree
-from partnernet.support.models import SupportRequest
+from partnernet.support.models import LOAD_STATUSES, Hosting, RequestStatus, SupportRequest
 
 
 def covering_stewardship(
@@ -62,3 +72,257 @@ def filter_requests(
     if steward:
         rows = rows.filter(steward__key=steward)
     return rows
+
+
+@dataclass(frozen=True)
+class StewardshipPool:
+    """Active stewardships as routing sees them, and the database ids behind their keys.
+
+    ``ids`` maps a stewardship key to ``(stewardship id, entity id)`` so a service can persist the decision
+    the pure core made on keys.
+    """
+
+    stewardships: list[ActiveStewardship]
+    ids: dict[str, tuple[int, int]]
+
+
+_POOL_FIELDS = (
+    "pk",
+    "key",
+    "entity_id",
+    "entity__key",
+    "entity__name",
+    "type__key",
+    "type__name",
+    "theme__key",
+    "theme__name",
+    "region__code",
+    "level",
+    "capacity",
+    "languages_text",
+    "load",
+)
+
+_CACHE_LIMIT = 200_000
+_built: dict[tuple[Any, ...], ActiveStewardship] = {}
+"""Rows already turned into ``ActiveStewardship`` values, keyed by the whole row (load and names included),
+so a changed row simply misses. Building a value parses its languages and derives its ranking fields; with a
+few hundred candidates per routing decision that is most of the Python time, and rows repeat between
+decisions far more often than they change. Cleared whole when it grows past ``_CACHE_LIMIT``."""
+
+
+def stewardship_rows(
+    *, type_key: str | None = None, region_codes: Iterable[str] | None = None, exclude_ids: Iterable[int] = ()
+) -> QuerySet[Any]:
+    """The one query behind :func:`stewardship_pool`: active stewardships as value tuples of ``_POOL_FIELDS``,
+    each with its load counted by a correlated subquery in the same statement.
+
+    Counting loads per row (an index lookup each) instead of grouping the whole join keeps the statement
+    cheap for the few hundred candidates of one request. Languages come as JSON text, parsed only for rows
+    not seen before.
+    """
+    rows = Stewardship.objects.filter(status=Stewardship.Status.ACTIVE)
+    if type_key is not None:
+        rows = rows.filter(type__key=type_key)
+    if region_codes is not None:
+        rows = rows.filter(region__code__in=list(region_codes))
+    excluded = list(exclude_ids)
+    if excluded:
+        rows = rows.exclude(pk__in=excluded)
+    load = (
+        SupportRequest.objects.filter(stewardship=OuterRef("pk"), status__in=LOAD_STATUSES)
+        .order_by()
+        .values("stewardship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = rows.annotate(
+        load=Coalesce(Subquery(load, output_field=IntegerField()), 0),
+        languages_text=Cast("languages", output_field=TextField()),
+    )
+    return rows.values_list(*_POOL_FIELDS).order_by()
+
+
+def _active(row: tuple[Any, ...]) -> ActiveStewardship:
+    built = _built.get(row)
+    if built is None:
+        _, key, _, entity_key, entity_name, type_key, type_name, theme, theme_name, region, *rest = row
+        level, capacity, languages, load = rest
+        built = ActiveStewardship(
+            key=key,
+            entity=entity_key,
+            entity_name=entity_name,
+            type=type_key,
+            type_name=type_name,
+            theme=theme,
+            theme_name=theme_name,
+            region=region,
+            level=level,
+            capacity=capacity,
+            load=load,
+            languages=tuple(json.loads(languages) if languages else ()),
+        )
+        if len(_built) >= _CACHE_LIMIT:
+            _built.clear()
+        _built[row] = built
+    return built
+
+
+def stewardship_pool(
+    *, type_key: str | None = None, region_codes: Iterable[str] | None = None, exclude_ids: Iterable[int] = ()
+) -> StewardshipPool:
+    """Active stewardships with their loads (FORMATS.md), in one query.
+
+    ``type_key`` and ``region_codes`` (a request's region chain) narrow the read to the stewardships that can
+    be candidates for one request, which keeps a single routing decision fast however many stewardships
+    exist; without them every active stewardship is read (for the batch rebalance). ``exclude_ids`` leaves
+    out stewardships that already declined or let the offer time out.
+    """
+    stewardships: list[ActiveStewardship] = []
+    ids: dict[str, tuple[int, int]] = {}
+    for row in stewardship_rows(type_key=type_key, region_codes=region_codes, exclude_ids=exclude_ids):
+        key = row[1]
+        if key in ids:
+            continue
+        ids[key] = (row[0], row[2])
+        stewardships.append(_active(row))
+    return StewardshipPool(stewardships, ids)
+
+
+def routing_request_of(request: SupportRequest) -> RoutingRequest:
+    """What routing needs to know about a stored request."""
+    return RoutingRequest(
+        type=request.type.key,
+        theme=request.theme.key if request.theme is not None else None,
+        region=request.region.code,
+        need=request.need,
+        language=request.language or None,
+    )
+
+
+def candidate_pool(request: SupportRequest, tree: RegionTree | None = None) -> StewardshipPool:
+    """The stewardships that can be candidates for ``request``, without those it already tried."""
+    regions = tree or region_tree()
+    return stewardship_pool(
+        type_key=request.type.key,
+        region_codes=regions.chain(request.region.code),
+        exclude_ids=[int(pk) for pk in request.tried],
+    )
+
+
+def stewardship_loads(stewardship_ids: Iterable[int]) -> dict[int, int]:
+    """Load per stewardship id, for pages that show capacity."""
+    rows = (
+        SupportRequest.objects.filter(stewardship_id__in=list(stewardship_ids), status__in=LOAD_STATUSES)
+        .values("stewardship_id")
+        .annotate(load=Count("pk"))
+        .order_by()
+    )
+    return {row["stewardship_id"]: row["load"] for row in rows}
+
+
+def _with_relations(rows: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
+    return rows.select_related(
+        "requester", "partner", "type", "theme", "region", "steward", "stewardship", "partnership"
+    )
+
+
+def requests_visible_to(user: Any) -> QuerySet[SupportRequest]:
+    """Requests the person may read: their entities' own, those routed to their entities; all for
+    facilitators. One SQL filter, shared by the pages and the API."""
+    rows = _with_relations(SupportRequest.objects.all())
+    if is_facilitator(user):
+        return rows
+    own = entity_ids_of(user)
+    if not own:
+        return rows.none()
+    return rows.filter(Q(requester_id__in=own) | Q(steward_id__in=own))
+
+
+def requests_of(user: Any) -> QuerySet[SupportRequest]:
+    """Requests made by the person's entities, newest first."""
+    own = entity_ids_of(user)
+    return _with_relations(SupportRequest.objects.filter(requester_id__in=own)).order_by("-created_at")
+
+
+def steward_inbox(user: Any) -> QuerySet[SupportRequest]:
+    """Requests offered to, accepted by or being worked on by the person's entities: offers due first."""
+    own = entity_ids_of(user)
+    return _with_relations(
+        SupportRequest.objects.filter(steward_id__in=own, status__in=LOAD_STATUSES)
+    ).order_by("status", "due_at", "created_at")
+
+
+def facilitators_queue() -> QuerySet[SupportRequest]:
+    """Open requests that no steward holds: nobody matched, or every candidate declined or timed out."""
+    return _with_relations(SupportRequest.objects.filter(status=RequestStatus.OPEN)).order_by("created_at")
+
+
+def find_request(key: str) -> SupportRequest | None:
+    """A request of this instance by key (keys are unique per origin; local rows are the ones acted on)."""
+    from partnernet.federation.selectors import instance_id
+
+    return _with_relations(SupportRequest.objects.filter(key=key, origin=instance_id())).first()
+
+
+def request_timeline(request: SupportRequest) -> QuerySet[Any]:
+    return request.events.select_related("steward").order_by("at", "pk")
+
+
+def hostings_of(entity: Entity) -> QuerySet[Hosting]:
+    """Hostings the entity gives or receives, active first."""
+    return (
+        Hosting.objects.filter(Q(host=entity) | Q(hosted=entity))
+        .select_related("host", "hosted", "ended_by")
+        .order_by("status", "-term_start")
+    )
+
+
+@dataclass(frozen=True)
+class StewardshipLoad:
+    stewardship: Stewardship
+    load: int
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.load >= self.stewardship.capacity
+
+
+def entity_support(entity: Entity) -> dict[str, Any]:
+    """What an entity page shows about support: live loads of its stewardships, its hostings, open asks."""
+    stewardships = list(
+        Stewardship.objects.filter(entity=entity, status=Stewardship.Status.ACTIVE)
+        .select_related("type", "theme", "region")
+        .order_by("key")
+    )
+    loads = stewardship_loads(s.pk for s in stewardships)
+    return {
+        "entity": entity,
+        "loads": [StewardshipLoad(s, loads.get(s.pk, 0)) for s in stewardships],
+        "hostings": list(hostings_of(entity)),
+        "open_requests": SupportRequest.objects.filter(
+            requester=entity, status__in=[RequestStatus.OPEN, *LOAD_STATUSES]
+        ).count(),
+    }
+
+
+def route_candidates(request: RoutingRequest, *, limit: int | None = None) -> list[Candidate]:
+    """The ranked candidates for a would-be request: one query for the stewardships and loads, then the
+    pure ranking. Changes nothing (``partnernet route``, the API's ``route`` and the benchmark use it)."""
+    tree = region_tree()
+    pool = stewardship_pool(type_key=request.type, region_codes=tree.chain(request.region))
+    return rank_stewardships(request, pool.stewardships, tree, limit=limit)
+
+
+def candidate_json(candidate: Candidate) -> dict[str, Any]:
+    """A candidate in the shape of FORMATS.md ``route --json``."""
+    return {
+        "rank": candidate.rank,
+        "entity": candidate.entity,
+        "stewardship": candidate.stewardship,
+        "level": candidate.level,
+        "cell": {"type": candidate.cell.type, "theme": candidate.cell.theme, "region": candidate.cell.region},
+        "load": candidate.load,
+        "capacity": candidate.capacity,
+        "explanation": candidate.explanation,
+    }

@@ -1,0 +1,224 @@
+"""Forms of the support workflow: they turn input into clean values and put messages next to fields.
+
+``RouteQueryForm`` also validates ``partnernet route`` and the API's ``route``, so the three say the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from partnernet.core.routing import RoutingRequest
+from partnernet.directory.models import Entity, Partner
+from partnernet.exchange import fields as exchange_fields
+from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.partnerships.models import Partnership
+from partnernet.support.models import Need
+
+
+def _clean_language(value: str) -> str:
+    try:
+        return exchange_fields.language(value)
+    except exchange_fields.FieldError as error:
+        raise ValidationError(str(error)) from None
+
+
+class _CellFields(forms.Form):
+    """Type, theme, region and language chosen from the framework taxonomy by key and code."""
+
+    type = forms.ModelChoiceField(
+        label=_("Partnership type"),
+        queryset=PartnershipType.objects.filter(active=True),
+        to_field_name="key",
+        error_messages={"invalid_choice": _("Unknown partnership type '%(value)s'.")},
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.filter(active=True),
+        to_field_name="key",
+        required=False,
+        empty_label=_("Any theme"),
+        error_messages={"invalid_choice": _("Unknown theme '%(value)s'.")},
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region or country"),
+        queryset=Region.objects.order_by("path"),
+        to_field_name="code",
+        error_messages={
+            "invalid_choice": _("Unknown region code '%(value)s' (UN M49 or ISO 3166-1 alpha-2).")
+        },
+        help_text=_("Where the partnership happens: a country, or a wider region."),
+    )
+    language = forms.CharField(
+        label=_("Working language"),
+        required=False,
+        max_length=35,
+        help_text=_("The language you would like to work in, as a tag such as en, sv or pt-BR."),
+    )
+
+    def clean_language(self) -> str:
+        return _clean_language(self.cleaned_data.get("language", ""))
+
+
+class RouteQueryForm(_CellFields):
+    need = forms.ChoiceField(label=_("Need"), choices=Need.choices, required=False)
+
+    def __init__(self, data: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        if data is not None and data.get("region"):
+            code = str(data["region"]).strip()
+            data = {**data, "region": code.upper() if code.isalpha() else code}
+        super().__init__(data, **kwargs)
+
+    def routing_request(self) -> RoutingRequest:
+        data = self.cleaned_data
+        return RoutingRequest(
+            type=data["type"].key,
+            theme=data["theme"].key if data.get("theme") else None,
+            region=data["region"].code,
+            need=data.get("need") or None,
+            language=data.get("language") or None,
+        )
+
+
+class RequestForm(_CellFields):
+    """The request form of a logged-in member: for one of their entities (individuals included)."""
+
+    requester = forms.ModelChoiceField(
+        label=_("Asking for"),
+        queryset=Entity.objects.none(),
+        to_field_name="key",
+        help_text=_("The entity you act for; an individual volunteer asks as their own entity."),
+    )
+    need = forms.ChoiceField(label=_("What do you need?"), choices=Need.choices)
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership"),
+        queryset=Partnership.objects.none(),
+        to_field_name="key",
+        required=False,
+        empty_label=_("None yet"),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("What the partnership is, who the partner is, and what help would make it happen."),
+    )
+    field_order = ["requester", "need", "type", "theme", "region", "language", "partnership", "description"]
+
+    def __init__(self, *args: Any, entities: Any, partnerships: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        requester: Any = self.fields["requester"]
+        requester.queryset = entities
+        only = list(entities[:2])
+        if len(only) == 1:
+            requester.initial = only[0].key
+            requester.empty_label = None
+        partnership: Any = self.fields["partnership"]
+        partnership.queryset = partnerships
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you decline?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The requester and the next steward will read it."),
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("What was done: the agreement co-signed, the tools set up, the letter sent …"),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
+
+
+class OfferForm(forms.Form):
+    stewardship = forms.CharField(label=_("Stewardship key"), max_length=100)
+
+
+class HostingForm(forms.Form):
+    term_end = forms.DateField(
+        label=_("Term ends"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for an open-ended hosting."),
+    )
+
+
+class EndHostingForm(forms.Form):
+    reason = forms.CharField(label=_("Why does it end?"), max_length=2000)
+
+
+PUBLIC_LIMIT = 5
+"""Public proposals accepted per address per hour."""
+
+
+class PublicProposalForm(_CellFields):
+    """An external institution proposes a partnership: no account, a honeypot and a rate limit."""
+
+    institution = forms.CharField(label=_("Institution"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of institution"), choices=Partner.Kind.choices)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Region.objects.filter(level=Region.Level.COUNTRY).order_by("name"),
+        to_field_name="code",
+        required=False,
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_name = forms.CharField(label=_("Your name"), max_length=200)
+    contact_email = forms.EmailField(label=_("Your e-mail"))
+    description = forms.CharField(
+        label=_("Your proposal"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("What you hold (collections, data, expertise) and what you would like to do together."),
+    )
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    field_order = [
+        "institution",
+        "kind",
+        "country",
+        "website",
+        "contact_name",
+        "contact_email",
+        "type",
+        "theme",
+        "region",
+        "language",
+        "description",
+        "homepage",
+    ]
+
+    def __init__(self, *args: Any, client: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    @property
+    def is_spam(self) -> bool:
+        """A filled honeypot: a bot. The view answers as if it worked and stores nothing."""
+        return bool(self.data.get("homepage"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.is_spam and not self.errors:
+            bucket = f"support-public:{self.client}"
+            count = cache.get(bucket, 0)
+            if count >= PUBLIC_LIMIT:
+                raise ValidationError(_("Too many proposals from your address; please try again in an hour."))
+            cache.set(bucket, count + 1, 3600)
+        return cleaned

@@ -1,0 +1,45 @@
+"""Every write of the support workflow: one function per use case (Zulip's actions).
+
+Views, the API, tasks and commands import from here; the use cases live by idea in ``workflow`` (a request's
+lifecycle), ``hosting`` and ``rebalance``.
+"""
+
+from partnernet.support.services.hosting import end_hosting, establish_hosting
+from partnernet.support.services.rebalance import RebalanceReport, rebalance_requests
+from partnernet.support.services.workflow import (
+    HOSTING_NEEDS,
+    WorkflowError,
+    accept_offer,
+    create_request,
+    decline_offer,
+    escalate_all_overdue,
+    escalate_overdue,
+    explanation_for,
+    offer,
+    resolve_request,
+    route_request,
+    start_work,
+    submit_public_proposal,
+    withdraw,
+)
+
+__all__ = [
+    "HOSTING_NEEDS",
+    "RebalanceReport",
+    "WorkflowError",
+    "accept_offer",
+    "create_request",
+    "decline_offer",
+    "end_hosting",
+    "escalate_all_overdue",
+    "escalate_overdue",
+    "establish_hosting",
+    "explanation_for",
+    "offer",
+    "rebalance_requests",
+    "resolve_request",
+    "route_request",
+    "start_work",
+    "submit_public_proposal",
+    "withdraw",
+]

@@ -1,0 +1,182 @@
+"""The batch rebalance: every open and offered request reassigned at once, optimally, under capacities.
+
+The database is read once (stewardships, loads, requests and their candidates), the pure min-cost flow of
+``partnernet.core.rebalance`` decides, and the moves are applied under row locks in one transaction, each
+re-checked so a request answered meanwhile is skipped, never overwritten. Database work is timed apart.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from partnernet.audit.services import record
+from partnernet.core.rebalance import Move, RebalanceRequest, rebalance
+from partnernet.core.routing import (
+    QUEUE_PENALTY,
+    RoutingRequest,
+    StewardshipIndex,
+    describe_cost,
+    preference_cost,
+)
+from partnernet.federation.selectors import instance_id
+from partnernet.framework.selectors import region_tree
+from partnernet.support.models import (
+    EventKind,
+    RequestStatus,
+    SupportRequest,
+)
+from partnernet.support.selectors import (
+    StewardshipPool,
+    stewardship_pool,
+)
+from partnernet.support.services.workflow import _lock, _offer_to, _to_queue
+
+
+@dataclass(frozen=True)
+class RebalanceReport:
+    """What a rebalance did (or, with ``dry_run``, would do), with its database work timed apart.
+
+    ``read_seconds`` covers loading stewardships, loads and requests and building the candidate lists;
+    ``solve_seconds`` the min-cost flow; ``write_seconds`` applying the moves (0 on a dry run).
+    """
+
+    requests: int
+    stewardships: int
+    total_cost: int
+    moves: tuple[Move, ...]
+    unassigned: tuple[str, ...]
+    applied: int
+    skipped: int
+    dry_run: bool
+    read_seconds: float
+    solve_seconds: float
+    write_seconds: float
+
+
+def _rebalance_inputs() -> tuple[list[RebalanceRequest], dict[str, int], StewardshipPool, dict[str, int]]:
+    """The open and offered local requests with their candidates, and every stewardship's residual capacity.
+
+    Residual capacity is the capacity minus the cases that stay put (accepted or in progress). Candidates are
+    the request's routing candidates without the stewardships it already tried, costed by the load-free
+    preference cost; requests of the same cell and language share one computation.
+    """
+    tree = region_tree()
+    pool = stewardship_pool()
+    index = StewardshipIndex.build(pool.stewardships)
+    held = dict(
+        SupportRequest.objects.filter(
+            status__in=[RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS], stewardship__isnull=False
+        )
+        .values_list("stewardship__key")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    residual = {s.key: s.capacity - held.get(s.key, 0) for s in pool.stewardships}
+    id_to_key = {pk: key for key, (pk, _entity) in pool.ids.items()}
+    rows = (
+        SupportRequest.objects.filter(
+            origin=instance_id(), status__in=[RequestStatus.OPEN, RequestStatus.OFFERED]
+        )
+        .values_list(
+            "pk", "key", "type__key", "theme__key", "region__code", "language", "stewardship__key", "tried"
+        )
+        .order_by("key")
+    )
+    requests: list[RebalanceRequest] = []
+    pks: dict[str, int] = {}
+    options: dict[tuple[str, str | None, str, str], tuple[tuple[str, int], ...]] = {}
+    for pk, key, type_key, theme_key, region, language, current, tried in rows:
+        pks[key] = pk
+        shape = (type_key, theme_key, region, language)
+        candidates = options.get(shape)
+        if candidates is None:
+            query = RoutingRequest(type_key, theme_key, region, None, language or None)
+            costed = (
+                (stewardship.key, preference_cost(query, stewardship, tree))
+                for code in tree.chain(region)
+                for stewardship in index.cells.get((type_key, code), ())
+            )
+            candidates = options[shape] = tuple(
+                sorted(
+                    ((k, cost) for k, cost in costed if cost is not None), key=lambda pair: (pair[1], pair[0])
+                )
+            )
+        if tried:
+            skip = {id_to_key.get(int(i)) for i in tried}
+            candidates = tuple(pair for pair in candidates if pair[0] not in skip)
+        requests.append(RebalanceRequest(key, current, candidates))
+    return requests, residual, pool, pks
+
+
+def rebalance_requests(actor: Any, *, dry_run: bool = False) -> RebalanceReport:
+    """Reassign every open and offered request optimally under capacities (min-cost flow, not greedy).
+
+    A request that moves is offered afresh to its new stewardship (new SLA clock, explanation naming the
+    rebalance's reason) or sent to the facilitators' queue; the rest keep their offers. Applying re-checks
+    each moved request under its lock: one answered meanwhile is skipped and counted, never overwritten.
+    """
+    if actor is not None and not actor.has_perm("support.manage_queue"):
+        raise PermissionDenied(_("Only facilitators may rebalance requests."))
+    started = time.perf_counter()
+    requests, residual, pool, _pks = _rebalance_inputs()
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    result = rebalance(requests, residual, QUEUE_PENALTY, describe=describe_cost)
+    solve = time.perf_counter() - started
+    applied = skipped = 0
+    write = 0.0
+    if not dry_run and result.moves:
+        started = time.perf_counter()
+        applied, skipped = _apply_moves(actor, result.moves, pool)
+        write = time.perf_counter() - started
+    return RebalanceReport(
+        requests=len(requests),
+        stewardships=len(residual),
+        total_cost=result.total_cost,
+        moves=result.moves,
+        unassigned=result.unassigned,
+        applied=applied,
+        skipped=skipped,
+        dry_run=dry_run,
+        read_seconds=read,
+        solve_seconds=solve,
+        write_seconds=write,
+    )
+
+
+@transaction.atomic
+def _apply_moves(actor: Any, moves: Iterable[Move], pool: StewardshipPool) -> tuple[int, int]:
+    applied = skipped = 0
+    for move in moves:
+        request = _lock(move.request)
+        current = request.stewardship.key if request.stewardship is not None else None
+        if (
+            request.status not in (RequestStatus.OPEN, RequestStatus.OFFERED)
+            or current != move.from_stewardship
+        ):
+            skipped += 1
+            continue
+        before = request.status
+        why = _("rebalance: %(reason)s") % {"reason": move.reason}
+        if move.to_stewardship is None:
+            _to_queue(request, actor, why)
+        else:
+            stewardship_id, entity_id = pool.ids[move.to_stewardship]
+            _offer_to(request, stewardship_id, entity_id, why, actor, EventKind.REASSIGNED)
+        record(
+            actor,
+            "update",
+            "rebalance_requests",
+            request,
+            {"status": [before, request.status], "stewardship": [move.from_stewardship, move.to_stewardship]},
+        )
+        applied += 1
+    return applied, skipped
