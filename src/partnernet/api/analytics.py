@@ -22,7 +22,7 @@ class AnalyzeFilters(Schema):
     level: Literal["subregion", "region"] = "subregion"
 
 
-class CellOut(Schema):
+class CoverageCellOut(Schema):
     type: str
     region: str
 
@@ -36,7 +36,7 @@ class SingleStewardOut(Schema):
 class CoverageOut(Schema):
     cells: int
     covered: int
-    gaps: list[CellOut]
+    gaps: list[CoverageCellOut]
     single_steward: list[SingleStewardOut]
 
 

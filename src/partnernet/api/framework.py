@@ -26,7 +26,7 @@ from partnernet.framework.services import endorse, open_proposal
 router = Router(tags=["agreement"])
 
 
-class CellOut(Schema):
+class ProposalCellOut(Schema):
     type: str | None
     theme: str | None
     region: str | None
@@ -52,7 +52,7 @@ class ProposalOut(Schema):
     status: str
     opens_at: str
     closes_at: str
-    cell: CellOut
+    cell: ProposalCellOut
     stewardship: str | None
     changes: dict[str, Any]
     rule: RuleOut

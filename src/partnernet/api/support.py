@@ -105,7 +105,7 @@ class RequestFilters(Schema):
     limit: int | None = None
 
 
-class CellOut(Schema):
+class RouteCellOut(Schema):
     type: str
     theme: str | None
     region: str
@@ -116,7 +116,7 @@ class CandidateOut(Schema):
     entity: str
     stewardship: str
     level: str
-    cell: CellOut
+    cell: RouteCellOut
     load: int
     capacity: int
     explanation: str

@@ -2,14 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from partnernet.api import analytics, directory, impact, partnerships, requests, stewardships, support
 from partnernet.api.errors import install_error_handlers
+from partnernet.api.schemas import ErrorOut
 
-api = NinjaAPI(
+DOCUMENTED_ERRORS = ("400", "401", "403", "404", "409", "422", "429")
+
+
+class PartnernetAPI(NinjaAPI):
+    """The API whose schema documents the shared error answers on every operation.
+
+    Every endpoint can answer 400/401/403/404/409/422/429 through the shared handlers (``errors.py``), with
+    the one error shape; documenting them once here keeps the schema true for routers that list only their
+    success answers.
+    """
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in components:
+            definition = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(definition.pop("$defs", {}))
+            components["ErrorOut"] = definition
+        error = {
+            "description": "Error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status in DOCUMENTED_ERRORS:
+                    responses.setdefault(status, error)
+        return schema
+
+
+api = PartnernetAPI(
     title="Partnernet API",
     version="1",
     description="Steward nodes, partnerships and support requests of a distributed partnership model.",
