@@ -30,7 +30,7 @@ def page() -> Iterator[Any]:
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:
-            yield browser.new_page()
+            yield browser.new_page(bypass_csp=True)  # axe-core is injected as a script
         finally:
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

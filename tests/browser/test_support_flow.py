@@ -54,7 +54,7 @@ def test_request_form_to_status_page_to_inbox(
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        context = browser.new_context()
+        context = browser.new_context(bypass_csp=True)  # axe-core is injected as a script
         context.add_cookies([asker])
         page = context.new_page()
         page.goto(f"{live_server.url}/support/new/")
@@ -69,7 +69,7 @@ def test_request_form_to_status_page_to_inbox(
         assert "Offered to Wikimedia Sverige because:" in page.content()
         assert serious_violations(page) == []
 
-        other = browser.new_context()
+        other = browser.new_context(bypass_csp=True)
         other.add_cookies([steward])
         inbox = other.new_page()
         inbox.goto(f"{live_server.url}/support/inbox/")
