@@ -33,8 +33,13 @@ def test_every_message_is_translated_and_compiled(language: str) -> None:
     with (folder / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     catalog = compiled._catalog  # type: ignore[attr-defined]
+    escapes = {"n": "\n", "t": "\t"}
     msgids = {
-        "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', chunk)).replace('\\"', '"')
+        re.sub(
+            r"\\(.)",
+            lambda escape: escapes.get(escape[1], escape[1]),
+            "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', chunk)),
+        )
         for chunk in re.findall(r'^msgid ((?:".*"\n?)+)', po, re.M)
     } - {""}
     compiled_ids = {key[0] if isinstance(key, tuple) else key for key in catalog}
