@@ -13,7 +13,7 @@ from partnernet.api import analytics, directory, impact, partnerships, requests,
 from partnernet.api.errors import install_error_handlers
 from partnernet.api.schemas import ErrorOut
 
-DOCUMENTED_ERRORS = ("400", "401", "403", "404", "409", "422", "429")
+DOCUMENTED_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 
 
 class PartnernetAPI(NinjaAPI):
@@ -39,7 +39,8 @@ class PartnernetAPI(NinjaAPI):
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
                 for status in DOCUMENTED_ERRORS:
-                    responses.setdefault(status, error)
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = error
         return schema
 
 
