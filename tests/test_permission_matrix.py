@@ -443,13 +443,9 @@ SESSION_API_CASES = [
     ),
     Case("route", "get", "/api/v1/support/route?type=glam&region=SE", everyone(200)),
 ]
-"""API operations of the routers that authenticate by the browser session (``django_auth``)."""
-
-EVERYONE_PAGE = everyone(200)
-LOGGED_IN = LOGIN_NEEDED
-STAFF_PAGE = {**only(200, *STAFF), "anonymous": 302}
-"""Login-required pages for facilitators (and the operator): others are refused, visitors sent to log in."""
-FORBIDDEN_ANONYMOUS = only(302, *PARTY, "facilitator", "superuser", anonymous=403)
+"""API operations of the agreement, impact, analytics and support routers. They know the caller only by the
+browser session (``django_auth`` for writes, ``request.user`` for reads), so they run with a logged-in
+session here; personal tokens are not honoured by them."""
 
 
 def logged_in(status: int, *roles: str, otherwise: int = 403) -> dict[str, int]:
@@ -459,11 +455,11 @@ def logged_in(status: int, *roles: str, otherwise: int = 403) -> dict[str, int]:
 
 WEB_CASES += [
     # the framework's coverage matrix: public aggregates
-    Case("matrix", "get", "/matrix/", EVERYONE_PAGE),
-    Case("matrix_cell", "get", "/matrix/glam/154/", EVERYONE_PAGE),
+    Case("matrix", "get", "/matrix/", everyone(200)),
+    Case("matrix_cell", "get", "/matrix/glam/154/", everyone(200)),
     # directory
-    Case("directory:entities", "get", "/directory/entities/", EVERYONE_PAGE),
-    Case("directory:entity", "get", "/directory/entities/home-group/", EVERYONE_PAGE),
+    Case("directory:entities", "get", "/directory/entities/", everyone(200)),
+    Case("directory:entity", "get", "/directory/entities/home-group/", everyone(200)),
     Case(
         "directory:entity_edit",
         "get",
@@ -471,8 +467,8 @@ WEB_CASES += [
         logged_in(200, "admin", *STAFF),
     ),
     Case("directory:entity_edit (seed)", "get", "/directory/entities/wikimedia-sweden/edit/", logged_in(200)),
-    Case("directory:partners", "get", "/directory/partners/", EVERYONE_PAGE),
-    Case("directory:partner", "get", "/directory/partners/p-free/", EVERYONE_PAGE),
+    Case("directory:partners", "get", "/directory/partners/", everyone(200)),
+    Case("directory:partner", "get", "/directory/partners/p-free/", everyone(200)),
     Case("directory:partner_create", "get", "/directory/partners/new/", logged_in(200, *VISIBLE_TO_MOVEMENT)),
     Case(
         "directory:partner_edit (partner of own partnership)",
@@ -487,10 +483,10 @@ WEB_CASES += [
         logged_in(200, *STAFF),
     ),
     # the partnership registry
-    Case("partnerships:registry", "get", "/partnerships/", EVERYONE_PAGE),
-    Case("partnerships:export", "get", "/partnerships/export.csv", EVERYONE_PAGE),
+    Case("partnerships:registry", "get", "/partnerships/", everyone(200)),
+    Case("partnerships:export", "get", "/partnerships/export.csv", everyone(200)),
     Case("partnerships:create", "get", "/partnerships/new/", logged_in(200, *VISIBLE_TO_MOVEMENT)),
-    Case("partnerships:detail (public)", "get", "/partnerships/pub-b/", EVERYONE_PAGE),
+    Case("partnerships:detail (public)", "get", "/partnerships/pub-b/", everyone(200)),
     Case(
         "partnerships:detail (movement)",
         "get",
@@ -538,8 +534,8 @@ WEB_CASES += [
         logged_in(200, *PARTY, "superuser", otherwise=404),
     ),
     # the agreement process
-    Case("framework:proposals", "get", "/framework/proposals/", EVERYONE_PAGE),
-    Case("framework:proposal_new", "get", "/framework/proposals/new/", LOGGED_IN),
+    Case("framework:proposals", "get", "/framework/proposals/", everyone(200)),
+    Case("framework:proposal_new", "get", "/framework/proposals/new/", LOGIN_NEEDED),
     Case(
         "framework:proposal_new (take up, for own entity)",
         "post",
@@ -556,7 +552,7 @@ WEB_CASES += [
             "capacity": "2",
         },
     ),
-    Case("framework:proposal", "get", "/framework/proposals/{proposal}", EVERYONE_PAGE),
+    Case("framework:proposal", "get", "/framework/proposals/{proposal}", everyone(200)),
     Case(
         "framework:proposal (comment)",
         "post",
@@ -565,16 +561,16 @@ WEB_CASES += [
         logged_in(302, *VISIBLE_TO_MOVEMENT, otherwise=200),
         {"body": "Good idea"},
     ),
-    Case("framework:rules", "get", "/framework/rules/", STAFF_PAGE),
-    Case("framework:history", "get", "/framework/history/", EVERYONE_PAGE),
-    Case("framework:version", "get", "/framework/history/{version}", EVERYONE_PAGE),
+    Case("framework:rules", "get", "/framework/rules/", logged_in(200, *STAFF)),
+    Case("framework:history", "get", "/framework/history/", everyone(200)),
+    Case("framework:version", "get", "/framework/history/{version}", everyone(200)),
     # impact
-    Case("impact:report", "get", "/impact/", EVERYONE_PAGE),
-    Case("impact:print", "get", "/impact/print/", EVERYONE_PAGE),
-    Case("impact:pdf", "get", "/impact/report.pdf", EVERYONE_PAGE),
-    Case("impact:csv", "get", "/impact/outcomes.csv", EVERYONE_PAGE),
-    Case("impact:indicators", "get", "/impact/indicators/", EVERYONE_PAGE),
-    Case("impact:partnership (public)", "get", "/impact/partnerships/pub-b/", EVERYONE_PAGE),
+    Case("impact:report", "get", "/impact/", everyone(200)),
+    Case("impact:print", "get", "/impact/print/", everyone(200)),
+    Case("impact:pdf", "get", "/impact/report.pdf", everyone(200)),
+    Case("impact:csv", "get", "/impact/outcomes.csv", everyone(200)),
+    Case("impact:indicators", "get", "/impact/indicators/", everyone(200)),
+    Case("impact:partnership (public)", "get", "/impact/partnerships/pub-b/", everyone(200)),
     Case(
         "impact:partnership (private, own)",
         "get",
@@ -617,7 +613,7 @@ WEB_CASES += [
         "impact:fetch (own partnership)",
         "post",
         "/impact/fetch/",
-        FORBIDDEN_ANONYMOUS,
+        only(302, *PARTY, *STAFF, anonymous=403),
         {"partnership": "pub-a"},
     ),
     Case(
@@ -628,7 +624,7 @@ WEB_CASES += [
         {"partnership": "priv-b"},
     ),
     Case("impact:fetch (everything)", "post", "/impact/fetch/", only(302, *STAFF, anonymous=403)),
-    Case("impact:run (of a public partnership)", "get", "/impact/runs/{run_pub}/", EVERYONE_PAGE),
+    Case("impact:run (of a public partnership)", "get", "/impact/runs/{run_pub}/", everyone(200)),
     Case(
         "impact:run (of a private partnership)",
         "get",
@@ -636,13 +632,13 @@ WEB_CASES += [
         only(200, "superuser", otherwise=404, anonymous=404),
     ),
     Case("impact:run (of everything)", "get", "/impact/runs/{run_all}/", only(200, *STAFF, anonymous=403)),
-    Case("impact:evaluations", "get", "/impact/evaluations/", EVERYONE_PAGE),
+    Case("impact:evaluations", "get", "/impact/evaluations/", everyone(200)),
     Case("impact:score", "get", "/impact/evaluations/eval-m/score/", only(200, *STAFF, anonymous=403)),
     Case("impact:rubric", "get", "/impact/rubrics/rubric-m/", only(200, *STAFF, anonymous=403)),
     # analytics
-    Case("analytics:dashboard", "get", "/analytics/", EVERYONE_PAGE),
+    Case("analytics:dashboard", "get", "/analytics/", everyone(200)),
     Case("analytics:snapshot", "post", "/analytics/snapshot", only(302, *STAFF, anonymous=403)),
-    Case("analytics:export (aggregates)", "get", "/analytics/export/nodes.csv", EVERYONE_PAGE),
+    Case("analytics:export (aggregates)", "get", "/analytics/export/nodes.csv", everyone(200)),
     Case(
         "analytics:export (sustainability: own entities, all for facilitators)",
         "get",
@@ -659,13 +655,13 @@ WEB_CASES += [
         only(200, *STAFF, anonymous=403),
     ),
     # support workflow pages
-    Case("support:index", "get", "/support/", EVERYONE_PAGE),
+    Case("support:index", "get", "/support/", everyone(200)),
     Case("support:new", "get", "/support/new/", logged_in(200, *PARTY)),
-    Case("support:inbox", "get", "/support/inbox/", LOGGED_IN),
-    Case("support:queue", "get", "/support/queue/", STAFF_PAGE),
-    Case("support:propose", "get", "/support/propose/", EVERYONE_PAGE),
-    Case("support:proposed", "get", "/support/propose/thanks/", EVERYONE_PAGE),
-    Case("support:entity", "get", "/support/entity/home-group/", EVERYONE_PAGE),
+    Case("support:inbox", "get", "/support/inbox/", LOGIN_NEEDED),
+    Case("support:queue", "get", "/support/queue/", logged_in(200, *STAFF)),
+    Case("support:propose", "get", "/support/propose/", everyone(200)),
+    Case("support:proposed", "get", "/support/propose/thanks/", everyone(200)),
+    Case("support:entity", "get", "/support/entity/home-group/", everyone(200)),
     Case(
         "support:detail (own entity)",
         "get",
@@ -729,10 +725,10 @@ WEB_CASES += [
         {"reason": "Over"},
     ),
     # federation: what every instance may read; the peers page is the operators'
-    Case("well-known-partnernet", "get", "/.well-known/partnernet", EVERYONE_PAGE),
-    Case("federation-feed (unsigned)", "get", "/federation/feed", EVERYONE_PAGE),
-    Case("federation-peers", "get", "/federation/peers/", STAFF_PAGE),
-    Case("federation-partner", "get", "/federation/partners/Q190804/", EVERYONE_PAGE),
+    Case("well-known-partnernet", "get", "/.well-known/partnernet", everyone(200)),
+    Case("federation-feed (unsigned)", "get", "/federation/feed", everyone(200)),
+    Case("federation-peers", "get", "/federation/peers/", logged_in(200, *STAFF)),
+    Case("federation-partner", "get", "/federation/partners/Q190804/", everyone(200)),
 ]
 
 COVERED_ELSEWHERE = {
