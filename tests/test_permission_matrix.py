@@ -7,17 +7,25 @@ person who may not see it through any list, read, search or export.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from partnernet.accounts.services import create_token
 from partnernet.exchange.selectors import export_rows
+from partnernet.framework.models import FrameworkVersion, Stewardship
+from partnernet.impact.models import Criterion, Evaluation, FetchRun, Outcome, Rubric
+from partnernet.partnerships.models import Agreement, Partnership
+from partnernet.support.models import Hosting
 from tests.api.conftest import World, world  # noqa: F401  (the fixture)
 from tests.factories import (
     EntityFactory,
@@ -26,6 +34,7 @@ from tests.factories import (
     StewardshipFactory,
     SupportRequestFactory,
 )
+from tests.framework.agreement import take_up
 
 pytestmark = pytest.mark.django_db
 
@@ -280,9 +289,453 @@ WEB_CASES = [
     ),
 ]
 
+PARTY = ("member", "admin")
+"""Members and admins of ``home-group``: the lead of pub-a and priv-a, the requester of req-a, the steward
+offered req-to-a, and the hosted side of the hosting."""
+STAFF = ("facilitator", "superuser")
+
+SESSION_API_CASES = [
+    # agreement process: proposals are public; an entity's voice is cast by one of its admins
+    Case("list_proposals", "get", "/api/v1/proposals", everyone(200)),
+    Case("read_proposal", "get", "/api/v1/proposals/{proposal}", everyone(200)),
+    Case(
+        "create_proposal (for own entity)",
+        "post",
+        "/api/v1/proposals",
+        only(201, "admin"),
+        {
+            "proposer": "home-group",
+            "kind": "take_up",
+            "title": "Education in Europe",
+            "rationale": "We can.",
+            "type": "education",
+            "region": "150",
+            "level": "supporter",
+            "capacity": 2,
+        },
+    ),
+    Case(
+        "endorse_proposal (for own entity)",
+        "post",
+        "/api/v1/proposals/{proposal}/endorsements",
+        only(200, "admin"),
+        {"entity": "home-group", "stance": "support"},
+    ),
+    Case(
+        "endorse_proposal (for another entity)",
+        "post",
+        "/api/v1/proposals/{proposal}/endorsements",
+        only(200),
+        {"entity": "other-group", "stance": "support"},
+    ),
+    # impact: outcomes follow their partnership's visibility
+    Case("list_outcomes", "get", "/api/v1/outcomes", everyone(200)),
+    Case("read_outcome (public)", "get", "/api/v1/outcomes/out-pub-a", everyone(200)),
+    Case(
+        "read_outcome (movement)",
+        "get",
+        "/api/v1/outcomes/out-mov-b",
+        only(200, *VISIBLE_TO_MOVEMENT, otherwise=404, anonymous=404),
+    ),
+    Case(
+        "read_outcome (private, own)",
+        "get",
+        "/api/v1/outcomes/out-priv-a",
+        only(200, *PARTY, "superuser", otherwise=404, anonymous=404),
+    ),
+    Case(
+        "read_outcome (private, other)",
+        "get",
+        "/api/v1/outcomes/out-priv-b",
+        only(200, "superuser", otherwise=404, anonymous=404),
+    ),
+    Case("report", "get", "/api/v1/impact/report", everyone(200)),
+    Case("analyze", "get", "/api/v1/analyze", everyone(200)),
+    # the support workflow: parties and facilitators read; stewards answer; requesters withdraw
+    Case("list_requests (workflow)", "get", "/api/v1/support/requests", everyone(200)),
+    Case(
+        "read_request (workflow, own entity)",
+        "get",
+        "/api/v1/support/requests/req-a",
+        only(200, *VISIBLE_TO_MOVEMENT, otherwise=404, anonymous=404),
+    ),
+    Case(
+        "read_request (workflow, offered to own entity)",
+        "get",
+        "/api/v1/support/requests/req-to-a",
+        only(200, *VISIBLE_TO_MOVEMENT, otherwise=404, anonymous=404),
+    ),
+    Case(
+        "read_request (workflow, other entity)",
+        "get",
+        "/api/v1/support/requests/req-b",
+        only(200, *STAFF, otherwise=404, anonymous=404),
+    ),
+    Case(
+        "create_request (workflow, own entity)",
+        "post",
+        "/api/v1/support/requests",
+        # people of no entity (facilitators and the operator too) are refused on the field: ``requester``
+        # offers only the caller's own entities
+        only(201, *PARTY, otherwise=422),
+        {"requester": "home-group", "type": "glam", "region": "SE", "need": "tools", "description": "Help"},
+    ),
+    Case(
+        "create_request (workflow, other entity)",
+        "post",
+        "/api/v1/support/requests",
+        only(201, otherwise=422),
+        {"requester": "other-group", "type": "glam", "region": "SE", "need": "tools", "description": "Help"},
+    ),
+    Case(
+        "offer_request (to a stewardship)",
+        "post",
+        "/api/v1/support/requests/req-a/offer",
+        {**only(200, *STAFF), "outsider": 404},
+        {"stewardship": "st-a"},
+    ),
+    Case(
+        "offer_request (route again)",
+        "post",
+        "/api/v1/support/requests/req-a/offer",
+        {**only(200, *STAFF), "outsider": 404},
+        {},
+    ),
+    Case(
+        "accept_request",
+        "post",
+        "/api/v1/support/requests/req-to-a/accept",
+        {**only(200, *PARTY, "superuser"), "outsider": 404},
+    ),
+    Case(
+        "decline_request",
+        "post",
+        "/api/v1/support/requests/req-to-a/decline",
+        {**only(200, *PARTY, "superuser"), "outsider": 404},
+        {"reason": "No time"},
+    ),
+    Case(
+        "start_request",
+        "post",
+        "/api/v1/support/requests/req-held/start",
+        {**only(200, *PARTY, "superuser"), "outsider": 404},
+    ),
+    Case(
+        "resolve_request",
+        "post",
+        "/api/v1/support/requests/req-held/resolve",
+        {**only(200, *PARTY, "superuser"), "outsider": 404},
+        {"outcome": "Done"},
+    ),
+    Case(
+        "withdraw_request",
+        "post",
+        "/api/v1/support/requests/req-a/withdraw",
+        {**only(200, *PARTY, "superuser"), "outsider": 404},
+        {"reason": "Solved"},
+    ),
+    Case(
+        "withdraw_request (other entity)",
+        "post",
+        "/api/v1/support/requests/req-b/withdraw",
+        {**only(200, "superuser", otherwise=404), "facilitator": 403},
+        {},
+    ),
+    Case("route", "get", "/api/v1/support/route?type=glam&region=SE", everyone(200)),
+]
+"""API operations of the agreement, impact, analytics and support routers. They know the caller only by the
+browser session (``django_auth`` for writes, ``request.user`` for reads), so they run with a logged-in
+session here; personal tokens are not honoured by them."""
+
+
+def logged_in(status: int, *roles: str, otherwise: int = 403) -> dict[str, int]:
+    """A ``login_required`` page: anonymous visitors are sent to log in."""
+    return {**only(status, *roles, otherwise=otherwise), "anonymous": 302}
+
+
+WEB_CASES += [
+    # the framework's coverage matrix: public aggregates
+    Case("matrix", "get", "/matrix/", everyone(200)),
+    Case("matrix_cell", "get", "/matrix/glam/154/", everyone(200)),
+    # directory
+    Case("directory:entities", "get", "/directory/entities/", everyone(200)),
+    Case("directory:entity", "get", "/directory/entities/home-group/", everyone(200)),
+    Case(
+        "directory:entity_edit",
+        "get",
+        "/directory/entities/home-group/edit/",
+        logged_in(200, "admin", *STAFF),
+    ),
+    Case("directory:entity_edit (seed)", "get", "/directory/entities/wikimedia-sweden/edit/", logged_in(200)),
+    Case("directory:partners", "get", "/directory/partners/", everyone(200)),
+    Case("directory:partner", "get", "/directory/partners/p-free/", everyone(200)),
+    Case("directory:partner_create", "get", "/directory/partners/new/", logged_in(200, *VISIBLE_TO_MOVEMENT)),
+    Case(
+        "directory:partner_edit (partner of own partnership)",
+        "get",
+        "/directory/partners/p-linked/edit/",
+        logged_in(200, *VISIBLE_TO_MOVEMENT),
+    ),
+    Case(
+        "directory:partner_edit (unrelated)",
+        "get",
+        "/directory/partners/p-free/edit/",
+        logged_in(200, *STAFF),
+    ),
+    # the partnership registry
+    Case("partnerships:registry", "get", "/partnerships/", everyone(200)),
+    Case("partnerships:export", "get", "/partnerships/export.csv", everyone(200)),
+    Case("partnerships:create", "get", "/partnerships/new/", logged_in(200, *VISIBLE_TO_MOVEMENT)),
+    Case("partnerships:detail (public)", "get", "/partnerships/pub-b/", everyone(200)),
+    Case(
+        "partnerships:detail (movement)",
+        "get",
+        "/partnerships/mov-b/",
+        only(200, *VISIBLE_TO_MOVEMENT, otherwise=404, anonymous=404),
+    ),
+    Case(
+        "partnerships:detail (private, own)",
+        "get",
+        "/partnerships/priv-a/",
+        only(200, *PARTY, "superuser", otherwise=404, anonymous=404),
+    ),
+    Case(
+        "partnerships:detail (private, other)",
+        "get",
+        "/partnerships/priv-b/",
+        only(200, "superuser", otherwise=404, anonymous=404),
+    ),
+    Case(
+        "partnerships:edit (public, not a party)", "get", "/partnerships/pub-b/edit/", logged_in(200, *STAFF)
+    ),
+    Case(
+        "partnerships:edit (private, own)",
+        "get",
+        "/partnerships/priv-a/edit/",
+        logged_in(200, *PARTY, "superuser", otherwise=404),
+    ),
+    Case(
+        "partnerships:edit (private, other)",
+        "get",
+        "/partnerships/priv-b/edit/",
+        logged_in(200, "superuser", otherwise=404),
+    ),
+    Case(
+        "partnerships:upload_agreement (no file: refused on the field once allowed)",
+        "post",
+        "/partnerships/pub-a/agreements/",
+        logged_in(400, *PARTY, *STAFF),
+        {"title": "Signed"},
+    ),
+    Case(
+        "partnerships:agreement_file (parties only)",
+        "get",
+        "/partnerships/pub-a/agreements/{agreement}/",
+        logged_in(200, *PARTY, "superuser", otherwise=404),
+    ),
+    # the agreement process
+    Case("framework:proposals", "get", "/framework/proposals/", everyone(200)),
+    Case("framework:proposal_new", "get", "/framework/proposals/new/", LOGIN_NEEDED),
+    Case(
+        "framework:proposal_new (take up, for own entity)",
+        "post",
+        "/framework/proposals/new/?kind=take_up",
+        # the proposer field offers only the entities one administers: others get the form back
+        logged_in(302, "admin", otherwise=200),
+        {
+            "proposer": "{entity_pk}",
+            "title": "Education in Europe",
+            "rationale": "We can.",
+            "type": "education",
+            "region": "150",
+            "level": "supporter",
+            "capacity": "2",
+        },
+    ),
+    Case("framework:proposal", "get", "/framework/proposals/{proposal}", everyone(200)),
+    Case(
+        "framework:proposal (comment)",
+        "post",
+        "/framework/proposals/{proposal}",
+        # anyone in the movement discusses; an outsider's comment is refused next to the field
+        logged_in(302, *VISIBLE_TO_MOVEMENT, otherwise=200),
+        {"body": "Good idea"},
+    ),
+    Case("framework:rules", "get", "/framework/rules/", logged_in(200, *STAFF)),
+    Case("framework:history", "get", "/framework/history/", everyone(200)),
+    Case("framework:version", "get", "/framework/history/{version}", everyone(200)),
+    # impact
+    Case("impact:report", "get", "/impact/", everyone(200)),
+    Case("impact:print", "get", "/impact/print/", everyone(200)),
+    Case("impact:pdf", "get", "/impact/report.pdf", everyone(200)),
+    Case("impact:csv", "get", "/impact/outcomes.csv", everyone(200)),
+    Case("impact:indicators", "get", "/impact/indicators/", everyone(200)),
+    Case("impact:partnership (public)", "get", "/impact/partnerships/pub-b/", everyone(200)),
+    Case(
+        "impact:partnership (private, own)",
+        "get",
+        "/impact/partnerships/priv-a/",
+        only(200, *PARTY, "superuser", otherwise=404, anonymous=404),
+    ),
+    Case(
+        "impact:partnership (private, other)",
+        "get",
+        "/impact/partnerships/priv-b/",
+        only(200, "superuser", otherwise=404, anonymous=404),
+    ),
+    Case(
+        "impact:partnership (record an outcome, own)",
+        "post",
+        "/impact/partnerships/pub-a/",
+        only(302, *PARTY, *STAFF, anonymous=403),
+        {
+            "indicator": "media_uploaded",
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "value": "3",
+            "measured_on": "2026-01-01",
+        },
+    ),
+    Case(
+        "impact:partnership (record an outcome, not a party)",
+        "post",
+        "/impact/partnerships/pub-b/",
+        only(302, *STAFF, anonymous=403),
+        {
+            "indicator": "media_uploaded",
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "value": "3",
+            "measured_on": "2026-01-01",
+        },
+    ),
+    Case(
+        "impact:fetch (own partnership)",
+        "post",
+        "/impact/fetch/",
+        only(302, *PARTY, *STAFF, anonymous=403),
+        {"partnership": "pub-a"},
+    ),
+    Case(
+        "impact:fetch (private, other)",
+        "post",
+        "/impact/fetch/",
+        only(302, "superuser", otherwise=404, anonymous=404),
+        {"partnership": "priv-b"},
+    ),
+    Case("impact:fetch (everything)", "post", "/impact/fetch/", only(302, *STAFF, anonymous=403)),
+    Case("impact:run (of a public partnership)", "get", "/impact/runs/{run_pub}/", everyone(200)),
+    Case(
+        "impact:run (of a private partnership)",
+        "get",
+        "/impact/runs/{run_priv}/",
+        only(200, "superuser", otherwise=404, anonymous=404),
+    ),
+    Case("impact:run (of everything)", "get", "/impact/runs/{run_all}/", only(200, *STAFF, anonymous=403)),
+    Case("impact:evaluations", "get", "/impact/evaluations/", everyone(200)),
+    Case("impact:score", "get", "/impact/evaluations/eval-m/score/", only(200, *STAFF, anonymous=403)),
+    Case("impact:rubric", "get", "/impact/rubrics/rubric-m/", only(200, *STAFF, anonymous=403)),
+    # analytics
+    Case("analytics:dashboard", "get", "/analytics/", everyone(200)),
+    Case("analytics:snapshot", "post", "/analytics/snapshot", only(302, *STAFF, anonymous=403)),
+    Case("analytics:export (aggregates)", "get", "/analytics/export/nodes.csv", everyone(200)),
+    Case(
+        "analytics:export (sustainability: own entities, all for facilitators)",
+        "get",
+        "/analytics/export/sustainability.json",
+        only(200, *VISIBLE_TO_MOVEMENT, anonymous=403),
+    ),
+    Case(
+        "analytics:suggestions", "get", "/analytics/suggestions/glam/154/", only(200, *STAFF, anonymous=403)
+    ),
+    Case(
+        "analytics:suggestions-export",
+        "get",
+        "/analytics/suggestions/glam/154/export.csv",
+        only(200, *STAFF, anonymous=403),
+    ),
+    # support workflow pages
+    Case("support:index", "get", "/support/", everyone(200)),
+    Case("support:new", "get", "/support/new/", logged_in(200, *PARTY)),
+    Case("support:inbox", "get", "/support/inbox/", LOGIN_NEEDED),
+    Case("support:queue", "get", "/support/queue/", logged_in(200, *STAFF)),
+    Case("support:propose", "get", "/support/propose/", everyone(200)),
+    Case("support:proposed", "get", "/support/propose/thanks/", everyone(200)),
+    Case("support:entity", "get", "/support/entity/home-group/", everyone(200)),
+    Case(
+        "support:detail (own entity)",
+        "get",
+        "/support/r/req-a/",
+        logged_in(200, *VISIBLE_TO_MOVEMENT, otherwise=404),
+    ),
+    Case("support:detail (other entity)", "get", "/support/r/req-b/", logged_in(200, *STAFF, otherwise=404)),
+    Case(
+        "support:accept",
+        "post",
+        "/support/r/req-to-a/accept/",
+        logged_in(302, *PARTY, "superuser", otherwise=403) | {"outsider": 404},
+    ),
+    Case(
+        "support:decline",
+        "post",
+        "/support/r/req-to-a/decline/",
+        logged_in(302, *PARTY, "superuser") | {"outsider": 404},
+        {"reason": "No time"},
+    ),
+    Case(
+        "support:start",
+        "post",
+        "/support/r/req-held/start/",
+        logged_in(302, *PARTY, "superuser") | {"outsider": 404},
+    ),
+    Case(
+        "support:resolve",
+        "post",
+        "/support/r/req-held/resolve/",
+        logged_in(302, *PARTY, "superuser") | {"outsider": 404},
+        {"outcome": "Done"},
+    ),
+    Case(
+        "support:withdraw",
+        "post",
+        "/support/r/req-a/withdraw/",
+        logged_in(302, *PARTY, "superuser") | {"outsider": 404},
+        {"reason": "Solved"},
+    ),
+    Case(
+        "support:offer",
+        "post",
+        "/support/r/req-a/offer/",
+        logged_in(302, *STAFF) | {"outsider": 404},
+        {"stewardship": "st-a"},
+    ),
+    Case("support:route", "post", "/support/r/req-a/route/", logged_in(302, *STAFF) | {"outsider": 404}),
+    Case(
+        "support:host",
+        "post",
+        "/support/r/req-done/host/",
+        logged_in(302, *PARTY, "superuser") | {"outsider": 404},
+        {},
+    ),
+    Case(
+        "support:end_hosting",
+        "post",
+        "/support/hosting/{hosting}/end/",
+        logged_in(302, *PARTY, "superuser", otherwise=404),
+        {"reason": "Over"},
+    ),
+    # federation: what every instance may read; the peers page is the operators'
+    Case("well-known-partnernet", "get", "/.well-known/partnernet", everyone(200)),
+    Case("federation-feed (unsigned)", "get", "/federation/feed", everyone(200)),
+    Case("federation-peers", "get", "/federation/peers/", logged_in(200, *STAFF)),
+    Case("federation-partner", "get", "/federation/partners/Q190804/", everyone(200)),
+]
+
 COVERED_ELSEWHERE = {
     "mediawiki_login": "tests/accounts/test_wikimedia_login.py",
     "mediawiki_callback": "tests/accounts/test_wikimedia_login.py",
+    # who may deliver: unsigned, unknown senders, forged and stale signatures are refused there
+    "federation-inbox": "tests/federation/test_delivery.py",
 }
 """URL names whose permission behaviour is a flow tested on its own."""
 
@@ -304,7 +757,78 @@ def matrix(world: World) -> dict[str, Any]:  # noqa: F811
     users = {role: getattr(world, role) for role in AUTHED}
     tokens = {role: create_token(user, "matrix", "write")[1] for role, user in users.items()}
     member_token, _ = create_token(world.member, "to revoke", "write")
-    return {"users": users, "tokens": tokens, "member_token": member_token.pk}
+    return {
+        "users": users,
+        "tokens": tokens,
+        "fill": {"member_token": member_token.pk, **_workflow_rows(world)},
+    }
+
+
+def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
+    """Rows of the agreement process, impact, support workflow and federation; their ids for the paths."""
+    public, movement, private_a, private_b = (
+        Partnership.objects.get(key=key) for key in ("pub-a", "mov-b", "priv-a", "priv-b")
+    )
+    for item in (public, movement, private_a, private_b):
+        Outcome.objects.create(
+            key=f"out-{item.key}",
+            partnership=item,
+            indicator="media_uploaded",
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 12, 31),
+            value=Decimal(7),
+            measured_on=dt.date(2026, 1, 1),
+        )
+    PartnerFactory(key="p-qid", wikidata="Q190804").partnerships.add(private_b, public)
+    agreement = Agreement.objects.create(
+        partnership=public, title="Signed", file=ContentFile(b"%PDF-1.4 agreement", name="signed.pdf")
+    )
+    rubric = Rubric.objects.create(key="rubric-m", name="Matrix rubric")
+    Criterion.objects.create(rubric=rubric, key="reach", name="Reach")
+    Evaluation.objects.create(
+        key="eval-m",
+        title="Matrix case",
+        rubric=rubric,
+        steward=world.other,
+        evaluated_on=dt.date(2026, 1, 1),
+    )
+    steward = Stewardship.objects.get(key="st-a")
+    SupportRequestFactory(
+        key="req-to-a",
+        requester=world.other,
+        steward=world.entity,
+        stewardship=steward,
+        status="offered",
+        offered_at=timezone.now(),
+        due_at=timezone.now() + dt.timedelta(days=5),
+    )
+    SupportRequestFactory(
+        key="req-held", requester=world.other, steward=world.entity, stewardship=steward, status="accepted"
+    )
+    SupportRequestFactory(
+        key="req-done",
+        requester=world.other,
+        steward=world.entity,
+        stewardship=steward,
+        status="resolved",
+        resolved=dt.date(2026, 1, 2),
+        outcome="Co-signed",
+    )
+    hosting = Hosting.objects.create(host=world.other, hosted=world.entity, term_start=dt.date(2026, 1, 1))
+    proposal = take_up(world.admin, world.entity, type="research", region="154")
+    version = FrameworkVersion.objects.order_by("number").first() or FrameworkVersion.objects.create(
+        number=1, changelog="First", snapshot={}
+    )
+    return {
+        "proposal": proposal.key,
+        "version": version.number,
+        "entity_pk": world.entity.pk,
+        "agreement": agreement.pk,
+        "hosting": hosting.pk,
+        "run_pub": FetchRun.objects.create(partnership=public).pk,
+        "run_priv": FetchRun.objects.create(partnership=private_b).pk,
+        "run_all": FetchRun.objects.create(partnership=None).pk,
+    }
 
 
 def _call(client: Client, case: Case, headers: dict[str, str], fill: dict[str, Any]) -> int:
@@ -318,7 +842,8 @@ def _call(client: Client, case: Case, headers: dict[str, str], fill: dict[str, A
                 path, data=data, content_type="application/json", **headers
             )
         else:
-            response = getattr(client, case.method)(path, data=case.body or {}, **headers)
+            form = {field: str(value).format(**fill) for field, value in (case.body or {}).items()}
+            response = getattr(client, case.method)(path, data=form, **headers)
         transaction.set_rollback(True)
     return response.status_code
 
@@ -329,17 +854,17 @@ def test_every_operation_allows_and_denies_as_the_matrix_says(role: str, matrix:
     web = Client()
     if role != "anonymous":
         web.force_login(matrix["users"][role])
-    fill = {"member_token": matrix["member_token"]}
+    fill = matrix["fill"]
     wrong = []
     for case in API_CASES:
         got = _call(Client(), case, api_headers, fill)
         if got != case.expected[role]:
             wrong.append(f"{case.method.upper()} {case.name}: expected {case.expected[role]}, got {got}")
-    for case in WEB_CASES:
+    for case in SESSION_API_CASES + WEB_CASES:
         got = _call(web, case, {}, fill)
         if got != case.expected[role]:
             wrong.append(f"{case.method.upper()} {case.name}: expected {case.expected[role]}, got {got}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_session_and_token_agree_on_the_api(matrix: dict[str, Any]) -> None:
@@ -348,7 +873,7 @@ def test_session_and_token_agree_on_the_api(matrix: dict[str, Any]) -> None:
         client = Client()
         client.force_login(matrix["users"][role])
         for case in API_CASES:
-            assert _call(client, case, {}, {}) == case.expected[role], case.name
+            assert _call(client, case, {}, matrix["fill"]) == case.expected[role], case.name
 
 
 def _url_names() -> set[tuple[str | None, str]]:
@@ -365,17 +890,24 @@ def _url_names() -> set[tuple[str | None, str]]:
     return found
 
 
+def _qualified(namespace: str | None, name: str) -> str:
+    """Names of app namespaces repeat (``export``, ``detail``): cases name them with their namespace."""
+    return f"{namespace}:{name}" if namespace not in (None, "api") else name
+
+
 def test_no_url_is_left_out_of_the_matrix() -> None:
     """A new page or operation must be added to the matrix (or to a flow test) before it can land."""
-    covered = {case.name.split(" (")[0] for case in API_CASES + WEB_CASES} | set(COVERED_ELSEWHERE)
+    covered = {case.name.split(" (")[0] for case in API_CASES + SESSION_API_CASES + WEB_CASES} | set(
+        COVERED_ELSEWHERE
+    )
     allauth = {
         name for ns, name in _url_names() if ns is None and name.startswith(("account_", "socialaccount_"))
     }
     missing = sorted(
-        f"{ns}:{name}" if ns else name
+        _qualified(ns, name)
         for ns, name in _url_names()
         if ns != "admin"  # the Django admin: staff only, three representative pages above
-        and name not in covered
+        and _qualified(ns, name) not in covered
         and name not in allauth  # allauth's own flows, all reachable anonymously (see below)
         and not name.startswith("accounts/social/")  # allauth's old aliases of the 3rdparty pages
     )
@@ -392,6 +924,40 @@ def test_allauth_pages_answer_anonymous_visitors_without_errors(db: Any) -> None
             except NoReverseMatch:
                 continue
             assert Client().get(path).status_code < 500, name
+
+
+SEEN_PAGES = (
+    # lists, reports and exports of the web UI (the session routers of the API answer the browser session)
+    "/partnerships/?q=Quiet",
+    "/partnerships/export.csv",
+    "/partnerships/export.jsonl",
+    "/directory/entities/other-group/",
+    "/directory/partners/p-qid/",
+    "/federation/partners/Q190804/",
+    "/matrix/",
+    "/matrix/glam/154/",
+    "/impact/",
+    "/impact/print/",
+    "/impact/outcomes.csv",
+    "/impact/partnerships/priv-b/",
+    "/impact/partnerships/mov-b/",
+    "/analytics/",
+    "/analytics/export/nodes.csv",
+    "/analytics/export/edges.csv",
+    "/analytics/export/coverage.json",
+    "/analytics/export/sustainability.json",
+    "/support/",
+    "/support/inbox/",
+    "/support/queue/",
+    "/support/entity/other-group/",
+    "/api/v1/outcomes?limit=500",
+    "/api/v1/outcomes/out-priv-a",
+    "/api/v1/outcomes/out-priv-b",
+    "/api/v1/outcomes/out-mov-b",
+    "/api/v1/impact/report",
+    "/api/v1/analyze",
+    "/api/v1/proposals",
+)
 
 
 def _everything_seen(role: str, matrix: dict[str, Any]) -> str:
@@ -411,6 +977,10 @@ def _everything_seen(role: str, matrix: dict[str, Any]) -> str:
     if role != "anonymous":
         web.force_login(matrix["users"][role])
     bodies.append(web.get("/").content.decode())
+    for path in SEEN_PAGES:
+        response = web.get(path)
+        if response.status_code == 200:  # a refusal shows nothing of the rows
+            bodies.append(response.getvalue().decode())
     user = matrix["users"].get(role)
     from django.contrib.auth.models import AnonymousUser
 
@@ -439,5 +1009,5 @@ def test_nothing_private_reaches_a_list_read_search_or_export(
 
 def test_the_superuser_as_operator_sees_everything(matrix: dict[str, Any]) -> None:
     seen = _everything_seen("superuser", matrix)
-    for text in (SECRET_A, SECRET_B, MOVEMENT_B, "req-a", "req-b"):
+    for text in (SECRET_A, SECRET_B, MOVEMENT_B, "req-a", "req-b", "out-priv-a", "out-priv-b"):
         assert text in seen
