@@ -127,12 +127,14 @@ class RouteOut(Schema):
     candidates: list[CandidateOut]
 
 
-def _row(obj: SupportRequest) -> dict[str, Any]:
+def _row(obj: SupportRequest, user: Any) -> dict[str, Any]:
+    """One request; the partnership's key only for people who may see that partnership (it may be private)."""
+    shown = obj.partnership is not None and user.has_perm("partnerships.view_partnership", obj.partnership)
     return {
         "key": obj.key,
         "requester": obj.requester.key if obj.requester else None,
         "partner": obj.partner.key if obj.partner else None,
-        "partnership": obj.partnership.key if obj.partnership else None,
+        "partnership": obj.partnership.key if shown and obj.partnership else None,
         "type": obj.type.key,
         "theme": obj.theme.key if obj.theme else None,
         "region": obj.region.code,
@@ -152,7 +154,7 @@ def _row(obj: SupportRequest) -> dict[str, Any]:
     }
 
 
-def _detail(obj: SupportRequest) -> dict[str, Any]:
+def _detail(obj: SupportRequest, user: Any) -> dict[str, Any]:
     events = [
         {
             "at": event.at,
@@ -164,7 +166,7 @@ def _detail(obj: SupportRequest) -> dict[str, Any]:
         }
         for event in selectors.request_timeline(obj)
     ]
-    return {**_row(obj), "events": events}
+    return {**_row(obj, user), "events": events}
 
 
 def _visible(request: HttpRequest, key: str) -> SupportRequest:
@@ -183,12 +185,12 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[
     rows = selectors.requests_visible_to(request.user)
     if filters.status:
         rows = rows.filter(status=filters.status)
-    return paginate(request, rows, _row, filters.cursor, filters.limit)
+    return paginate(request, rows, lambda obj: _row(obj, request.user), filters.cursor, filters.limit)
 
 
 @router.get("/requests/{key}", response=SupportRequestDetail, summary="Read one support request")
 def read_request(request: HttpRequest, key: str) -> dict[str, Any]:
-    return _detail(_visible(request, key))
+    return _detail(_visible(request, key), request.user)
 
 
 @router.post("/requests", response={201: SupportRequestDetail}, auth=django_auth, summary="Ask for support")
@@ -213,7 +215,7 @@ def create_request(request: HttpRequest, payload: SupportRequestIn) -> Status[di
         partnership=data["partnership"],
         description=data["description"],
     )
-    return Status(201, _detail(created))
+    return Status(201, _detail(created, request.user))
 
 
 def _act(request: HttpRequest, key: str, run: Callable[[], Any]) -> dict[str, Any]:
@@ -226,7 +228,7 @@ def _act(request: HttpRequest, key: str, run: Callable[[], Any]) -> dict[str, An
         raise ApiError(409, "conflict", str(error)) from None
     except PermissionDenied as error:
         raise ApiError(403, "forbidden", str(error) or "You may not do this.") from None
-    return _detail(selectors.find_request(key) or found)
+    return _detail(selectors.find_request(key) or found, request.user)
 
 
 @router.post(

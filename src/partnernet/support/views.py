@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,6 +80,8 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         candidates = selectors.route_candidates(selectors.routing_request_of(support_request), limit=20)
     context = {
         "req": support_request,
+        "partnership_visible": support_request.partnership is not None
+        and user.has_perm("partnerships.view_partnership", support_request.partnership),
         "timeline": selectors.request_timeline(support_request),
         "can_answer": user.has_perm("support.answer_request", support_request),
         "can_withdraw": user.has_perm("support.withdraw_request", support_request),
@@ -197,7 +200,9 @@ def end_hosting(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The hosting has ended."))
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return redirect("support:entity", key=hosting.hosted.key)
 
