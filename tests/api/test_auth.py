@@ -89,3 +89,17 @@ def test_session_reads_need_no_csrf_and_see_what_the_person_may(world: World) ->
     client.force_login(world.member)
     keys = {row["key"] for row in client.get("/api/v1/partnerships", {"limit": 500}).json()["items"]}
     assert "members-only" in keys
+
+
+def test_tokens_work_on_every_router_and_a_bad_token_is_refused_everywhere(world: World) -> None:
+    """Personal tokens act for their person on the agreement, impact, analytics and support routers too."""
+    headers = bearer(world.member)
+    assert Client().get("/api/v1/proposals", **headers).status_code == 200
+    assert Client().get("/api/v1/outcomes", **headers).status_code == 200
+    assert Client().get("/api/v1/support/requests", **headers).status_code == 200
+    bogus = {"HTTP_AUTHORIZATION": "Bearer pn_not-a-real-token"}
+    for path in ("/api/v1/proposals", "/api/v1/outcomes", "/api/v1/analyze", "/api/v1/support/requests"):
+        assert Client().get(path, **bogus).status_code == 401, path
+    read_only = bearer(world.member, "read")
+    withdraw = as_json(Client(), "post", "/api/v1/support/requests/nothing-here/withdraw", {}, **read_only)
+    assert withdraw.status_code == 403

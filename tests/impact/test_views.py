@@ -147,3 +147,9 @@ def test_facilitator_scores_a_case_and_out_of_range_scores_are_refused(demo_data
     assert client.post(url, data).status_code == 302
     assert Score.objects.get(evaluation=evaluation, criterion=criterion).score == 2
     assert AuditEvent.objects.filter(verb="score_evaluation").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_impossible_year_is_ignored_on_the_page_and_refused_by_the_api(client: Client) -> None:
+    assert client.get("/impact/", {"year": "20000000"}).status_code == 200
+    assert client.get("/api/v1/outcomes", {"year": 20000000}).status_code == 422

@@ -14,8 +14,9 @@ from ninja import Query, Router, Schema
 
 from partnernet.analytics.rules import sustainability_scope
 from partnernet.analytics.selectors import analysis_document, network_data
+from partnernet.api.auth import READ
 
-router = Router(tags=["analytics"])
+router = Router(tags=["analytics"], auth=READ)
 
 
 class AnalyzeFilters(Schema):

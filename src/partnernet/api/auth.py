@@ -45,6 +45,7 @@ class TokenAuth(HttpBearer):
             )
         note_token_use(found)
         request.api_token = found  # type: ignore[attr-defined]
+        request.user = found.user  # endpoints and permission checks read request.user
         return found.user
 
 

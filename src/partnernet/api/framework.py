@@ -12,8 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
+from partnernet.api.auth import READ, WRITE
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
 from partnernet.api.schemas import Page
@@ -23,7 +23,7 @@ from partnernet.framework.models import Proposal
 from partnernet.framework.selectors import proposal_row, proposals_listing
 from partnernet.framework.services import endorse, open_proposal
 
-router = Router(tags=["agreement"])
+router = Router(tags=["agreement"], auth=READ)
 
 
 class ProposalCellOut(Schema):
@@ -136,7 +136,7 @@ def read_proposal(request: HttpRequest, key: str) -> dict[str, Any]:
     return proposal_row(_proposal(key))
 
 
-@router.post("/proposals", response={201: ProposalOut}, auth=django_auth, summary="Open a proposal")
+@router.post("/proposals", response={201: ProposalOut}, auth=WRITE, summary="Open a proposal")
 def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status:
     data = payload.dict(exclude={"proposer", "kind", "title", "rationale"}, exclude_none=True)
     proposer = _entity(payload.proposer, "proposer")
@@ -157,7 +157,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status:
 @router.post(
     "/proposals/{key}/endorsements",
     response=EndorsementOut,
-    auth=django_auth,
+    auth=WRITE,
     summary="Cast or change an entity's voice",
 )
 def endorse_proposal(request: HttpRequest, key: str, payload: EndorsementIn) -> dict[str, Any]:

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from partnernet.api.auth import READ
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
 from partnernet.api.schemas import Page
@@ -16,7 +17,7 @@ from partnernet.impact.indicators import INDICATORS
 from partnernet.impact.models import Outcome
 from partnernet.impact.selectors import ReportFilters, filtered_outcomes, impact_report, visible_outcomes
 
-router = Router(tags=["impact"])
+router = Router(tags=["impact"], auth=READ)
 
 
 class OutcomeOut(Schema):
@@ -39,7 +40,7 @@ class OutcomeFilters(Schema):
     theme: str | None = None
     region: str | None = None
     entity: str | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=1, le=9999)
     partnership: str | None = None
     indicator: str | None = None
     cursor: str | None = None

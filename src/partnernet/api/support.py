@@ -13,8 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.security import django_auth
 
+from partnernet.api.auth import READ, WRITE
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
 from partnernet.api.schemas import Page
@@ -25,7 +25,7 @@ from partnernet.support import selectors, services
 from partnernet.support.forms import RequestForm, RouteQueryForm
 from partnernet.support.models import SupportRequest
 
-router = Router(tags=["support"])
+router = Router(tags=["support"], auth=READ)
 
 
 class RequestEventOut(Schema):
@@ -193,7 +193,7 @@ def read_request(request: HttpRequest, key: str) -> dict[str, Any]:
     return _detail(_visible(request, key), request.user)
 
 
-@router.post("/requests", response={201: SupportRequestDetail}, auth=django_auth, summary="Ask for support")
+@router.post("/requests", response={201: SupportRequestDetail}, auth=WRITE, summary="Ask for support")
 def create_request(request: HttpRequest, payload: SupportRequestIn) -> Status[dict[str, Any]]:
     """Routed at once, like the form: the answer says to whom it was offered and why."""
     form = RequestForm(
@@ -234,7 +234,7 @@ def _act(request: HttpRequest, key: str, run: Callable[[], Any]) -> dict[str, An
 @router.post(
     "/requests/{key}/offer",
     response=SupportRequestDetail,
-    auth=django_auth,
+    auth=WRITE,
     summary="Facilitators: offer to a stewardship, or route again",
 )
 def offer_request(request: HttpRequest, key: str, payload: OfferIn) -> dict[str, Any]:
@@ -244,9 +244,7 @@ def offer_request(request: HttpRequest, key: str, payload: OfferIn) -> dict[str,
     return _act(request, key, lambda: services.route_request(request.user, key))
 
 
-@router.post(
-    "/requests/{key}/accept", response=SupportRequestDetail, auth=django_auth, summary="Accept an offer"
-)
+@router.post("/requests/{key}/accept", response=SupportRequestDetail, auth=WRITE, summary="Accept an offer")
 def accept_request(request: HttpRequest, key: str) -> dict[str, Any]:
     return _act(request, key, lambda: services.accept_offer(request.user, key))
 
@@ -254,16 +252,14 @@ def accept_request(request: HttpRequest, key: str) -> dict[str, Any]:
 @router.post(
     "/requests/{key}/decline",
     response=SupportRequestDetail,
-    auth=django_auth,
+    auth=WRITE,
     summary="Decline an offer with a reason; it moves to the next candidate",
 )
 def decline_request(request: HttpRequest, key: str, payload: ReasonIn) -> dict[str, Any]:
     return _act(request, key, lambda: services.decline_offer(request.user, key, payload.reason))
 
 
-@router.post(
-    "/requests/{key}/start", response=SupportRequestDetail, auth=django_auth, summary="Mark in progress"
-)
+@router.post("/requests/{key}/start", response=SupportRequestDetail, auth=WRITE, summary="Mark in progress")
 def start_request(request: HttpRequest, key: str) -> dict[str, Any]:
     return _act(request, key, lambda: services.start_work(request.user, key))
 
@@ -271,7 +267,7 @@ def start_request(request: HttpRequest, key: str) -> dict[str, Any]:
 @router.post(
     "/requests/{key}/resolve",
     response=SupportRequestDetail,
-    auth=django_auth,
+    auth=WRITE,
     summary="Resolve with an outcome note",
 )
 def resolve_request(request: HttpRequest, key: str, payload: OutcomeIn) -> dict[str, Any]:
@@ -279,7 +275,7 @@ def resolve_request(request: HttpRequest, key: str, payload: OutcomeIn) -> dict[
 
 
 @router.post(
-    "/requests/{key}/withdraw", response=SupportRequestDetail, auth=django_auth, summary="Withdraw a request"
+    "/requests/{key}/withdraw", response=SupportRequestDetail, auth=WRITE, summary="Withdraw a request"
 )
 def withdraw_request(request: HttpRequest, key: str, payload: WithdrawIn) -> dict[str, Any]:
     return _act(request, key, lambda: services.withdraw(request.user, key, payload.reason))

@@ -32,7 +32,7 @@ def _filters(request: HttpRequest) -> selectors.ReportFilters:
         theme=get.get("theme") or None,
         region=(get.get("region") or "").strip().upper() or None,
         entity=(get.get("entity") or "").strip() or None,
-        year=int(year) if year.isdigit() else None,
+        year=int(year) if year.isdigit() and 1 <= int(year) <= 9999 else None,
     )
 
 
