@@ -250,3 +250,27 @@ def test_rebuild_command_recounts_after_a_bulk_write() -> None:
     call_command("rebuild_registry_tally")
     assert tally_is_fresh()
     assert RegistryTally.objects.get(dimension="row_all", status="paused", visibility="public").count == 1
+
+
+@pytest.mark.django_db
+def test_agreement_upload_checks_the_type_by_content_and_descriptions_render_clean_markdown(
+    client: Client,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import EntityFactory, MembershipFactory, PartnershipFactory
+
+    lead = EntityFactory(key="md-lead")
+    partnership = PartnershipFactory(
+        key="md-deal", lead=lead, description="**Bold** plan <script>alert(1)</script>"
+    )
+    client.force_login(MembershipFactory(entity=lead, role="admin").user)
+    page = client.get(reverse("partnerships:detail", args=[partnership.key])).content.decode()
+    assert "<strong>Bold</strong>" in page
+    assert "<script>alert(1)</script>" not in page
+    fake = SimpleUploadedFile("mou.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    answer = client.post(
+        reverse("partnerships:upload_agreement", args=[partnership.key]), {"title": "MoU", "file": fake}
+    )
+    assert answer.status_code == 400
+    assert partnership.agreements.count() == 0

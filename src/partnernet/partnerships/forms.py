@@ -12,6 +12,7 @@ from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.selectors import DEFAULT_SORT, SORTS, RegistryFilter
+from partnernet.web.validators import UploadCheck
 
 
 class RegistryFilterForm(forms.Form):
@@ -100,12 +101,8 @@ class PartnershipForm(forms.ModelForm[Partnership]):
 
 class AgreementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(label=_("File"), help_text=_("PDF or office document, up to 10 MB."))
-
-    MAX_BYTES = 10 * 1024 * 1024
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF or office document, up to 10 MB."),
+        validators=[UploadCheck(max_bytes=10 * 1024 * 1024)],
+    )
