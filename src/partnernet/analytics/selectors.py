@@ -331,12 +331,28 @@ def _closed_requests(steward_ids: Iterable[int] | None = None) -> dict[int, tupl
 def response_days_by_steward(steward_ids: Iterable[int] | None = None) -> dict[int, list[float]]:
     """Days from offer to answer per steward entity id: the input of ``median_response_days``.
 
-    The requests of this release record when they were created and resolved, not when they were offered to a
-    steward and answered, so there is nothing to measure yet and every steward gets no values (the indicator
-    is ``null`` and the ``slow_responses`` alert stays silent). This is the one place to read offer and answer
-    times once the support workflow stores them.
+    Read from the support workflow's timeline: an ``offered`` event opens the clock for the steward it names,
+    and the next ``accepted`` or ``declined`` event by that steward on the same request stops it. Offers that
+    timed out or are still waiting are not answers and are left out (the SLA escalation covers them).
     """
-    return {}
+    from partnernet.support.models import EventKind, RequestEvent
+
+    events = RequestEvent.objects.filter(
+        kind__in=[EventKind.OFFERED, EventKind.ACCEPTED, EventKind.DECLINED], steward__isnull=False
+    )
+    if steward_ids is not None:
+        events = events.filter(steward_id__in=list(steward_ids))
+    result: dict[int, list[float]] = defaultdict(list)
+    open_offer: dict[int, tuple[int, dt.datetime]] = {}
+    rows = events.order_by("request_id", "at", "pk").values_list("request_id", "kind", "steward_id", "at")
+    for request_id, kind, steward_id, at in rows.iterator(chunk_size=5000):
+        if kind == EventKind.OFFERED:
+            open_offer[request_id] = (steward_id, at)
+            continue
+        offer = open_offer.pop(request_id, None)
+        if offer is not None and offer[0] == steward_id:
+            result[steward_id].append((at - offer[1]).total_seconds() / 86400)
+    return dict(result)
 
 
 def sustainability(data: NetworkData, today: dt.date | None = None) -> dict[str, Sustainability]:

@@ -75,7 +75,12 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
         return render(
             request, "framework/proposal_kind.html", {"kinds": ProposalKind.choices, "entities": entities}
         )
-    form = ProposalForm(request.POST or None, kind=kind, entities=entities)
+    prefill = {
+        name: request.GET[name]
+        for name in ("type", "theme", "region", "level", "capacity")
+        if name in request.GET
+    }
+    form = ProposalForm(request.POST or None, kind=kind, entities=entities, initial=prefill)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = open_proposal(
