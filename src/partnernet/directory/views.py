@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from partnernet.analytics.selectors import entity_sustainability
 from partnernet.directory import services
 from partnernet.directory.forms import DirectoryFilterForm, EntityProfileForm, PartnerForm
 from partnernet.directory.models import Entity, Partner
@@ -27,6 +28,7 @@ from partnernet.framework.models import PartnershipType, Region
 from partnernet.framework.selectors import active_stewards
 from partnernet.partnerships.rules import visible_partnerships
 from partnernet.partnerships.selectors import partnerships_with_entity
+from partnernet.support.selectors import entity_support
 from partnernet.web.pagination import page_of
 
 
@@ -76,6 +78,10 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
             "partnerships": partnerships_with_entity(entity, visible_partnerships(request.user)),
             "members": members_of(entity) if can_see_members else None,
             "can_change": may_change(request.user, entity),
+            "support": entity_support(entity),
+            "sustainability": entity_sustainability(entity)
+            if request.user.has_perm("analytics.view_entity_sustainability", entity)
+            else None,
         },
     )
 
