@@ -1,4 +1,4 @@
-"""The entity page carries the support section (live loads, hostings) and, for those allowed, sustainability."""
+"""The entity page carries the support section (live loads, hostings) and sustainability for those allowed."""
 
 import pytest
 from django.test import Client
