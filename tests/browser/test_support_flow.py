@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import skip_unless_ci
 from tests.support.conftest import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,7 +44,7 @@ def test_request_form_to_status_page_to_inbox(
     world: World, live_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+        skip_unless_ci("Chromium is not installed at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
     asker = session_cookie(world.asker, live_server.url)
