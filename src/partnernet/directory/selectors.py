@@ -6,10 +6,7 @@ from django.db.models import Q, QuerySet
 
 from partnernet.directory.models import Entity, Membership, Partner
 from partnernet.framework.models import Region, Stewardship
-
-
-def region_path(code: str) -> str | None:
-    return Region.objects.filter(code=code).values_list("path", flat=True).first()
+from partnernet.framework.selectors import region_path
 
 
 def filter_entities(
