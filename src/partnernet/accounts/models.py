@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TOKEN_START = "pn_"  # noqa: S105 (the visible start of every token, not a secret)
 
@@ -21,8 +22,8 @@ def token_digest(secret: str) -> str:
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", _("Read")
-    WRITE = "write", _("Read and write")
+    READ = "read", pgettext_lazy("API token scope", "Read")
+    WRITE = "write", pgettext_lazy("API token scope", "Read and write")
 
 
 class ApiToken(models.Model):

@@ -59,7 +59,7 @@ def _check_target(connector: str, target: str) -> None:
     elif connector == Connector.DASHBOARD:
         dashboard.parse_target(target)
     elif not target.strip():
-        raise ConnectorError("a Commons source needs a category name")
+        raise ConnectorError(_("a Commons source needs a category name"))
 
 
 class OutcomeSourceForm(forms.Form):

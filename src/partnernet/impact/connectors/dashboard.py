@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext
 
 from partnernet.impact.connectors.http import ConnectorError, Measurement, get_json
 
@@ -48,7 +49,8 @@ def parse_target(target: str) -> tuple[str, str]:
     kind, _, rest = target.strip().strip("/").partition("/")
     if kind not in ("campaigns", "courses") or not rest or (kind == "courses" and "/" not in rest):
         raise ConnectorError(
-            f"a Dashboard source reads 'campaigns/SLUG' or 'courses/SCHOOL/TITLE', not {target!r}"
+            gettext("a Dashboard source reads 'campaigns/SLUG' or 'courses/SCHOOL/TITLE', not %(target)r")
+            % {"target": target}
         )
     return kind, rest
 

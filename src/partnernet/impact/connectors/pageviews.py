@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext
 
 from partnernet.impact.connectors.http import ConnectorError, Measurement, get_json
 
@@ -23,7 +24,10 @@ def parse_target(target: str) -> tuple[str, list[str]]:
     project = project.strip().lower()
     articles = [a.strip().replace(" ", "_") for a in rest.split(";") if a.strip()]
     if not sep or not PROJECT.match(project) or not articles:
-        raise ConnectorError(f"a page-view source reads 'project: Article; Article', not {target!r}")
+        raise ConnectorError(
+            gettext("a page-view source reads 'project: Article; Article', not %(target)r")
+            % {"target": target}
+        )
     return project, list(dict.fromkeys(articles))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext
 
 from partnernet.impact.connectors.http import (
     ConnectorError,
@@ -32,7 +33,8 @@ def parse_target(target: str) -> tuple[list[str], str | None]:
     bad = [part for part in parts if not QID.match(part)]
     if bad or not parts:
         raise ConnectorError(
-            f"a Wikidata source needs item ids (Q123) or one property (P123), not {target!r}"
+            gettext("a Wikidata source needs item ids (Q123) or one property (P123), not %(target)r")
+            % {"target": target}
         )
     return list(dict.fromkeys(parts)), None
 
