@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,3 +32,13 @@ def demo_data(db: Any) -> None:
     from partnernet.exchange.demo import seed_demo
 
     seed_demo()
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test() -> Iterator[None]:
+    """A page requested in Arabic leaves Arabic active in the thread (LocaleMiddleware activates a language
+    and nothing resets it), so a later test checking an English message outside a request would see Arabic."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
