@@ -155,6 +155,50 @@ def test_incremental_sync_applies_only_the_changes(network: dict[str, Instance])
     assert (again["created"], again["updated"]) == (0, 0)
 
 
+RECORD_OUTCOME = (
+    "import datetime as dt\n"
+    "from decimal import Decimal\n"
+    "from partnernet.impact.services import record_outcome\n"
+    "from partnernet.partnerships.models import Partnership\n"
+    "for key, value in {values!r}.items():\n"
+    "    record_outcome(None, Partnership.objects.get(key=key), indicator='media_uploaded',\n"
+    "                   period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),\n"
+    "                   value=Decimal(value), measured_on=dt.date(2026, 1, 15))\n"
+)
+PEER_REPORT = (
+    "from django.contrib.auth.models import AnonymousUser\n"
+    "from partnernet.impact.models import Outcome\n"
+    "from partnernet.impact.selectors import impact_report\n"
+    "totals = {{i.code: v for i, v in impact_report(AnonymousUser()).total_pairs}}\n"
+    "copy = Outcome.objects.get(origin={origin!r})\n"
+    "print(copy.partnership.key, copy.partnership.origin, copy.value, copy.measured_on,\n"
+    "      totals['media_uploaded'])\n"
+)
+
+
+def test_outcomes_travel_with_their_partnership_and_count_in_the_peers_report(
+    network: dict[str, Instance],
+) -> None:
+    a, b = network["a"], network["b"]
+    b.sync(a)
+    a.python(RECORD_OUTCOME.format(values={"a-public": "300", "a-private": "7"}))
+    report = b.sync(a)["peers"][0]
+    assert report["created"] == 1, report
+    figures = b.python(PEER_REPORT.format(origin=a.instance_id)).split()
+    assert figures == ["a-public", a.instance_id, "300.00", "2026-01-15", "300.00"]
+    a.python(RECORD_OUTCOME.format(values={"a-public": "350"}))
+    again = b.sync(a)["peers"][0]
+    assert (again["created"], again["updated"]) == (0, 1)
+    assert b.python(PEER_REPORT.format(origin=a.instance_id)).split()[2] == "350.00"
+    refused = b.python(
+        "from partnernet.impact.models import Outcome\n"
+        "from partnernet.partnerships.models import Partnership\n"
+        "print(Outcome.objects.filter(partnership__key='a-private').count(),"
+        " Partnership.objects.filter(key='a-private').count())\n"
+    )
+    assert refused.split() == ["0", "0"]
+
+
 def test_delete_removes_the_copy_and_a_replayed_old_create_never_resurrects_it(
     network: dict[str, Instance],
 ) -> None:
