@@ -291,48 +291,45 @@ def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_b
     )
     a.sync(b)
     b.sync(a)
-    a.import_rows(
-        "requests",
-        [
-            {
-                "key": "a-asks",
-                "requester": "a-group",
-                "type": "glam",
-                "region": "GH",
-                "need": "letter",
-                "status": "open",
-            }
-        ],
-    )
     delivered = a.python(
-        "from django.db import transaction\n"
-        "from partnernet.federation.delivery import deliver_support_request, send_pending_deliveries\n"
-        "from partnernet.federation.selectors import instance_id\n"
-        "from partnernet.framework.models import Stewardship\n"
-        "from partnernet.support.models import SupportRequest\n"
-        "request = SupportRequest.objects.get(key='a-asks', origin=instance_id())\n"
-        "with transaction.atomic():\n"
-        "    deliver_support_request(request, Stewardship.objects.get(key='b-glam'))\n"
+        "from partnernet.directory.models import Entity\n"
+        "from partnernet.federation.delivery import send_pending_deliveries\n"
+        "from partnernet.framework.models import PartnershipType, Region\n"
+        "from partnernet.support.services import create_request\n"
+        "for key in ('a-asks', 'a-asks-again'):\n"
+        "    r = create_request(None, requester=Entity.objects.get(key='a-group'),\n"
+        "                       type=PartnershipType.objects.get(key='glam'),\n"
+        "                       region=Region.objects.get(code='GH'), need='letter')\n"
+        "    print(r.key, r.status, r.stewardship.key)\n"
         "report = send_pending_deliveries()\n"
         "again = send_pending_deliveries()\n"
         "print(report.delivered, again.delivered)\n"
-    )
-    assert delivered.split() == ["1", "0"]
+    ).split()
+    first, second = delivered[0], delivered[3]
+    assert delivered[1:3] == ["offered", "b-glam"]
+    assert delivered[-2:] == ["2", "0"]
     offered = b.python(
         "from partnernet.support.models import SupportRequest as R\n"
-        "r = R.objects.get(inbox_item__isnull=False)\n"
-        "print(r.status, r.steward.key, r.requester.key, r.requester.origin)\n"
+        "for r in R.objects.filter(inbox_item__isnull=False).order_by('pk'):\n"
+        "    print(r.status, r.steward.key, r.requester.key, r.requester.origin)\n"
     )
-    assert offered.split() == ["offered", "b-chapter", "a-group", a.instance_id]
+    assert offered.split() == ["offered", "b-chapter", "a-group", a.instance_id] * 2
     b.python(
         "from partnernet.support.models import SupportRequest as R\n"
-        "r = R.objects.get(inbox_item__isnull=False); r.status = 'accepted'; r.save()\n"
+        "from partnernet.support.services import accept_offer, decline_offer\n"
+        "one, two = R.objects.filter(inbox_item__isnull=False).order_by('pk')\n"
+        "accept_offer(None, one.key)\n"
+        "decline_offer(None, two.key, 'No capacity for letters this month.')\n"
     )
     c_page = httpx.get(b.base_url + "/federation/feed?after=0", timeout=5).json()
     assert all(item["object"]["kind"] != "requests" for item in c_page["orderedItems"])
     report = a.sync(b)
     assert report["returncode"] == 0, report
     status = a.python(
-        "from partnernet.support.models import SupportRequest as R; print(R.objects.get(key='a-asks').status)"
+        "from partnernet.support.models import SupportRequest as R\n"
+        f"for key in ({first!r}, {second!r}):\n"
+        "    r = R.objects.get(key=key)\n"
+        "    print(r.status, r.queued, r.events.order_by('pk').last().kind)\n"
     )
-    assert status.strip() == "accepted"
+    # Accepted on B; declined on B, so A moved it on: nobody else stewards GLAM there, so to the queue.
+    assert status.split() == ["accepted", "False", "accepted", "open", "True", "queued"]

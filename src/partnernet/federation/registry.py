@@ -88,11 +88,22 @@ def partnership_recipients(obj: Any) -> Recipients:
 
 
 def request_recipients(obj: Any) -> Recipients:
-    """A support request leaves only as the answer to a peer that delivered it to this instance."""
-    from partnernet.federation.models import InboxItem
+    """A support request leaves only for the one peer it concerns: as the answer to the peer that delivered
+    it here, or, for our own request, to the peer whose stewardship it is offered to now (so that peer
+    learns when it is withdrawn; once it moves elsewhere the peer's channel gets a tombstone)."""
+    from partnernet.federation.models import InboxItem, OutgoingDelivery
 
     sender = InboxItem.objects.filter(request_id=obj.pk).values_list("peer__instance_id", flat=True).first()
-    return f"peer:{sender}" if sender else None
+    if sender:
+        return f"peer:{sender}"
+    if obj.stewardship_id is None:
+        return None
+    delivered = (
+        OutgoingDelivery.objects.filter(request_id=obj.pk, stewardship_id=obj.stewardship_id)
+        .values_list("peer__instance_id", flat=True)
+        .first()
+    )
+    return f"peer:{delivered}" if delivered else None
 
 
 def partnership_followers(obj: Any) -> Iterable[Model]:
