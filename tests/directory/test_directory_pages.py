@@ -145,3 +145,13 @@ def test_member_of_an_entity_working_with_a_partner_corrects_it(client: Client) 
     museum.refresh_from_db()
     assert museum.name == "City Museum"
     assert AuditEvent.objects.get(verb="update_partner").changes["name"] == ["Old name", "City Museum"]
+
+
+def test_partner_page_offers_edit_only_to_those_who_may_change_it(client: Client) -> None:
+    membership = MembershipFactory()
+    museum = PartnerFactory(name="City Museum")
+    edit = reverse("directory:partner_edit", args=[museum.key])
+    client.force_login(membership.user)
+    assert edit not in client.get(reverse("directory:partner", args=[museum.key])).content.decode()
+    PartnershipFactory(lead=membership.entity).partners.add(museum)
+    assert edit in client.get(reverse("directory:partner", args=[museum.key])).content.decode()

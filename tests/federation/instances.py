@@ -128,6 +128,7 @@ class Instance:
             "stewardships": "framework.models import Stewardship as M",
             "partnerships": "partnerships.models import Partnership as M",
             "requests": "support.models import SupportRequest as M",
+            "outcomes": "impact.models import Outcome as M",
         }[kind]
         keys = f"M.objects.filter(origin={origin!r}).values_list('key', flat=True)"
         code = f"from partnernet.{model}; print('\\n'.join({keys}))"

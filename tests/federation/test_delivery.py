@@ -20,8 +20,10 @@ from partnernet.federation.delivery import deliver_support_request, send_pending
 from partnernet.federation.models import FeedEvent, InboxItem, OutgoingDelivery, Peer
 from partnernet.federation.pull import sync_peer
 from partnernet.federation.selectors import instance_id
+from partnernet.framework.models import Stewardship
 from partnernet.support.models import SupportRequest
-from tests.factories import EntityFactory, StewardshipFactory
+from partnernet.support.services import create_request, decline_offer, escalate_overdue
+from tests.factories import EntityFactory, MembershipFactory, StewardshipFactory, region
 from tests.federation.hostile import HostilePeer, running
 
 pytestmark = pytest.mark.django_db
@@ -134,15 +136,12 @@ def test_the_sender_retries_with_backoff_then_delivers_and_applies_the_status_th
 ) -> None:
     peer, row = steward_peer
     far_stewardship = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
-    request = SupportRequest.objects.create(
-        key="local-ask",
-        requester=EntityFactory(),
-        type=far_stewardship.type,
-        region=far_stewardship.region,
-        need="letter",
-        created=timezone.now().date(),
+    request = create_request(
+        None, requester=EntityFactory(), type=far_stewardship.type, region=region("SE"), need="letter"
     )
-    delivery = deliver_support_request(request, far_stewardship)
+    assert (request.status, request.stewardship_id) == ("offered", far_stewardship.pk)
+    delivery = OutgoingDelivery.objects.get(request=request)
+    assert delivery.stewardship_id == far_stewardship.pk
     assert deliver_support_request(request, far_stewardship) == delivery
     remote = f"{peer.instance}:{uuid.uuid4()}"
     peer.inbox_answers = [(503, b"{}"), (201, json.dumps({"request": remote}).encode())]
@@ -191,3 +190,158 @@ def test_a_4xx_from_the_inbox_is_not_retried(steward_peer: tuple[HostilePeer, Pe
     delivery.refresh_from_db()
     assert (report.refused, delivery.status, delivery.next_attempt_at) == (1, "refused", None)
     assert "HTTP 422" in delivery.last_error
+
+
+def _answer(peer: HostilePeer, sequence: int, delivery: OutgoingDelivery, status: str) -> dict[str, object]:
+    return peer.activity(
+        sequence,
+        key="their-copy",
+        kind="requests",
+        record=uuid.UUID(delivery.remote_id.split(":", 1)[1]),
+        verb=Verb.UPDATE,
+        fields={"status": status, "requester": "x", "type": "glam", "region": "SE", "need": "letter"},
+    )
+
+
+def _ask(stewardship: Stewardship) -> SupportRequest:
+    return create_request(
+        None, requester=EntityFactory(), type=stewardship.type, region=region("SE"), need="letter"
+    )
+
+
+def _delivered(peer: HostilePeer, request: SupportRequest) -> OutgoingDelivery:
+    remote = f"{peer.instance}:{uuid.uuid4()}"
+    peer.inbox_answers = [(201, json.dumps({"request": remote}).encode())]
+    assert send_pending_deliveries().delivered == 1
+    return OutgoingDelivery.objects.get(request=request, remote_id=remote)
+
+
+def test_a_decline_on_the_peer_moves_the_request_to_the_next_candidate_here(
+    steward_peer: tuple[HostilePeer, Peer],
+) -> None:
+    peer, row = steward_peer
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance), level="lead")
+    near = StewardshipFactory(level="supporter")
+    request = create_request(
+        None, requester=EntityFactory(), type=far.type, region=region("SE"), need="letter"
+    )
+    assert request.stewardship_id == far.pk
+    assert request.due_at is not None
+    assert request.offered_at is not None
+    assert (request.due_at - request.offered_at).days == far.response_days + 1
+    delivery = _delivered(peer, request)
+    peer.serve_pages({0: [_answer(peer, 1, delivery, "declined")]})
+    assert sync_peer(row).ok
+    request.refresh_from_db()
+    assert (request.status, request.stewardship_id) == ("offered", near.pk)
+    assert far.pk in [int(pk) for pk in request.tried]
+    kinds = list(request.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["created", "offered", "declined", "offered"]
+    delivery.refresh_from_db()
+    assert delivery.remote_status == "declined"
+
+
+def test_an_answer_after_the_request_moved_on_changes_nothing(steward_peer: tuple[HostilePeer, Peer]) -> None:
+    peer, row = steward_peer
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance), level="lead")
+    near = StewardshipFactory(level="supporter")
+    request = create_request(
+        None, requester=EntityFactory(), type=far.type, region=region("SE"), need="letter"
+    )
+    delivery = _delivered(peer, request)
+    assert request.due_at is not None
+    assert escalate_overdue(request.key, now=request.due_at + timedelta(minutes=1))
+    request.refresh_from_db()
+    assert request.stewardship_id == near.pk
+    peer.serve_pages({0: [_answer(peer, 1, delivery, "accepted")]})
+    assert sync_peer(row).ok
+    request.refresh_from_db()
+    assert (request.status, request.stewardship_id) == ("offered", near.pk)
+    events = FeedEvent.objects.filter(kind="requests", record_uuid=request.uuid).order_by("sequence")
+    sent = [(e.verb, e.audience) for e in events]
+    assert sent[0] == ("Create", f"peer:{peer.instance}")
+    assert sent[-1] == ("Delete", f"peer:{peer.instance}")  # the peer withdraws its copy on this tombstone
+
+
+def test_accepted_then_resolved_on_the_peer_is_the_requests_history_here(
+    steward_peer: tuple[HostilePeer, Peer],
+) -> None:
+    peer, row = steward_peer
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
+    request = create_request(
+        None, requester=EntityFactory(), type=far.type, region=region("SE"), need="letter"
+    )
+    delivery = _delivered(peer, request)
+    peer.serve_pages({0: [_answer(peer, 1, delivery, "accepted")]})
+    assert sync_peer(row).ok
+    request.refresh_from_db()
+    assert (request.status, request.due_at) == ("accepted", None)
+    peer.serve_pages({1: [_answer(peer, 2, delivery, "resolved")]})
+    row.refresh_from_db()
+    assert sync_peer(row).ok
+    request.refresh_from_db()
+    assert request.status == "resolved"
+    assert request.resolved is not None
+    assert peer.instance in request.outcome
+    assert list(request.events.order_by("pk").values_list("kind", flat=True))[-2:] == ["accepted", "resolved"]
+
+
+def test_an_unavailable_peers_stewardship_is_passed_over(steward_peer: tuple[HostilePeer, Peer]) -> None:
+    peer, row = steward_peer
+    row.unavailable_since = timezone.now()
+    row.save()
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance), level="lead")
+    near = StewardshipFactory(level="supporter")
+    request = create_request(
+        None, requester=EntityFactory(), type=far.type, region=region("SE"), need="letter"
+    )
+    assert request.stewardship_id == near.pk
+    assert not OutgoingDelivery.objects.exists()
+
+
+def test_a_delivered_copy_declined_here_goes_back_to_the_sender_not_to_our_other_stewards(
+    client: Client,
+) -> None:
+    with running(HostilePeer()) as sender:
+        _peer_row(sender)
+        ours = StewardshipFactory(region=region("SE"))
+        StewardshipFactory(region=region("SE"), level="supporter")
+        status, _ = _post(client, _delivery(sender, ours.global_id))
+        assert status == 201
+        copy = SupportRequest.objects.get(inbox_item__isnull=False)
+        membership = MembershipFactory(entity=ours.entity)
+        decline_offer(membership.user, copy.key, "We have no capacity this month.")
+        copy.refresh_from_db()
+        assert (copy.status, copy.stewardship_id) == ("declined", ours.pk)
+        latest = FeedEvent.objects.filter(record_uuid=copy.uuid).order_by("sequence").last()
+        assert latest is not None
+        assert latest.audience == f"peer:{sender.instance}"
+        assert json.loads(latest.document)["object"]["fields"]["status"] == "declined"
+
+
+def test_the_sender_withdrawing_its_request_withdraws_our_copy(client: Client) -> None:
+    with running(HostilePeer()) as sender:
+        row = _peer_row(sender)
+        ours = StewardshipFactory(region=region("SE"))
+        assert _post(client, _delivery(sender, ours.global_id))[0] == 201
+        copy = SupportRequest.objects.get(inbox_item__isnull=False)
+        withdrawn = sender.activity(
+            1,
+            key="needs-a-letter",
+            kind="requests",
+            record=uuid.UUID("0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30"),
+            verb=Verb.UPDATE,
+            fields={
+                "status": "withdrawn",
+                "requester": "far-group",
+                "type": "glam",
+                "region": "SE",
+                "need": "letter",
+                "steward": ours.entity.key,
+            },
+        )
+        sender.serve_pages({0: [withdrawn]})
+        assert sync_peer(row).ok
+        copy.refresh_from_db()
+        assert copy.status == "withdrawn"
+        assert copy.events.order_by("pk").last().kind == "withdrawn"  # type: ignore[union-attr]

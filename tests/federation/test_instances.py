@@ -155,6 +155,50 @@ def test_incremental_sync_applies_only_the_changes(network: dict[str, Instance])
     assert (again["created"], again["updated"]) == (0, 0)
 
 
+RECORD_OUTCOME = (
+    "import datetime as dt\n"
+    "from decimal import Decimal\n"
+    "from partnernet.impact.services import record_outcome\n"
+    "from partnernet.partnerships.models import Partnership\n"
+    "for key, value in {values!r}.items():\n"
+    "    record_outcome(None, Partnership.objects.get(key=key), indicator='media_uploaded',\n"
+    "                   period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),\n"
+    "                   value=Decimal(value), measured_on=dt.date(2026, 1, 15))\n"
+)
+PEER_REPORT = (
+    "from django.contrib.auth.models import AnonymousUser\n"
+    "from partnernet.impact.models import Outcome\n"
+    "from partnernet.impact.selectors import impact_report\n"
+    "totals = {{i.code: v for i, v in impact_report(AnonymousUser()).total_pairs}}\n"
+    "copy = Outcome.objects.get(origin={origin!r})\n"
+    "print(copy.partnership.key, copy.partnership.origin, copy.value, copy.measured_on,\n"
+    "      totals['media_uploaded'])\n"
+)
+
+
+def test_outcomes_travel_with_their_partnership_and_count_in_the_peers_report(
+    network: dict[str, Instance],
+) -> None:
+    a, b = network["a"], network["b"]
+    b.sync(a)
+    a.python(RECORD_OUTCOME.format(values={"a-public": "300", "a-private": "7"}))
+    report = b.sync(a)["peers"][0]
+    assert report["created"] == 1, report
+    figures = b.python(PEER_REPORT.format(origin=a.instance_id)).split()
+    assert figures == ["a-public", a.instance_id, "300.00", "2026-01-15", "300.00"]
+    a.python(RECORD_OUTCOME.format(values={"a-public": "350"}))
+    again = b.sync(a)["peers"][0]
+    assert (again["created"], again["updated"]) == (0, 1)
+    assert b.python(PEER_REPORT.format(origin=a.instance_id)).split()[2] == "350.00"
+    refused = b.python(
+        "from partnernet.impact.models import Outcome\n"
+        "from partnernet.partnerships.models import Partnership\n"
+        "print(Outcome.objects.filter(partnership__key='a-private').count(),"
+        " Partnership.objects.filter(key='a-private').count())\n"
+    )
+    assert refused.split() == ["0", "0"]
+
+
 def test_delete_removes_the_copy_and_a_replayed_old_create_never_resurrects_it(
     network: dict[str, Instance],
 ) -> None:
@@ -247,48 +291,45 @@ def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_b
     )
     a.sync(b)
     b.sync(a)
-    a.import_rows(
-        "requests",
-        [
-            {
-                "key": "a-asks",
-                "requester": "a-group",
-                "type": "glam",
-                "region": "GH",
-                "need": "letter",
-                "status": "open",
-            }
-        ],
-    )
     delivered = a.python(
-        "from django.db import transaction\n"
-        "from partnernet.federation.delivery import deliver_support_request, send_pending_deliveries\n"
-        "from partnernet.federation.selectors import instance_id\n"
-        "from partnernet.framework.models import Stewardship\n"
-        "from partnernet.support.models import SupportRequest\n"
-        "request = SupportRequest.objects.get(key='a-asks', origin=instance_id())\n"
-        "with transaction.atomic():\n"
-        "    deliver_support_request(request, Stewardship.objects.get(key='b-glam'))\n"
+        "from partnernet.directory.models import Entity\n"
+        "from partnernet.federation.delivery import send_pending_deliveries\n"
+        "from partnernet.framework.models import PartnershipType, Region\n"
+        "from partnernet.support.services import create_request\n"
+        "for key in ('a-asks', 'a-asks-again'):\n"
+        "    r = create_request(None, requester=Entity.objects.get(key='a-group'),\n"
+        "                       type=PartnershipType.objects.get(key='glam'),\n"
+        "                       region=Region.objects.get(code='GH'), need='letter')\n"
+        "    print(r.key, r.status, r.stewardship.key)\n"
         "report = send_pending_deliveries()\n"
         "again = send_pending_deliveries()\n"
         "print(report.delivered, again.delivered)\n"
-    )
-    assert delivered.split() == ["1", "0"]
+    ).split()
+    first, second = delivered[0], delivered[3]
+    assert delivered[1:3] == ["offered", "b-glam"]
+    assert delivered[-2:] == ["2", "0"]
     offered = b.python(
         "from partnernet.support.models import SupportRequest as R\n"
-        "r = R.objects.get(inbox_item__isnull=False)\n"
-        "print(r.status, r.steward.key, r.requester.key, r.requester.origin)\n"
+        "for r in R.objects.filter(inbox_item__isnull=False).order_by('pk'):\n"
+        "    print(r.status, r.steward.key, r.requester.key, r.requester.origin)\n"
     )
-    assert offered.split() == ["offered", "b-chapter", "a-group", a.instance_id]
+    assert offered.split() == ["offered", "b-chapter", "a-group", a.instance_id] * 2
     b.python(
         "from partnernet.support.models import SupportRequest as R\n"
-        "r = R.objects.get(inbox_item__isnull=False); r.status = 'accepted'; r.save()\n"
+        "from partnernet.support.services import accept_offer, decline_offer\n"
+        "one, two = R.objects.filter(inbox_item__isnull=False).order_by('pk')\n"
+        "accept_offer(None, one.key)\n"
+        "decline_offer(None, two.key, 'No capacity for letters this month.')\n"
     )
     c_page = httpx.get(b.base_url + "/federation/feed?after=0", timeout=5).json()
     assert all(item["object"]["kind"] != "requests" for item in c_page["orderedItems"])
     report = a.sync(b)
     assert report["returncode"] == 0, report
     status = a.python(
-        "from partnernet.support.models import SupportRequest as R; print(R.objects.get(key='a-asks').status)"
+        "from partnernet.support.models import SupportRequest as R\n"
+        f"for key in ({first!r}, {second!r}):\n"
+        "    r = R.objects.get(key=key)\n"
+        "    print(r.status, r.queued, r.events.order_by('pk').last().kind)\n"
     )
-    assert status.strip() == "accepted"
+    # Accepted on B; declined on B, so A moved it on: nobody else stewards GLAM there, so to the queue.
+    assert status.split() == ["accepted", "False", "accepted", "open", "True", "queued"]

@@ -156,3 +156,47 @@ def test_a_known_peer_with_a_bad_signature_is_refused(client: Client) -> None:
     response = client.get("/federation/feed?after=0", headers=forged)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def _outcome(partnership: object, value: int = 120) -> object:
+    import datetime as dt
+    from decimal import Decimal
+
+    from partnernet.impact.services import record_outcome
+
+    return record_outcome(
+        None,
+        partnership,  # type: ignore[arg-type]
+        indicator="media_uploaded",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        value=Decimal(value),
+    )
+
+
+def test_outcomes_federate_where_their_partnership_goes() -> None:
+    public = PartnershipFactory(visibility="public")
+    outcome = _outcome(public)
+    events = list(FeedEvent.objects.filter(kind="outcomes", record_uuid=outcome.uuid))  # type: ignore[attr-defined]
+    assert [(e.verb, e.audience) for e in events] == [("Create", "all")]
+    fields = json.loads(events[0].document)["object"]["fields"]
+    assert fields["partnership"] == public.key
+    assert float(fields["value"]) == 120
+    assert fields["indicator"] == "media_uploaded"
+    hidden = _outcome(PartnershipFactory(visibility="private"))
+    assert not FeedEvent.objects.filter(record_uuid=hidden.uuid).exists()  # type: ignore[attr-defined]
+
+
+def test_a_partnership_narrowing_its_visibility_withdraws_its_outcomes_too() -> None:
+    partnership = PartnershipFactory(visibility="public")
+    outcome = _outcome(partnership)
+    partnership.title = "Renamed"
+    partnership.save()
+    assert FeedEvent.objects.filter(record_uuid=outcome.uuid).count() == 1  # type: ignore[attr-defined]
+    partnership.visibility = "movement"
+    partnership.save()
+    latest = FeedEvent.objects.filter(record_uuid=outcome.uuid).order_by("sequence").last()  # type: ignore[attr-defined]
+    assert (latest.verb, latest.audience) == ("Delete", "others")
+    partnership.delete()
+    final = FeedEvent.objects.filter(record_uuid=outcome.uuid).order_by("sequence").last()  # type: ignore[attr-defined]
+    assert (final.verb, final.audience) == ("Delete", "movement")

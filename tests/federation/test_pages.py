@@ -80,3 +80,40 @@ def test_a_peers_record_opens_read_only_in_the_admin_with_its_origin(client: Cli
     assert 'name="_save"' not in page
     assert client.post(f"/admin/directory/entity/{copy.pk}/change/", {"name": "Hijacked"}).status_code == 403
     assert 'name="_save"' in client.get(f"/admin/directory/entity/{own.pk}/change/").content.decode()
+
+
+def test_the_partner_page_lists_every_instances_partnerships_with_the_same_institution(
+    client: Client,
+) -> None:
+    local = PartnerFactory(name="Nordiska museet", wikidata="Q1146494")
+    copy = PartnerFactory(name="Nordic Museum", wikidata="Q1146494", origin=FAR, key=local.key)
+    other = PartnerFactory(name="Unrelated archive", origin=FAR)
+    PartnershipFactory(title="Our upload").partners.add(local)
+    far_lead = EntityFactory(origin=FAR, name="Far chapter")
+    theirs = PartnershipFactory(title="Their edit-a-thon", origin=FAR, lead=far_lead)
+    theirs.partners.add(copy)
+    PartnershipFactory(title="Their private talks", origin=FAR, visibility="private").partners.add(copy)
+    PartnershipFactory(title="Elsewhere", origin=FAR, lead=far_lead).partners.add(other)
+    page = client.get(f"/directory/partners/{local.key}/").content.decode()
+    assert "Our upload" in page
+    assert "Their edit-a-thon" in page
+    assert "Far chapter" in page  # two entities see they approach the same museum
+    assert "Their private talks" not in page
+    assert "Elsewhere" not in page
+    assert f"from {FAR}" in page
+    assert f"/partnerships/{theirs.key}/?origin={FAR}" in page
+    assert "/federation/partners/Q1146494/" in page
+    from_far = client.get(f"/directory/partners/{copy.key}/?origin={FAR}").content.decode()
+    assert "Nordic Museum" in from_far
+    assert "Our upload" in from_far
+
+
+def test_a_partner_without_a_qid_lists_only_its_own_partnerships(client: Client) -> None:
+    museum = PartnerFactory(name="Small museum", wikidata="")
+    namesake = PartnerFactory(name="Small museum", wikidata="", origin=FAR, key=museum.key)
+    PartnershipFactory(title="Ours").partners.add(museum)
+    PartnershipFactory(title="Namesake's", origin=FAR).partners.add(namesake)
+    page = client.get(f"/directory/partners/{museum.key}/").content.decode()
+    assert "Ours" in page
+    assert "Namesake's" not in page
+    assert "Recorded on" not in page

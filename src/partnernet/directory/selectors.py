@@ -60,6 +60,17 @@ def partner_page(key: str, origin: str | None = None) -> Partner | None:
     return rows.filter(key=key).order_by("origin").first()
 
 
+def same_institution(partner: Partner) -> QuerySet[Partner]:
+    """Every partner row that stands for the same institution as ``partner``: the rows of any instance
+    (local, reference data, peers' copies) carrying its Wikidata QID, or just ``partner`` without one.
+
+    This is how two entities, on one instance or on two, see that they approach the same museum.
+    """
+    if partner.wikidata:
+        return Partner.objects.filter(wikidata=partner.wikidata)
+    return Partner.objects.filter(pk=partner.pk)
+
+
 def filter_partners(
     queryset: QuerySet[Partner],
     *,

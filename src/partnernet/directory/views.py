@@ -23,9 +23,12 @@ from partnernet.directory.selectors import (
     filter_partners,
     members_of,
     partner_page,
+    same_institution,
 )
+from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import PartnershipType, Region
 from partnernet.framework.selectors import active_stewards
+from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
 from partnernet.partnerships.selectors import partnerships_with_entity
 from partnernet.support.selectors import entity_support
@@ -132,16 +135,21 @@ def may_change_partner(user: Any, partner: Partner) -> bool:
 
 
 def partner_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """A partner institution with every partnership with it that the viewer may see — those recorded on
+    peer instances included when the rows share a Wikidata QID — so overlapping approaches show."""
     partner = partner_page(key, request.GET.get("origin") or None)
     if partner is None:
         raise Http404
+    records = same_institution(partner)
     partnerships = (
-        visible_partnerships(request.user, partner.partnerships.all())
+        visible_partnerships(request.user, Partnership.objects.filter(partners__in=records))
         .select_related("lead", "type", "region")
         .prefetch_related("supporters")
-        .order_by("-start", "title")
+        .distinct()
+        .order_by("-start", "title", "pk")
     )
     rows = list(partnerships[:200])
+    local = instance_id()
     return render(
         request,
         "directory/partner_detail.html",
@@ -151,6 +159,10 @@ def partner_detail(request: HttpRequest, key: str) -> HttpResponse:
             "entities": sorted(
                 {p.lead.name for p in rows} | {s.name for p in rows for s in p.supporters.all()}
             ),
+            "instances": sorted({p.origin for p in rows} - {local}),
+            "show_origin": any(p.origin != local for p in rows),
+            "local": local,
+            "can_change": may_change_partner(request.user, partner),
         },
     )
 

@@ -28,7 +28,7 @@ from partnernet.core.federation.activities import Activity, parse_activity
 from partnernet.core.federation.canonical import JsonValue, canonical_json, parse_json
 from partnernet.core.federation.changes import Action, Change, KnownVersion, plan_changes
 from partnernet.directory.models import Entity, Partner
-from partnernet.exchange.kinds import KINDS, Kind
+from partnernet.exchange.kinds import Kind
 from partnernet.exchange.references import CHUNK, References
 from partnernet.federation.models import SEED_ORIGIN, ForeignRecord, Peer
 from partnernet.federation.registry import FederatedKind, federated_kind
@@ -147,7 +147,7 @@ def _runs(changes: list[Change]) -> list[list[Change]]:
 
 def _apply_run(peer: Peer, run: list[Change], result: PageResult) -> dict[str, str]:
     kind = federated_kind(run[0].activity.kind)
-    if kind is None or kind.name not in KINDS:
+    if kind is None:
         return {c.activity.global_id: f"kind {run[0].activity.kind} does not federate here" for c in run}
     if kind.applies_locally:
         from partnernet.federation.delivery import apply_request_status
@@ -184,7 +184,7 @@ def _values(activity: Activity) -> dict[str, Any]:
 
 
 def _upsert(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult) -> dict[str, str]:
-    exchange: Kind = KINDS[kind.name]
+    exchange: Kind = kind.serializer
     origin = peer.instance_id
     refs = PeerReferences(origin)
     wanted: dict[str, set[str]] = defaultdict(set)

@@ -44,6 +44,10 @@ logger = logging.getLogger("partnernet.federation")
 INBOX_PATH = "/federation/inbox"
 
 
+CLOSED_AT_PEER = ("declined", "withdrawn")
+"""Statuses at the peer after which a new offer to the same stewardship is a new delivery."""
+
+
 class NotAPeerStewardship(ValueError):
     """The stewardship is not a copy of a trusted peer's record, so there is no inbox to deliver to."""
 
@@ -51,21 +55,30 @@ class NotAPeerStewardship(ValueError):
 def deliver_support_request(request: SupportRequest, stewardship: Stewardship) -> OutgoingDelivery:
     """Queue ``request`` (a local support request) for the inbox of the peer that owns ``stewardship``.
 
-    Call it inside the routing transaction: the delivery row commits with the routing decision, and it is
-    sent after the commit. Delivering the same request to the same peer again returns the first delivery
-    (the idempotency key is the request's global id).
+    The support workflow calls it inside the routing transaction: the delivery row commits with the routing
+    decision, and it is sent after the commit. Delivering the same request to the same stewardship again
+    returns the first delivery while the peer has not declined it; a later offer to the same peer (after a
+    decline, or re-routed by a facilitator) is a new delivery under a new idempotency key.
     """
     peer = Peer.objects.filter(instance_id=stewardship.origin).first()
     if peer is None:
         raise NotAPeerStewardship(f"{stewardship.global_id} does not belong to a peer of this instance")
     if request.origin != instance_id():
         raise ValueError(f"{request.global_id} is not this instance's request")
-    existing = OutgoingDelivery.objects.filter(peer=peer, idempotency_key=request.global_id).first()
+    earlier = OutgoingDelivery.objects.filter(peer=peer, request=request)
+    existing = (
+        earlier.filter(stewardship=stewardship)
+        .exclude(remote_status__in=CLOSED_AT_PEER)
+        .order_by("-pk")
+        .first()
+    )
     if existing is not None:
         return existing
+    count = earlier.count()
+    idempotency_key = request.global_id if count == 0 else f"{request.global_id}#{count + 1}"
     document = delivery_document(
         actor=instance_id(),
-        idempotency_key=request.global_id,
+        idempotency_key=idempotency_key,
         request_id=request.global_id,
         key=request.key,
         fields=wire_fields("requests", request),
@@ -76,7 +89,8 @@ def deliver_support_request(request: SupportRequest, stewardship: Stewardship) -
     delivery = OutgoingDelivery.objects.create(
         peer=peer,
         request=request,
-        idempotency_key=request.global_id,
+        stewardship=stewardship,
+        idempotency_key=idempotency_key,
         document=canonical_json(document).decode("utf-8"),
         next_attempt_at=timezone.now(),
     )
@@ -255,29 +269,60 @@ def _local_key(peer: Peer, key: str) -> str:
 
 
 def apply_request_status(peer: Peer, activity: Activity) -> str | None:
-    """Apply a ``requests`` activity of ``peer``: the status of a request this instance delivered to it.
+    """Apply a ``requests`` activity of ``peer``, which is one of two things.
 
-    Returns a problem text when no delivery of ours matches (a peer cannot change requests it was not sent).
+    The status of a request this instance delivered to the peer (the steward there accepted, declined or
+    resolved it): the support workflow takes it as that steward's answer, or ignores it when the request
+    has moved on since. Or the state of a request the peer delivered here: when it was withdrawn or routed
+    elsewhere at the peer (its tombstone on our channel, or another steward), our copy is withdrawn.
+    Returns a problem text when neither matches (a peer cannot change requests it was not sent).
     """
+    from partnernet.support.services.peers import apply_peer_answer, sender_moved_on
+
     delivery = (
         OutgoingDelivery.objects.filter(peer=peer, remote_id=activity.global_id)
         .select_related("request")
         .first()
     )
-    if delivery is None or delivery.request is None:
-        return f"no request of this instance was delivered as {activity.global_id}"
-    if activity.fields is None:
+    if delivery is None:
+        item = InboxItem.objects.filter(peer=peer, remote_request=activity.global_id).first()
+        if item is None or item.request_id is None:
+            return f"no request of this instance was delivered as {activity.global_id}"
+        fields = activity.fields
+        steward = fields.get("steward") if fields is not None else None
+        status = fields.get("status") if fields is not None else None
+        if fields is None or status == "withdrawn" or (status in LOAD and steward != _steward_key(item)):
+            sender_moved_on(item.request_id, peer.operator or peer.instance_id)
+        return None
+    if delivery.request is None or activity.fields is None:
         return None
     status = activity.fields.get("status")
     if status not in SupportRequest.Status.values:
         return f"status {status!r} is not a request status"
-    request = delivery.request
-    request.status = str(status)
+    resolved_on: date | None = None
     resolved = activity.fields.get("resolved")
     if isinstance(resolved, str) and resolved:
         try:
-            request.resolved = date.fromisoformat(resolved)
+            resolved_on = date.fromisoformat(resolved)
         except ValueError:
             return f"resolved {resolved!r} is not a date"
-    request.save(update_fields=["status", "resolved", "updated_at"])
+    delivery.remote_status = str(status)
+    delivery.save(update_fields=["remote_status"])
+    apply_peer_answer(
+        delivery.request_id,
+        delivery.stewardship_id,
+        str(status),
+        resolved_on,
+        peer.operator or peer.instance_id,
+    )
     return None
+
+
+LOAD = ("offered", "accepted", "in_progress")
+
+
+def _steward_key(item: InboxItem) -> str | None:
+    if item.request_id is None:
+        return None
+    request = SupportRequest.objects.filter(pk=item.request_id).select_related("steward").first()
+    return request.steward.key if request is not None and request.steward is not None else None

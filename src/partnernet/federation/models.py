@@ -227,9 +227,23 @@ class OutgoingDelivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="deliveries",
     )
+    stewardship = models.ForeignKey(
+        "framework.Stewardship",
+        verbose_name=_("stewardship at the peer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     idempotency_key = models.CharField(_("idempotency key"), max_length=200)
     document = models.TextField(_("signed delivery"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    remote_status = models.CharField(
+        _("status at the peer"),
+        max_length=16,
+        blank=True,
+        help_text=_("The request's status as the peer last reported it."),
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

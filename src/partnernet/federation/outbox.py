@@ -29,10 +29,9 @@ from django.utils import timezone
 from partnernet.core.federation.activities import Activity, Verb, sign_activity
 from partnernet.core.federation.canonical import JsonValue, canonical_json
 from partnernet.core.federation.identity import GlobalId
-from partnernet.exchange.kinds import KINDS
 from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import Audience, FeedEvent, FeedSequence
-from partnernet.federation.registry import FederatedKind, kind_of_model
+from partnernet.federation.registry import FederatedKind, federated_kind, kind_of_model
 from partnernet.federation.selectors import instance_id
 
 MOVEMENT = "movement"
@@ -54,7 +53,10 @@ def wire_value(value: Any) -> JsonValue:
 
 def wire_fields(kind_name: str, obj: Any) -> dict[str, JsonValue]:
     """The exchange row of ``obj`` without its key, in activity form."""
-    row = KINDS[kind_name].row(obj)
+    kind = federated_kind(kind_name)
+    if kind is None:
+        raise KeyError(f"kind {kind_name} does not federate")
+    row = kind.serializer.row(obj)
     return {name: wire_value(value) for name, value in row.items() if name != "key"}
 
 
@@ -135,11 +137,13 @@ def _event(kind: str, planned: _Planned, sequence: int, origin: str, now: dt.dat
     )
 
 
-def publish_change(obj: Model, *, deleted: bool = False) -> list[FeedEvent]:
+def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = False) -> list[FeedEvent]:
     """Publish the current state of local row ``obj`` (or its deletion) to the channels that may see it.
 
     Does nothing for rows that are not of a federated kind or not this instance's own (seed reference data
-    and copies of peers' records are never sent).
+    and copies of peers' records are never sent). With ``audience_only`` the row itself did not change:
+    only channels it newly may reach get it, and channels it may no longer reach get a tombstone. Records
+    that follow ``obj`` (its kind's ``followers``) are re-examined that way afterwards.
     """
     kind = kind_of_model(type(obj))
     origin = instance_id()
@@ -150,9 +154,12 @@ def publish_change(obj: Model, *, deleted: bool = False) -> list[FeedEvent]:
         states = _channel_states(kind.name, row.uuid)
         allowed = frozenset() if deleted else channels_of(kind.recipients(row))
         send = allowed - {channel for channel, state in states.items() if state == "gone"}
-        withdraw = frozenset(channel for channel, state in states.items() if state == "live") - allowed
+        live = frozenset(channel for channel, state in states.items() if state == "live")
+        withdraw = live - allowed
+        if audience_only:
+            send -= live
         if not send and not withdraw:
-            return []
+            return _follow(kind, row, deleted)
         fields = wire_fields(kind.name, row) if send else None
         verb = Verb.UPDATE if any(state == "live" for state in states.values()) else Verb.CREATE
         plan = [_Planned(row, verb, fields, audience) for audience in audiences_for(send)]
@@ -163,6 +170,17 @@ def publish_change(obj: Model, *, deleted: bool = False) -> list[FeedEvent]:
             _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
         ]
         FeedEvent.objects.bulk_create(events)
+        events += _follow(kind, row, deleted)
+    return events
+
+
+def _follow(kind: FederatedKind, row: Any, deleted: bool) -> list[FeedEvent]:
+    """Re-examine the records whose audience derives from ``row``'s (deletions cascade on their own)."""
+    if kind.followers is None or deleted:
+        return []
+    events: list[FeedEvent] = []
+    for follower in kind.followers(row):
+        events += publish_change(follower, audience_only=True)
     return events
 
 
@@ -186,7 +204,7 @@ def _publish_rows(kind: FederatedKind, pks: list[int], origin: str) -> int:
     with transaction.atomic():
         for start in range(0, len(pks), 2000):
             chunk = pks[start : start + 2000]
-            rows = list(KINDS[kind.name].queryset().filter(pk__in=chunk).order_by("pk"))
+            rows = list(kind.serializer.queryset().filter(pk__in=chunk).order_by("pk"))
             plan = [
                 _Planned(obj, Verb.CREATE, wire_fields(kind.name, obj), audience)
                 for obj in rows

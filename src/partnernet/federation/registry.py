@@ -1,14 +1,15 @@
 """Which kinds of records federate, and who may receive each record.
 
-A kind federates by one registration: its name (an exchange kind of FORMATS.md, so ``KINDS[name].row``
-serialises it and ``KINDS[name].clean``/``assign`` apply it), its model, the many-to-many fields whose changes
-are changes of the record, and who may receive a given row. Another app adds a kind from its
+A kind federates by one registration: its name, the exchange ``Kind`` that serialises it (``row``) and
+applies a peer's copy (``clean``/``assign``) — by default the FORMATS.md kind of that name —, its model, the
+many-to-many fields whose changes are changes of the record, who may receive a given row, and which other
+records follow it (an outcome goes where its partnership goes). Another app adds a kind from its
 ``AppConfig.ready`` with ``register(FederatedKind(...))``; capture, feed and pull then handle it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,19 @@ class FederatedKind:
     m2m: tuple[str, ...] = ()
     recipients: Callable[[Any], Recipients] = everyone
     applies_locally: bool = field(default=False)
+    exchange: Any = None
+    """The exchange ``Kind`` of the records; ``None`` means the FORMATS.md kind named ``name``."""
+    followers: Callable[[Any], Iterable[Model]] | None = None
+    """Records whose recipients derive from this one's, re-examined when it changes."""
+
+    @property
+    def serializer(self) -> Any:
+        """The exchange ``Kind`` that reads and writes these records."""
+        if self.exchange is not None:
+            return self.exchange
+        from partnernet.exchange.kinds import KINDS
+
+        return KINDS[self.name]
 
 
 _KINDS: dict[str, FederatedKind] = {}
@@ -74,17 +88,35 @@ def partnership_recipients(obj: Any) -> Recipients:
 
 
 def request_recipients(obj: Any) -> Recipients:
-    """A support request leaves only as the answer to a peer that delivered it to this instance."""
-    from partnernet.federation.models import InboxItem
+    """A support request leaves only for the one peer it concerns: as the answer to the peer that delivered
+    it here, or, for our own request, to the peer whose stewardship it is offered to now (so that peer
+    learns when it is withdrawn; once it moves elsewhere the peer's channel gets a tombstone)."""
+    from partnernet.federation.models import InboxItem, OutgoingDelivery
 
     sender = InboxItem.objects.filter(request_id=obj.pk).values_list("peer__instance_id", flat=True).first()
-    return f"peer:{sender}" if sender else None
+    if sender:
+        return f"peer:{sender}"
+    if obj.stewardship_id is None:
+        return None
+    delivered = (
+        OutgoingDelivery.objects.filter(request_id=obj.pk, stewardship_id=obj.stewardship_id)
+        .values_list("peer__instance_id", flat=True)
+        .first()
+    )
+    return f"peer:{delivered}" if delivered else None
+
+
+def partnership_followers(obj: Any) -> Iterable[Model]:
+    """A partnership's outcomes: they follow it into (and out of) every channel."""
+    return obj.outcomes.all()
 
 
 def register_defaults() -> None:
-    """The kinds of the foundation; called from the federation app's ``ready``."""
+    """The kinds of the foundation and of collective impact; called from the federation app's ``ready``."""
     from partnernet.directory.models import Entity, Partner
     from partnernet.framework.models import Stewardship
+    from partnernet.impact.kinds import OutcomeKind, outcome_recipients
+    from partnernet.impact.models import Outcome
     from partnernet.partnerships.models import Partnership
     from partnernet.support.models import SupportRequest
 
@@ -97,6 +129,8 @@ def register_defaults() -> None:
             Partnership,
             m2m=("supporters", "partners", "themes"),
             recipients=partnership_recipients,
+            followers=partnership_followers,
         )
     )
+    register(FederatedKind("outcomes", Outcome, recipients=outcome_recipients, exchange=OutcomeKind()))
     register(FederatedKind("requests", SupportRequest, recipients=request_recipients, applies_locally=True))

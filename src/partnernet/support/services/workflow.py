@@ -46,6 +46,7 @@ from partnernet.support.selectors import (
     candidate_pool,
     routing_request_of,
 )
+from partnernet.support.services import peers
 
 HOSTING_NEEDS = (Need.CO_SIGNING, Need.FISCAL_SPONSORSHIP)
 """Needs whose resolution can establish a standing host relation."""
@@ -155,15 +156,19 @@ def _offer_to(
 ) -> None:
     """Offer ``request`` to a stewardship: status, SLA clock, explanation, event, task and e-mails."""
     previous = request.steward_id
-    response_days = Stewardship.objects.values_list("response_days", flat=True).get(pk=stewardship_id)
+    stewardship = Stewardship.objects.only("origin", "uuid", "response_days").get(pk=stewardship_id)
+    response_days = stewardship.response_days
+    remote = peers.is_peer_stewardship(stewardship)
     now = timezone.now()
     request.status = RequestStatus.OFFERED
     request.stewardship_id = stewardship_id
     request.steward_id = entity_id
     request.queued = False
     request.offered_at = now
-    request.due_at = now + dt.timedelta(days=response_days)
+    request.due_at = now + dt.timedelta(days=response_days + (peers.PEER_GRACE_DAYS if remote else 0))
     request.explanation = explanation
+    if remote:
+        peers.hand_to_peer(request, stewardship)
     _save(request, ["status", "stewardship", "steward", "queued", "offered_at", "due_at", "explanation"])
     _event(request, kind, actor, explanation)
     _enqueue_sla(request)
@@ -208,7 +213,13 @@ def _route(request: SupportRequest, actor: Any, kind: str = EventKind.OFFERED) -
     """Offer ``request`` to its best candidate not yet tried, or send it to the facilitators' queue."""
     tree = region_tree()
     pool = candidate_pool(request, tree)
-    ranked = rank_stewardships(routing_request_of(request), pool.stewardships, tree, limit=1)
+    wanted = routing_request_of(request)
+    candidates = pool.stewardships
+    ranked = rank_stewardships(wanted, candidates, tree, limit=1)
+    while ranked and not _offerable(pool.ids[ranked[0].stewardship][0]):
+        skipped = ranked[0].stewardship
+        candidates = [s for s in candidates if s.key != skipped]
+        ranked = rank_stewardships(wanted, candidates, tree, limit=1)
     if not ranked:
         why = (
             _("No steward is left to offer it to.")
@@ -221,6 +232,12 @@ def _route(request: SupportRequest, actor: Any, kind: str = EventKind.OFFERED) -
     stewardship_id, entity_id = pool.ids[best.stewardship]
     _offer_to(request, stewardship_id, entity_id, explanation_for(best), actor, kind)
     return best
+
+
+def _offerable(stewardship_id: int) -> bool:
+    """Local stewardships always; a peer's only while that peer is reachable (not marked unavailable)."""
+    origin = Stewardship.objects.values_list("origin", flat=True).get(pk=stewardship_id)
+    return origin == instance_id() or peers.reachable_peer(origin)
 
 
 def _new_key() -> str:
@@ -381,8 +398,11 @@ def decline_offer(actor: Any, key: str, reason: str) -> SupportRequest:
     if request.stewardship_id is not None:
         request.tried = [*request.tried, request.stewardship_id]
         _save(request, ["tried"])
-    _event(request, EventKind.DECLINED, actor, reason.strip())
-    _route(request, actor)
+    if peers.is_delivered_copy(request):
+        peers.decline_delivered_copy(request, actor, reason.strip(), EventKind.DECLINED)
+    else:
+        _event(request, EventKind.DECLINED, actor, reason.strip())
+        _route(request, actor)
     record(
         actor,
         "update",
@@ -459,8 +479,11 @@ def escalate_overdue(key: str, now: dt.datetime | None = None) -> bool:
         "steward": steward,
         "due": f"{request.due_at:%Y-%m-%d %H:%M} UTC",
     }
-    _event(request, EventKind.TIMED_OUT, None, note)
-    _route(request, None)
+    if peers.is_delivered_copy(request):
+        peers.decline_delivered_copy(request, None, note, EventKind.TIMED_OUT)
+    else:
+        _event(request, EventKind.TIMED_OUT, None, note)
+        _route(request, None)
     record(None, "update", "escalate_overdue", request, {"status": ["offered", request.status]})
     return True
 

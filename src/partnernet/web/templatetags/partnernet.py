@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -44,3 +46,17 @@ def origin_badges(obj: Any) -> SafeString:
 @register.simple_tag
 def visibility_badge(visibility: str, label: str) -> SafeString:
     return format_html('<span class="pn-badge pn-badge-{}">{}</span>', visibility, label)
+
+
+@register.simple_tag
+def record_url(viewname: str, obj: Any) -> str:
+    """The page of ``obj`` by key, naming its origin when it is not this instance's own.
+
+    Keys are unique per origin only, so a peer's copy needs ``?origin=`` to be told from a local row with the
+    same key.
+    """
+    url = reverse(viewname, args=[obj.key])
+    origin = getattr(obj, "origin", None)
+    if origin and origin != instance_id():
+        url += "?" + urlencode({"origin": origin})
+    return url

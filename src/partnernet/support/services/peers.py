@@ -1,0 +1,151 @@
+"""Support requests that cross instances: offering to a peer's steward, and the answers coming back.
+
+Routing treats a trusted peer's stewardship like a local one (DESIGN.md, Federation). When one wins, the
+request is *delivered* to that peer's inbox (``federation.delivery``) and waits there for the steward's
+answer; the peer's steward answers on their own instance, and the answer returns through the feed. This
+module is the support side of that exchange, so the workflow's rules (locking, expected status, timeline,
+e-mails, the next candidate after a decline) stay in one place:
+
+* on the sender, ``apply_peer_answer`` takes the peer's status as the steward's answer — a decline moves the
+  request to the next candidate exactly as a local decline does; an answer for an offer the request has
+  moved on from (a timeout here, a facilitator's choice) is ignored;
+* on the receiver, a delivered copy is declined back rather than routed among the receiver's own stewards
+  (the sender owns the routing), and ``sender_moved_on`` withdraws the copy when the sender withdrew the
+  request or routed it elsewhere.
+
+The sender's offer clock runs ``PEER_GRACE_DAYS`` longer than the stewardship's response time, so the peer's
+own timeout (a decline that comes back) normally arrives first, and an unreachable peer still cannot hold a
+request forever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnernet.audit.services import record
+from partnernet.federation.models import InboxItem, Peer
+from partnernet.federation.selectors import instance_id
+from partnernet.framework.models import Stewardship
+from partnernet.support.models import LOAD_STATUSES, EventKind, RequestStatus, SupportRequest
+
+PEER_GRACE_DAYS = 1
+
+
+def is_peer_stewardship(stewardship: Stewardship) -> bool:
+    return stewardship.origin != instance_id()
+
+
+def reachable_peer(origin: str) -> bool:
+    """Whether requests can be offered to stewardships of ``origin``: a trusted peer not marked unavailable
+    (failing for days), so routing does not park a request with an instance that cannot take it."""
+    return Peer.objects.filter(instance_id=origin, unavailable_since__isnull=True).exists()
+
+
+def hand_to_peer(request: SupportRequest, stewardship: Stewardship) -> None:
+    """Queue the delivery of ``request`` to the peer owning ``stewardship``, in the routing transaction."""
+    from partnernet.federation.delivery import deliver_support_request
+
+    deliver_support_request(request, stewardship)
+
+
+def is_delivered_copy(request: SupportRequest) -> bool:
+    """A request a peer delivered here: its routing belongs to the sender."""
+    return InboxItem.objects.filter(request_id=request.pk).exists()
+
+
+def _locked(pk: int) -> SupportRequest | None:
+    return SupportRequest.objects.select_for_update().filter(pk=pk).select_related("steward").first()
+
+
+@transaction.atomic
+def apply_peer_answer(
+    request_id: int | None,
+    stewardship_id: int | None,
+    status: str,
+    resolved: dt.date | None,
+    peer_name: str,
+) -> bool:
+    """Take the status a peer reports for a request we delivered to its ``stewardship_id`` as the steward's
+    answer. Returns whether anything changed."""
+    from partnernet.support.services.workflow import _event, _notify, _route, _save
+
+    request = _locked(request_id) if request_id is not None else None
+    if request is None or request.status not in LOAD_STATUSES:
+        return False
+    if stewardship_id is not None and request.stewardship_id != stewardship_id:
+        return False
+    steward = request.steward.name if request.steward else peer_name
+    before = request.status
+    if status == RequestStatus.DECLINED or status == RequestStatus.WITHDRAWN:
+        if before != RequestStatus.OFFERED:
+            return False
+        request.tried = [*request.tried, request.stewardship_id]
+        _save(request, ["tried"])
+        note = _("%(steward)s declined on their instance (%(peer)s).") % {
+            "steward": steward,
+            "peer": peer_name,
+        }
+        _event(request, EventKind.DECLINED, None, note)
+        _route(request, None)
+    elif status == RequestStatus.ACCEPTED and before == RequestStatus.OFFERED:
+        request.status = RequestStatus.ACCEPTED
+        request.due_at = None
+        _save(request, ["status", "due_at"])
+        _event(request, EventKind.ACCEPTED, None, _("Accepted on %(peer)s.") % {"peer": peer_name})
+        _notify(request, _("Support request accepted"), _("%(steward)s accepted it.") % {"steward": steward})
+    elif status == RequestStatus.IN_PROGRESS and before in (RequestStatus.OFFERED, RequestStatus.ACCEPTED):
+        request.status = RequestStatus.IN_PROGRESS
+        request.due_at = None
+        _save(request, ["status", "due_at"])
+        _event(request, EventKind.IN_PROGRESS, None, _("Work started on %(peer)s.") % {"peer": peer_name})
+        _notify(request, _("Work started on your support request"), _("The steward started work on it."))
+    elif status == RequestStatus.RESOLVED:
+        request.status = RequestStatus.RESOLVED
+        request.due_at = None
+        request.resolved = max(resolved or timezone.localdate(), request.created)
+        request.outcome = request.outcome or _("Resolved by %(steward)s on %(peer)s.") % {
+            "steward": steward,
+            "peer": peer_name,
+        }
+        _save(request, ["status", "due_at", "resolved", "outcome"])
+        _event(request, EventKind.RESOLVED, None, request.outcome)
+        _notify(request, _("Support request resolved"), request.outcome)
+    else:
+        return False
+    record(None, "update", "peer_answer", request, {"status": [before, request.status]})
+    return True
+
+
+def decline_delivered_copy(request: SupportRequest, actor: Any, note: str, kind: str) -> None:
+    """Decline a delivered copy back to its sender (inside the caller's locked transaction): the sender
+    offers the request to its next candidate, which may be on yet another instance."""
+    from partnernet.support.services.workflow import _event, _save
+
+    request.status = RequestStatus.DECLINED
+    request.due_at = None
+    _save(request, ["status", "due_at"])
+    _event(request, kind, actor, note)
+
+
+@transaction.atomic
+def sender_moved_on(request_id: int | None, peer_name: str) -> bool:
+    """The sender withdrew the request it delivered here, or offered it elsewhere: withdraw our copy."""
+    from partnernet.support.services.workflow import _event, _notify, _save
+
+    request = _locked(request_id) if request_id is not None else None
+    if request is None or request.status not in LOAD_STATUSES:
+        return False
+    before = request.status
+    request.status = RequestStatus.WITHDRAWN
+    request.due_at = None
+    _save(request, ["status", "due_at"])
+    note = _("Withdrawn or routed elsewhere by the instance that sent it (%(peer)s).") % {"peer": peer_name}
+    _event(request, EventKind.WITHDRAWN, None, note)
+    record(None, "update", "sender_moved_on", request, {"status": [before, RequestStatus.WITHDRAWN]})
+    _notify(request, _("Support request withdrawn"), note)
+    return True
