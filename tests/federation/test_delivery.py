@@ -22,7 +22,7 @@ from partnernet.federation.pull import sync_peer
 from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import Stewardship
 from partnernet.support.models import SupportRequest
-from partnernet.support.services import create_request, decline_offer, escalate_overdue
+from partnernet.support.services import WorkflowError, create_request, decline_offer, escalate_overdue, offer
 from tests.factories import EntityFactory, MembershipFactory, StewardshipFactory, region
 from tests.federation.hostile import HostilePeer, running
 
@@ -345,3 +345,46 @@ def test_the_sender_withdrawing_its_request_withdraws_our_copy(client: Client) -
         copy.refresh_from_db()
         assert copy.status == "withdrawn"
         assert copy.events.order_by("pk").last().kind == "withdrawn"  # type: ignore[union-attr]
+
+
+def test_the_status_page_says_where_a_delivery_to_another_instance_stands(
+    client: Client, steward_peer: tuple[HostilePeer, Peer]
+) -> None:
+    peer, row = steward_peer
+    row.operator = "Far chapter ops"
+    row.save()
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
+    requester = MembershipFactory()
+    request = create_request(
+        requester.user, requester=requester.entity, type=far.type, region=region("SE"), need="letter"
+    )
+    client.force_login(requester.user)
+    page = client.get(f"/support/r/{request.key}/").content.decode()
+    assert "Waiting to be delivered to Far chapter ops (0 attempts so far)." in page
+    peer.inbox_answers = [(503, b"upstream trouble")]
+    send_pending_deliveries()
+    page = client.get(f"/support/r/{request.key}/").content.decode()
+    assert "(1 attempt so far)" in page
+    assert "upstream trouble" not in page  # the peer's error text is for facilitators
+    _delivered_later = OutgoingDelivery.objects.get(request=request)
+    _delivered_later.next_attempt_at = timezone.now()
+    _delivered_later.save()
+    peer.inbox_answers = [(201, json.dumps({"request": f"{peer.instance}:{uuid.uuid4()}"}).encode())]
+    assert send_pending_deliveries().delivered == 1
+    page = client.get(f"/support/r/{request.key}/").content.decode()
+    assert "Delivered to Far chapter ops on" in page
+
+
+def test_a_facilitator_cannot_offer_to_an_unreachable_instance(
+    steward_peer: tuple[HostilePeer, Peer],
+) -> None:
+    peer, row = steward_peer
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
+    row.unavailable_since = timezone.now()
+    row.save()
+    request = _ask(StewardshipFactory())
+    with pytest.raises(WorkflowError, match="not a reachable peer"):
+        offer(None, request.key, far.key)
+    request.refresh_from_db()
+    assert request.stewardship_id != far.pk
+    assert not OutgoingDelivery.objects.exists()

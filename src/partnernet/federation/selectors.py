@@ -182,3 +182,20 @@ def partners_on_several_instances(limit: int = 50) -> list[tuple[str, str, int]]
         .order_by("-origins", "wikidata")[:limit]
     )
     return [(row["wikidata"], row["name"], row["origins"]) for row in rows]
+
+
+def delivery_of(request: Any) -> Any:
+    """The delivery carrying ``request`` to the peer whose stewardship it is offered to now, if any, and
+    otherwise the inbox item it arrived by: what its status page says about the other instance."""
+    from partnernet.federation.models import InboxItem, OutgoingDelivery
+
+    if request.stewardship_id is not None:
+        delivery = (
+            OutgoingDelivery.objects.filter(request_id=request.pk, stewardship_id=request.stewardship_id)
+            .select_related("peer")
+            .order_by("-pk")
+            .first()
+        )
+        if delivery is not None:
+            return delivery
+    return InboxItem.objects.filter(request_id=request.pk).select_related("peer").first()

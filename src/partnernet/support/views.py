@@ -20,6 +20,7 @@ from partnernet.core.routing import Candidate
 from partnernet.directory.models import Entity
 from partnernet.directory.rules import entity_ids_of
 from partnernet.exchange.references import preferred_ids
+from partnernet.federation.selectors import delivery_of
 from partnernet.partnerships.rules import visible_partnerships
 from partnernet.support import forms, selectors, services
 from partnernet.support.models import Hosting, SupportRequest
@@ -98,6 +99,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
             ).exists()
         ),
         "candidates": candidates,
+        "crossing": delivery_of(support_request),
         "decline_form": forms.DeclineForm(),
         "resolve_form": forms.ResolveForm(),
         "withdraw_form": forms.WithdrawForm(),

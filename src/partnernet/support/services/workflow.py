@@ -359,6 +359,11 @@ def offer(actor: Any, key: str, stewardship_key: str) -> SupportRequest:
         raise WorkflowError(
             _("No active stewardship '%(key)s' of this request's type.") % {"key": stewardship_key}
         )
+    if not _offerable(stewardship.pk):
+        raise WorkflowError(
+            _("%(steward)s is on instance %(origin)s, which is not a reachable peer now.")
+            % {"steward": stewardship.entity.name, "origin": stewardship.origin}
+        )
     before = request.status
     name = _actor_label(actor)
     why = _("a facilitator (%(name)s) chose %(steward)s") % {"steward": stewardship.entity.name, "name": name}
