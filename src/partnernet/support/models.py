@@ -151,7 +151,7 @@ class SupportRequest(GlobalRecord):
         indexes = [
             models.Index(fields=["status", "stewardship"], name="request_status_stewardship"),
             # A stewardship's load (its requests in the load statuses), counted once per routing candidate:
-            # one range of this index instead of a seek per status. It also serves every lookup by stewardship.
+            # one range of this index instead of a seek per status. It serves every lookup by stewardship.
             models.Index(fields=["stewardship", "status"], name="request_stewardship_status"),
             models.Index(fields=["status", "due_at"], name="request_status_due"),
         ]

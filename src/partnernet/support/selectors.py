@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -369,6 +370,48 @@ def find_request(key: str) -> SupportRequest | None:
 
 def request_timeline(request: SupportRequest) -> QuerySet[Any]:
     return request.events.select_related("steward").order_by("at", "pk")
+
+
+def hostings() -> QuerySet[Hosting]:
+    """Every hosting with the rows its API answer names (both sides, the side that ended it, the request)."""
+    return Hosting.objects.select_related("host", "hosted", "ended_by", "request")
+
+
+def filter_hostings(
+    queryset: QuerySet[Hosting],
+    *,
+    host: str | None = None,
+    hosted: str | None = None,
+    entity: str | None = None,
+    status: str | None = None,
+) -> QuerySet[Hosting]:
+    """The hosting list's filters by entity key: the host, the hosted entity, or either side (what an entity
+    page lists), and the status."""
+    rows = queryset
+    if host:
+        rows = rows.filter(host__key=host)
+    if hosted:
+        rows = rows.filter(hosted__key=hosted)
+    if entity:
+        rows = rows.filter(Q(host__key=entity) | Q(hosted__key=entity))
+    if status:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def find_hosting(key: str) -> Hosting | None:
+    """A hosting by its UUID (a hosting has no key: its global id is its origin and UUID); this instance's
+    row first should a copy from elsewhere share the UUID. ``None`` for an unknown or malformed UUID."""
+    from partnernet.exchange.references import origin_rank
+    from partnernet.federation.selectors import instance_id
+
+    try:
+        wanted = uuid.UUID(key)
+    except ValueError:
+        return None
+    local = instance_id()
+    found = list(hostings().filter(uuid=wanted))
+    return min(found, key=lambda row: origin_rank(row.origin, local)) if found else None
 
 
 def hostings_of(entity: Entity) -> QuerySet[Hosting]:
