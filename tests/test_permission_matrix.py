@@ -25,7 +25,7 @@ from partnernet.exchange.selectors import export_rows
 from partnernet.framework.models import FrameworkVersion, Stewardship
 from partnernet.impact.models import Criterion, Evaluation, FetchRun, Outcome, Rubric
 from partnernet.partnerships.models import Agreement, Partnership
-from partnernet.support.models import Hosting
+from partnernet.support.models import Hosting, SupportRequest
 from tests.api.conftest import World, world  # noqa: F401  (the fixture)
 from tests.factories import (
     EntityFactory,
@@ -44,6 +44,7 @@ AUTHED = ROLES[1:]
 SECRET_B = "Quiet archive deal of B"
 SECRET_A = "Quiet archive deal of A"
 MOVEMENT_B = "Movement-wide GLAM plan"
+HOSTING_REASON = "Quiet reason the hosting of B ended"
 
 
 def only(status: int, *roles: str, otherwise: int = 403, anonymous: int = 401) -> dict[str, int]:
@@ -255,6 +256,27 @@ API_CASES = [
         "/api/v1/requests",
         only(201, "facilitator", "superuser"),
         request_by("other-group"),
+    ),
+    # hostings: public like the entity pages; either side's members end one (home-group is hosted)
+    Case("list_hostings", "get", "/api/v1/support/hostings", everyone(200)),
+    Case("read_hosting", "get", "/api/v1/support/hostings/{hosting_key}", everyone(200)),
+    Case(
+        "read_hosting (ended, other entities)", "get", "/api/v1/support/hostings/{ended_key}", everyone(200)
+    ),
+    Case(
+        "end_hosting (own entity hosted)",
+        "post",
+        "/api/v1/support/hostings/{hosting_key}/end",
+        only(200, "member", "admin", "superuser"),
+        {"reason": "Over"},
+    ),
+    Case(
+        "end_hosting (other entities)",
+        "post",
+        "/api/v1/support/hostings/{ended_key}/end",
+        # refused before the state is looked at: only the operator gets as far as "already ended"
+        only(409, "superuser"),
+        {"reason": "Over"},
     ),
 ]
 
@@ -815,6 +837,16 @@ def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
         outcome="Co-signed",
     )
     hosting = Hosting.objects.create(host=world.other, hosted=world.entity, term_start=dt.date(2026, 1, 1))
+    ended = Hosting.objects.create(
+        host=EntityFactory(key="host-c", kind="chapter"),
+        hosted=world.other,
+        request=SupportRequest.objects.get(key="req-b"),
+        term_start=dt.date(2025, 1, 1),
+        status="ended",
+        ended_by=world.other,
+        ended_on=dt.date(2025, 6, 1),
+        end_reason=HOSTING_REASON,
+    )
     proposal = take_up(world.admin, world.entity, type="research", region="154")
     version = FrameworkVersion.objects.order_by("number").first() or FrameworkVersion.objects.create(
         number=1, changelog="First", snapshot={}
@@ -825,6 +857,8 @@ def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
         "entity_pk": world.entity.pk,
         "agreement": agreement.pk,
         "hosting": hosting.pk,
+        "hosting_key": str(hosting.uuid),
+        "ended_key": str(ended.uuid),
         "run_pub": FetchRun.objects.create(partnership=public).pk,
         "run_priv": FetchRun.objects.create(partnership=private_b).pk,
         "run_all": FetchRun.objects.create(partnership=None).pk,
@@ -973,6 +1007,10 @@ def _everything_seen(role: str, matrix: dict[str, Any]) -> str:
             response = client.get(f"/api/v1/{kind}/{key}", **headers)
             if response.status_code == 200:  # a 404 echoes the key the caller sent, nothing more
                 bodies.append(response.content.decode())
+    hostings = client.get("/api/v1/support/hostings", {"limit": 500}, **headers).json()["items"]
+    bodies.append(json.dumps(hostings))
+    for hosting in hostings:
+        bodies.append(client.get(f"/api/v1/support/hostings/{hosting['key']}", **headers).content.decode())
     web = Client()
     if role != "anonymous":
         web.force_login(matrix["users"][role])
@@ -993,11 +1031,17 @@ def _everything_seen(role: str, matrix: dict[str, Any]) -> str:
 @pytest.mark.parametrize(
     ("role", "hidden"),
     [
-        ("anonymous", [SECRET_A, SECRET_B, MOVEMENT_B, "priv-a", "priv-b", "mov-b", "req-a", "req-b"]),
-        ("outsider", [SECRET_A, SECRET_B, MOVEMENT_B, "priv-a", "priv-b", "mov-b", "req-a", "req-b"]),
-        ("member", [SECRET_B, "priv-b", "req-b"]),
-        ("admin", [SECRET_B, "priv-b", "req-b"]),
-        ("facilitator", [SECRET_A, SECRET_B, "priv-a", "priv-b"]),
+        (
+            "anonymous",
+            [SECRET_A, SECRET_B, MOVEMENT_B, HOSTING_REASON, "priv-a", "priv-b", "mov-b", "req-a", "req-b"],
+        ),
+        (
+            "outsider",
+            [SECRET_A, SECRET_B, MOVEMENT_B, HOSTING_REASON, "priv-a", "priv-b", "mov-b", "req-a", "req-b"],
+        ),
+        ("member", [SECRET_B, HOSTING_REASON, "priv-b", "req-b"]),
+        ("admin", [SECRET_B, HOSTING_REASON, "priv-b", "req-b"]),
+        ("facilitator", [SECRET_A, SECRET_B, HOSTING_REASON, "priv-a", "priv-b"]),
     ],
 )
 def test_nothing_private_reaches_a_list_read_search_or_export(
@@ -1009,5 +1053,14 @@ def test_nothing_private_reaches_a_list_read_search_or_export(
 
 def test_the_superuser_as_operator_sees_everything(matrix: dict[str, Any]) -> None:
     seen = _everything_seen("superuser", matrix)
-    for text in (SECRET_A, SECRET_B, MOVEMENT_B, "req-a", "req-b", "out-priv-a", "out-priv-b"):
+    for text in (
+        SECRET_A,
+        SECRET_B,
+        MOVEMENT_B,
+        HOSTING_REASON,
+        "req-a",
+        "req-b",
+        "out-priv-a",
+        "out-priv-b",
+    ):
         assert text in seen

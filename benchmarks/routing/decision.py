@@ -2,9 +2,9 @@
 
 (a) **One routing decision** with 10,000 active stewardships: the full service path of
 ``partnernet.support.selectors.route_candidates`` (one aggregated query for the candidate stewardships of the
-request's type on its region chain with their loads, then the pure ranking with explanations), for request
-shapes drawn from the generated requests (type, theme, country, language). Median and p99 over ``--decisions``
-decisions; the target is p99 under 20 ms on SQLite. Baselines in the same run:
+request's type and theme on its region chain with their loads, then the pure ranking with explanations), for
+request shapes drawn from the generated requests (type, theme, country, language). Median and p99 over
+``--decisions`` decisions; the target is p99 under 20 ms on SQLite. Baselines in the same run:
 
 * **bare SQL**: the very SQL statement the selector runs, through a raw cursor (``fetchall``), no ranking:
   the floor for any code that reads the candidates and their loads from the database;
@@ -123,14 +123,18 @@ def main() -> None:
     rank_only: list[float] = []
     with connection.cursor() as cursor:
         for query in queries:
-            pool_query = stewardship_rows(type_key=query.type, region_codes=tree.chain(query.region))
+            pool_query = stewardship_rows(
+                type_key=query.type, theme_key=query.theme, region_codes=tree.chain(query.region)
+            )
             sql, params = pool_query.query.sql_with_params()
             started = time.perf_counter()
             cursor.execute(sql, params)
             cursor.fetchall()
             bare.append(time.perf_counter() - started)
     for query in queries:
-        pool = stewardship_pool(type_key=query.type, region_codes=tree.chain(query.region))
+        pool = stewardship_pool(
+            type_key=query.type, theme_key=query.theme, region_codes=tree.chain(query.region)
+        )
         started = time.perf_counter()
         rank_stewardships(query, pool.stewardships, tree)
         rank_only.append(time.perf_counter() - started)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -42,22 +43,31 @@ def paginate(
     serialize: Callable[[Any], dict[str, Any]],
     cursor: str | None,
     limit: int | None,
+    *,
+    key_field: str = "key",
 ) -> dict[str, Any]:
+    """One page of ``queryset`` in ``(key_field, origin)`` order. ``key_field`` names what identifies a row
+    within its origin: ``key`` for the kinds of FORMATS.md, ``uuid`` for rows that have no key."""
     size = DEFAULT_LIMIT if limit is None else limit
     if not 1 <= size <= MAX_LIMIT:
         raise ApiError(
             422, "invalid", f"limit must be between 1 and {MAX_LIMIT}.", {"limit": ["out of range"]}
         )
-    rows = queryset.order_by("key", "origin")
+    rows = queryset.order_by(key_field, "origin")
     if cursor:
         key, origin = _decode(cursor)
-        rows = rows.filter(Q(key__gt=key) | Q(key=key, origin__gt=origin))
+        try:
+            rows = rows.filter(Q(**{f"{key_field}__gt": key}) | Q(**{key_field: key, "origin__gt": origin}))
+        except (ValidationError, ValueError):  # a hand-made cursor whose key the field cannot hold
+            raise ApiError(
+                400, "bad_cursor", "The cursor is not one this API gave out.", {"cursor": ["invalid"]}
+            ) from None
     page = list(rows[: size + 1])
     more = len(page) > size
     page = page[:size]
     next_url = None
     if more:
         query = request.GET.copy()
-        query["cursor"] = _encode(page[-1].key, page[-1].origin)
+        query["cursor"] = _encode(str(getattr(page[-1], key_field)), page[-1].origin)
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return {"items": [serialize(obj) for obj in page], "next": next_url}

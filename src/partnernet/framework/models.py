@@ -181,7 +181,12 @@ class Stewardship(GlobalRecord):
                 name="stewardship_term_end_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["status", "type"], name="stewardship_status_type")]
+        indexes = [
+            # Routing reads the active stewardships of one type on a request's region chain (a few regions):
+            # with the region in the index that is a handful of range seeks instead of a scan of every active
+            # stewardship of the type. Its (status, type) prefix serves the reads that filter on those alone.
+            models.Index(fields=["status", "type", "region"], name="stewardship_status_type_region"),
+        ]
 
     def __str__(self) -> str:
         return self.key

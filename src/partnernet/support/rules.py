@@ -3,6 +3,7 @@
 - The requester's members see their request, follow it and may withdraw it.
 - The steward's members (the entity the request is offered to or held by) work it from their inbox.
 - Facilitators see every request, work the facilitators' queue and may offer a request to any steward.
+- Hostings are public, as on the entity pages; members of either side may end one and read why it ended.
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ def is_hosting_party(user: Any, hosting: Hosting | None) -> bool:
     return hosting.host_id in own or hosting.hosted_id in own
 
 
+def visible_hostings(user: Any, queryset: QuerySet[Hosting] | None = None) -> QuerySet[Hosting]:
+    """Hostings ``user`` may see: all of them, for everyone, as every entity page lists the hostings it gives
+    and receives (sides, term, status, who ended it and when). What a hosting does not show to everyone (the
+    request it came from, the reason it ended) is left out per row by the permissions below."""
+    return Hosting.objects.all() if queryset is None else queryset
+
+
 @rules.predicate
 def is_member_of_any_entity(user: Any) -> bool:
     return bool(entity_ids_of(user))
@@ -69,5 +77,7 @@ rules.add_perm("support.withdraw_request", is_requester_member)
 rules.add_perm("support.manage_queue", is_facilitator)
 rules.add_perm("support.establish_hosting", is_steward_member)
 rules.add_perm("support.end_hosting", is_hosting_party)
+# The reason a hosting ended goes by e-mail to both sides' members and is shown nowhere else.
+rules.add_perm("support.view_hosting_reason", is_hosting_party)
 # add_request is asked about the requesting entity: its members ask on its behalf.
 rules.add_perm("support.add_request", is_entity_member | is_facilitator)
