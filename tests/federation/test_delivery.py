@@ -16,12 +16,14 @@ from partnernet.core.federation.activities import Verb
 from partnernet.core.federation.canonical import canonical_json
 from partnernet.core.federation.signing import encode_public_key, generate_key_pair
 from partnernet.core.federation.transport import delivery_document
+from partnernet.core.routing import RoutingRequest
 from partnernet.federation.delivery import deliver_support_request, send_pending_deliveries
 from partnernet.federation.models import FeedEvent, InboxItem, OutgoingDelivery, Peer
 from partnernet.federation.pull import sync_peer
 from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import Stewardship
 from partnernet.support.models import SupportRequest
+from partnernet.support.selectors import route_candidates
 from partnernet.support.services import WorkflowError, create_request, decline_offer, escalate_overdue, offer
 from tests.factories import EntityFactory, MembershipFactory, StewardshipFactory, region
 from tests.federation.hostile import HostilePeer, running
@@ -388,3 +390,18 @@ def test_a_facilitator_cannot_offer_to_an_unreachable_instance(
     request.refresh_from_db()
     assert request.stewardship_id != far.pk
     assert not OutgoingDelivery.objects.exists()
+
+
+def test_a_peers_stewardship_keyed_like_ours_is_a_candidate_of_its_own(
+    steward_peer: tuple[HostilePeer, Peer],
+) -> None:
+    peer, _ = steward_peer
+    ours = StewardshipFactory(key="glam-nordics", level="supporter")
+    far = StewardshipFactory(
+        key="glam-nordics", origin=peer.instance, entity=EntityFactory(origin=peer.instance), level="lead"
+    )
+    wanted = RoutingRequest(type="glam", theme=None, region="SE", need="letter", language=None)
+    ranked = [candidate.stewardship for candidate in route_candidates(wanted)]
+    assert ranked == [f"glam-nordics@{peer.instance}", "glam-nordics"]
+    request = _ask(ours)
+    assert request.stewardship_id == far.pk

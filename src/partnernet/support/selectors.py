@@ -104,6 +104,7 @@ _POOL_FIELDS = (
     "capacity",
     "languages_text",
     "load",
+    "origin",
 )
 
 _CACHE_LIMIT = 200_000
@@ -239,13 +240,16 @@ def _pool_rows(
         yield cursor
 
 
-def _active(row: tuple[Any, ...]) -> tuple[ActiveStewardship, tuple[int, int]]:
+def _active(row: tuple[Any, ...], local: str) -> tuple[ActiveStewardship, tuple[int, int]]:
+    """The routing value of one pool row. A trusted peer's stewardship is keyed ``key@origin``: keys are
+    unique per origin only, and routing tells candidates apart by key, so a peer's copy must never shadow
+    (or be shadowed by) a local stewardship of the same key."""
     built = _built.get(row)
     if built is None:
         pk, key, entity_id, entity_key, entity_name, type_key, type_name, theme, theme_name, *rest = row
-        region, level, capacity, languages, load = rest
+        region, level, capacity, languages, load, origin = rest
         stewardship = ActiveStewardship(
-            key=key,
+            key=key if origin == local else f"{key}@{origin}",
             entity=entity_key,
             entity_name=entity_name,
             type=type_key,
@@ -279,11 +283,14 @@ def stewardship_pool(
     many stewardships exist; without them every active stewardship is read (for the batch rebalance).
     ``exclude_ids`` leaves out stewardships that already declined or let the offer time out.
     """
+    from partnernet.federation.selectors import instance_id
+
+    local = instance_id()
     stewardships: list[ActiveStewardship] = []
     ids: dict[str, tuple[int, int]] = {}
     with _pool_rows(type_key, theme_key, region_codes, exclude_ids) as rows:
         for row in rows:
-            stewardship, row_ids = _active(row)
+            stewardship, row_ids = _active(row, local)
             key = stewardship.key
             if key not in ids:
                 ids[key] = row_ids
