@@ -1,7 +1,7 @@
 """Benchmark one routing decision, and the database-backed rebalance, on data made by ``partnernet generate``.
 
 (a) **One routing decision** with 10,000 active stewardships: the full service path of
-``partnernet.support.selectors.route_candidates`` (one aggregated query for the candidate stewardships of the
+``partnernet.support.candidates.route_candidates`` (one aggregated query for the candidate stewardships of the
 request's type and theme on its region chain with their loads, then the pure ranking with explanations), for
 request shapes drawn from the generated requests (type, theme, country, language). Median and p99 over
 ``--decisions`` decisions; the target is p99 under 20 ms on SQLite. Baselines in the same run:
@@ -71,8 +71,8 @@ def main() -> None:
     from partnernet.framework.models import Stewardship
     from partnernet.framework.selectors import region_tree
     from partnernet.support import selectors
+    from partnernet.support.candidates import route_candidates, stewardship_pool, stewardship_rows
     from partnernet.support.models import SupportRequest
-    from partnernet.support.selectors import route_candidates, stewardship_pool, stewardship_rows
     from partnernet.support.services import rebalance_requests
 
     call_command("migrate", verbosity=0)

@@ -22,8 +22,8 @@ from partnernet.federation.models import FeedEvent, InboxItem, OutgoingDelivery,
 from partnernet.federation.pull import sync_peer
 from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import Stewardship
+from partnernet.support.candidates import route_candidates
 from partnernet.support.models import SupportRequest
-from partnernet.support.selectors import route_candidates
 from partnernet.support.services import WorkflowError, create_request, decline_offer, escalate_overdue, offer
 from tests.factories import EntityFactory, MembershipFactory, StewardshipFactory, region
 from tests.federation.hostile import HostilePeer, running

@@ -23,6 +23,7 @@ from partnernet.api.schemas import Page, Text
 from partnernet.directory.models import Entity
 from partnernet.directory.rules import entity_ids_of
 from partnernet.partnerships.rules import visible_partnerships
+from partnernet.support import candidates as candidates_of
 from partnernet.support import selectors, services
 from partnernet.support.forms import EndHostingForm, RequestForm, RouteQueryForm
 from partnernet.support.models import Hosting, SupportRequest
@@ -298,7 +299,7 @@ def route(request: HttpRequest, filters: Query[RouteFilters]) -> dict[str, Any]:
             "need": query.need,
             "language": query.language,
         },
-        "candidates": [selectors.candidate_json(c) for c in selectors.route_candidates(query)],
+        "candidates": [candidates_of.candidate_json(c) for c in candidates_of.route_candidates(query)],
     }
 
 

@@ -22,6 +22,7 @@ from partnernet.directory.rules import entity_ids_of
 from partnernet.exchange.references import preferred_ids
 from partnernet.federation.selectors import delivery_of
 from partnernet.partnerships.rules import visible_partnerships
+from partnernet.support import candidates as candidates_of
 from partnernet.support import forms, selectors, services
 from partnernet.support.models import Hosting, SupportRequest
 
@@ -78,7 +79,9 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     can_manage = user.has_perm("support.manage_queue", support_request)
     candidates: list[Candidate] = []
     if can_manage and support_request.status in ("open", "offered"):
-        candidates = selectors.route_candidates(selectors.routing_request_of(support_request), limit=20)
+        candidates = candidates_of.route_candidates(
+            candidates_of.routing_request_of(support_request), limit=20
+        )
     context = {
         "req": support_request,
         "partnership_visible": support_request.partnership is not None

@@ -28,14 +28,14 @@ from partnernet.core.routing import (
 )
 from partnernet.federation.selectors import instance_id
 from partnernet.framework.selectors import region_tree
+from partnernet.support.candidates import (
+    StewardshipPool,
+    stewardship_pool,
+)
 from partnernet.support.models import (
     EventKind,
     RequestStatus,
     SupportRequest,
-)
-from partnernet.support.selectors import (
-    StewardshipPool,
-    stewardship_pool,
 )
 from partnernet.support.services.workflow import _lock, _offer_to, _to_queue
 

@@ -34,6 +34,10 @@ from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.framework.selectors import region_tree
 from partnernet.partnerships.models import Partnership
+from partnernet.support.candidates import (
+    candidate_pool,
+    routing_request_of,
+)
 from partnernet.support.models import (
     LOAD_STATUSES,
     EventKind,
@@ -41,10 +45,6 @@ from partnernet.support.models import (
     RequestEvent,
     RequestStatus,
     SupportRequest,
-)
-from partnernet.support.selectors import (
-    candidate_pool,
-    routing_request_of,
 )
 from partnernet.support.services import peers
 

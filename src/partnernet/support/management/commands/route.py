@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partnernet.support.candidates import candidate_json, route_candidates
 from partnernet.support.forms import RouteQueryForm
-from partnernet.support.selectors import candidate_json, route_candidates
 
 
 class Command(BaseCommand):

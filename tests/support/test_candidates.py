@@ -9,8 +9,8 @@ import pytest
 
 from partnernet.core.routing import RoutingRequest, rank_stewardships
 from partnernet.framework.selectors import region_tree
-from partnernet.support import selectors
-from partnernet.support.selectors import route_candidates, stewardship_pool
+from partnernet.support import candidates
+from partnernet.support.candidates import route_candidates, stewardship_pool
 from tests.factories import EntityFactory, StewardshipFactory, SupportRequestFactory, ptype, region, theme
 
 
@@ -70,7 +70,7 @@ def test_route_candidates_equal_the_pure_ranking_over_every_active_stewardship(
     values; each must still read its own candidates, in either order of first use."""
     tree = region_tree()
     everyone = stewardship_pool().stewardships
-    selectors._statements.clear()
+    candidates._statements.clear()
     for request in REQUESTS if compiled_first else reversed(REQUESTS):
         assert route_candidates(request) == rank_stewardships(request, everyone, tree), request
 
