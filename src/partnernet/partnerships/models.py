@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnernet.federation.models import GlobalRecord
+from partnernet.partnerships.search import SearchDocumentField
 
 
 class PartnershipStatus(models.TextChoices):
@@ -175,3 +176,28 @@ class RegistryTallyState(models.Model):
 
     def __str__(self) -> str:
         return self.fingerprint
+
+
+class PartnershipText(models.Model):
+    """A partnership's row in the full-text index, which database triggers write (see ``search.py``).
+
+    Not managed by Django: the table is an FTS5 virtual table on SQLite and a ``tsvector`` table on
+    PostgreSQL. It exists here so queries can join it (``text__document__matches``).
+    """
+
+    partnership = models.OneToOneField(
+        Partnership,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="text",
+    )
+    document = SearchDocumentField()
+
+    class Meta:
+        managed = False
+        db_table = "partnerships_search"
+
+    def __str__(self) -> str:
+        return str(self.pk)
