@@ -137,8 +137,9 @@ class RegistryTally(models.Model):
 
     ``dimension`` is ``row`` (partnerships), ``theme`` (partnerships with theme ``value``) or ``partner_kind``
     (partnerships with at least one partner of kind ``value``). Summing the tally over a filter of type,
-    status and region gives facet counts over a million partnerships in milliseconds. The services keep it
-    exact on every write; rows written around them (imports, ``generate``, federation) change the table's
+    status and region gives facet counts over a million partnerships in milliseconds. Every writer keeps it
+    exact in its own transaction: the services row by row, imports, ``generate`` and federation by deltas
+    over the rows they wrote (``services.TallyUpdate``). Rows changed by other means change the table's
     fingerprint, and the next read rebuilds the tally (see ``RegistryTallyState``).
     """
 
