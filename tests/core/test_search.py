@@ -79,7 +79,7 @@ def test_operators_and_unclosed_quotes_become_plain_words() -> None:
 
 
 def test_text_without_words_gives_no_query() -> None:
-    assert not parse_text_query("  ** \"\" ' - ")
+    assert not parse_text_query('  ** "" \' - ')
     assert not parse_text_query("")
     assert not parse_text_query("\u0301 \u0301*")
 

@@ -7,7 +7,6 @@ with a recount from scratch. The registry page afterwards must not rebuild eithe
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,10 +46,10 @@ def assert_tally_is_a_fresh_recount(rebuild: object) -> None:
 
 
 @pytest.fixture
-def rebuild(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def rebuild(monkeypatch: pytest.MonkeyPatch) -> object:
     """Partnerships with partners and themes, a fresh tally, and then any rebuild fails the test.
 
-    Yields the real rebuild, for the comparison at the end.
+    Returns the real rebuild, for the comparison at the end.
     """
     lead = EntityFactory(key="lead-one")
     museum = PartnerFactory(key="museum-one", kind="museum")
@@ -62,7 +61,7 @@ def rebuild(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     real()
     assert services.tally_is_fresh()
     monkeypatch.setattr(services, "rebuild_registry_tally", lambda: pytest.fail("the tally was rebuilt"))
-    yield real
+    return real
 
 
 def test_an_import_of_new_and_changed_partnerships_counts_them(tmp_path: Path, rebuild: object) -> None:
@@ -84,7 +83,9 @@ def test_an_import_of_new_and_changed_partnerships_counts_them(tmp_path: Path, r
     assert_tally_is_a_fresh_recount(rebuild)
 
 
-def test_an_import_that_changes_a_partners_kind_moves_its_partnerships(tmp_path: Path, rebuild: object) -> None:
+def test_an_import_that_changes_a_partners_kind_moves_its_partnerships(
+    tmp_path: Path, rebuild: object
+) -> None:
     path = tmp_path / "partners.csv"
     path.write_text("key,name,kind\nmuseum-one,Now an archive,archive\n", encoding="utf-8")
     import_file("partners", path)
@@ -117,7 +118,9 @@ def test_api_record_writes_keep_the_tally(rebuild: object) -> None:
               "partners": ["museum-one"], "themes": ["climate"], "region": "GH"}  # fmt: skip
     created = create_record(actor, "partnerships", values)
     assert_tally_is_a_fresh_recount(rebuild)
-    update_record(actor, "partnerships", created, {"status": "paused", "themes": [], "visibility": "movement"})
+    update_record(
+        actor, "partnerships", created, {"status": "paused", "themes": [], "visibility": "movement"}
+    )
     assert_tally_is_a_fresh_recount(rebuild)
     update_record(actor, "partners", Partner.objects.get(key="museum-one"), {"kind": "gallery"})
     assert_tally_is_a_fresh_recount(rebuild)

@@ -24,9 +24,13 @@ trigger's body names a table that is missing at that moment. So before ``migrate
 apps whose tables the triggers name, the triggers are dropped; afterwards they are made again and the index
 refilled (``ensure_search_index``).
 """
+# ruff: noqa: S608
+# Every statement in this module is assembled from its own constants (table, trigger and function names);
+# the only values from outside, the search terms, are always passed as parameters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -42,7 +46,7 @@ PG_CONFIG = "partnernet_search"
 WATCHED_APPS = frozenset({"partnerships", "directory"})
 """Apps whose tables the triggers name (see the module docstring)."""
 BM25_WEIGHTS = "10.0, 1.0, 4.0"
-"""Title, description, names: a word in the title says more about a partnership than one in its description."""
+"""Title, description, names: the title says most about a partnership, then the names."""
 
 _SQLITE_NAMES = (
     "coalesce((SELECT e.name FROM partnerships_partnership p JOIN directory_entity e ON e.id = p.lead_id "
@@ -53,7 +57,7 @@ _SQLITE_NAMES = (
 
 
 _INDEXED_ID = f"{TABLE}.rowid"
-"""Qualified: SQLite checks every trigger when any table is renamed, and a bare ``rowid`` in a subquery fails."""
+"""Qualified: SQLite checks all triggers when a table is renamed, and a bare ``rowid`` in a subquery fails."""
 
 
 def _sqlite_names(pid: str) -> str:
@@ -227,7 +231,9 @@ def _table_exists(connection: BaseDatabaseWrapper, name: str) -> bool:
 
 def _sqlite_triggers(connection: BaseDatabaseWrapper) -> set[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'partnerships_search_%'")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'partnerships_search_%'"
+        )
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -247,7 +253,7 @@ def _pg_configure(connection: BaseDatabaseWrapper) -> None:
             with transaction.atomic(using=connection.alias):
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
             unaccent = True
-        except Exception:  # noqa: BLE001 - no such extension or no right to install it: plain 'simple'
+        except Exception:  # no such extension, or no right to install it: plain 'simple'
             unaccent = False
         cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = simple)")
         if unaccent:
@@ -267,7 +273,9 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
         missing = set(SQLITE_TRIGGERS) - _sqlite_triggers(connection)
         if not missing and _table_exists(connection, TABLE):
             return False
-        _execute(connection, *(f"CREATE TRIGGER IF NOT EXISTS {name} {SQLITE_TRIGGERS[name]}" for name in missing))
+        _execute(
+            connection, *(f"CREATE TRIGGER IF NOT EXISTS {name} {SQLITE_TRIGGERS[name]}" for name in missing)
+        )
     elif connection.vendor == "postgresql":
         missing = set(PG_TRIGGERS) - _pg_triggers(connection)
         if not missing and _table_exists(connection, TABLE):
@@ -363,6 +371,9 @@ def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
     return "(" + " && ".join(parts) + ")", params
 
 
+SQLParams = tuple[str, tuple[Any, ...]]
+
+
 def _sqlite_table_column(compiler: SQLCompiler, document: Any) -> str:
     """FTS5's hidden column named after the table, under the alias the query gave the joined table."""
     quote = compiler.quote_name_unless_alias
@@ -376,13 +387,13 @@ class Matches(Lookup[Any]):
     lookup_name = "matches"
     prepare_rhs = False
 
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SQLParams:
         query: TextQuery = self.rhs
         if connection.vendor == "sqlite":
-            return f"{_sqlite_table_column(compiler, self.lhs)} MATCH %s", [query.fts5()]
+            return f"{_sqlite_table_column(compiler, self.lhs)} MATCH %s", (query.fts5(),)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         tsquery, params = _tsquery(query)
-        return f"{lhs} @@ {tsquery}", [*lhs_params, *params]
+        return f"{lhs} @@ {tsquery}", (*lhs_params, *params)
 
 
 class TextRelevance(Expression):
@@ -398,14 +409,12 @@ class TextRelevance(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.document]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.document,) = exprs
 
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SQLParams:
         if connection.vendor == "sqlite":
-            return f"(-bm25({_sqlite_table_column(compiler, self.document)}, {BM25_WEIGHTS}))", []
+            return f"(-bm25({_sqlite_table_column(compiler, self.document)}, {BM25_WEIGHTS}))", ()
         document, params = compiler.compile(self.document)
         tsquery, query_params = _tsquery(self.query)
-        return f"ts_rank({document}, {tsquery})", [*params, *query_params]
+        return f"ts_rank({document}, {tsquery})", (*params, *query_params)

@@ -1,4 +1,4 @@
-"""Reads of the partnership registry: filters, full-text search, sorting, facet counts, one partnership's page.
+"""Reads of the partnership registry: filters, full-text search, sorting, facet counts, a partnership's page.
 
 The registry must stay fast at a million rows. Rows are read one page at a time through indexed orderings, or
 by relevance from the full-text index (``search.py``). Facet counts are the expensive part. Filters on type,
@@ -120,7 +120,7 @@ def registry_page_rows(rows: QuerySet[Partnership], sort: str) -> QuerySet[Partn
     """
     rows = rows.select_related("lead", "type", "region")
     if sort == RELEVANCE and "relevance" in rows.query.annotations:
-        return rows.order_by("-relevance", "-start", "-id")
+        return rows.order_by(F("relevance").desc(), "-start", "-id")
     return rows.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
@@ -166,7 +166,9 @@ def _live_counts(rows: QuerySet[Partnership]) -> dict[str, dict[Any, int]]:
     """
     connection = connections[rows.db]
     quote = connection.ops.quote_name
-    matched, params = rows.order_by().values_list("pk", "type__key", "status", "region_id").query.sql_with_params()
+    matched, params = (
+        rows.order_by().values_list("pk", "type__key", "status", "region_id").query.sql_with_params()
+    )
     themes = Partnership.themes.through._meta
     partners = Partnership.partners.through._meta
     theme_table, partner_table = Theme._meta.db_table, Partner._meta.db_table
@@ -184,14 +186,20 @@ def _live_counts(rows: QuerySet[Partnership]) -> dict[str, dict[Any, int]]:
         f"JOIN {quote(partners.db_table)} link ON link.partnership_id = m.id "
         f"JOIN {quote(partner_table)} pa ON pa.id = link.partner_id GROUP BY pa.kind"
     )
-    counts: dict[str, dict[Any, int]] = {name: {} for name in ("type", "status", "region", "theme", "partner_kind")}
+    counts: dict[str, dict[Any, int]] = {
+        name: {} for name in ("type", "status", "region", "theme", "partner_kind")
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for dimension, key, status, region, n in cursor.fetchall():
             if dimension != "cell":
                 counts[dimension][key] = n
                 continue
-            for name, value in (("type", key), ("status", status), ("region", int(region) if region else None)):
+            for name, value in (
+                ("type", key),
+                ("status", status),
+                ("region", int(region) if region else None),
+            ):
                 counts[name][value] = counts[name].get(value, 0) + n
     return counts
 
