@@ -5,6 +5,7 @@ Views parse, check permission through ``rules``, call a selector or a service, a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from partnernet.partnerships.selectors import (
     partnership_page,
     registry_facets,
     registry_page_rows,
+    search_partnerships,
 )
 from partnernet.web.pagination import page_of
 
@@ -42,8 +44,9 @@ def may_change(user: Any, obj: Any) -> bool:
 def registry(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET or None)
     filters = form.registry_filter()
-    rows = filter_partnerships(visible_partnerships(request.user), filters)
-    facets = registry_facets(request.user, rows, filters)
+    unsearched = filter_partnerships(visible_partnerships(request.user), replace(filters, q=""))
+    rows = search_partnerships(unsearched, filters.q)
+    facets = registry_facets(request.user, unsearched, filters)
     page = page_of(request, registry_page_rows(rows, form.ordering()), count=facets.total)
     return render(
         request,
