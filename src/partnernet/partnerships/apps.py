@@ -8,20 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 def _pause_search_triggers(using: str = "default", plan: Any = None, **_: Any) -> None:
     """Before migrations that may remake the tables the search triggers name (SQLite), drop the triggers."""
-    from partnernet.partnerships.search import WATCHED_APPS, drop_search_triggers
+    from partnernet.partnerships.search import WATCHED_APPS, pause_search_triggers
 
     if any(migration.app_label in WATCHED_APPS for migration, _backwards in plan or []):
-        drop_search_triggers(connections[using])
+        pause_search_triggers(connections[using])
 
 
 def _resume_search_triggers(using: str = "default", **_: Any) -> None:
     """After ``migrate``: the index's triggers are all there, and the index refilled if any was missing."""
-    from partnernet.partnerships.search import TABLE, ensure_search_index
+    from partnernet.partnerships.search import resume_search_triggers
 
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if TABLE in connection.introspection.table_names(cursor):
-            ensure_search_index(connection)
+    resume_search_triggers(connections[using])
 
 
 class PartnershipsConfig(AppConfig):

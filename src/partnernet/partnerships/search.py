@@ -18,11 +18,12 @@ Database triggers keep the index exact on every write, whichever code wrote it (
 ``generate``, federation, the admin, raw SQL): a partnership inserted, changed (title, description, lead) or
 deleted; a partner linked or unlinked; a partner or an entity renamed.
 
-One SQLite hazard is handled in ``apps.py``: Django changes a SQLite table by copying it into a new table,
-dropping the old one and renaming the copy. Dropping a table drops its triggers, and renaming fails while a
-trigger's body names a table that is missing at that moment. So before ``migrate`` applies migrations of the
-apps whose tables the triggers name, the triggers are dropped; afterwards they are made again and the index
-refilled (``ensure_search_index``).
+One SQLite hazard is handled with ``migrate``'s signals (``apps.py``): Django changes a SQLite table by
+copying it into a new table, dropping the old one and renaming the copy. Dropping a table drops its
+triggers, and renaming fails while any trigger's body names a table that is missing at that moment. So
+before ``migrate`` applies migrations of the apps whose tables the triggers name, the triggers are dropped
+(``pause_search_triggers``); when it is done they are made again and the index refilled
+(``resume_search_triggers``). PostgreSQL alters tables in place and keeps its triggers throughout.
 """
 # ruff: noqa: S608
 # Every statement in this module is assembled from its own constants (table, trigger and function names);
@@ -56,6 +57,7 @@ _SQLITE_NAMES = (
 )
 
 
+_SQLITE_CREATE = f'CREATE {TABLE} USING fts5(title, description, names, tokenize="{TOKENIZER}")'
 _INDEXED_ID = f"{TABLE}.rowid"
 """Qualified: SQLite checks all triggers when a table is renamed, and a bare ``rowid`` in a subquery fails."""
 
@@ -270,6 +272,11 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
     ``migrate``.
     """
     if connection.vendor == "sqlite":
+        if connection.alias in _PAUSED:
+            # Inside a ``migrate`` whose later migrations may remake the tables the triggers name: make the
+            # table now, and the triggers and its rows when the run is over (``resume_search_triggers``).
+            _execute(connection, _SQLITE_CREATE.replace("CREATE", "CREATE VIRTUAL TABLE IF NOT EXISTS", 1))
+            return False
         missing = set(SQLITE_TRIGGERS) - _sqlite_triggers(connection)
         if not missing and _table_exists(connection, TABLE):
             return False
@@ -300,7 +307,7 @@ def rebuild_search_index(connection: BaseDatabaseWrapper) -> None:
         _execute(
             connection,
             f"DROP TABLE IF EXISTS {TABLE}",
-            f'CREATE VIRTUAL TABLE {TABLE} USING fts5(title, description, names, tokenize="{TOKENIZER}")',
+            _SQLITE_CREATE.replace("CREATE", "CREATE VIRTUAL TABLE", 1),
             f"INSERT INTO {TABLE}(rowid, title, description, names) "
             f"SELECT p.id, p.title, p.description, {_sqlite_names('p.id')} FROM partnerships_partnership p",
             f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')",
@@ -323,17 +330,36 @@ def rebuild_search_index(connection: BaseDatabaseWrapper) -> None:
         )
 
 
-def drop_search_triggers(connection: BaseDatabaseWrapper) -> None:
-    """Remove the triggers (SQLite, before Django remakes the tables they name); the index stays."""
+_PAUSED: set[str] = set()
+"""Aliases of the SQLite connections whose search triggers are off while ``migrate`` runs."""
+
+
+def pause_search_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Before migrations that may remake the tables the triggers name (SQLite): drop the triggers, and
+    keep them off until ``resume_search_triggers`` — even the migration that makes the index leaves them off.
+    """
     if connection.vendor == "sqlite":
+        _PAUSED.add(connection.alias)
         _execute(connection, *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS))
+
+
+def resume_search_triggers(connection: BaseDatabaseWrapper) -> bool:
+    """After ``migrate``: make the missing triggers and refill the index, if there is an index (it is not
+    there before its migration, or after that migration was reversed). Returns whether it refilled."""
+    _PAUSED.discard(connection.alias)
+    if not _table_exists(connection, TABLE):
+        return False
+    return ensure_search_index(connection)
 
 
 def drop_search_index(connection: BaseDatabaseWrapper) -> None:
     """Undo ``ensure_search_index`` (the migration's reverse)."""
     if connection.vendor == "sqlite":
-        drop_search_triggers(connection)
-        _execute(connection, f"DROP TABLE IF EXISTS {TABLE}")
+        _execute(
+            connection,
+            *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS),
+            f"DROP TABLE IF EXISTS {TABLE}",
+        )
     elif connection.vendor == "postgresql":
         _execute(
             connection,
