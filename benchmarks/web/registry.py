@@ -53,7 +53,8 @@ PAGES = {
     "filtered page": {"type": "glam", "status": "active", "region": "150"},
     "search, broad": {"q": "museum"},
     "search+filter": {"q": "museum", "type": "glam", "status": "active"},
-    "search, rare": {"q": "4242"},
+    "search, 4%": {"q": "company"},
+    "search, rare": {"q": "42"},
 }
 
 

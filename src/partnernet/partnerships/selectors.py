@@ -162,6 +162,87 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
+def _driven_by_hits(
+    filtered: QuerySet[Any], query: TextQuery, *, scored: bool = False
+) -> tuple[str, tuple[Any, ...]]:
+    """SQL of ``filtered`` (a ``values()`` query with ``m_id``) kept to the rows matching ``query``, the
+    index's hits driving the join (on SQLite through ``CROSS JOIN``, its way of fixing the join order: without
+    table statistics its planner would rather walk the visibility index and probe the full-text index once
+    per visible row, seconds at a million rows). ``scored`` adds the hit's relevance as ``score``.
+    """
+    connection = connections[filtered.db]
+    matched, params = filtered.query.sql_with_params()
+    fields: dict[str, Any] = {"hit": F("partnership_id")}
+    if scored:
+        fields["score"] = TextRelevance(F("document"), query)
+    hits = PartnershipText.objects.filter(document__matches=query).values(**fields)
+    hits_sql, hits_params = hits.query.sql_with_params()
+    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+    columns = "m.*, hits.score" if scored else "m.*"
+    # Both halves are SQL the ORM compiled; their values stay parameters.
+    sql = f"SELECT {columns} FROM ({hits_sql}) hits {join} ({matched}) m ON m.m_id = hits.hit"  # noqa: S608
+    return sql, (*hits_params, *params)
+
+
+SEARCH_ORDER = {
+    RELEVANCE: "score DESC, m_start DESC, m_id DESC",
+    "title": "m_title, m_id",
+    "-title": "m_title DESC, m_id DESC",
+    "start": "m_start, m_id",
+    "-start": "m_start DESC, m_id DESC",
+}
+"""The registry's orders (``SORTS``, and relevance) over the columns ``SearchRows`` selects."""
+
+
+class SearchRows:
+    """A search's rows for the paginator, a page in two queries: the page's ids in order, with the index's
+    hits driving the join, then those partnerships with the columns the table shows.
+
+    Fetching the ids alone first matters when a word is in a large part of the registry: ordering needs
+    every match, and the lead, type and region of each would otherwise be joined before the sort.
+    """
+
+    def __init__(self, unsearched: QuerySet[Partnership], query: TextQuery, sort: str) -> None:
+        self.unsearched = unsearched
+        self.query = query
+        self.order = SEARCH_ORDER.get(sort, SEARCH_ORDER[DEFAULT_SORT])
+
+    def _sql(self) -> tuple[str, tuple[Any, ...]]:
+        filtered = self.unsearched.order_by().values(m_id=F("pk"), m_start=F("start"), m_title=F("title"))
+        return _driven_by_hits(filtered, self.query, scored=True)
+
+    def count(self) -> int:
+        sql, params = self._sql()
+        with connections[self.unsearched.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) found", params)  # noqa: S608
+            return int(cursor.fetchone()[0])
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Partnership]:
+        start, stop = window.start or 0, window.stop
+        sql, params = self._sql()
+        # ``order`` is one of SEARCH_ORDER's fixed strings.
+        page_sql = f"SELECT m_id FROM ({sql}) found ORDER BY {self.order} LIMIT %s OFFSET %s"  # noqa: S608
+        with connections[self.unsearched.db].cursor() as cursor:
+            cursor.execute(page_sql, (*params, (stop - start) if stop is not None else -1, start))
+            ids = [row[0] for row in cursor.fetchall()]
+        found = Partnership.objects.select_related("lead", "type", "region").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+def search_page_rows(
+    unsearched: QuerySet[Partnership], text: str, sort: str
+) -> QuerySet[Partnership] | SearchRows:
+    """The registry table's rows for a filter: ``unsearched`` (every filter but the search applied), searched
+    for ``text`` and in the ``sort`` order; without a search, a queryset (``registry_page_rows``)."""
+    query = parse_text_query(text)
+    if not query:
+        return registry_page_rows(unsearched, sort)
+    return SearchRows(unsearched, query, sort)
+
+
 def _live_counts(rows: QuerySet[Partnership], query: TextQuery | None = None) -> dict[str, dict[Any, int]]:
     """Every facet's counts over the filtered rows (and, with ``query``, matching it), in one statement.
 
@@ -170,22 +251,14 @@ def _live_counts(rows: QuerySet[Partnership], query: TextQuery | None = None) ->
     partner kinds through the link tables' indexes. One pass over the matches instead of one per facet is
     what keeps a search that matches a large part of the registry fast.
 
-    With a search, the index's hits drive the join: on SQLite through ``CROSS JOIN``, its way of fixing
-    the join order, since without table statistics its planner would rather walk the visibility index and
-    probe the full-text index once per visible row (seconds at a million rows instead of milliseconds).
+    With a search, the index's hits drive the join (``_driven_by_hits``).
     """
     connection = connections[rows.db]
     quote = connection.ops.quote_name
     filtered = rows.order_by().values(
         m_id=F("pk"), m_type=F("type__key"), m_status=F("status"), m_region=F("region_id")
     )
-    matched, params = filtered.query.sql_with_params()
-    if query:
-        hits = PartnershipText.objects.filter(document__matches=query).values(hit=F("partnership_id"))
-        hits_sql, hits_params = hits.query.sql_with_params()
-        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-        matched = f"SELECT m.* FROM ({hits_sql}) hits {join} ({matched}) m ON m.m_id = hits.hit"  # noqa: S608
-        params = (*hits_params, *params)
+    matched, params = _driven_by_hits(filtered, query) if query else filtered.query.sql_with_params()
     themes = Partnership.themes.through._meta
     partners = Partnership.partners.through._meta
     theme_table, partner_table = Theme._meta.db_table, Partner._meta.db_table

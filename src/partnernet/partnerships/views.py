@@ -30,8 +30,7 @@ from partnernet.partnerships.selectors import (
     filter_partnerships,
     partnership_page,
     registry_facets,
-    registry_page_rows,
-    search_partnerships,
+    search_page_rows,
 )
 from partnernet.web.pagination import page_of
 
@@ -45,9 +44,8 @@ def registry(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET or None)
     filters = form.registry_filter()
     unsearched = filter_partnerships(visible_partnerships(request.user), replace(filters, q=""))
-    rows = search_partnerships(unsearched, filters.q)
     facets = registry_facets(request.user, unsearched, filters)
-    page = page_of(request, registry_page_rows(rows, form.ordering()), count=facets.total)
+    page = page_of(request, search_page_rows(unsearched, filters.q, form.ordering()), count=facets.total)
     return render(
         request,
         "partnerships/registry.html",
