@@ -156,3 +156,12 @@ def test_search_page_runs_a_fixed_number_of_queries(
     client.get(URL)
     with django_assert_max_num_queries(16):
         client.get(URL, {"q": "museum loan", "theme": "science"})
+
+
+def test_punctuation_alone_searches_nothing_and_keeps_the_default_order(client: Client) -> None:
+    PartnershipFactory(title="Old", start="2001-01-01")
+    PartnershipFactory(title="New", start="2025-01-01")
+    response = client.get(URL, {"q": '"*'})
+    assert [p.title for p in response.context["page"].object_list] == ["New", "Old"]
+    assert response.context["sort"] == "-start"
+    assert "Best matches first." not in response.content.decode()

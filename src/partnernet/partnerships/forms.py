@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.core.search import parse_text_query
 from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import PartnershipType, Region, Theme
@@ -57,8 +58,11 @@ class RegistryFilterForm(forms.Form):
         value = self.chosen_ordering()
         if value in SORTS:
             return value
-        searching = bool(self.is_valid() and self.cleaned_data.get("q"))
-        return RELEVANCE if searching and value in ("", RELEVANCE) else DEFAULT_SORT
+        return RELEVANCE if self.searching() and value in ("", RELEVANCE) else DEFAULT_SORT
+
+    def searching(self) -> bool:
+        """Whether the search box holds at least one word (punctuation alone searches nothing)."""
+        return bool(self.is_valid() and parse_text_query(self.cleaned_data.get("q") or ""))
 
     def chosen_ordering(self) -> str:
         """The order asked for in the query string ('' when none), kept when the filters change."""

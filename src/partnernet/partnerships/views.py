@@ -56,6 +56,7 @@ def registry(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort": form.ordering(),
             "chosen_sort": form.chosen_ordering(),
+            "searching": form.searching(),
             "regions": Region.objects.filter(level__in=["world", "region", "subregion"]).order_by("path"),
             "can_create": request.user.is_authenticated
             and (bool(entity_ids_of(request.user)) or is_facilitator(request.user)),
