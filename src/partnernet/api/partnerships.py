@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from partnernet.api.auth import READ, WRITE, caller
 from partnernet.api.records import entity_named, find, listing, one, refusals, require, require_local
@@ -35,7 +35,11 @@ class PartnershipFilters(Schema):
     visibility: Text | None = None
     entity: Text | None = None
     partner: Text | None = None
-    q: Text | None = None
+    q: Text | None = Field(
+        None,
+        description="full-text search of titles, descriptions, lead and partner names: every word must "
+        'match, "quoted words" as a phrase, word* as a beginning; results stay in key order',
+    )
     cursor: Text | None = None
     limit: int | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.text import slugify
 from partnernet.audit.services import diff, record, snapshot
 from partnernet.directory.models import Entity, Partner
 from partnernet.federation.selectors import instance_id
+from partnernet.partnerships.services import IDLE_TALLY, registry_tally_kept, tallied_partnerships
 
 PROFILE_FIELDS = (
     "name", "description", "website", "wikidata", "languages", "legal_identity", "jurisdiction",
@@ -60,10 +62,15 @@ def create_partner(actor: Any, data: dict[str, Any]) -> Partner:
 def update_partner(actor: Any, partner: Partner, data: dict[str, Any]) -> Partner:
     """Correct a partner institution's record (validated by ``PartnerForm``)."""
     before = snapshot(Partner.objects.get(pk=partner.pk), PARTNER_FIELDS)
-    for name in PARTNER_FIELDS:
-        value = data.get(name)
-        setattr(partner, name, value if value is not None or name == "country" else "")
-    partner.save()
+    recounted = data.get("kind") != before["kind"]  # a partner's kind is a facet of its partnerships
+    with registry_tally_kept() if recounted else nullcontext(IDLE_TALLY) as tally:
+        touched = tallied_partnerships("partners", [partner.pk]) if recounted else []
+        tally.remove(touched)
+        for name in PARTNER_FIELDS:
+            value = data.get(name)
+            setattr(partner, name, value if value is not None or name == "country" else "")
+        partner.save()
+        tally.add(touched)
     changes = diff(before, snapshot(partner, PARTNER_FIELDS))
     if changes:
         record(actor, "update", "update_partner", partner, changes)

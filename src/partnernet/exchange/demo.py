@@ -19,6 +19,7 @@ from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.impact.demo import load_impact_demo
 from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.services import rebuild_registry_tally
 from partnernet.support.models import SupportRequest
 from partnernet.support.selectors import covering_stewardship
 
@@ -529,4 +530,6 @@ def seed_demo() -> SeedCounts:
         load_real_partnerships(counts)
         load_demo(counts)
         load_impact_demo(counts)
+        # A few dozen partnerships written row by row: recounting the registry's tally once is simplest.
+        rebuild_registry_tally()
     return counts

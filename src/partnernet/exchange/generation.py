@@ -22,6 +22,7 @@ from partnernet.federation.outbox import publish_new
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.framework.selectors import region_tree
 from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.services import registry_tally_kept
 from partnernet.support.models import SupportRequest
 
 BATCH = 5000
@@ -176,7 +177,9 @@ def _partnerships(
 ) -> int:
     count = 0
     for batch in _batches(synth.partnership_rows()):
-        with transaction.atomic():
+        # Each batch is counted into the registry's facet tally in its own transaction, so the tally is exact
+        # after every committed batch and the registry never has to recount a million rows itself.
+        with registry_tally_kept(repair=True) as tally:
             objs = Partnership.objects.bulk_create(
                 Partnership(
                     key=f"{prefix}x{row.index:08d}",
@@ -201,6 +204,7 @@ def _partnerships(
             _through_insert(
                 Partnership, "themes", [(o.pk, ids.themes[t]) for o, r in pairs for t in r.themes]
             )
+            tally.add([obj.pk for obj in objs])
             publish_new(Partnership, objs)
         count += len(batch)
         report("partnerships", len(batch))

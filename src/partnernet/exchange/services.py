@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,13 @@ from partnernet.exchange.references import CHUNK, References, origin_rank
 from partnernet.federation.models import SEED_ORIGIN
 from partnernet.federation.outbox import publish_new
 from partnernet.federation.selectors import instance_id
+from partnernet.partnerships.services import (
+    IDLE_TALLY,
+    TALLIED_KINDS,
+    TallyUpdate,
+    registry_tally_kept,
+    tallied_partnerships,
+)
 from partnernet.support.selectors import covering_stewardship
 
 BATCH = 1000
@@ -152,7 +160,14 @@ def _write(kind: Kind, plan: list[_Planned]) -> ImportResult:
         partnerships=_all_keys(plan, ("partnership",)),
     )
     full = frozenset(kind.fields)
-    with transaction.atomic():
+    changing = [
+        item.existing
+        for item in plan
+        if item.existing is not None and _changes(kind, item.existing, item.clean, item.present)
+    ]
+    with transaction.atomic(), _tally_kept(kind, repair=True) as tally:
+        touched = _tallied_partnerships(kind, changing)
+        tally.remove(touched)
         new: list[tuple[Model, Clean]] = []
         for item in plan:
             if item.existing is None:
@@ -176,7 +191,18 @@ def _write(kind: Kind, plan: list[_Planned]) -> ImportResult:
             kind.model._default_manager.bulk_create([obj for obj, _ in batch])
             _bulk_m2m(kind, batch, refs)
             publish_new(kind.model, [obj for obj, _ in batch])
+        tally.add(touched + _tallied_partnerships(kind, [obj for obj, _ in new]))
     return result
+
+
+def _tally_kept(kind: Kind, *, repair: bool = False) -> AbstractContextManager[TallyUpdate]:
+    """Keep the registry's facet tally exact through this write (most kinds cannot change it); an import
+    also repairs a tally that was stale before it, so no page has to recount after it."""
+    return registry_tally_kept(repair=repair) if kind.name in TALLIED_KINDS else nullcontext(IDLE_TALLY)
+
+
+def _tallied_partnerships(kind: Kind, objs: list[Any]) -> list[int]:
+    return tallied_partnerships(kind.name, [obj.pk for obj in objs])
 
 
 def _all_keys(plan: list[_Planned], names: tuple[str, ...]) -> set[str]:
@@ -297,10 +323,11 @@ def create_record(actor: Any, kind_name: str, values: dict[str, Any]) -> Any:
     clean, errors = kind.clean(values, refs)
     if errors:
         raise RecordRejected(_grouped(errors))
-    with transaction.atomic():
+    with transaction.atomic(), _tally_kept(kind) as tally:
         _check_key_free(kind, clean["key"])
         obj = kind.model()
         _save(kind, obj, clean, frozenset(kind.fields), refs)
+        tally.add(_tallied_partnerships(kind, [obj]))
         row = kind.row(kind.queryset().get(pk=obj.pk))
         record(actor, "create", _verb("create", kind), obj, {name: [None, row[name]] for name in kind.fields})
     return obj
@@ -317,10 +344,13 @@ def update_record(actor: Any, kind_name: str, obj: Any, changes: dict[str, Any])
     if errors:
         raise RecordRejected(_grouped(errors))
     present = frozenset(name for name in changes if name in kind.fields)
-    with transaction.atomic():
+    with transaction.atomic(), _tally_kept(kind) as tally:
         if clean["key"] != obj.key:
             _check_key_free(kind, clean["key"], exclude_pk=obj.pk)
+        touched = _tallied_partnerships(kind, [obj])
+        tally.remove(touched)
         _save(kind, obj, clean, present, refs)
+        tally.add(touched)
         after = kind.row(kind.queryset().get(pk=obj.pk))
         changed = {name: [before[name], after[name]] for name in kind.fields if before[name] != after[name]}
         if changed:
@@ -334,11 +364,15 @@ def delete_record(actor: Any, kind_name: str, obj: Any) -> None:
     _assert_local(obj)
     row = kind.row(obj)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _tally_kept(kind) as tally:
             record(
                 actor, "delete", _verb("delete", kind), obj, {name: [row[name], None] for name in kind.fields}
             )
+            touched = _tallied_partnerships(kind, [obj])
+            tally.remove(touched)
             obj.delete()
+            if kind.name == "partners":  # its partnerships remain, without its kind
+                tally.add(touched)
     except ProtectedError as error:
         users = sorted({str(item._meta.verbose_name_plural) for item in error.protected_objects})
         raise RecordInUse(f"'{obj.key}' is still used by {', '.join(users)}; change those first.") from None

@@ -9,7 +9,9 @@ keys it names resolve to the peer's own rows first, then reference data, then an
 An activity that cannot be applied (an unknown key, a value this instance refuses) does not stop the page:
 its version is recorded with the problem and the activity kept, and ``retry_problems`` applies it once
 the missing record has arrived. Runs of one kind are written in bulk; if the database refuses a bulk write
-the run is redone row by row so one bad row cannot take the others with it.
+the run is redone row by row so one bad row cannot take the others with it. The registry's facet tally
+follows every partnership (and partner) written, in the same transaction and savepoints, so no page has to
+recount after a sync.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from partnernet.exchange.references import CHUNK, References
 from partnernet.federation.models import SEED_ORIGIN, ForeignRecord, Peer
 from partnernet.federation.registry import FederatedKind, federated_kind
 from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.services import TALLIED_KINDS, TallyUpdate, tallied_partnerships
 
 logger = logging.getLogger("partnernet.federation")
 
@@ -101,8 +104,10 @@ def apply_page(
                 result.refused += 1
                 logger.warning("peer %s: refused %s", peer.instance_id, change.reason)
         effective = [c for c in plan.changes if c.action in (Action.CREATE, Action.UPDATE, Action.DELETE)]
+        tally = TallyUpdate(active=any(_tallied(change) for change in effective), repair=True)
         for run in _runs(effective):
-            problems.update(_apply_run(peer, run, result))
+            problems.update(_apply_run(peer, run, result, tally))
+        tally.finish()
         _store_versions(peer.instance_id, plan.versions, problems, documents)
         for global_id, problem in problems.items():
             message = f"{global_id}: {problem}"
@@ -113,6 +118,11 @@ def apply_page(
         )
     peer.cursor = cursor
     return result
+
+
+def _tallied(change: Change) -> bool:
+    kind = federated_kind(change.activity.kind)
+    return kind is not None and kind.name in TALLIED_KINDS
 
 
 def _known_versions(origin: str, activities: Sequence[Activity]) -> dict[str, KnownVersion]:
@@ -145,7 +155,7 @@ def _runs(changes: list[Change]) -> list[list[Change]]:
     return deduplicated
 
 
-def _apply_run(peer: Peer, run: list[Change], result: PageResult) -> dict[str, str]:
+def _apply_run(peer: Peer, run: list[Change], result: PageResult, tally: TallyUpdate) -> dict[str, str]:
     kind = federated_kind(run[0].activity.kind)
     if kind is None:
         return {c.activity.global_id: f"kind {run[0].activity.kind} does not federate here" for c in run}
@@ -161,10 +171,10 @@ def _apply_run(peer: Peer, run: list[Change], result: PageResult) -> dict[str, s
                 result.updated += 1
         return refused
     if run[0].action is Action.DELETE:
-        return _delete(peer, kind, run, result)
+        return _delete(peer, kind, run, result, tally)
     try:
         with transaction.atomic():
-            return _upsert(peer, kind, run, result)
+            return _upsert(peer, kind, run, result, tally)
     except (IntegrityError, DatabaseError) as exc:
         logger.info(
             "peer %s: bulk write of %s refused (%s); applying one by one", peer.instance_id, kind.name, exc
@@ -173,7 +183,7 @@ def _apply_run(peer: Peer, run: list[Change], result: PageResult) -> dict[str, s
     for change in run:
         try:
             with transaction.atomic():
-                problems.update(_upsert(peer, kind, [change], result))
+                problems.update(_upsert(peer, kind, [change], result, tally))
         except (IntegrityError, DatabaseError) as exc:
             problems[change.activity.global_id] = f"the database refused it: {exc}"
     return problems
@@ -183,7 +193,10 @@ def _values(activity: Activity) -> dict[str, Any]:
     return {**dict(activity.fields or {}), "key": activity.key}
 
 
-def _upsert(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult) -> dict[str, str]:
+def _upsert(
+    peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult, tally: TallyUpdate
+) -> dict[str, str]:
+    """Create or update the run's rows; the registry tally follows in the same savepoint."""
     exchange: Kind = kind.serializer
     origin = peer.instance_id
     refs = PeerReferences(origin)
@@ -215,14 +228,18 @@ def _upsert(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResu
             new.append((obj, clean))
             result_counts["created"] += 1
             continue
+        touched = tallied_partnerships(kind.name, [obj.pk])
+        tally.remove(touched)
         exchange.assign(obj, clean, full, refs)
         obj.save()
         for name, ids in exchange.m2m_ids(clean, refs).items():
             getattr(obj, exchange.m2m[name]).set(ids)
+        tally.add(touched)
         result_counts["updated"] += 1
     if new:
         model._default_manager.bulk_create([obj for obj, _ in new], batch_size=1000)
         _bulk_links(exchange, new, refs)
+        tally.add(tallied_partnerships(kind.name, [obj.pk for obj, _ in new]))
     result.created += result_counts["created"]
     result.updated += result_counts["updated"]
     return problems
@@ -242,13 +259,19 @@ def _bulk_links(exchange: Kind, rows: list[tuple[Model, dict[str, Any]]], refs: 
         through._default_manager.bulk_create(links, batch_size=1000)
 
 
-def _delete(peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult) -> dict[str, str]:
+def _delete(
+    peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult, tally: TallyUpdate
+) -> dict[str, str]:
     problems: dict[str, str] = {}
     for change in run:
         rows = kind.model._default_manager.filter(origin=peer.instance_id, uuid=change.activity.record.uuid)
         try:
             with transaction.atomic():
+                touched = tallied_partnerships(kind.name, list(rows.values_list("pk", flat=True)))
+                tally.remove(touched)
                 rows.delete()
+                if kind.name == "partners":  # its partnerships remain, without its kind
+                    tally.add(touched)
         except ProtectedError as exc:
             names = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:3])
             problems[change.activity.global_id] = (

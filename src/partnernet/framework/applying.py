@@ -30,6 +30,7 @@ from partnernet.framework.models import (
 )
 from partnernet.framework.proposing import CHANGEABLE, Plan, subject_label, term_model
 from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.services import registry_tally_kept
 from partnernet.support.models import SupportRequest
 
 STEWARDSHIP_FIELDS = ("level", "capacity", "response_days", "commitments", "term_start", "term_end", "status")
@@ -269,7 +270,11 @@ def _merge_terms(proposal: Proposal) -> str:
         target.regions.add(*source.regions.all())
         moved["regions"] = len(set(target.regions.values_list("code", flat=True)) - before)
     elif isinstance(source, PartnershipType):
-        moved["partnerships"] = Partnership.objects.filter(type=source).update(type=target)
+        retyped = list(Partnership.objects.filter(type=source).values_list("pk", flat=True))
+        with registry_tally_kept() as tally:  # the tally counts by type key, and update() bypasses it
+            tally.remove(retyped)
+            moved["partnerships"] = Partnership.objects.filter(pk__in=retyped).update(type=target)
+            tally.add(retyped)
         moved["stewardships"] = Stewardship.objects.filter(type=source).update(type=target)
         moved["requests"] = SupportRequest.objects.filter(type=source).update(type=target)
         Proposal.objects.filter(type=source, status=Proposal.Status.OPEN).update(type=target)
@@ -278,10 +283,13 @@ def _merge_terms(proposal: Proposal) -> str:
         tagged = through.objects.filter(theme_id=source.pk)
         already = set(through.objects.filter(theme_id=target.pk).values_list("partnership_id", flat=True))
         tagged_ids = list(tagged.values_list("partnership_id", flat=True))
-        through.objects.bulk_create(
-            [through(partnership_id=pk, theme_id=target.pk) for pk in tagged_ids if pk not in already]
-        )
-        moved["partnerships"] = tagged.delete()[0]
+        with registry_tally_kept() as tally:  # the tally counts by theme key
+            tally.remove(tagged_ids)
+            through.objects.bulk_create(
+                [through(partnership_id=pk, theme_id=target.pk) for pk in tagged_ids if pk not in already]
+            )
+            moved["partnerships"] = tagged.delete()[0]
+            tally.add(tagged_ids)
         moved["stewardships"] = Stewardship.objects.filter(theme=source).update(theme=target)
         moved["requests"] = SupportRequest.objects.filter(theme=source).update(theme=target)
         Proposal.objects.filter(theme=source, status=Proposal.Status.OPEN).update(theme=target)

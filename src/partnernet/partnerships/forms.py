@@ -7,18 +7,24 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.core.search import parse_text_query
 from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.selectors import DEFAULT_SORT, SORTS, RegistryFilter
+from partnernet.partnerships.selectors import DEFAULT_SORT, RELEVANCE, SORTS, RegistryFilter
 from partnernet.web.validators import UploadCheck
 
 
 class RegistryFilterForm(forms.Form):
     """The registry's filters. Values are keys and codes, so a filtered URL can be shared and bookmarked."""
 
-    q = forms.CharField(label=_("Search titles"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        help_text=_("Titles, descriptions, lead entities and partners. Put a phrase in quotes."),
+        required=False,
+        max_length=200,
+    )
     type = forms.SlugField(label=_("Partnership type"), required=False)
     theme = forms.SlugField(label=_("Theme"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=3)
@@ -33,6 +39,7 @@ class RegistryFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
+            (RELEVANCE, _("Best match")),
             ("-start", _("Newest first")),
             ("start", _("Oldest first")),
             ("title", _("Title (A to Z)")),
@@ -47,8 +54,19 @@ class RegistryFilterForm(forms.Form):
         )
 
     def ordering(self) -> str:
-        value = self.cleaned_data.get("sort") if self.is_valid() else ""
-        return value if value in SORTS else DEFAULT_SORT
+        """The chosen order; without a choice, best match first when searching, else newest first."""
+        value = self.chosen_ordering()
+        if value in SORTS:
+            return value
+        return RELEVANCE if self.searching() and value in ("", RELEVANCE) else DEFAULT_SORT
+
+    def searching(self) -> bool:
+        """Whether the search box holds at least one word (punctuation alone searches nothing)."""
+        return bool(self.is_valid() and parse_text_query(self.cleaned_data.get("q") or ""))
+
+    def chosen_ordering(self) -> str:
+        """The order asked for in the query string ('' when none), kept when the filters change."""
+        return (self.cleaned_data.get("sort") or "") if self.is_valid() else ""
 
 
 class PartnershipForm(forms.ModelForm[Partnership]):

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnernet.federation.models import GlobalRecord
+from partnernet.partnerships.search import SearchDocumentField
 
 
 class PartnershipStatus(models.TextChoices):
@@ -136,8 +137,9 @@ class RegistryTally(models.Model):
 
     ``dimension`` is ``row`` (partnerships), ``theme`` (partnerships with theme ``value``) or ``partner_kind``
     (partnerships with at least one partner of kind ``value``). Summing the tally over a filter of type,
-    status and region gives facet counts over a million partnerships in milliseconds. The services keep it
-    exact on every write; rows written around them (imports, ``generate``, federation) change the table's
+    status and region gives facet counts over a million partnerships in milliseconds. Every writer keeps it
+    exact in its own transaction: the services row by row, imports, ``generate`` and federation by deltas
+    over the rows they wrote (``services.TallyUpdate``). Rows changed by other means change the table's
     fingerprint, and the next read rebuilds the tally (see ``RegistryTallyState``).
     """
 
@@ -175,3 +177,28 @@ class RegistryTallyState(models.Model):
 
     def __str__(self) -> str:
         return self.fingerprint
+
+
+class PartnershipText(models.Model):
+    """A partnership's row in the full-text index, which database triggers write (see ``search.py``).
+
+    Not managed by Django: the table is an FTS5 virtual table on SQLite and a ``tsvector`` table on
+    PostgreSQL. It exists here so queries can join it (``text__document__matches``).
+    """
+
+    partnership = models.OneToOneField(
+        Partnership,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="text",
+    )
+    document = SearchDocumentField()
+
+    class Meta:
+        managed = False
+        db_table = "partnerships_search"
+
+    def __str__(self) -> str:
+        return str(self.pk)

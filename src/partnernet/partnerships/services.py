@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils.text import slugify
 
@@ -199,3 +201,117 @@ def rebuild_registry_tally() -> None:
     batch.extend(_tally_row(key, n) for key, n in coarse.items())
     RegistryTally.objects.bulk_create(batch, batch_size=5000)
     _mark_fresh()
+
+
+TALLY_CHUNK = 2000
+
+
+class TallyUpdate:
+    """Keeps the tally exact through a write that goes around the services, inside that write's transaction:
+    ``remove`` the partnerships about to change or go (as stored now), write, then ``add`` the ones written
+    (as stored then). Counts go to the table at once, so a savepoint rolled back takes its counts with it.
+    Use ``registry_tally_kept``; ``finish`` marks the tally fresh for the table as written.
+
+    When the tally was not exact before the write (rows were written around it by other means), deltas
+    would keep it wrong. Bulk writers (imports, ``generate``, federation) pass ``repair`` and rebuild it
+    once at the end; a single-row write leaves it stale, and the next read recounts as before.
+    """
+
+    def __init__(self, *, active: bool = True, repair: bool = False) -> None:
+        self.active = active
+        self.repair = repair
+        self.fresh = active and tally_is_fresh()
+
+    def remove(self, partnership_ids: Collection[int]) -> None:
+        if self.fresh and partnership_ids:
+            _count_into_tally(partnership_ids, -1)
+
+    def add(self, partnership_ids: Collection[int]) -> None:
+        if self.fresh and partnership_ids:
+            _count_into_tally(partnership_ids, +1)
+
+    def finish(self) -> None:
+        if self.fresh:
+            _mark_fresh()
+        elif self.active and self.repair:
+            rebuild_registry_tally()
+
+
+IDLE_TALLY = TallyUpdate(active=False)
+"""For writes that cannot change the tally: counts nothing, checks nothing."""
+
+
+@contextmanager
+def registry_tally_kept(*, repair: bool = False) -> Iterator[TallyUpdate]:
+    """``with registry_tally_kept() as tally:`` around a write of partnerships (see ``TallyUpdate``)."""
+    with transaction.atomic():
+        update = TallyUpdate(repair=repair)
+        yield update
+        update.finish()
+
+
+TALLIED_KINDS = ("partnerships", "partners")
+"""Exchange kinds whose writes change the tally: partnerships, and partners (their kind is a facet)."""
+
+
+def tallied_partnerships(kind_name: str, pks: Collection[int]) -> list[int]:
+    """The partnerships whose tally cells a write of these rows of ``kind_name`` may change."""
+    if kind_name == "partnerships":
+        return sorted(set(pks))
+    if kind_name == "partners" and pks:
+        links = Partnership.partners.through.objects.filter(partner_id__in=list(pks))
+        return sorted(set(links.values_list("partnership_id", flat=True)))
+    return []
+
+
+def _count_into_tally(partnership_ids: Collection[int], sign: int) -> None:
+    """Add ``sign`` times the cells of these partnerships (as stored now) to the tally, grouped in SQL."""
+    ids = sorted(set(partnership_ids))
+    deltas: dict[TallyKey, int] = {}
+
+    def add(key: TallyKey, n: int) -> None:
+        for cell in [key, *_coarse([key])]:
+            deltas[cell] = deltas.get(cell, 0) + sign * n
+
+    cell = ("visibility", "type__key", "status", "region__code")
+    through_cell = tuple(f"partnership__{name}" for name in cell)
+    for start in range(0, len(ids), TALLY_CHUNK):
+        chunk = ids[start : start + TALLY_CHUNK]
+        rows = Partnership.objects.filter(pk__in=chunk).order_by().values_list(*cell).annotate(n=Count("pk"))
+        for vis, type_key, status, region, n in rows:
+            add(("row", "", vis, type_key, status, region or ""), n)
+        themes = (
+            Partnership.themes.through.objects.filter(partnership_id__in=chunk)
+            .order_by()
+            .values_list("theme__key", *through_cell)
+            .annotate(n=Count("pk"))
+        )
+        for value, vis, type_key, status, region, n in themes:
+            add(("theme", value, vis, type_key, status, region or ""), n)
+        kinds = (
+            Partnership.partners.through.objects.filter(partnership_id__in=chunk)
+            .order_by()
+            .values_list("partner__kind", *through_cell)
+            .annotate(n=Count("partnership_id", distinct=True))
+        )
+        for value, vis, type_key, status, region, n in kinds:
+            add(("partner_kind", value, vis, type_key, status, region or ""), n)
+    _apply_deltas(deltas)
+
+
+def _apply_deltas(deltas: dict[TallyKey, int]) -> None:
+    """Add the counts to their cells in one batched upsert (a cell missing so far is created)."""
+    changed = [(*key, n) for key, n in deltas.items() if n]
+    if not changed:
+        return
+    table = connection.ops.quote_name(RegistryTally._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in (*TALLY_FIELDS, "count"))
+    cell = ", ".join(connection.ops.quote_name(name) for name in TALLY_FIELDS)
+    count = connection.ops.quote_name("count")
+    # Only names from the model's metadata are interpolated; the counts are parameters.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT ({cell}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, changed)

@@ -5,6 +5,7 @@ Views parse, check permission through ``rules``, call a selector or a service, a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,7 @@ from partnernet.partnerships.selectors import (
     filter_partnerships,
     partnership_page,
     registry_facets,
-    registry_page_rows,
+    search_page_rows,
 )
 from partnernet.web.pagination import page_of
 
@@ -42,9 +43,9 @@ def may_change(user: Any, obj: Any) -> bool:
 def registry(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET or None)
     filters = form.registry_filter()
-    rows = filter_partnerships(visible_partnerships(request.user), filters)
-    facets = registry_facets(request.user, rows, filters)
-    page = page_of(request, registry_page_rows(rows, form.ordering()), count=facets.total)
+    unsearched = filter_partnerships(visible_partnerships(request.user), replace(filters, q=""))
+    facets = registry_facets(request.user, unsearched, filters)
+    page = page_of(request, search_page_rows(unsearched, filters.q, form.ordering()), count=facets.total)
     return render(
         request,
         "partnerships/registry.html",
@@ -54,6 +55,8 @@ def registry(request: HttpRequest) -> HttpResponse:
             "facets": facets,
             "page": page,
             "sort": form.ordering(),
+            "chosen_sort": form.chosen_ordering(),
+            "searching": form.searching(),
             "regions": Region.objects.filter(level__in=["world", "region", "subregion"]).order_by("path"),
             "can_create": request.user.is_authenticated
             and (bool(entity_ids_of(request.user)) or is_facilitator(request.user)),

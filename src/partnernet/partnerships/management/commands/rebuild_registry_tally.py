@@ -9,9 +9,10 @@ from partnernet.partnerships.services import rebuild_registry_tally, tally_is_fr
 
 class Command(BaseCommand):
     help = (
-        "Recount the registry's facet tally now. The registry does it by itself on its first view after rows "
-        "were written around the services (import, generate, federation); at a million partnerships that "
-        "takes about a minute, so run this after a large import instead of letting a visitor wait."
+        "Recount the registry's facet tally now. Every writer of partnerships keeps it exact (services, "
+        "import, generate, federation), so this is only needed after rows were changed by other means (raw "
+        "SQL, a database restore); otherwise the registry's next view recounts, which takes about a minute "
+        "at a million partnerships."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

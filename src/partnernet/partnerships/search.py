@@ -1,0 +1,455 @@
+"""Full-text search of the registry: the index the database keeps, and the SQL expressions that read it.
+
+What is searched: a partnership's title, its description, and the names of its lead entity and of its partner
+institutions — people look a partnership up by the museum or the chapter as often as by its title.
+
+- **SQLite**: an FTS5 table ``partnerships_search(title, description, names)`` whose rowid is the
+  partnership's id, tokenised by ``unicode61`` with diacritics removed and combining marks kept inside words
+  (so Devanagari or Arabic words stay whole). Ranked by BM25 with the title weighing most.
+- **PostgreSQL**: a table ``partnerships_search(rowid, document tsvector)`` with a GIN index. The text search
+  configuration ``partnernet_search`` is ``simple`` (no stemming, no stop words) plus ``unaccent`` when that
+  extension can be installed, so both engines fold case and diacritics alike. Ranked by ``ts_rank`` with the
+  title weighted A, names B, description C.
+
+Both tokenisations are language-agnostic on purpose: titles come in every language of the movement, and a
+stemmer or stop-word list for one of them would mangle the others.
+
+Database triggers keep the index exact on every write, whichever code wrote it (services, imports,
+``generate``, federation, the admin, raw SQL): a partnership inserted, changed (title, description, lead) or
+deleted; a partner linked or unlinked; a partner or an entity renamed.
+
+One SQLite hazard is handled with ``migrate``'s signals (``apps.py``): Django changes a SQLite table by
+copying it into a new table, dropping the old one and renaming the copy. Dropping a table drops its
+triggers, and renaming fails while any trigger's body names a table that is missing at that moment. So
+before ``migrate`` applies migrations of the apps whose tables the triggers name, the triggers are dropped
+(``pause_search_triggers``); when it is done they are made again and the index refilled
+(``resume_search_triggers``). PostgreSQL alters tables in place and keeps its triggers throughout.
+"""
+# ruff: noqa: S608
+# Every statement in this module is assembled from its own constants (table, trigger and function names);
+# the only values from outside, the search terms, are always passed as parameters.
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Expression, FloatField, Lookup
+from django.db.models.sql.compiler import SQLCompiler
+
+from partnernet.core.search import TextQuery
+
+TABLE = "partnerships_search"
+TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
+PG_CONFIG = "partnernet_search"
+WATCHED_APPS = frozenset({"partnerships", "directory"})
+"""Apps whose tables the triggers name (see the module docstring)."""
+BM25_WEIGHTS = "10.0, 1.0, 4.0"
+"""Title, description, names: the title says most about a partnership, then the names."""
+
+_SQLITE_NAMES = (
+    "coalesce((SELECT e.name FROM partnerships_partnership p JOIN directory_entity e ON e.id = p.lead_id "
+    "WHERE p.id = {pid}), '') || ' ' || coalesce((SELECT group_concat(pa.name, ' ') "
+    "FROM partnerships_partnership_partners pp JOIN directory_partner pa ON pa.id = pp.partner_id "
+    "WHERE pp.partnership_id = {pid}), '')"
+)
+
+
+_SQLITE_CREATE = f'CREATE {TABLE} USING fts5(title, description, names, tokenize="{TOKENIZER}")'
+_INDEXED_ID = f"{TABLE}.rowid"
+"""Qualified: SQLite checks all triggers when a table is renamed, and a bare ``rowid`` in a subquery fails."""
+
+
+def _sqlite_names(pid: str) -> str:
+    return _SQLITE_NAMES.format(pid=pid)
+
+
+def _sqlite_refresh_names(pid: str) -> str:
+    return f"UPDATE {TABLE} SET names = {_sqlite_names(pid)} WHERE rowid = {pid};"
+
+
+SQLITE_TRIGGERS = {
+    "partnerships_search_insert": (
+        "AFTER INSERT ON partnerships_partnership BEGIN "
+        f"DELETE FROM {TABLE} WHERE rowid = new.id; "
+        f"INSERT INTO {TABLE}(rowid, title, description, names) "
+        f"VALUES (new.id, new.title, new.description, {_sqlite_names('new.id')}); END"
+    ),
+    "partnerships_search_update": (
+        "AFTER UPDATE OF title, description, lead_id ON partnerships_partnership "
+        "WHEN old.title IS NOT new.title OR old.description IS NOT new.description "
+        "OR old.lead_id IS NOT new.lead_id BEGIN "
+        f"UPDATE {TABLE} SET title = new.title, description = new.description, "
+        f"names = {_sqlite_names('new.id')} WHERE rowid = new.id; END"
+    ),
+    "partnerships_search_delete": (
+        f"AFTER DELETE ON partnerships_partnership BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
+    ),
+    "partnerships_search_partner_linked": (
+        "AFTER INSERT ON partnerships_partnership_partners BEGIN "
+        f"{_sqlite_refresh_names('new.partnership_id')} END"
+    ),
+    "partnerships_search_partner_unlinked": (
+        "AFTER DELETE ON partnerships_partnership_partners BEGIN "
+        f"{_sqlite_refresh_names('old.partnership_id')} END"
+    ),
+    "partnerships_search_partner_relinked": (
+        "AFTER UPDATE ON partnerships_partnership_partners BEGIN "
+        f"{_sqlite_refresh_names('old.partnership_id')} {_sqlite_refresh_names('new.partnership_id')} END"
+    ),
+    "partnerships_search_partner_renamed": (
+        "AFTER UPDATE OF name ON directory_partner WHEN old.name IS NOT new.name BEGIN "
+        f"UPDATE {TABLE} SET names = {_sqlite_names(_INDEXED_ID)} WHERE {_INDEXED_ID} IN "
+        "(SELECT partnership_id FROM partnerships_partnership_partners WHERE partner_id = new.id); END"
+    ),
+    "partnerships_search_lead_renamed": (
+        "AFTER UPDATE OF name ON directory_entity WHEN old.name IS NOT new.name BEGIN "
+        f"UPDATE {TABLE} SET names = {_sqlite_names(_INDEXED_ID)} WHERE {_INDEXED_ID} IN "
+        "(SELECT id FROM partnerships_partnership WHERE lead_id = new.id); END"
+    ),
+}
+
+_PG_DOCUMENT = (
+    "setweight(to_tsvector('{cfg}', {title}), 'A') "
+    "|| setweight(to_tsvector('{cfg}', coalesce({lead}, '') || ' ' || coalesce({names}, '')), 'B') "
+    "|| setweight(to_tsvector('{cfg}', {description}), 'C')"
+)
+_PG_PARTNER_NAMES = (
+    "SELECT string_agg(pa.name, ' ') FROM partnerships_partnership_partners pp "
+    "JOIN directory_partner pa ON pa.id = pp.partner_id WHERE pp.partnership_id = {pid}"
+)
+
+PG_FUNCTIONS = [
+    # PL/pgSQL rather than SQL functions: it keeps the plans of its statements between calls, which makes a
+    # trigger that runs per row several times cheaper.
+    f"""CREATE OR REPLACE FUNCTION partnerships_search_document(pid bigint) RETURNS tsvector
+    LANGUAGE plpgsql STABLE AS $$
+    BEGIN
+        RETURN (SELECT {
+        _PG_DOCUMENT.format(
+            cfg=PG_CONFIG,
+            title="p.title",
+            description="p.description",
+            lead="e.name",
+            names="(" + _PG_PARTNER_NAMES.format(pid="p.id") + ")",
+        )
+    }
+        FROM partnerships_partnership p LEFT JOIN directory_entity e ON e.id = p.lead_id WHERE p.id = pid);
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION partnerships_search_refresh(pid bigint) RETURNS void
+    LANGUAGE plpgsql VOLATILE AS $$
+    DECLARE
+        found_document tsvector := partnerships_search_document(pid);
+    BEGIN
+        IF found_document IS NULL THEN
+            DELETE FROM {TABLE} WHERE rowid = pid;
+        ELSE
+            INSERT INTO {TABLE}(rowid, document) VALUES (pid, found_document)
+                ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document;
+        END IF;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION partnerships_search_partnership_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            DELETE FROM {TABLE} WHERE rowid = OLD.id;
+        ELSE
+            PERFORM partnerships_search_refresh(NEW.id);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION partnerships_search_partnerships_emptied() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM {TABLE};
+        RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION partnerships_search_link_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            PERFORM partnerships_search_refresh(OLD.partnership_id);
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            PERFORM partnerships_search_refresh(NEW.partnership_id);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION partnerships_search_partner_renamed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE {TABLE} SET document = partnerships_search_document(rowid) WHERE rowid IN
+            (SELECT partnership_id FROM partnerships_partnership_partners WHERE partner_id = NEW.id);
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION partnerships_search_lead_renamed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE {TABLE} SET document = partnerships_search_document(rowid) WHERE rowid IN
+            (SELECT id FROM partnerships_partnership WHERE lead_id = NEW.id);
+        RETURN NULL;
+    END $$""",
+]
+
+PG_TRIGGERS = {
+    "partnerships_search_written": (
+        "partnerships_partnership",
+        "AFTER INSERT OR DELETE ON partnerships_partnership FOR EACH ROW "
+        "EXECUTE FUNCTION partnerships_search_partnership_changed()",
+    ),
+    "partnerships_search_changed": (
+        "partnerships_partnership",
+        "AFTER UPDATE OF title, description, lead_id ON partnerships_partnership FOR EACH ROW "
+        "WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.description IS DISTINCT FROM NEW.description "
+        "OR OLD.lead_id IS DISTINCT FROM NEW.lead_id) "
+        "EXECUTE FUNCTION partnerships_search_partnership_changed()",
+    ),
+    "partnerships_search_truncated": (
+        "partnerships_partnership",
+        "AFTER TRUNCATE ON partnerships_partnership FOR EACH STATEMENT "
+        "EXECUTE FUNCTION partnerships_search_partnerships_emptied()",
+    ),
+    "partnerships_search_links": (
+        "partnerships_partnership_partners",
+        "AFTER INSERT OR UPDATE OR DELETE ON partnerships_partnership_partners FOR EACH ROW "
+        "EXECUTE FUNCTION partnerships_search_link_changed()",
+    ),
+    "partnerships_search_partner_renamed": (
+        "directory_partner",
+        "AFTER UPDATE OF name ON directory_partner FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) "
+        "EXECUTE FUNCTION partnerships_search_partner_renamed()",
+    ),
+    "partnerships_search_lead_renamed": (
+        "directory_entity",
+        "AFTER UPDATE OF name ON directory_entity FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) "
+        "EXECUTE FUNCTION partnerships_search_lead_renamed()",
+    ),
+}
+
+
+def _execute(connection: BaseDatabaseWrapper, *statements: str) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _table_exists(connection: BaseDatabaseWrapper, name: str) -> bool:
+    with connection.cursor() as cursor:
+        return name in connection.introspection.table_names(cursor)
+
+
+def _sqlite_triggers(connection: BaseDatabaseWrapper) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'partnerships_search_%'"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _pg_triggers(connection: BaseDatabaseWrapper) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'partnerships_search_%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _pg_configure(connection: BaseDatabaseWrapper) -> None:
+    """The text search configuration: ``simple``, plus ``unaccent`` when the extension can be installed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [PG_CONFIG])
+        if cursor.fetchone():
+            return
+        try:
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            unaccent = True
+        except Exception:  # no such extension, or no right to install it: plain 'simple'
+            unaccent = False
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = simple)")
+        if unaccent:
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} ALTER MAPPING FOR "
+                "word, hword, hword_part, asciiword, asciihword, hword_asciipart WITH unaccent, simple"
+            )
+
+
+def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
+    """Make the index and any missing trigger; refill the index when something was missing.
+
+    Returns whether it refilled. Cheap when all is in place (one catalogue query), so it runs after every
+    ``migrate``.
+    """
+    if connection.vendor == "sqlite":
+        if connection.alias in _PAUSED:
+            # Inside a ``migrate`` whose later migrations may remake the tables the triggers name: make the
+            # table now, and the triggers and its rows when the run is over (``resume_search_triggers``).
+            _execute(connection, _SQLITE_CREATE.replace("CREATE", "CREATE VIRTUAL TABLE IF NOT EXISTS", 1))
+            return False
+        missing = set(SQLITE_TRIGGERS) - _sqlite_triggers(connection)
+        if not missing and _table_exists(connection, TABLE):
+            return False
+        _execute(
+            connection, *(f"CREATE TRIGGER IF NOT EXISTS {name} {SQLITE_TRIGGERS[name]}" for name in missing)
+        )
+    elif connection.vendor == "postgresql":
+        missing = set(PG_TRIGGERS) - _pg_triggers(connection)
+        if not missing and _table_exists(connection, TABLE):
+            return False
+        _pg_configure(connection)
+        _execute(
+            connection,
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid bigint PRIMARY KEY, document tsvector NOT NULL)",
+            *PG_FUNCTIONS,
+            *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, (table, _) in PG_TRIGGERS.items()),
+            *(f"CREATE TRIGGER {name} {body}" for name, (_, body) in PG_TRIGGERS.items()),
+        )
+    else:
+        return False
+    rebuild_search_index(connection)
+    return True
+
+
+def rebuild_search_index(connection: BaseDatabaseWrapper) -> None:
+    """Index every partnership from scratch (a new index, or one whose triggers were off for a while)."""
+    if connection.vendor == "sqlite":
+        _execute(
+            connection,
+            f"DROP TABLE IF EXISTS {TABLE}",
+            _SQLITE_CREATE.replace("CREATE", "CREATE VIRTUAL TABLE", 1),
+            f"INSERT INTO {TABLE}(rowid, title, description, names) "
+            f"SELECT p.id, p.title, p.description, {_sqlite_names('p.id')} FROM partnerships_partnership p",
+            f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')",
+        )
+    elif connection.vendor == "postgresql":
+        document = _PG_DOCUMENT.format(
+            cfg=PG_CONFIG, title="p.title", description="p.description", lead="e.name", names="n.names"
+        )
+        _execute(
+            connection,
+            f"DROP INDEX IF EXISTS {TABLE}_document",
+            f"TRUNCATE {TABLE}",
+            f"INSERT INTO {TABLE}(rowid, document) SELECT p.id, {document} "
+            "FROM partnerships_partnership p LEFT JOIN directory_entity e ON e.id = p.lead_id "
+            "LEFT JOIN (SELECT pp.partnership_id, string_agg(pa.name, ' ') AS names "
+            "FROM partnerships_partnership_partners pp JOIN directory_partner pa ON pa.id = pp.partner_id "
+            "GROUP BY pp.partnership_id) n ON n.partnership_id = p.id",
+            f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
+            f"ANALYZE {TABLE}",
+        )
+
+
+_PAUSED: set[str] = set()
+"""Aliases of the SQLite connections whose search triggers are off while ``migrate`` runs."""
+
+
+def pause_search_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Before migrations that may remake the tables the triggers name (SQLite): drop the triggers, and
+    keep them off until ``resume_search_triggers`` — even the migration that makes the index leaves them off.
+    """
+    if connection.vendor == "sqlite":
+        _PAUSED.add(connection.alias)
+        _execute(connection, *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS))
+
+
+def resume_search_triggers(connection: BaseDatabaseWrapper) -> bool:
+    """After ``migrate``: make the missing triggers and refill the index, if there is an index (it is not
+    there before its migration, or after that migration was reversed). Returns whether it refilled."""
+    _PAUSED.discard(connection.alias)
+    if not _table_exists(connection, TABLE):
+        return False
+    return ensure_search_index(connection)
+
+
+def drop_search_index(connection: BaseDatabaseWrapper) -> None:
+    """Undo ``ensure_search_index`` (the migration's reverse)."""
+    if connection.vendor == "sqlite":
+        _execute(
+            connection,
+            *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS),
+            f"DROP TABLE IF EXISTS {TABLE}",
+        )
+    elif connection.vendor == "postgresql":
+        _execute(
+            connection,
+            *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, (table, _) in PG_TRIGGERS.items()),
+            f"DROP TABLE IF EXISTS {TABLE}",
+            "DROP FUNCTION IF EXISTS partnerships_search_partnership_changed(), "
+            "partnerships_search_partnerships_emptied(), partnerships_search_link_changed(), "
+            "partnerships_search_partner_renamed(), partnerships_search_lead_renamed(), "
+            "partnerships_search_refresh(bigint), partnerships_search_document(bigint)",
+            f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}",
+        )
+
+
+class SearchDocumentField(models.Field[Any, Any]):
+    """A partnership's indexed text: FTS5's hidden table column on SQLite, a ``tsvector`` on PostgreSQL.
+
+    Only ever compared with ``matches`` or ranked with ``TextRelevance``; never read.
+    """
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str | None:
+        return "tsvector" if connection.vendor == "postgresql" else None
+
+
+def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
+    """The terms as a tsquery, built from parameters only: each word or phrase must match."""
+    parts: list[str] = []
+    params: list[str] = []
+    for term in query.terms:
+        if term.prefix:
+            parts.append(f"to_tsquery('{PG_CONFIG}', %s)")
+            params.append(f"'{term.words[0]}':*")
+        else:
+            parts.append(f"phraseto_tsquery('{PG_CONFIG}', %s)")
+            params.append(" ".join(term.words))
+    return "(" + " && ".join(parts) + ")", params
+
+
+SQLParams = tuple[str, tuple[Any, ...]]
+
+
+def _sqlite_table_column(compiler: SQLCompiler, document: Any) -> str:
+    """FTS5's hidden column named after the table, under the alias the query gave the joined table."""
+    quote = compiler.quote_name_unless_alias
+    return f"{quote(document.alias)}.{quote(TABLE)}"
+
+
+@SearchDocumentField.register_lookup
+class Matches(Lookup[Any]):
+    """``text__document__matches=TextQuery(...)``: the partnership's text has every term."""
+
+    lookup_name = "matches"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SQLParams:
+        query: TextQuery = self.rhs
+        if connection.vendor == "sqlite":
+            return f"{_sqlite_table_column(compiler, self.lhs)} MATCH %s", (query.fts5(),)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        tsquery, params = _tsquery(query)
+        return f"{lhs} @@ {tsquery}", (*lhs_params, *params)
+
+
+class TextRelevance(Expression):
+    """How well a matched partnership fits the query, larger is better (valid only next to ``matches``)."""
+
+    output_field = FloatField()
+
+    def __init__(self, document: Any, query: TextQuery) -> None:
+        super().__init__()
+        self.document = document
+        self.query = query
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.document]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.document,) = exprs
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SQLParams:
+        if connection.vendor == "sqlite":
+            return f"(-bm25({_sqlite_table_column(compiler, self.document)}, {BM25_WEIGHTS}))", ()
+        document, params = compiler.compile(self.document)
+        tsquery, query_params = _tsquery(self.query)
+        return f"ts_rank({document}, {tsquery})", (*params, *query_params)
