@@ -1,6 +1,7 @@
 from collections import Counter
 
 import pytest
+from django.db import connection
 
 from partnernet.core.synthetic import Shape
 from partnernet.directory.models import Entity
@@ -42,3 +43,21 @@ def test_generating_the_same_seed_twice_is_refused() -> None:
     generate(Shape(entities=10, partnerships=10, seed=5))
     with pytest.raises(GenerationError, match="--seed 5"):
         generate(Shape(entities=10, partnerships=10, seed=5))
+
+
+def _estimated_rows(table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return float(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="planner statistics are PostgreSQL's: scripts/test runs this in its PostgreSQL pass",
+)
+def test_generate_leaves_postgresql_planner_statistics_that_know_the_new_rows() -> None:
+    before = _estimated_rows("partnerships_partnership")
+    generate(Shape(entities=50, partnerships=800, seed=9))
+    after = _estimated_rows("partnerships_partnership")
+    assert before < 800
+    assert after >= 800

@@ -18,6 +18,7 @@ from django.db.models import Model
 
 from partnernet.core.synthetic import Generator, Shape
 from partnernet.directory.models import Entity, Partner
+from partnernet.exchange.planner import refresh_planner_statistics
 from partnernet.federation.outbox import publish_new
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.framework.selectors import region_tree
@@ -91,6 +92,7 @@ def generate(shape: Shape, progress: Progress | None = None) -> GeneratedCounts:
     stewardships = _stewardships(synth, prefix, ids, entity_ids, report)
     partnerships = _partnerships(synth, prefix, ids, entity_ids, partner_ids, report)
     requests = _requests(synth, prefix, ids, entity_ids, stewardships, report)
+    refresh_planner_statistics()
     return GeneratedCounts(len(entity_ids), len(partner_ids), len(stewardships), partnerships, requests)
 
 

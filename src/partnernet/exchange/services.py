@@ -21,6 +21,7 @@ from django.db.models import Model, ProtectedError
 from partnernet.audit.services import record
 from partnernet.exchange.formats import FileProblems, Problem, SourceRow, format_of, read_rows
 from partnernet.exchange.kinds import Clean, Kind, RequestKind, kind_named
+from partnernet.exchange.planner import BULK_ROWS, refresh_planner_statistics
 from partnernet.exchange.references import CHUNK, References, origin_rank
 from partnernet.federation.models import SEED_ORIGIN
 from partnernet.federation.outbox import publish_new
@@ -87,7 +88,10 @@ def import_file(kind_name: str, path: Path, fmt: str | None = None) -> ImportRes
                 problems, key=lambda p: (p.line, kind.fields.index(p.field) if p.field in kind.fields else -1)
             )
         )
-    return _write(kind, plan)
+    result = _write(kind, plan)
+    if result.created + result.updated >= BULK_ROWS:
+        refresh_planner_statistics()
+    return result
 
 
 def _plan(kind: Kind, rows: list[SourceRow], problems: list[Problem]) -> list[_Planned]:
