@@ -43,6 +43,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from partnernet.core.search import parse_text_query  # noqa: E402
+from partnernet.framework.models import Region  # noqa: E402
 from partnernet.partnerships.models import Partnership  # noqa: E402
 from partnernet.partnerships.rules import visible_partnerships  # noqa: E402
 from partnernet.partnerships.search import BM25_WEIGHTS, PG_CONFIG  # noqa: E402
@@ -82,11 +83,10 @@ def bare_sql(params: dict[str, str], public_only: bool) -> Callable[[], object]:
         where.append("p.status = %s")
         args.append(params["status"])
     if "region" in params:
-        where.append(
-            "p.region_id IN (SELECT id FROM framework_region WHERE path LIKE "
-            "(SELECT path FROM framework_region WHERE code = %s) || '%%')"
-        )
-        args.append(params["region"])
+        # The region's path is looked up beforehand, as the page does: a prefix the planner can use.
+        path = Region.objects.values_list("path", flat=True).get(code=params["region"])
+        where.append("p.region_id IN (SELECT id FROM framework_region WHERE path LIKE %s)")
+        args.append(f"{path}%")
     source = "partnerships_partnership p"
     order = "p.start DESC, p.id DESC"
     if "q" in params:
@@ -103,7 +103,7 @@ def bare_sql(params: dict[str, str], public_only: bool) -> Callable[[], object]:
             where.append(f"s.document @@ ({tsquery})")
             order = f"ts_rank(s.document, ({tsquery})) DESC, {order}"
             terms = [" ".join(term.words) for term in query.terms]
-            args = [*terms, *args, *terms]
+            args = [*args, *terms, *terms]
     # The WHERE clauses are fixed strings; the values go in as parameters.
     sql = (
         "SELECT p.id, p.key, p.title, p.status, p.start, p.visibility, e.key, e.name, t.name, r.name "  # noqa: S608
