@@ -17,6 +17,7 @@ from partnernet.core.federation.canonical import canonical_json
 from partnernet.core.federation.signing import encode_public_key, generate_key_pair
 from partnernet.core.federation.transport import delivery_document
 from partnernet.core.routing import RoutingRequest
+from partnernet.directory.models import Entity
 from partnernet.federation.delivery import deliver_support_request, send_pending_deliveries
 from partnernet.federation.models import FeedEvent, InboxItem, OutgoingDelivery, Peer
 from partnernet.federation.pull import sync_peer
@@ -24,8 +25,16 @@ from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import Stewardship
 from partnernet.support.candidates import route_candidates
 from partnernet.support.models import SupportRequest
-from partnernet.support.services import WorkflowError, create_request, decline_offer, escalate_overdue, offer
-from tests.factories import EntityFactory, MembershipFactory, StewardshipFactory, region
+from partnernet.support.services import (
+    WorkflowError,
+    create_request,
+    decline_offer,
+    escalate_overdue,
+    offer,
+    rebalance_requests,
+    submit_public_proposal,
+)
+from tests.factories import EntityFactory, MembershipFactory, PartnershipFactory, StewardshipFactory, region
 from tests.federation.hostile import HostilePeer, running
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +49,19 @@ def _peer_row(peer: HostilePeer) -> Peer:
     )
 
 
-def _delivery(peer: HostilePeer, stewardship_id: str, *, published_offset: timedelta = timedelta(0)) -> bytes:
-    requester = EntityFactory(key="far-group", origin=peer.instance)
+def _delivery(
+    peer: HostilePeer,
+    stewardship_id: str,
+    *,
+    published_offset: timedelta = timedelta(0),
+    idempotency_suffix: str = "",
+) -> bytes:
+    requester = Entity.objects.filter(key="far-group", origin=peer.instance).first() or EntityFactory(
+        key="far-group", origin=peer.instance
+    )
     document = delivery_document(
         actor=peer.instance,
-        idempotency_key=f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30",
+        idempotency_key=f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30{idempotency_suffix}",
         request_id=f"{peer.instance}:0b0e4b9a-4a0c-4a51-8a8e-6b1f1d1e2f30",
         key="needs-a-letter",
         fields={
@@ -177,21 +194,20 @@ def test_the_sender_retries_with_backoff_then_delivers_and_applies_the_status_th
 
 def test_a_4xx_from_the_inbox_is_not_retried(steward_peer: tuple[HostilePeer, Peer]) -> None:
     peer, _ = steward_peer
-    far_stewardship = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
-    request = SupportRequest.objects.create(
-        key="refused-ask",
-        requester=EntityFactory(),
-        type=far_stewardship.type,
-        region=far_stewardship.region,
-        need="letter",
-        created=timezone.now().date(),
+    far_stewardship = StewardshipFactory(
+        origin=peer.instance, entity=EntityFactory(origin=peer.instance), level="lead"
     )
-    delivery = deliver_support_request(request, far_stewardship)
+    near = StewardshipFactory(level="supporter")
+    request = _ask(far_stewardship)
+    delivery = OutgoingDelivery.objects.get(request=request)
     peer.inbox_answers = [(422, b'{"error": {"code": "invalid", "message": "no", "fields": {}}}')]
     report = send_pending_deliveries()
     delivery.refresh_from_db()
     assert (report.refused, delivery.status, delivery.next_attempt_at) == (1, "refused", None)
     assert "HTTP 422" in delivery.last_error
+    request.refresh_from_db()
+    assert (request.status, request.stewardship_id) == ("offered", near.pk)  # moved on at once
+    assert "would not take the request" in request.events.filter(kind="declined").get().note
 
 
 def _answer(peer: HostilePeer, sequence: int, delivery: OutgoingDelivery, status: str) -> dict[str, object]:
@@ -386,7 +402,7 @@ def test_a_facilitator_cannot_offer_to_an_unreachable_instance(
     row.save()
     request = _ask(StewardshipFactory())
     with pytest.raises(WorkflowError, match="not a reachable peer"):
-        offer(None, request.key, far.key)
+        offer(None, request.key, f"{far.key}@{peer.instance}")
     request.refresh_from_db()
     assert request.stewardship_id != far.pk
     assert not OutgoingDelivery.objects.exists()
@@ -405,3 +421,90 @@ def test_a_peers_stewardship_keyed_like_ours_is_a_candidate_of_its_own(
     assert ranked == [f"glam-nordics@{peer.instance}", "glam-nordics"]
     request = _ask(ours)
     assert request.stewardship_id == far.pk
+
+
+def test_a_facilitator_offers_to_a_peers_stewardship_by_its_routing_key(
+    steward_peer: tuple[HostilePeer, Peer],
+) -> None:
+    peer, _ = steward_peer
+    ours = StewardshipFactory(key="glam-nordics")
+    far = StewardshipFactory(
+        key="glam-nordics", origin=peer.instance, entity=EntityFactory(origin=peer.instance)
+    )
+    request = _ask(ours)
+    assert request.stewardship_id == ours.pk
+    offer(None, request.key, f"glam-nordics@{peer.instance}")
+    request.refresh_from_db()
+    assert request.stewardship_id == far.pk
+    assert OutgoingDelivery.objects.get(request=request).stewardship_id == far.pk
+    offer(None, request.key, "glam-nordics")
+    request.refresh_from_db()
+    assert request.stewardship_id == ours.pk
+
+
+def test_rebalance_keeps_a_peers_offer_apart_and_leaves_delivered_copies_to_their_sender(
+    client: Client, steward_peer: tuple[HostilePeer, Peer]
+) -> None:
+    peer, _ = steward_peer
+    StewardshipFactory(key="glam-nordics", capacity=3, level="supporter")
+    far = StewardshipFactory(
+        key="glam-nordics", origin=peer.instance, entity=EntityFactory(origin=peer.instance), level="lead"
+    )
+    request = _ask(far)
+    assert request.stewardship_id == far.pk
+    assert _post(client, _delivery(peer, StewardshipFactory(region=region("SE")).global_id))[0] == 201
+    copy = SupportRequest.objects.get(inbox_item__isnull=False)
+    report = rebalance_requests(None, dry_run=True)
+    moved = {move.request: move for move in report.moves}
+    assert copy.key not in moved
+    assert request.key not in moved or moved[request.key].from_stewardship == f"glam-nordics@{peer.instance}"
+
+
+def test_a_public_proposal_stays_on_this_instance(steward_peer: tuple[HostilePeer, Peer]) -> None:
+    peer, _ = steward_peer
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance), level="lead")
+    near = StewardshipFactory(level="supporter")
+    proposal = submit_public_proposal(
+        institution="City Museum",
+        kind="museum",
+        country=region("SE"),
+        website="",
+        contact_name="Ann",
+        contact_email="ann@example.org",
+        type=far.type,
+        region=region("SE"),
+    )
+    assert proposal.stewardship_id == near.pk
+    assert not OutgoingDelivery.objects.exists()
+
+
+def test_a_second_offer_of_the_same_request_arrives_as_a_second_copy(client: Client) -> None:
+    with running(HostilePeer()) as sender:
+        _peer_row(sender)
+        ours = StewardshipFactory(region=region("SE"))
+        assert _post(client, _delivery(sender, ours.global_id))[0] == 201
+        again = _delivery(sender, ours.global_id, idempotency_suffix="#2")
+        status, answer = _post(client, again)
+        assert status == 201, answer
+        keys = sorted(SupportRequest.objects.filter(inbox_item__isnull=False).values_list("key", flat=True))
+        assert keys == [f"{sender.instance}-needs-a-letter", f"{sender.instance}-needs-a-letter-2"]
+
+
+def test_a_delivered_request_never_carries_its_partnership(steward_peer: tuple[HostilePeer, Peer]) -> None:
+    peer, _ = steward_peer
+    far = StewardshipFactory(origin=peer.instance, entity=EntityFactory(origin=peer.instance))
+    membership = MembershipFactory()
+    private = PartnershipFactory(lead=membership.entity, visibility="private", key="secret-talks")
+    request = create_request(
+        None,
+        requester=membership.entity,
+        type=far.type,
+        region=region("SE"),
+        need="letter",
+        partnership=private,
+    )
+    document = json.loads(OutgoingDelivery.objects.get(request=request).document)
+    assert "secret-talks" not in json.dumps(document)
+    events = FeedEvent.objects.filter(kind="requests", record_uuid=request.uuid)
+    assert events.exists()
+    assert all("secret-talks" not in event.document for event in events)

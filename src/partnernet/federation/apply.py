@@ -164,7 +164,11 @@ def _apply_run(peer: Peer, run: list[Change], result: PageResult, tally: TallyUp
 
         refused: dict[str, str] = {}
         for change in run:
-            problem = apply_request_status(peer, change.activity)
+            try:
+                with transaction.atomic():
+                    problem = apply_request_status(peer, change.activity)
+            except DatabaseError as exc:
+                problem = f"the database refused it: {exc}"
             if problem:
                 refused[change.activity.global_id] = problem
             else:

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partnernet.core.federation.activities import Activity
 from partnernet.core.federation.canonical import CanonicalJsonError, canonical_json, parse_json
@@ -165,6 +166,7 @@ def send_pending_deliveries(
                 delivery.next_attempt_at = None
                 delivery.last_error = reason
                 report.refused += 1
+                _refused_moves_on(delivery)
                 logger.warning(
                     "delivery %s refused by %s (%s); not retried",
                     delivery.idempotency_key,
@@ -178,6 +180,19 @@ def send_pending_deliveries(
         if owned:
             http.close()
     return report
+
+
+def _refused_moves_on(delivery: OutgoingDelivery) -> None:
+    """A peer that will not take the request is, for routing, a steward that declined: the request moves to
+    its next candidate now instead of waiting out the offer's clock."""
+    from partnernet.support.services.peers import apply_peer_answer
+
+    name = delivery.peer.operator or delivery.peer.instance_id
+    note = _("%(peer)s would not take the request (%(error)s).") % {
+        "peer": name,
+        "error": delivery.last_error,
+    }
+    apply_peer_answer(delivery.request_id, delivery.stewardship_id, "declined", None, name, note)
 
 
 def _remote_id(body: bytes) -> str:
@@ -224,7 +239,7 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
     if stewardship is None:
         message = f"{delivery.stewardship_id} is not a stewardship of this instance"
         raise InboxRefused(422, "invalid", message, {"stewardship": [message]})
-    values: dict[str, Any] = {**dict(delivery.fields), "key": _local_key(peer, delivery.key)}
+    values: dict[str, Any] = {**dict(delivery.fields), "key": _local_key(peer, delivery)}
     values["steward"], values["partnership"] = stewardship.entity.key, None
     refs = PeerReferences(peer.instance_id)
     kind = KINDS["requests"]
@@ -263,9 +278,12 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
     return item, True
 
 
-def _local_key(peer: Peer, key: str) -> str:
-    """The key of a delivered request here: the sender's key, prefixed with the sender so it cannot clash."""
-    return f"{peer.instance_id}-{key}"[:100]
+def _local_key(peer: Peer, delivery: Any) -> str:
+    """The key of a delivered request here: the sender's key, prefixed with the sender so it cannot clash,
+    and suffixed with the offer's number when the sender offers the same request here again."""
+    _request, _hash, number = delivery.idempotency_key.partition("#")
+    suffix = f"-{number}" if number.isdigit() else ""
+    return f"{peer.instance_id}-{delivery.key}"[: 100 - len(suffix)] + suffix
 
 
 def apply_request_status(peer: Peer, activity: Activity) -> str | None:
@@ -285,7 +303,7 @@ def apply_request_status(peer: Peer, activity: Activity) -> str | None:
         .first()
     )
     if delivery is None:
-        item = InboxItem.objects.filter(peer=peer, remote_request=activity.global_id).first()
+        item = InboxItem.objects.filter(peer=peer, remote_request=activity.global_id).order_by("-pk").first()
         if item is None or item.request_id is None:
             return f"no request of this instance was delivered as {activity.global_id}"
         fields = activity.fields

@@ -114,6 +114,7 @@ def partnership_followers(obj: Any) -> Iterable[Model]:
 def register_defaults() -> None:
     """The kinds of the foundation and of collective impact; called from the federation app's ``ready``."""
     from partnernet.directory.models import Entity, Partner
+    from partnernet.federation.request_kind import PeerRequestKind
     from partnernet.framework.models import Stewardship
     from partnernet.impact.kinds import OutcomeKind, outcome_recipients
     from partnernet.impact.models import Outcome
@@ -133,4 +134,12 @@ def register_defaults() -> None:
         )
     )
     register(FederatedKind("outcomes", Outcome, recipients=outcome_recipients, exchange=OutcomeKind()))
-    register(FederatedKind("requests", SupportRequest, recipients=request_recipients, applies_locally=True))
+    register(
+        FederatedKind(
+            "requests",
+            SupportRequest,
+            recipients=request_recipients,
+            applies_locally=True,
+            exchange=PeerRequestKind(),
+        )
+    )

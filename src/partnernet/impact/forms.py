@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from partnernet.impact.connectors import dashboard, pageviews, wikidata
 from partnernet.impact.connectors.http import ConnectorError
 from partnernet.impact.indicators import CHOICES, INDICATORS
+from partnernet.impact.kinds import TEXT_LIMIT, URL_LIMIT
 from partnernet.impact.models import Connector, Criterion
 
 
@@ -26,13 +27,19 @@ class OutcomeForm(forms.Form):
         label=_("Value"), required=False, min_value=Decimal(0), max_digits=16, decimal_places=2
     )
     text = forms.CharField(
-        label=_("Result in words"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Result in words"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     measured_on = forms.DateField(label=_("Data as of"), widget=DateInput)
     source_url = forms.CharField(
-        label=_("Source"), required=False, help_text=_("Where the figure comes from.")
+        label=_("Source"),
+        required=False,
+        max_length=URL_LIMIT,
+        help_text=_("Where the figure comes from."),
     )
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=URL_LIMIT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -40,6 +40,15 @@ def is_peer_stewardship(stewardship: Stewardship) -> bool:
     return stewardship.origin != instance_id()
 
 
+def may_go_to(origin: str, request: SupportRequest) -> bool:
+    """Whether ``request`` may be offered to a stewardship of ``origin``: always a local one; a peer's only
+    when the peer is reachable and the request has a requester entity to name (a proposal from the public
+    form carries contact details that stay on this instance)."""
+    if origin == instance_id():
+        return True
+    return request.requester_id is not None and reachable_peer(origin)
+
+
 def reachable_peer(origin: str) -> bool:
     """Whether requests can be offered to stewardships of ``origin``: a trusted peer not marked unavailable
     (failing for days), so routing does not park a request with an instance that cannot take it."""
@@ -59,7 +68,10 @@ def is_delivered_copy(request: SupportRequest) -> bool:
 
 
 def _locked(pk: int) -> SupportRequest | None:
-    return SupportRequest.objects.select_for_update().filter(pk=pk).select_related("steward").first()
+    """The request row locked (``of=self``: PostgreSQL cannot lock the nullable side of the steward join)."""
+    return (
+        SupportRequest.objects.select_for_update(of=("self",)).filter(pk=pk).select_related("steward").first()
+    )
 
 
 @transaction.atomic
@@ -69,6 +81,7 @@ def apply_peer_answer(
     status: str,
     resolved: dt.date | None,
     peer_name: str,
+    note: str = "",
 ) -> bool:
     """Take the status a peer reports for a request we delivered to its ``stewardship_id`` as the steward's
     answer. Returns whether anything changed."""
@@ -77,7 +90,7 @@ def apply_peer_answer(
     request = _locked(request_id) if request_id is not None else None
     if request is None or request.status not in LOAD_STATUSES:
         return False
-    if stewardship_id is not None and request.stewardship_id != stewardship_id:
+    if stewardship_id is None or request.stewardship_id != stewardship_id:
         return False
     steward = request.steward.name if request.steward else peer_name
     before = request.status
@@ -86,7 +99,7 @@ def apply_peer_answer(
             return False
         request.tried = [*request.tried, request.stewardship_id]
         _save(request, ["tried"])
-        note = _("%(steward)s declined on their instance (%(peer)s).") % {
+        note = note or _("%(steward)s declined on their instance (%(peer)s).") % {
             "steward": steward,
             "peer": peer_name,
         }

@@ -27,6 +27,7 @@ from partnernet.core.routing import (
     preference_cost,
 )
 from partnernet.federation.selectors import instance_id
+from partnernet.framework.models import Stewardship
 from partnernet.framework.selectors import region_tree
 from partnernet.support.candidates import (
     StewardshipPool,
@@ -71,30 +72,37 @@ def _rebalance_inputs() -> tuple[list[RebalanceRequest], dict[str, int], Steward
     tree = region_tree()
     pool = stewardship_pool()
     index = StewardshipIndex.build(pool.stewardships)
-    held = dict(
+    id_to_key = {pk: key for key, (pk, _entity) in pool.ids.items()}
+    held_by_id = (
         SupportRequest.objects.filter(
             status__in=[RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS], stewardship__isnull=False
         )
-        .values_list("stewardship__key")
+        .values_list("stewardship_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    held = {id_to_key[pk]: n for pk, n in held_by_id if pk in id_to_key}
     residual = {s.key: s.capacity - held.get(s.key, 0) for s in pool.stewardships}
-    id_to_key = {pk: key for key, (pk, _entity) in pool.ids.items()}
+    # A request another instance delivered here is routed by its sender, never moved by this rebalance.
     rows = (
         SupportRequest.objects.filter(
-            origin=instance_id(), status__in=[RequestStatus.OPEN, RequestStatus.OFFERED]
+            origin=instance_id(),
+            status__in=[RequestStatus.OPEN, RequestStatus.OFFERED],
+            inbox_item__isnull=True,
         )
         .values_list(
-            "pk", "key", "type__key", "theme__key", "region__code", "language", "stewardship__key", "tried"
+            "pk", "key", "type__key", "theme__key", "region__code", "language", "stewardship_id", "tried"
         )
         .order_by("key")
     )
+    listed = list(rows)
+    id_to_key = {**id_to_key, **_routing_keys({row[6] for row in listed} - set(id_to_key) - {None})}
     requests: list[RebalanceRequest] = []
     pks: dict[str, int] = {}
     options: dict[tuple[str, str | None, str, str], tuple[tuple[str, int], ...]] = {}
-    for pk, key, type_key, theme_key, region, language, current, tried in rows:
+    for pk, key, type_key, theme_key, region, language, current_id, tried in listed:
         pks[key] = pk
+        current = id_to_key.get(current_id) if current_id is not None else None
         shape = (type_key, theme_key, region, language)
         candidates = options.get(shape)
         if candidates is None:
@@ -152,12 +160,25 @@ def rebalance_requests(actor: Any, *, dry_run: bool = False) -> RebalanceReport:
     )
 
 
+def _routing_keys(stewardship_ids: set[int]) -> dict[int, str]:
+    """Routing keys (``key``, or ``key@origin`` for a peer's) of stewardships outside the active pool, such
+    as a lapsed one still holding an offer, so a move off it names it as the pool would."""
+    local = instance_id()
+    rows = Stewardship.objects.filter(pk__in=stewardship_ids).values_list("pk", "key", "origin")
+    return {pk: key if origin == local else f"{key}@{origin}" for pk, key, origin in rows}
+
+
 @transaction.atomic
 def _apply_moves(actor: Any, moves: Iterable[Move], pool: StewardshipPool) -> tuple[int, int]:
     applied = skipped = 0
+    id_to_key = {pk: key for key, (pk, _entity) in pool.ids.items()}
     for move in moves:
         request = _lock(move.request)
-        current = request.stewardship.key if request.stewardship is not None else None
+        current = None
+        if request.stewardship_id is not None:
+            current = id_to_key.get(request.stewardship_id) or _routing_keys({request.stewardship_id}).get(
+                request.stewardship_id
+            )
         if (
             request.status not in (RequestStatus.OPEN, RequestStatus.OFFERED)
             or current != move.from_stewardship

@@ -216,7 +216,7 @@ def _route(request: SupportRequest, actor: Any, kind: str = EventKind.OFFERED) -
     wanted = routing_request_of(request)
     candidates = pool.stewardships
     ranked = rank_stewardships(wanted, candidates, tree, limit=1)
-    while ranked and not _offerable(pool.ids[ranked[0].stewardship][0]):
+    while ranked and not _offerable(pool.ids[ranked[0].stewardship][0], request):
         skipped = ranked[0].stewardship
         candidates = [s for s in candidates if s.key != skipped]
         ranked = rank_stewardships(wanted, candidates, tree, limit=1)
@@ -234,10 +234,10 @@ def _route(request: SupportRequest, actor: Any, kind: str = EventKind.OFFERED) -
     return best
 
 
-def _offerable(stewardship_id: int) -> bool:
-    """Local stewardships always; a peer's only while that peer is reachable (not marked unavailable)."""
+def _offerable(stewardship_id: int, request: SupportRequest) -> bool:
+    """Local stewardships always; a peer's only while that peer is reachable (see ``peers.may_go_to``)."""
     origin = Stewardship.objects.values_list("origin", flat=True).get(pk=stewardship_id)
-    return origin == instance_id() or peers.reachable_peer(origin)
+    return peers.may_go_to(origin, request)
 
 
 def _new_key() -> str:
@@ -348,9 +348,10 @@ def offer(actor: Any, key: str, stewardship_key: str) -> SupportRequest:
     request = _lock(key)
     _require(actor, "support.manage_queue", request, _("Only facilitators may offer requests by hand."))
     _expect(request, [RequestStatus.OPEN, RequestStatus.OFFERED], _("offer it"))
+    key, _at, origin = stewardship_key.partition("@")
     stewardship = (
         Stewardship.objects.filter(
-            key=stewardship_key, status=Stewardship.Status.ACTIVE, type_id=request.type_id
+            key=key, origin=origin or instance_id(), status=Stewardship.Status.ACTIVE, type_id=request.type_id
         )
         .select_related("entity")
         .first()
@@ -359,9 +360,12 @@ def offer(actor: Any, key: str, stewardship_key: str) -> SupportRequest:
         raise WorkflowError(
             _("No active stewardship '%(key)s' of this request's type.") % {"key": stewardship_key}
         )
-    if not _offerable(stewardship.pk):
+    if not _offerable(stewardship.pk, request):
         raise WorkflowError(
-            _("%(steward)s is on instance %(origin)s, which is not a reachable peer now.")
+            _(
+                "%(steward)s is on instance %(origin)s, which is not a reachable peer now, or this request "
+                "cannot leave this instance."
+            )
             % {"steward": stewardship.entity.name, "origin": stewardship.origin}
         )
     before = request.status
