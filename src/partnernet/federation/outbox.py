@@ -142,8 +142,9 @@ def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = F
 
     Does nothing for rows that are not of a federated kind or not this instance's own (seed reference data
     and copies of peers' records are never sent). With ``audience_only`` the row itself did not change:
-    only channels it newly may reach get it, and channels it may no longer reach get a tombstone. Records
-    that follow ``obj`` (its kind's ``followers``) are re-examined that way afterwards.
+    only channels it newly may reach get it, and channels it may no longer reach get a tombstone. When the
+    channels ``obj`` reaches change, the records that follow it (its kind's ``followers``) are re-examined
+    that way afterwards; an ordinary edit leaves them alone.
     """
     kind = kind_of_model(type(obj))
     origin = instance_id()
@@ -156,10 +157,11 @@ def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = F
         send = allowed - {channel for channel, state in states.items() if state == "gone"}
         live = frozenset(channel for channel, state in states.items() if state == "live")
         withdraw = live - allowed
+        audience_changed = bool(withdraw or send - live)
         if audience_only:
             send -= live
         if not send and not withdraw:
-            return _follow(kind, row, deleted)
+            return []
         fields = wire_fields(kind.name, row) if send else None
         verb = Verb.UPDATE if any(state == "live" for state in states.values()) else Verb.CREATE
         plan = [_Planned(row, verb, fields, audience) for audience in audiences_for(send)]
@@ -170,7 +172,8 @@ def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = F
             _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
         ]
         FeedEvent.objects.bulk_create(events)
-        events += _follow(kind, row, deleted)
+        if audience_changed:
+            events += _follow(kind, row, deleted)
     return events
 
 
