@@ -187,6 +187,18 @@ def _pool_rows(
         yield cursor
 
 
+def routing_key(key: str, origin: str, local: str) -> str:
+    """How routing names a stewardship: its key here, ``key@origin`` for a trusted peer's copy (keys are
+    unique per origin only; slugs never hold ``@``)."""
+    return key if origin == local else f"{key}@{origin}"
+
+
+def split_routing_key(routing: str, local: str) -> tuple[str, str]:
+    """The stewardship key and origin a routing key names (the inverse of :func:`routing_key`)."""
+    key, _at, origin = routing.partition("@")
+    return key, origin or local
+
+
 def _active(row: tuple[Any, ...], local: str) -> tuple[ActiveStewardship, tuple[int, int]]:
     """The routing value of one pool row. A trusted peer's stewardship is keyed ``key@origin``: keys are
     unique per origin only, and routing tells candidates apart by key, so a peer's copy must never shadow
@@ -196,7 +208,7 @@ def _active(row: tuple[Any, ...], local: str) -> tuple[ActiveStewardship, tuple[
         pk, key, entity_id, entity_key, entity_name, type_key, type_name, theme, theme_name, *rest = row
         region, level, capacity, languages, load, origin = rest
         stewardship = ActiveStewardship(
-            key=key if origin == local else f"{key}@{origin}",
+            key=routing_key(key, origin, local),
             entity=entity_key,
             entity_name=entity_name,
             type=type_key,

@@ -31,6 +31,7 @@ from partnernet.framework.models import Stewardship
 from partnernet.framework.selectors import region_tree
 from partnernet.support.candidates import (
     StewardshipPool,
+    routing_key,
     stewardship_pool,
 )
 from partnernet.support.models import (
@@ -165,7 +166,7 @@ def _routing_keys(stewardship_ids: set[int]) -> dict[int, str]:
     as a lapsed one still holding an offer, so a move off it names it as the pool would."""
     local = instance_id()
     rows = Stewardship.objects.filter(pk__in=stewardship_ids).values_list("pk", "key", "origin")
-    return {pk: key if origin == local else f"{key}@{origin}" for pk, key, origin in rows}
+    return {pk: routing_key(key, origin, local) for pk, key, origin in rows}
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from partnernet.partnerships.models import Partnership
 from partnernet.support.candidates import (
     candidate_pool,
     routing_request_of,
+    split_routing_key,
 )
 from partnernet.support.models import (
     LOAD_STATUSES,
@@ -216,7 +217,8 @@ def _route(request: SupportRequest, actor: Any, kind: str = EventKind.OFFERED) -
     wanted = routing_request_of(request)
     candidates = pool.stewardships
     ranked = rank_stewardships(wanted, candidates, tree, limit=1)
-    while ranked and not _offerable(pool.ids[ranked[0].stewardship][0], request):
+    local = instance_id()
+    while ranked and not peers.may_go_to(split_routing_key(ranked[0].stewardship, local)[1], request):
         skipped = ranked[0].stewardship
         candidates = [s for s in candidates if s.key != skipped]
         ranked = rank_stewardships(wanted, candidates, tree, limit=1)
@@ -232,12 +234,6 @@ def _route(request: SupportRequest, actor: Any, kind: str = EventKind.OFFERED) -
     stewardship_id, entity_id = pool.ids[best.stewardship]
     _offer_to(request, stewardship_id, entity_id, explanation_for(best), actor, kind)
     return best
-
-
-def _offerable(stewardship_id: int, request: SupportRequest) -> bool:
-    """Local stewardships always; a peer's only while that peer is reachable (see ``peers.may_go_to``)."""
-    origin = Stewardship.objects.values_list("origin", flat=True).get(pk=stewardship_id)
-    return peers.may_go_to(origin, request)
 
 
 def _new_key() -> str:
@@ -348,10 +344,10 @@ def offer(actor: Any, key: str, stewardship_key: str) -> SupportRequest:
     request = _lock(key)
     _require(actor, "support.manage_queue", request, _("Only facilitators may offer requests by hand."))
     _expect(request, [RequestStatus.OPEN, RequestStatus.OFFERED], _("offer it"))
-    key, _at, origin = stewardship_key.partition("@")
+    key, origin = split_routing_key(stewardship_key, instance_id())
     stewardship = (
         Stewardship.objects.filter(
-            key=key, origin=origin or instance_id(), status=Stewardship.Status.ACTIVE, type_id=request.type_id
+            key=key, origin=origin, status=Stewardship.Status.ACTIVE, type_id=request.type_id
         )
         .select_related("entity")
         .first()
@@ -360,7 +356,7 @@ def offer(actor: Any, key: str, stewardship_key: str) -> SupportRequest:
         raise WorkflowError(
             _("No active stewardship '%(key)s' of this request's type.") % {"key": stewardship_key}
         )
-    if not _offerable(stewardship.pk, request):
+    if not peers.may_go_to(stewardship.origin, request):
         raise WorkflowError(
             _(
                 "%(steward)s is on instance %(origin)s, which is not a reachable peer now, or this request "
