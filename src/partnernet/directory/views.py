@@ -30,7 +30,7 @@ from partnernet.framework.models import PartnershipType, Region
 from partnernet.framework.selectors import active_stewards
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
-from partnernet.partnerships.selectors import partnerships_with_entity
+from partnernet.partnerships.selectors import partnerships_with_entity, partnerships_with_institution
 from partnernet.support.selectors import entity_support
 from partnernet.web.pagination import page_of
 
@@ -141,11 +141,10 @@ def partner_detail(request: HttpRequest, key: str) -> HttpResponse:
     if partner is None:
         raise Http404
     records = same_institution(partner)
+    visible = visible_partnerships(request.user, Partnership.objects.all())
     partnerships = (
-        visible_partnerships(request.user, Partnership.objects.filter(partners__in=records))
-        .select_related("lead", "type", "region")
+        partnerships_with_institution(records, visible)
         .prefetch_related("supporters")
-        .distinct()
         .order_by("-start", "title", "pk")
     )
     rows = list(partnerships[:200])

@@ -153,18 +153,15 @@ def partner_across_instances(wikidata: str, user: Any) -> PartnerAcrossInstances
     from partnernet.directory.models import Partner
     from partnernet.partnerships.models import Partnership
     from partnernet.partnerships.rules import visible_partnerships
+    from partnernet.partnerships.selectors import partnerships_with_institution
 
     records = list(
         Partner.objects.filter(wikidata=wikidata).select_related("country").order_by("origin", "key")
     )
     if not records:
         return None
-    partnerships = (
-        visible_partnerships(user, Partnership.objects.filter(partners__in=records))
-        .select_related("lead", "type")
-        .distinct()
-        .order_by("origin", "title")
-    )
+    visible = visible_partnerships(user, Partnership.objects.all())
+    partnerships = partnerships_with_institution(records, visible).order_by("origin", "title")
     return PartnerAcrossInstances(wikidata, records, list(partnerships))
 
 

@@ -423,6 +423,12 @@ def partnership_page(key: str, origin: str | None = None) -> Partnership | None:
     return rows.filter(key=key).order_by("origin").first()
 
 
+def partnerships_with_institution(partners: Any, visible: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """The partnerships among ``visible`` with any of ``partners`` (the rows that stand for one
+    institution, on this instance and on peers), each once, with what a list of them shows."""
+    return visible.filter(partners__in=partners).select_related("lead", "type", "region").distinct()
+
+
 def partnerships_with_entity(entity: Entity, visible: QuerySet[Partnership]) -> dict[str, list[Partnership]]:
     """Partnerships the entity leads and supports (as the viewer may see them), newest first, 50 of each."""
     base = visible.select_related("type", "region", "lead").order_by("-start", "title")
