@@ -43,6 +43,10 @@ class EntityFactory(factory.django.DjangoModelFactory[Entity]):
     name = factory.Sequence(lambda n: f"Test entity {n}")
     kind = "user_group"
     country = factory.LazyFunction(lambda: region("SE"))
+    # As the seed reads its sources: chapters, thematic organisations and the foundation are incorporated.
+    legal_identity = factory.LazyAttribute(
+        lambda entity: True if entity.kind in ("chapter", "thematic_org", "foundation") else None
+    )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory[Membership]):

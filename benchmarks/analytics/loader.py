@@ -45,7 +45,10 @@ def main() -> None:
 
     from django.db.models import Prefetch
 
-    from partnernet.analytics.selectors import build_report, network_data, suggestions_for, sustainability
+    from partnernet.analytics.report import build_report
+    from partnernet.analytics.selectors import network_data
+    from partnernet.analytics.suggestions import suggestions_for
+    from partnernet.analytics.sustainability import sustainability
     from partnernet.core.network import build_graph
     from partnernet.directory.models import Entity
     from partnernet.partnerships.models import Partnership

@@ -130,7 +130,7 @@ def main() -> None:
 
         change_code = (
             "from partnernet.partnerships.models import Partnership as P\n"
-            "from partnernet.federation.selectors import instance_id\n"
+            "from partnernet.base.identity import instance_id\n"
             "shared = P.objects.filter(origin=instance_id()).exclude(visibility='private')\n"
             f"rows = list(shared[:{args.changes}])\n"
             "for row in rows:\n"

@@ -43,7 +43,7 @@ def cli(data_dir: Path, *args: str) -> None:
 def add_outcomes(seed: int) -> int:
     import datetime as dt
 
-    from partnernet.federation.selectors import instance_id
+    from partnernet.base.identity import instance_id
     from partnernet.impact.models import Outcome
     from partnernet.partnerships.models import Partnership
 

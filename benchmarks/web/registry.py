@@ -44,10 +44,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from partnernet.core.search import parse_text_query  # noqa: E402
 from partnernet.framework.models import Region  # noqa: E402
+from partnernet.partnerships.facets import registry_facets  # noqa: E402
 from partnernet.partnerships.models import Partnership  # noqa: E402
 from partnernet.partnerships.rules import visible_partnerships  # noqa: E402
 from partnernet.partnerships.search import BM25_WEIGHTS, PG_CONFIG  # noqa: E402
-from partnernet.partnerships.selectors import RegistryFilter, filter_partnerships, registry_facets  # noqa: E402
+from partnernet.partnerships.selectors import RegistryFilter, filter_partnerships  # noqa: E402
 
 PAGES = {
     "first page": {},

@@ -56,18 +56,22 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    # Partnernet's apps in the order of their layers (docs/ARCHITECTURE.md): an app imports only apps above
+    # it in this list, and each registers its record kinds in its ``ready`` before the layers that read them.
     "partnernet.audit",
-    "partnernet.federation",
+    "partnernet.i18n",
+    "partnernet.base",
     "partnernet.directory",
+    "partnernet.accounts",
     "partnernet.framework",
     "partnernet.partnerships",
     "partnernet.support",
-    "partnernet.analytics",
-    "partnernet.exchange",
     "partnernet.impact",
+    "partnernet.analytics",
+    "partnernet.federation",
+    "partnernet.exchange",
     "partnernet.api",
     "partnernet.web",
-    "partnernet.accounts",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -165,7 +169,13 @@ LANGUAGES = [
     ("fr", _("French")),
     ("es", _("Spanish")),
     ("ar", _("Arabic")),
+    ("de", _("German")),
+    ("pt-br", _("Brazilian Portuguese")),
 ]
+"""UI languages. Adding one is a documented step (README "Adding a language"): a line here, a complete
+catalog in ``locale/``, and seed labels for the taxonomy; ``tests/web/test_translations.py`` checks them all.
+Portuguese is offered as ``pt-br``: Brazil has most of the movement's Portuguese speakers, CLDR's plain ``pt``
+is Brazilian Portuguese, and a browser asking for ``pt-PT`` still falls back to it."""
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "partnernet_language"
 TIME_ZONE = "UTC"

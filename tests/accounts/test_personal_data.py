@@ -12,7 +12,7 @@ from django.test import Client
 from partnernet.accounts.services import create_token
 from partnernet.audit.models import AuditEvent
 from partnernet.directory.models import Entity, Membership
-from partnernet.exchange.services import update_record
+from partnernet.directory.services import ENTITIES
 from tests.factories import EntityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def person() -> object:
     MembershipFactory(user=user, entity=entity, role="admin")
     create_token(user, "nightly export", "read")
     SocialAccount.objects.create(user=user, provider="mediawiki", uid="77", extra_data={"username": "Ada"})
-    update_record(user, "entities", entity, {"website": "https://ada.example.org/"})
+    ENTITIES.update(user, entity, {"website": "https://ada.example.org/"})
     return user
 
 

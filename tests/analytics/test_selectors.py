@@ -7,22 +7,22 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from partnernet.analytics.selectors import (
-    analysis_document,
-    matrix_columns,
-    network_data,
-    suggestions_for,
-    sustainability,
-)
+from partnernet.analytics.report import analysis_document
+from partnernet.analytics.selectors import network_data
+from partnernet.analytics.suggestions import suggestions_for
+from partnernet.analytics.sustainability import sustainability
 from partnernet.core.network import build_graph
 from partnernet.directory.models import Entity
+from partnernet.framework.coverage import matrix_columns
 from tests.factories import (
     EntityFactory,
     MembershipFactory,
     PartnershipFactory,
     StewardshipFactory,
     SupportRequestFactory,
+    ptype,
     region,
+    theme,
 )
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,27 @@ def test_suggestions_rank_free_nearby_experienced_entities_and_skip_current_stew
     assert keys[0] == "t-nearby"
     reasons = {r.code for r in ranked[0].reasons}
     assert {"capacity_left", "same_region", "experience"} <= reasons
+
+
+def test_suggestions_count_free_capacity_in_the_cells_own_type_only() -> None:
+    """A steward's free GLAM capacity does not recommend it for a Technology gap."""
+    glam_only = EntityFactory(key="t-glam-only", kind="chapter", country=region("SE"))
+    StewardshipFactory(entity=glam_only, type=ptype("glam"), region=region("154"), capacity=20)
+    technologist = EntityFactory(key="t-tech", kind="chapter", country=region("BR"))
+    StewardshipFactory(entity=technologist, type=ptype("technology"), region=region("BR"), capacity=2)
+    ranked = {s.entity: s for s in suggestions_for(network_data(), "technology", "154", limit=500)}
+    assert ranked["t-glam-only"].capacity_left is None
+    assert "no_stewardship" in {r.code for r in ranked["t-glam-only"].reasons}
+    assert ranked["t-tech"].capacity_left == 2
+    assert ranked["t-tech"].rank < ranked["t-glam-only"].rank
+
+
+def test_suggestions_keep_stewards_of_part_of_the_cell_and_leave_out_those_covering_it() -> None:
+    StewardshipFactory(entity=EntityFactory(key="t-whole", kind="chapter"), region=region("154"))
+    StewardshipFactory(entity=EntityFactory(key="t-part", kind="chapter"), region=region("SE"))
+    StewardshipFactory(
+        entity=EntityFactory(key="t-themed", kind="chapter"), region=region("150"), theme=theme("science")
+    )
+    keys = [s.entity for s in suggestions_for(network_data(), "glam", "154", limit=500)]
+    assert "t-whole" not in keys
+    assert {"t-part", "t-themed"} <= set(keys)

@@ -8,9 +8,11 @@ import pytest
 from django.test import override_settings
 
 from partnernet.analytics.models import Snapshot
-from partnernet.analytics.selectors import network_data, sustainability, trend_rows
+from partnernet.analytics.selectors import network_data
 from partnernet.analytics.services import take_snapshot
+from partnernet.analytics.sustainability import sustainability
 from partnernet.analytics.tasks import take_monthly_snapshot
+from partnernet.analytics.trends import trend_rows
 from partnernet.audit.models import AuditEvent
 from tests.factories import EntityFactory, StewardshipFactory, SupportRequestFactory
 

@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.test import Client
 
-from partnernet.analytics.selectors import entity_sustainability
 from partnernet.analytics.services import take_snapshot
+from partnernet.analytics.sustainability import entity_sustainability
 from partnernet.directory.rules import FACILITATORS
 from tests.factories import (
     EntityFactory,
@@ -24,6 +24,8 @@ from tests.factories import (
     StewardshipFactory,
     SupportRequestFactory,
     UserFactory,
+    ptype,
+    region,
 )
 
 pytestmark = pytest.mark.django_db
@@ -145,17 +147,19 @@ def test_unknown_download_is_404(client: Client) -> None:
 
 
 def test_suggestions_are_for_facilitators_with_reasons_and_downloads(facilitator: Client) -> None:
-    StewardshipFactory(entity=EntityFactory(key="t-free", name="Free chapter", kind="chapter"), capacity=4)
+    StewardshipFactory(
+        entity=EntityFactory(key="t-free", name="Free chapter", kind="chapter"), type=ptype("technology")
+    )
     assert Client().get("/analytics/suggestions/technology/154/").status_code == 403
-    page = facilitator.get("/analytics/suggestions/technology/154/")
+    page = facilitator.get("/analytics/suggestions/technology/150/")
     assert page.status_code == 200
     body = page.content.decode()
     assert "Free chapter" in body
-    assert "support cases of capacity left" in body
-    document = facilitator.get("/analytics/suggestions/technology/154/export.json").json()
+    assert "support cases of capacity left in this type" in body
+    document = facilitator.get("/analytics/suggestions/technology/150/export.json").json()
     assert document["type"] == "technology"
     assert document["candidates"][0]["rank"] == 1
-    text = facilitator.get("/analytics/suggestions/technology/154/export.csv").content.decode()
+    text = facilitator.get("/analytics/suggestions/technology/150/export.csv").content.decode()
     assert text.startswith("rank,entity,")
     assert facilitator.get("/analytics/suggestions/nosuchtype/154/").status_code == 404
 
@@ -199,3 +203,16 @@ def test_stewards_with_alerts_are_listed_first(facilitator: Client) -> None:
     body = facilitator.get("/analytics/").content.decode()
     section = body.split("Sustainability of steward nodes")[1]
     assert section.index("Zed lone group") < section.index("Calm chapter")
+
+
+def test_the_coverage_download_gives_each_cells_state_as_the_report_counts_them(client: Client) -> None:
+    StewardshipFactory(entity=EntityFactory(key="t-sweden"), region=region("SE"))
+    rows = list(csv.DictReader(io.StringIO(client.get("/analytics/export/coverage.csv").content.decode())))
+    northern = next(row for row in rows if (row["type"], row["region"]) == ("glam", "154"))
+    assert (northern["state"], northern["why"]) == ("partial", "region")
+    assert northern["partial_entities"] == "t-sweden"
+    coverage = client.get("/analytics/export/summary.json").json()["coverage"]
+    states = [row["state"] for row in rows]
+    assert states.count("covered") == coverage["covered"]
+    assert states.count("partial") == len(coverage["partial"])
+    assert states.count("gap") == len(coverage["gaps"])

@@ -118,22 +118,59 @@ def test_delete_refuses_while_other_rows_use_the_entity(world: World) -> None:
     assert Entity.objects.filter(key="home-group").exists()
 
 
-def test_delete_removes_and_audits(world: World) -> None:
-    StewardshipFactory(key="to-go", entity=world.entity)
+def test_delete_removes_a_proposed_stewardship_and_audits(world: World) -> None:
+    StewardshipFactory(key="to-go", entity=world.entity, status="proposed")
     response = as_json(Client(), "delete", "/api/v1/stewardships/to-go", **bearer(world.admin))
     assert response.status_code == 204
     assert AuditEvent.objects.filter(verb="delete_stewardship", object_label="to-go").exists()
     assert as_json(Client(), "get", "/api/v1/stewardships/to-go").status_code == 404
 
 
-def test_stewardship_for_another_entity_is_refused(world: World) -> None:
+def test_an_active_stewardship_is_retired_only_by_agreement(world: World) -> None:
+    StewardshipFactory(key="held", entity=world.entity)
+    response = as_json(Client(), "delete", "/api/v1/stewardships/held", **bearer(world.admin))
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "agreement_required"
+    assert as_json(Client(), "get", "/api/v1/stewardships/held").status_code == 200
+
+
+def test_stewardships_are_never_created_over_the_api(world: World) -> None:
     body = {"key": "s1", "entity": "other-group", "type": "glam", "level": "lead", "capacity": 3}
-    assert as_json(Client(), "post", "/api/v1/stewardships", body, **bearer(world.admin)).status_code == 403
+    refused = as_json(Client(), "post", "/api/v1/stewardships", body, **bearer(world.admin))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "forbidden"
     body["entity"] = "home-group"
-    created = as_json(Client(), "post", "/api/v1/stewardships", body, **bearer(world.admin))
-    assert created.status_code == 201, created.json()
-    assert created.json()["region"] == "001"
-    assert created.json()["status"] == "active"
+    for caller in (world.admin, world.facilitator, world.superuser):
+        response = as_json(Client(), "post", "/api/v1/stewardships", body, **bearer(caller))
+        assert response.status_code == 403
+        error = response.json()["error"]
+        assert error["code"] == "agreement_required"
+        assert "/api/v1/proposals" in error["message"]
+    assert as_json(Client(), "get", "/api/v1/stewardships/s1").status_code == 404
+
+
+def test_a_patch_may_narrow_a_stewardship_but_not_widen_it(world: World) -> None:
+    StewardshipFactory(key="nordic", entity=world.entity, region=region("154"), capacity=4, status="active")
+    narrower = {"region": "SE", "capacity": 2, "response_days": 10}
+    response = as_json(Client(), "patch", "/api/v1/stewardships/nordic", narrower, **bearer(world.admin))
+    assert response.status_code == 200, response.json()
+    assert response.json()["region"] == "SE"
+    for widening in ({"capacity": 3}, {"region": "150"}, {"type": "education"}, {"entity": "other-group"}):
+        refused = as_json(Client(), "patch", "/api/v1/stewardships/nordic", widening, **bearer(world.admin))
+        assert refused.status_code == 403, widening
+        assert refused.json()["error"]["code"] in ("agreement_required", "forbidden")
+    stored = as_json(Client(), "get", "/api/v1/stewardships/nordic").json()
+    assert (stored["region"], stored["capacity"], stored["type"]) == ("SE", 2, "glam")
+
+
+def test_a_lapsed_stewardship_is_not_reactivated_over_the_api(world: World) -> None:
+    StewardshipFactory(key="old", entity=world.entity, status="lapsed")
+    response = as_json(
+        Client(), "patch", "/api/v1/stewardships/old", {"status": "active"}, **bearer(world.admin)
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "agreement_required"
+    assert response.json()["error"]["fields"] == {"status": [response.json()["error"]["message"]]}
 
 
 def test_stewardship_region_filter_finds_stewards_covering_a_country(world: World) -> None:

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from partnernet.audit.selectors import history_of
 from partnernet.audit.services import diff, record, snapshot
@@ -31,3 +32,22 @@ def test_history_of_one_object_excludes_others() -> None:
     record(None, "create", "create_entity", one)
     assert history_of(two).count() == 0
     assert history_of(one).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_partnership_timeline_reads_as_sentences_in_the_readers_language(client: Client) -> None:
+    from partnernet.partnerships.services import create_partnership, update_partnership
+    from tests.factories import EntityFactory, UserFactory, ptype
+
+    user = UserFactory(username="ana")
+    partnership = create_partnership(
+        user,
+        {"title": "Scans", "lead": EntityFactory(), "type": ptype("glam"), "status": "active",
+         "visibility": "public"},
+    )  # fmt: skip
+    changed = {"title": "Scans", "lead": partnership.lead, "type": ptype("glam"), "status": "paused",
+               "visibility": "public"}  # fmt: skip
+    update_partnership(user, partnership, changed)
+    page = client.get(f"/partnerships/{partnership.key}/").content.decode()
+    assert "ana recorded the partnership" in page
+    assert "ana changed status" in page

@@ -53,7 +53,7 @@ def test_empty_instance_reports_counts_of_zero_and_no_figures() -> None:
         "top3_share": None,
         "hhi": None,
         "gini": None,
-        "coverage": {"cells": 0, "covered": 0, "gaps": [], "single_steward": []},
+        "coverage": {"cells": 0, "covered": 0, "gaps": [], "partial": [], "single_steward": []},
         "over_capacity": [],
     }
 

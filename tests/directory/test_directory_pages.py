@@ -102,7 +102,7 @@ def test_movement_member_adds_a_partner(client: Client) -> None:
     client.force_login(MembershipFactory().user)
     url = reverse("directory:partner_create")
     assert client.post(url, {"name": "", "kind": "museum"}).status_code == 200
-    response = client.post(url, {"name": "Regional Archive", "kind": "archive", "country": region("SE").pk})
+    response = client.post(url, {"name": "Regional Archive", "kind": "archive", "country": "SE"})
     assert response.status_code == 302
     assert Partner.objects.get(key="regional-archive").country == region("SE")
     client.force_login(UserFactory())

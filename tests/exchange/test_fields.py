@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from partnernet.exchange import fields as f
-from partnernet.exchange.fields import FieldError
+from partnernet.base import fields as f
+from partnernet.base.fields import FieldError
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from partnernet.base.models import SEED_ORIGIN
 from partnernet.directory.models import Entity, Partner
-from partnernet.federation.models import SEED_ORIGIN
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest

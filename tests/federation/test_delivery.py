@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from partnernet.base.identity import instance_id
 from partnernet.core.federation.activities import Verb
 from partnernet.core.federation.canonical import canonical_json
 from partnernet.core.federation.signing import encode_public_key, generate_key_pair
@@ -21,7 +22,6 @@ from partnernet.directory.models import Entity
 from partnernet.federation.delivery import deliver_support_request, send_pending_deliveries
 from partnernet.federation.models import FeedEvent, InboxItem, OutgoingDelivery, Peer
 from partnernet.federation.pull import sync_peer
-from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import Stewardship
 from partnernet.support.candidates import route_candidates
 from partnernet.support.models import SupportRequest

@@ -1,7 +1,7 @@
 import pytest
 
-from partnernet.federation.models import SEED_ORIGIN, InstanceIdentity
-from partnernet.federation.selectors import instance_id
+from partnernet.base.identity import instance_id
+from partnernet.base.models import SEED_ORIGIN, InstanceIdentity
 from tests.factories import EntityFactory
 
 pytestmark = pytest.mark.django_db

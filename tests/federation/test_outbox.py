@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from partnernet.base.identity import instance_id
 from partnernet.core.federation.activities import parse_activity
 from partnernet.core.federation.canonical import parse_json
 from partnernet.core.federation.feed import verify_page_body
 from partnernet.directory.models import Entity
 from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import FeedEvent
-from partnernet.federation.selectors import instance_id
 from tests.factories import EntityFactory, PartnerFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db

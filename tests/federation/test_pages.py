@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from partnernet.base.identity import instance_id
 from partnernet.federation.models import ForeignRecord, Peer
-from partnernet.federation.selectors import instance_id, partner_across_instances
+from partnernet.federation.selectors import partner_across_instances
 from tests.factories import EntityFactory, PartnerFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -55,8 +55,8 @@ def test_form_shows_service_errors_next_to_fields_and_writes_nothing(client: Cli
     )
     body = missing.content.decode()
     assert missing.status_code == 200
-    assert "There is no partnership type &#x27;knitting&#x27; in the framework." in body
-    assert "There is no region &#x27;999&#x27;" in body
+    assert "Nothing called “knitting” can be picked here." in body
+    assert "Nothing called “999” can be picked here." in body
     duplicate = client.post(
         "/framework/proposals/new/?kind=take_up", {**base, "type": "glam", "region": "154"}
     )

@@ -18,13 +18,14 @@ from partnernet.core.federation.activities import Activity, Verb
 from partnernet.core.federation.identity import GlobalId
 from partnernet.core.synthetic import Shape
 from partnernet.directory.models import Partner
-from partnernet.directory.services import update_partner
+from partnernet.directory.services import PARTNERS, update_partner
 from partnernet.exchange.generation import generate
-from partnernet.exchange.services import create_record, delete_record, import_file, update_record
+from partnernet.exchange.services import import_file
 from partnernet.federation.apply import apply_page
 from partnernet.federation.models import Peer
-from partnernet.partnerships import services
+from partnernet.partnerships import tally
 from partnernet.partnerships.models import Partnership, RegistryTally, RegistryTallyState
+from partnernet.partnerships.services import PARTNERSHIPS
 from tests.factories import EntityFactory, PartnerFactory, PartnershipFactory, UserFactory, region, theme
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def _cells() -> dict[tuple[str, ...], int]:
 
 
 def assert_tally_is_a_fresh_recount(rebuild: object) -> None:
-    assert services.tally_is_fresh(), "the writer left the tally stale: the next page would rebuild it"
+    assert tally.tally_is_fresh(), "the writer left the tally stale: pages would count live"
     kept = _cells()
     RegistryTallyState.objects.update(fingerprint="forced")
     rebuild()  # type: ignore[operator]
@@ -57,10 +58,10 @@ def rebuild(monkeypatch: pytest.MonkeyPatch) -> object:
         p = PartnershipFactory(key=key, lead=lead, status=status, region=region("SE"))
         p.partners.add(museum)
         p.themes.add(theme("science"))
-    real = services.rebuild_registry_tally
+    real = tally.rebuild_registry_tally
     real()
-    assert services.tally_is_fresh()
-    monkeypatch.setattr(services, "rebuild_registry_tally", lambda: pytest.fail("the tally was rebuilt"))
+    assert tally.tally_is_fresh()
+    monkeypatch.setattr(tally, "rebuild_registry_tally", lambda: pytest.fail("the tally was rebuilt"))
     return real
 
 
@@ -95,12 +96,12 @@ def test_an_import_that_changes_a_partners_kind_moves_its_partnerships(
 
 def test_an_import_repairs_a_tally_that_was_stale_before_it(tmp_path: Path) -> None:
     PartnershipFactory(status="paused")
-    assert not services.tally_is_fresh()
+    assert not tally.tally_is_fresh()
     EntityFactory(key="lead-three")
     path = tmp_path / "p.csv"
     path.write_text("key,title,lead,type,status\nnew-one,New,lead-three,glam,active\n", encoding="utf-8")
     import_file("partnerships", path)
-    assert_tally_is_a_fresh_recount(services.rebuild_registry_tally)
+    assert_tally_is_a_fresh_recount(tally.rebuild_registry_tally)
 
 
 def test_generate_counts_every_batch(rebuild: object, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,17 +117,15 @@ def test_api_record_writes_keep_the_tally(rebuild: object) -> None:
     actor = UserFactory(is_superuser=True)
     values = {"key": "via-api", "title": "Via API", "lead": "lead-one", "type": "media", "status": "active",
               "partners": ["museum-one"], "themes": ["climate"], "region": "GH"}  # fmt: skip
-    created = create_record(actor, "partnerships", values)
+    created = PARTNERSHIPS.create(actor, values)
     assert_tally_is_a_fresh_recount(rebuild)
-    update_record(
-        actor, "partnerships", created, {"status": "paused", "themes": [], "visibility": "movement"}
-    )
+    PARTNERSHIPS.update(actor, created, {"status": "paused", "themes": [], "visibility": "movement"})
     assert_tally_is_a_fresh_recount(rebuild)
-    update_record(actor, "partners", Partner.objects.get(key="museum-one"), {"kind": "gallery"})
+    PARTNERS.update(actor, Partner.objects.get(key="museum-one"), {"kind": "gallery"})
     assert_tally_is_a_fresh_recount(rebuild)
-    delete_record(actor, "partners", Partner.objects.get(key="museum-one"))
+    PARTNERS.delete(actor, Partner.objects.get(key="museum-one"))
     assert_tally_is_a_fresh_recount(rebuild)
-    delete_record(actor, "partnerships", Partnership.objects.get(key="via-api"))
+    PARTNERSHIPS.delete(actor, Partnership.objects.get(key="via-api"))
     assert_tally_is_a_fresh_recount(rebuild)
 
 

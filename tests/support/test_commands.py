@@ -38,6 +38,7 @@ def test_route_json_has_the_contract_shape_and_changes_nothing(world: World) -> 
         "region": "SE",
         "need": "tools",
         "language": "sv",
+        "requester": None,
     }
     first, second = document["candidates"]
     assert first == {

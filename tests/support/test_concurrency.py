@@ -31,14 +31,14 @@ def postgresql(committed: None) -> None:
 
 def race(monkeypatch: pytest.MonkeyPatch, *actions: Callable[[], Any]) -> list[str]:
     """Run ``actions`` at once in threads; return each one's outcome ("ok" or the error message)."""
-    real_event = workflow._event
+    real_event = workflow.add_event
 
     def slow_event(*args: Any, **kwargs: Any) -> Any:
         result = real_event(*args, **kwargs)
         time.sleep(0.3)
         return result
 
-    monkeypatch.setattr(workflow, "_event", slow_event)
+    monkeypatch.setattr(workflow, "add_event", slow_event)
     barrier = threading.Barrier(len(actions))
     outcomes: list[str] = [""] * len(actions)
 

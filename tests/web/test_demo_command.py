@@ -45,7 +45,9 @@ def test_demo_serves_affiliates_and_the_printed_admin_login_works(tmp_path: Path
         else:
             pytest.fail("demo did not serve within 120 s:\n" + log.read_text())
         home = httpx.get(base + "/")
-        assert "Wikimedia Deutschland" in home.text or "Wikimedia Germany" in home.text
+        assert "Latest activity" in home.text
+        directory = httpx.get(base + "/directory/entities/", params={"q": "Wikimedia Germany"})
+        assert "Wikimedia Germany" in directory.text
         css = httpx.get(base + "/static/partnernet/css/partnernet.css")
         assert css.status_code == 200
         match = re.search(r"as (\S+) with password: (\S+)", log.read_text())

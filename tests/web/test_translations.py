@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import to_locale
 
 import partnernet
 from partnernet.directory.rules import FACILITATORS
@@ -24,7 +26,8 @@ from partnernet.support.services import create_request
 from tests.factories import EntityFactory, MembershipFactory, StewardshipFactory, UserFactory, ptype, region
 
 LOCALE = Path(partnernet.__file__).parent / "locale"
-LANGUAGES = ["fr", "es", "ar"]
+LANGUAGES = [to_locale(code) for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+"""Every UI language but English, as its catalog folder is named (``pt-br`` → ``pt_BR``)."""
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 PERCENT = re.compile(r"%(?:\((\w+)\))?[#0 +\-]*(?:\d+|\*)?(?:\.\d+)?([diouxXeEfFgGcrsa%])")
 BRACE = re.compile(r"(?<!\{)\{(\w*)(?:[!:][^{}]*)?\}(?!\})")
@@ -172,6 +175,29 @@ def test_every_message_is_translated_with_the_same_placeholders(language: str) -
     assert not problems, "\n".join(problems)
 
 
+def test_every_configured_language_has_a_catalog_with_every_message() -> None:
+    """Adding a language to ``settings.LANGUAGES`` without its complete catalog fails here (README: "Adding a
+    language"): each catalog holds exactly the messages of the others, the sentences stored for later
+    reading among them."""
+    from partnernet.i18n.sentences import MESSAGES
+
+    assert set(LANGUAGES) >= {"fr", "es", "ar", "de", "pt_BR"}
+    keys = {}
+    for language in LANGUAGES:
+        assert (LOCALE / language / "LC_MESSAGES" / "django.po").exists(), f"no catalog for {language}"
+        assert (LOCALE / language / "LC_MESSAGES" / "django.mo").exists(), f"{language} is not compiled"
+        keys[language] = {(entry.msgctxt, entry.msgid) for entry in catalog(language)[1:]}
+    reference = keys["fr"]
+    for language, found in keys.items():
+        missing, extra = sorted(reference - found, key=str)[:5], sorted(found - reference, key=str)[:5]
+        assert found == reference, f"{language}: missing {missing}, extra {extra}"
+    for key, text in MESSAGES.items():
+        args, kwargs = getattr(text, "_args", ()), getattr(text, "_kw", {})
+        msgid = kwargs.get("singular") or (args[-1] if args else None)
+        context = args[0] if len(args) == 2 else kwargs.get("context")
+        assert (context, msgid) in reference, f"stored sentence {key} is in no catalog"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalog_matches_the_source(language: str) -> None:
     folder = LOCALE / language / "LC_MESSAGES"
@@ -189,7 +215,13 @@ def test_the_compiled_catalog_matches_the_source(language: str) -> None:
 
 @pytest.mark.parametrize(
     ("language", "heading"),
-    [("fr", "Registre des partenariats"), ("es", "Registro de alianzas"), ("ar", "سجل الشراكات")],
+    [
+        ("fr", "Registre des partenariats"),
+        ("es", "Registro de alianzas"),
+        ("ar", "سجل الشراكات"),
+        ("de", "Partnerschaftsregister"),
+        ("pt-br", "Registro de parcerias"),
+    ],
 )
 @pytest.mark.django_db
 def test_registry_is_translated(client: Client, language: str, heading: str) -> None:

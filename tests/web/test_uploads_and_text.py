@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 
-from partnernet.web.validators import UploadCheck
+from partnernet.base.uploads import UploadCheck
 
 
 def test_a_real_pdf_named_pdf_passes() -> None:

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnernet.analytics.models import Snapshot
-from partnernet.analytics.selectors import NetworkData, build_report, entity_loads, network_data
+from partnernet.analytics.report import build_report
+from partnernet.analytics.selectors import NetworkData, entity_loads, network_data
 from partnernet.audit.models import AuditEvent
 from partnernet.audit.services import record
 

@@ -17,13 +17,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from partnernet.analytics import selectors
+from partnernet.analytics.dashboard import dashboard as dashboard_of
+from partnernet.analytics.graph import edge_rows, node_rows
+from partnernet.analytics.report import build_report, coverage_rows, page_report
 from partnernet.analytics.rules import sustainability_scope
+from partnernet.analytics.selectors import network_data
 from partnernet.analytics.services import request_snapshot
+from partnernet.analytics.suggestions import suggestions_for
+from partnernet.analytics.sustainability import sustainability
+from partnernet.analytics.trends import TREND_FIGURES, trend_rows
+from partnernet.framework.coverage import LEVELS
 from partnernet.framework.models import PartnershipType, Region
 
 FORMATS = ("csv", "json")
 PUBLIC_FIGURES = ("summary", "coverage", "nodes", "edges", "trends")
+COVERAGE_COLUMNS = ("type", "region", "state", "why", "stewards", "entities", "partial_entities")
 NODE_COLUMNS = ("entity", "name", "country", "degree", "support_handled", "load", "capacity", "over_capacity")
 SUSTAINABILITY_COLUMNS = (
     "entity",
@@ -56,7 +64,7 @@ SUGGESTION_COLUMNS = (
 
 def _level(request: HttpRequest) -> str:
     level = request.GET.get("level", "subregion")
-    return level if level in selectors.LEVELS else "subregion"
+    return level if level in LEVELS else "subregion"
 
 
 def _chart(
@@ -104,6 +112,7 @@ def _trend_charts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             months,
             [
                 (_("Covered cells"), column("covered")),
+                (_("Partly covered cells"), column("partial")),
                 (_("Gaps"), column("gaps")),
                 (_("Single-steward cells"), column("single_steward")),
             ],
@@ -116,7 +125,7 @@ def _trend_charts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("analytics.view_dashboard"):
         raise PermissionDenied
-    data = selectors.dashboard(_level(request), sustainability_scope(request.user))
+    data = dashboard_of(_level(request), sustainability_scope(request.user))
     return render(
         request,
         "analytics/dashboard.html",
@@ -126,17 +135,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": _trend_charts(data.trends),
             "can_suggest": request.user.has_perm("analytics.view_suggestions"),
             "can_snapshot": request.user.has_perm("analytics.take_snapshot"),
-            "levels": selectors.LEVELS,
+            "levels": LEVELS,
         },
     )
 
 
 def _cell(type_key: str, region: str) -> tuple[str, str]:
-    type_name = PartnershipType.objects.filter(key=type_key).values_list("name", flat=True).first()
-    region_name = Region.objects.filter(code=region).values_list("name", flat=True).first()
-    if type_name is None or region_name is None:
+    ptype = PartnershipType.objects.filter(key=type_key).first()
+    place = Region.objects.filter(code=region).first()
+    if ptype is None or place is None:
         raise Http404(_("No such cell of the matrix."))
-    return type_name, region_name
+    return ptype.label, place.label
 
 
 @require_GET
@@ -144,8 +153,8 @@ def suggestions(request: HttpRequest, type_key: str, region: str) -> HttpRespons
     if not request.user.has_perm("analytics.view_suggestions"):
         raise PermissionDenied
     type_name, region_name = _cell(type_key, region)
-    data = selectors.network_data()
-    ranked = selectors.suggestions_for(data, type_key, region, limit=10)
+    data = network_data()
+    ranked = suggestions_for(data, type_key, region, limit=10)
     names = {row.key: row.name for row in data.rows}
     return render(
         request,
@@ -197,31 +206,33 @@ def export(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
         raise Http404(_("No such download."))
     level = _level(request)
     if figure == "trends":
-        rows = selectors.trend_rows()
-        return _download(rows, rows, figure, fmt, ("month", *selectors.TREND_FIGURES))
-    data = selectors.network_data()
+        rows = trend_rows()
+        return _download(rows, rows, figure, fmt, ("month", *TREND_FIGURES))
+    data = network_data()
     if figure == "summary":
-        document = selectors.page_report(data, level=level).document
+        document = page_report(data, level=level).document
         flat = {key: value for key, value in document.items() if key not in ("coverage", "over_capacity")}
         flat["covered"] = document["coverage"]["covered"]
+        flat["partial"] = len(document["coverage"]["partial"])
+        flat["gaps"] = len(document["coverage"]["gaps"])
         flat["cells"] = document["coverage"]["cells"]
         flat["over_capacity"] = document["over_capacity"]
         pairs = [{"figure": k, "value": v} for k, v in flat.items()]
         return _download(pairs, document, figure, fmt, ("figure", "value"))
     if figure == "coverage":
-        rows = _coverage_rows(data, level)
-        return _download(rows, rows, figure, fmt, ("type", "region", "stewards", "entities"))
+        rows = coverage_rows(data, level)
+        return _download(rows, rows, figure, fmt, COVERAGE_COLUMNS)
     if figure == "nodes":
-        over = selectors.build_report(data, with_betweenness=False).network.over_capacity
-        rows = selectors.node_rows(data, over)
+        over = build_report(data, with_betweenness=False).network.over_capacity
+        rows = node_rows(data, over)
         return _download(rows, rows, figure, fmt, NODE_COLUMNS)
     if figure == "edges":
-        rows = selectors.edge_rows(data)
+        rows = edge_rows(data)
         return _download(rows, rows, figure, fmt, ("source", "target", "weight"))
     scope = sustainability_scope(request.user)
     if scope is not None and not scope:
         raise PermissionDenied
-    everyone = selectors.sustainability(data)
+    everyone = sustainability(data)
     allowed = (
         None
         if scope is None
@@ -232,22 +243,6 @@ def export(request: HttpRequest, figure: str, fmt: str) -> HttpResponse:
     return _download(rows, chosen, figure, fmt, SUSTAINABILITY_COLUMNS)
 
 
-def _coverage_rows(data: selectors.NetworkData, level: str) -> list[dict[str, Any]]:
-    types = selectors.active_types()
-    columns = selectors.matrix_columns(level)
-    holders = selectors.cell_holders(data, types, columns)
-    return [
-        {
-            "type": type_key,
-            "region": code,
-            "stewards": len(holders.get((type_key, code), [])),
-            "entities": holders.get((type_key, code), []),
-        }
-        for type_key in types
-        for code in columns
-    ]
-
-
 @require_GET
 def suggestions_export(request: HttpRequest, type_key: str, region: str, fmt: str) -> HttpResponse:
     if not request.user.has_perm("analytics.view_suggestions"):
@@ -255,9 +250,7 @@ def suggestions_export(request: HttpRequest, type_key: str, region: str, fmt: st
     if fmt not in FORMATS:
         raise Http404(_("No such download."))
     _cell(type_key, region)
-    ranked = [
-        s.to_json() for s in selectors.suggestions_for(selectors.network_data(), type_key, region, limit=10)
-    ]
+    ranked = [s.to_json() for s in suggestions_for(network_data(), type_key, region, limit=10)]
     rows = [
         {**{k: v for k, v in row.items() if k != "reasons"}, "reasons": [r["code"] for r in row["reasons"]]}
         for row in ranked

@@ -12,8 +12,9 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from partnernet.analytics.report import analysis_document
 from partnernet.analytics.rules import sustainability_scope
-from partnernet.analytics.selectors import analysis_document, network_data
+from partnernet.analytics.selectors import network_data
 from partnernet.api.auth import READ
 
 router = Router(tags=["analytics"], auth=READ)
@@ -28,6 +29,13 @@ class CoverageCellOut(Schema):
     region: str
 
 
+class PartialCellOut(Schema):
+    type: str
+    region: str
+    entities: list[str]
+    why: Literal["region", "theme"]
+
+
 class SingleStewardOut(Schema):
     type: str
     region: str
@@ -38,6 +46,7 @@ class CoverageOut(Schema):
     cells: int
     covered: int
     gaps: list[CoverageCellOut]
+    partial: list[PartialCellOut]
     single_steward: list[SingleStewardOut]
 
 

@@ -21,9 +21,9 @@ from partnernet.api.schemas import (
     PartnerPatch,
     Text,
 )
-from partnernet.directory.selectors import filter_entities
-from partnernet.exchange.selectors import visible_rows
-from partnernet.exchange.services import create_record, delete_record, update_record
+from partnernet.base.rows import visible_rows
+from partnernet.directory.services import ENTITIES, PARTNERS
+from partnernet.framework.selectors import entities_matching
 
 router = Router(tags=["directory"])
 
@@ -48,7 +48,7 @@ class PartnerFilters(Schema):
 
 @router.get("/entities", response={200: Page[EntityOut], **READ_ERRORS}, auth=READ, summary="List entities")
 def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> Any:
-    rows = filter_entities(
+    rows = entities_matching(
         visible_rows("entities", caller(request)),
         kind=filters.kind,
         region=filters.region,
@@ -69,7 +69,7 @@ def create_entity(request: HttpRequest, payload: EntityIn) -> Any:
     user = caller(request)
     require(user, "directory.add_entity", message="Only facilitators may add entities.")
     with refusals():
-        obj = create_record(user, "entities", payload.dict())
+        obj = ENTITIES.create(user, payload.dict())
     return Status(201, one(request, "entities", obj))
 
 
@@ -80,7 +80,7 @@ def update_entity(request: HttpRequest, key: str, payload: EntityPatch) -> Any:
     require_local("entities", obj)
     require(user, "directory.change_entity", obj, "Only the entity's admins and facilitators may change it.")
     with refusals():
-        update_record(user, "entities", obj, payload.dict(exclude_unset=True))
+        ENTITIES.update(user, obj, payload.dict(exclude_unset=True))
     return one(request, "entities", obj)
 
 
@@ -91,7 +91,7 @@ def delete_entity(request: HttpRequest, key: str) -> Any:
     require_local("entities", obj)
     require(user, "directory.delete_entity", obj, "Only facilitators may delete entities.")
     with refusals():
-        delete_record(user, "entities", obj)
+        ENTITIES.delete(user, obj)
     return Status(204, None)
 
 
@@ -119,7 +119,7 @@ def create_partner(request: HttpRequest, payload: PartnerIn) -> Any:
     user = caller(request)
     require(user, "directory.add_partner", message="Only members of a movement entity may add partners.")
     with refusals():
-        obj = create_record(user, "partners", payload.dict())
+        obj = PARTNERS.create(user, payload.dict())
     return Status(201, one(request, "partners", obj))
 
 
@@ -135,7 +135,7 @@ def update_partner(request: HttpRequest, key: str, payload: PartnerPatch) -> Any
         "Only facilitators and members of entities partnering with it may change a partner.",
     )
     with refusals():
-        update_record(user, "partners", obj, payload.dict(exclude_unset=True))
+        PARTNERS.update(user, obj, payload.dict(exclude_unset=True))
     return one(request, "partners", obj)
 
 
@@ -146,5 +146,5 @@ def delete_partner(request: HttpRequest, key: str) -> Any:
     require_local("partners", obj)
     require(user, "directory.delete_partner", obj, "Only facilitators may delete partners.")
     with refusals():
-        delete_record(user, "partners", obj)
+        PARTNERS.delete(user, obj)
     return Status(204, None)

@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from partnernet.base.errors import error_body
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthenticated",
@@ -33,10 +35,6 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.fields = fields or {}
-
-
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
 def _field_name(location: Any) -> str:

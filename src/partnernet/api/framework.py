@@ -17,10 +17,10 @@ from partnernet.api.auth import READ, WRITE
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
 from partnernet.api.schemas import Page
+from partnernet.base.references import preferred_ids
 from partnernet.directory.models import Entity
-from partnernet.exchange.references import preferred_ids
 from partnernet.framework.models import Proposal
-from partnernet.framework.selectors import proposal_row, proposals_listing
+from partnernet.framework.proposals import proposal_row, proposals_listing
 from partnernet.framework.services import endorse, open_proposal
 
 router = Router(tags=["agreement"], auth=READ)

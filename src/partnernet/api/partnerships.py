@@ -18,9 +18,9 @@ from partnernet.api.schemas import (
     PartnershipPatch,
     Text,
 )
-from partnernet.exchange.selectors import visible_rows
-from partnernet.exchange.services import create_record, delete_record, update_record
+from partnernet.base.rows import visible_rows
 from partnernet.partnerships.selectors import partnerships_matching
+from partnernet.partnerships.services import PARTNERSHIPS
 
 router = Router(tags=["partnerships"])
 
@@ -84,7 +84,7 @@ def create_partnership(request: HttpRequest, payload: PartnershipIn) -> Any:
     if lead is not None:  # an unknown key is reported as a field error by the cleaner
         require(user, "partnerships.add_partnership", lead, NOT_LEAD_MEMBER)
     with refusals():
-        obj = create_record(user, "partnerships", payload.dict())
+        obj = PARTNERSHIPS.create(user, payload.dict())
     return Status(201, one(request, "partnerships", obj))
 
 
@@ -110,7 +110,7 @@ def update_partnership(request: HttpRequest, key: str, payload: PartnershipPatch
         if lead is not None:
             require(user, "partnerships.add_partnership", lead, NOT_LEAD_MEMBER)
     with refusals():
-        update_record(user, "partnerships", obj, changes)
+        PARTNERSHIPS.update(user, obj, changes)
     return one(request, "partnerships", obj)
 
 
@@ -128,5 +128,5 @@ def delete_partnership(request: HttpRequest, key: str) -> Any:
         "Only admins of the lead entity and facilitators may delete a partnership.",
     )
     with refusals():
-        delete_record(user, "partnerships", obj)
+        PARTNERSHIPS.delete(user, obj)
     return Status(204, None)

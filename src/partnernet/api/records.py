@@ -16,12 +16,13 @@ from django.http import HttpRequest
 from partnernet.api.auth import caller
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
+from partnernet.base.identity import instance_id
+from partnernet.base.records import RecordConflict, RecordInUse, RecordReadOnly, RecordRejected
+from partnernet.base.references import origin_rank, preferred_ids
+from partnernet.base.registry import record_kind
+from partnernet.base.rows import hidden_fields, visible_rows
 from partnernet.directory.models import Entity
-from partnernet.exchange.kinds import KINDS
-from partnernet.exchange.references import origin_rank, preferred_ids
-from partnernet.exchange.selectors import hidden_fields, visible_rows
-from partnernet.exchange.services import RecordConflict, RecordInUse, RecordReadOnly, RecordRejected
-from partnernet.federation.selectors import instance_id
+from partnernet.framework.services import AgreementRequired
 
 NOUNS = {
     "entities": "entity",
@@ -34,7 +35,7 @@ NOUNS = {
 
 def serializer(kind_name: str, user: Any) -> Callable[[Any], dict[str, Any]]:
     """Row of FORMATS.md plus ``origin``; a request hides the key of a partnership the caller may not see."""
-    spec = KINDS[kind_name]
+    spec = record_kind(kind_name).exchange
     hide = hidden_fields(kind_name, user)
 
     def serialize(obj: Any) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
 
 def one(request: HttpRequest, kind_name: str, obj: Any) -> dict[str, Any]:
     """Serialise ``obj`` freshly read with the kind's related rows."""
-    fresh = KINDS[kind_name].queryset().get(pk=obj.pk)
+    fresh = record_kind(kind_name).exchange.queryset().get(pk=obj.pk)
     return serializer(kind_name, caller(request))(fresh)
 
 
@@ -81,6 +82,9 @@ def refusals() -> Iterator[None]:
     """Map the record services' refusals onto the error shape."""
     try:
         yield
+    except AgreementRequired as error:
+        fields = {name: [str(error)] for name in error.fields}
+        raise ApiError(403, "agreement_required", str(error), fields) from None
     except RecordConflict as error:
         raise ApiError(409, "conflict", error.message, error.fields) from None
     except RecordRejected as error:

@@ -1,8 +1,9 @@
 """Request and response schemas: the fields of each kind in FORMATS.md (responses add ``origin``).
 
-Input values are checked by the same cleaners as ``partnernet import`` (``exchange.kinds``), so the schema
-states the JSON types and the cleaners the rules (known codes and keys, dates, ranges), with the same
-messages as an import. Patch schemas make every field optional: only the fields sent are changed.
+Input values are checked by the same cleaners as ``partnernet import`` (each kind's exchange ``Kind``,
+registered in ``base.registry``), so the schema states the JSON types and the cleaners the rules (known codes
+and keys, dates, ranges), with the same messages as an import. Patch schemas make every field optional: only
+the fields sent are changed.
 """
 
 from __future__ import annotations
@@ -208,35 +209,3 @@ class PartnershipPatch(Schema):
     start: Text | None = None
     end: Text | None = None
     visibility: Text | None = None
-
-
-class RequestOut(Schema):
-    key: str
-    requester: str
-    partnership: str | None
-    type: str
-    theme: str | None
-    region: str
-    need: str
-    language: str
-    status: str
-    steward: str | None
-    created: dt.date | None
-    resolved: dt.date | None
-    origin: str
-
-
-class RequestIn(Schema):
-    """A new request starts open, unrouted and dated today; routing and status changes are the support
-    workflow's."""
-
-    key: Text
-    requester: Text = Field(description="entity key")
-    partnership: Text | None = Field(None, description="partnership key")
-    type: Text
-    theme: Text | None = None
-    region: Text
-    need: Text = Field(
-        description="co_signing, fiscal_sponsorship, tools, training, content_upload, letter or other"
-    )
-    language: Text | None = None

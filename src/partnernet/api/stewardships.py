@@ -1,5 +1,9 @@
-"""Stewardships over HTTP: who stewards which cell, with the directory's filters; written by the holding
-entity's admins and by facilitators."""
+"""Stewardships over HTTP: who stewards which cell, with the directory's filters.
+
+Stewardships change only by agreement (the web's rule): creating one, activating it, widening its cell or
+raising its capacity answers 403 ``agreement_required`` naming ``/api/v1/proposals``; the holding entity's
+admins (and facilitators) may change its practical details, narrow it or lapse it.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ from partnernet.api.schemas import (
     StewardshipPatch,
     Text,
 )
-from partnernet.exchange.selectors import visible_rows
-from partnernet.exchange.services import create_record, delete_record, update_record
+from partnernet.base.rows import visible_rows
+from partnernet.framework import services
 from partnernet.framework.selectors import filter_stewardships
 
 router = Router(tags=["framework"])
@@ -79,7 +83,7 @@ def create_stewardship(request: HttpRequest, payload: StewardshipIn) -> Any:
     if entity is not None:  # an unknown key is reported as a field error by the cleaner
         require(user, "framework.add_stewardship", entity, NOT_ADMIN)
     with refusals():
-        obj = create_record(user, "stewardships", payload.dict())
+        obj = services.create_stewardship(user, payload.dict())
     return Status(201, one(request, "stewardships", obj))
 
 
@@ -100,7 +104,7 @@ def update_stewardship(request: HttpRequest, key: str, payload: StewardshipPatch
         if moved_to is not None:
             require(user, "framework.add_stewardship", moved_to, NOT_ADMIN)
     with refusals():
-        update_record(user, "stewardships", obj, changes)
+        services.change_stewardship(user, obj, changes)
     return one(request, "stewardships", obj)
 
 
@@ -113,5 +117,5 @@ def delete_stewardship(request: HttpRequest, key: str) -> Any:
     require_local("stewardships", obj)
     require(user, "framework.delete_stewardship", obj, NOT_ADMIN)
     with refusals():
-        delete_record(user, "stewardships", obj)
+        services.delete_stewardship(user, obj)
     return Status(204, None)

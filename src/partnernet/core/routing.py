@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from partnernet.core.eligibility import LEGAL_NEEDS, eligible
 from partnernet.core.regions import WORLD, RegionTree
 
 LEVELS: tuple[str, ...] = ("lead", "co_lead", "supporter")
@@ -97,7 +98,9 @@ class Cell:
 class RoutingRequest:
     """What routing needs to know about a support request.
 
-    ``need`` is carried for the caller's echo of the request; the rules do not rank on it.
+    ``requester`` is the asking entity's reference (as :attr:`ActiveStewardship.entity_ref` names
+    entities): its own stewardships are never candidates, nobody is routed to themselves. A ``need`` in
+    :data:`LEGAL_NEEDS` keeps only stewardships whose entity has a legal identity; other needs do not rank.
     """
 
     type: str
@@ -105,6 +108,11 @@ class RoutingRequest:
     region: str
     need: str | None = None
     language: str | None = None
+    requester: str | None = None
+
+    @property
+    def needs_legal_identity(self) -> bool:
+        return self.need in LEGAL_NEEDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +138,11 @@ class ActiveStewardship:
     capacity: int
     load: int
     languages: tuple[str, ...] = ()
+    legal_identity: bool | None = None
+    """Whether the stewarding entity can sign in its own name (``None``: not known, treated as no)."""
+    entity_ref: str = ""
+    """The entity as requests name it (its key here, ``key@origin`` for another origin's; default:
+    ``entity``)."""
     cell: Cell = field(init=False, repr=False, compare=False)
     language_by_subtag: dict[str, str] = field(init=False, repr=False, compare=False)
     level_rank: int = field(init=False, repr=False, compare=False)
@@ -145,6 +158,8 @@ class ActiveStewardship:
         by_subtag: dict[str, str] = {}
         for tag in self.languages:
             by_subtag.setdefault(primary_subtag(tag), tag)
+        if not self.entity_ref:
+            object.__setattr__(self, "entity_ref", self.entity)
         object.__setattr__(self, "cell", Cell(self.type, self.theme, self.region))
         object.__setattr__(self, "language_by_subtag", by_subtag)
         object.__setattr__(self, "level_rank", _LEVEL_RANK[self.level])
@@ -233,7 +248,7 @@ def preference_cost(
     Candidates with equal load and capacity rank in increasing cost, then by stewardship key. Raises
     ``KeyError`` when the request's region is not in ``regions``.
     """
-    if stewardship.type != request.type:
+    if stewardship.type != request.type or not eligible(request, stewardship):
         return None
     steps = regions.steps_up(request.region, stewardship.region)
     if steps is None:
@@ -343,7 +358,13 @@ def _rank(
     rows: list[tuple[int, float, str, int]] = []
     append = rows.append
     inf = math.inf
+    requester = request.requester
+    legal = request.needs_legal_identity
     for stewardship, steps in pairs:
+        if (requester is not None and stewardship.entity_ref == requester) or (
+            legal and stewardship.legal_identity is not True
+        ):
+            continue
         cost = _cost(theme, subtag, stewardship, steps)
         if cost is not None:
             load, capacity = stewardship.load, stewardship.capacity

@@ -1,11 +1,13 @@
 """Who could fill a coverage gap, or back up a single steward: ranked candidates with their reasons.
 
-A gap (no steward for a partnership type in a region) or a single point of failure (one steward only) is
-closed by an entity agreeing to steward the cell. Facilitators need a short, explained list of whom to ask.
-Candidates are ranked lexicographically, so every position can be explained in words:
+A gap or a partly covered cell (nobody covers the partnership type in the whole region) or a single point of
+failure (one steward only) is closed by an entity agreeing to steward the cell. Facilitators need a short,
+explained list of whom to ask. Candidates are ranked lexicographically, so every position can be explained in
+words:
 
-1. **capacity left**: entities with free capacity in their active stewardships first, then entities that
-   hold no stewardship yet (their capacity is unknown), then entities whose stewardships are full;
+1. **capacity left in the cell's type**: entities with free capacity in their active stewardships of that
+   type first, then entities that hold no stewardship of the type yet (their capacity there is unknown),
+   then entities whose stewardships of the type are full (the caller counts capacity in the type only);
 2. **region distance**: steps in the M49 tree between the cell's region and the nearest of the entity's own
    regions (country, regions, regions of its stewardships); 0 when one of them lies inside the cell's region,
    so a neighbouring sub-region of the same continent is 2;
@@ -28,7 +30,8 @@ from partnernet.core.regions import RegionTree
 
 @dataclass(frozen=True)
 class Candidate:
-    """An entity that might steward a cell. ``capacity_left`` is ``None`` when it holds no stewardship."""
+    """An entity that might steward a cell. ``capacity_left`` is what its stewardships of the cell's type have
+    free, ``None`` when it holds none of that type."""
 
     entity: str
     regions: tuple[str, ...]

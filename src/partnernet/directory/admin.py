@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from partnernet.base.admin import ForeignRowsReadOnly
 from partnernet.directory.models import Entity, Membership, Partner
-from partnernet.federation.admin import ForeignRowsReadOnly
 
 
 class MembershipInline(admin.TabularInline[Membership, Entity]):

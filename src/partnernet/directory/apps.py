@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "partnernet.directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        from partnernet.base.registry import RecordKind, register
+        from partnernet.directory.kinds import EntityKind, PartnerKind
+        from partnernet.directory.services import ENTITIES, PARTNERS
+
+        register(RecordKind("entities", EntityKind(), ENTITIES, m2m=("regions",)))
+        register(RecordKind("partners", PartnerKind(), PARTNERS))

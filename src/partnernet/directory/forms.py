@@ -1,4 +1,5 @@
-"""Forms of the directory: its filter bar, an entity's profile and a new partner institution."""
+"""Forms of the directory: an entity's profile and a partner institution (its filter bar is the web layer's,
+which reads regions and stewardships)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base.pickers import PickerField
 from partnernet.directory.models import Entity, Partner
-from partnernet.framework.models import Region
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -20,16 +21,6 @@ def _clean_qid(value: str) -> str:
     if value and not QID.match(value):
         raise forms.ValidationError(_("A Wikidata item looks like Q123."))
     return value
-
-
-class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search names"), required=False, max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Entity.Kind.choices]
-    )
-    region = forms.CharField(label=_("Region"), required=False, max_length=3)
-    type = forms.SlugField(label=_("Stewards partnerships of type"), required=False)
-    language = forms.CharField(label=_("Language"), required=False, max_length=35)
 
 
 class EntityProfileForm(forms.ModelForm[Entity]):
@@ -85,15 +76,11 @@ class EntityProfileForm(forms.ModelForm[Entity]):
 
 class PartnerForm(forms.ModelForm[Partner]):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    country = PickerField("countries", label=_("country"), required=False)
 
     class Meta:
         model = Partner
         fields = ("name", "kind", "country", "wikidata", "website")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        country: Any = self.fields["country"]
-        country.queryset = Region.objects.filter(level=Region.Level.COUNTRY).order_by("name")
 
     def clean_wikidata(self) -> str:
         return _clean_qid(self.cleaned_data.get("wikidata", ""))

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partnernet.federation.models import GlobalRecord
+from partnernet.base.models import GlobalRecord
 
 
 class EntityKind(models.TextChoices):

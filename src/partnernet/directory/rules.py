@@ -7,10 +7,10 @@ and search all ask these predicates, so a rule changes everywhere at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import rules
-from django.db import models
 
 from partnernet.directory.models import Entity, Membership
 
@@ -65,26 +65,9 @@ def is_entity_admin(user: Any, entity: Entity | None) -> bool:
 @rules.predicate
 def is_local_row(user: Any, obj: Any) -> bool:
     """Only the origin may change a record: rows from the seed or from peers are read-only here."""
-    from partnernet.federation.selectors import instance_id
+    from partnernet.base.identity import instance_id
 
     return obj is not None and getattr(obj, "origin", None) == instance_id()
-
-
-@rules.predicate
-def is_partner_party(user: Any, partner: Any) -> bool:
-    """A member of an entity that leads or supports a partnership with this partner institution."""
-    if partner is None:
-        return False
-    own = entity_ids_of(user)
-    if not own:
-        return False
-    from partnernet.partnerships.models import Partnership
-
-    return (
-        Partnership.objects.filter(partners=partner)
-        .filter(models.Q(lead_id__in=own) | models.Q(supporters__in=own))
-        .exists()
-    )
 
 
 rules.add_perm("directory.view_entity", rules.always_allow)
@@ -92,8 +75,38 @@ rules.add_perm("directory.add_entity", is_facilitator)
 rules.add_perm("directory.delete_entity", is_local_row & is_facilitator)
 rules.add_perm("directory.view_partner", rules.always_allow)
 rules.add_perm("directory.add_partner", is_movement_member)
-rules.add_perm("directory.change_partner", is_local_row & (is_partner_party | is_facilitator))
+# directory.change_partner is the partnerships app's rule: the parties of a partnership with the partner.
 rules.add_perm("directory.delete_partner", is_local_row & is_facilitator)
 rules.add_perm("directory.change_entity", is_local_row & (is_entity_admin | is_facilitator))
 rules.add_perm("directory.view_members", is_entity_member | is_facilitator)
 rules.add_perm("directory.manage_members", is_entity_admin)
+
+
+@dataclass(frozen=True)
+class EntityActions:
+    """What a person may do on an entity's page."""
+
+    edit: bool = False
+    see_members: bool = False
+
+
+def entity_actions(user: Any, entity: Entity) -> EntityActions:
+    """The origin check applies to superusers too (Django grants them every permission): a row from the
+    seed or a peer is read-only here for everyone."""
+    return EntityActions(
+        edit=bool(is_local_row(user, entity)) and user.has_perm("directory.change_entity", entity),
+        see_members=user.has_perm("directory.view_members", entity),
+    )
+
+
+@dataclass(frozen=True)
+class PartnerActions:
+    edit: bool = False
+
+
+def partner_actions(user: Any, partner: Any) -> PartnerActions:
+    """``directory.change_partner`` (the partnerships app's rule: the parties of a partnership with the
+    institution, and facilitators), with the origin check applied to superusers too."""
+    return PartnerActions(
+        edit=bool(is_local_row(user, partner)) and user.has_perm("directory.change_partner", partner)
+    )

@@ -2,44 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from partnernet.directory.models import Entity, Membership, Partner
-from partnernet.framework.models import Region, Stewardship
-from partnernet.framework.selectors import region_path
-
-
-def filter_entities(
-    queryset: QuerySet[Entity],
-    *,
-    kind: str | None = None,
-    region: str | None = None,
-    stewarded_type: str | None = None,
-    language: str | None = None,
-    search: str | None = None,
-) -> QuerySet[Entity]:
-    """The directory's filters, shared by the pages and the API.
-
-    ``region`` accepts any level of the hierarchy: an entity is inside it when its country or one of its
-    regions lies inside (so Europe finds a Swedish chapter and a group that names only Northern Europe).
-    """
-    rows = queryset
-    if kind:
-        rows = rows.filter(kind=kind)
-    if region:
-        path = region_path(region)
-        if path is None:
-            return rows.none()
-        inside = Region.objects.filter(path__startswith=path).values("pk")
-        rows = rows.filter(Q(country__in=inside) | Q(regions__in=inside)).distinct()
-    if stewarded_type:
-        holders = Stewardship.objects.filter(type__key=stewarded_type, status=Stewardship.Status.ACTIVE)
-        rows = rows.filter(pk__in=holders.values("entity_id"))
-    if language:
-        rows = rows.filter(languages__icontains=f'"{language}"')
-    if search:
-        rows = rows.filter(name__icontains=search.strip())
-    return rows
 
 
 def entity_page(key: str, origin: str | None = None) -> Entity | None:

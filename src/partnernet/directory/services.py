@@ -1,38 +1,67 @@
-"""Writes to the directory: each use case is one transaction that also writes its audit event."""
+"""Writes to the directory: each use case is one transaction that also writes its audit event.
+
+Entities and partners are records of FORMATS.md, so every way they are written — the pages, the API,
+import, a peer's feed — goes through the writers here (``ENTITIES``, ``PARTNERS``), whose exchange cleaners
+are the one validation of their fields. The pages' forms give friendlier messages first and hand over the
+values in exchange form; fields the exchange format does not carry (an entity's description, say) go along
+as ``extra`` and are set in the same transaction.
+"""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any
 
-from django.db import transaction
 from django.utils.text import slugify
 
-from partnernet.audit.services import diff, record, snapshot
+from partnernet.base.identity import instance_id
+from partnernet.base.records import RecordWriter
 from partnernet.directory.models import Entity, Partner
-from partnernet.federation.selectors import instance_id
-from partnernet.partnerships.services import IDLE_TALLY, registry_tally_kept, tallied_partnerships
 
-PROFILE_FIELDS = (
-    "name", "description", "website", "wikidata", "languages", "legal_identity", "jurisdiction",
-    "budget_band", "founded", "staff_fte", "volunteers",
-)  # fmt: skip
-PARTNER_FIELDS = ("name", "kind", "country", "wikidata", "website")
+EXTRA_PROFILE_FIELDS = ("description", "jurisdiction", "budget_band")
+"""Profile fields beyond the exchange format, kept by this instance only."""
 
 
-@transaction.atomic
+class EntityWriter(RecordWriter):
+    kind_name = "entities"
+    noun = "entity"
+
+
+class PartnerWriter(RecordWriter):
+    kind_name = "partners"
+    noun = "partner"
+
+
+ENTITIES = EntityWriter()
+PARTNERS = PartnerWriter()
+
+
 def update_entity_profile(actor: Any, entity: Entity, data: dict[str, Any]) -> Entity:
-    """Change the profile an entity shows in the directory (validated by ``EntityProfileForm``)."""
-    # The stored state: a bound ModelForm has already written the new values onto ``entity``.
-    before = snapshot(Entity.objects.get(pk=entity.pk), PROFILE_FIELDS)
-    for name in PROFILE_FIELDS:
-        if name in data:
-            setattr(entity, name, data[name])
-    entity.save()
-    changes = diff(before, snapshot(entity, PROFILE_FIELDS))
-    if changes:
-        record(actor, "update", "update_entity_profile", entity, changes)
+    """Change the profile an entity shows in the directory (validated by ``EntityProfileForm``): the exchange
+    fields checked by the entities kind's cleaner, the fields only this instance keeps set beside them, one
+    audit event for the whole change."""
+    stored = Entity.objects.get(pk=entity.pk)  # a bound ModelForm has already changed ``entity``
+    changes = {name: _exchange_value(data[name]) for name in ENTITY_PROFILE_EXCHANGE_FIELDS if name in data}
+    extra = {name: data[name] or "" for name in EXTRA_PROFILE_FIELDS if name in data}
+    ENTITIES.update(actor, stored, changes, extra=extra, verb="update_entity_profile")
+    entity.refresh_from_db()
     return entity
+
+
+ENTITY_PROFILE_EXCHANGE_FIELDS = (
+    "name", "website", "wikidata", "languages", "legal_identity", "founded", "staff_fte", "volunteers",
+)  # fmt: skip
+
+
+def _exchange_value(value: Any) -> Any:
+    """A form value in exchange form: a related row by its code, a yes/no, the rest as is."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    code = getattr(value, "code", None)
+    if code is not None:
+        return code
+    return value
 
 
 def _free_partner_key(name: str) -> str:
@@ -46,32 +75,20 @@ def _free_partner_key(name: str) -> str:
     return key
 
 
-@transaction.atomic
+PARTNER_FIELDS = ("name", "kind", "country", "wikidata", "website")
+
+
 def create_partner(actor: Any, data: dict[str, Any]) -> Partner:
     """Record a partner institution of this instance (validated by ``PartnerForm``)."""
-    partner = Partner(key=_free_partner_key(data["name"]))
-    for name in PARTNER_FIELDS:
-        setattr(partner, name, data.get(name) if data.get(name) is not None else "")
-    partner.country = data.get("country")
-    partner.save()
-    record(actor, "create", "create_partner", partner, {"name": [None, partner.name]})
-    return partner
+    values = {name: _exchange_value(data.get(name)) for name in PARTNER_FIELDS}
+    obj: Partner = PARTNERS.create(actor, {**values, "key": _free_partner_key(data["name"])})
+    return obj
 
 
-@transaction.atomic
 def update_partner(actor: Any, partner: Partner, data: dict[str, Any]) -> Partner:
-    """Correct a partner institution's record (validated by ``PartnerForm``)."""
-    before = snapshot(Partner.objects.get(pk=partner.pk), PARTNER_FIELDS)
-    recounted = data.get("kind") != before["kind"]  # a partner's kind is a facet of its partnerships
-    with registry_tally_kept() if recounted else nullcontext(IDLE_TALLY) as tally:
-        touched = tallied_partnerships("partners", [partner.pk]) if recounted else []
-        tally.remove(touched)
-        for name in PARTNER_FIELDS:
-            value = data.get(name)
-            setattr(partner, name, value if value is not None or name == "country" else "")
-        partner.save()
-        tally.add(touched)
-    changes = diff(before, snapshot(partner, PARTNER_FIELDS))
-    if changes:
-        record(actor, "update", "update_partner", partner, changes)
+    """Correct a partner institution's record (validated by ``PartnerForm``); its kind is a registry facet,
+    which the tally's observer follows."""
+    stored = Partner.objects.get(pk=partner.pk)
+    PARTNERS.update(actor, stored, {name: _exchange_value(data.get(name)) for name in PARTNER_FIELDS})
+    partner.refresh_from_db()
     return partner

@@ -5,11 +5,8 @@ from partnernet.directory import views
 app_name = "directory"
 
 urlpatterns = [
-    path("entities/", views.entity_list, name="entities"),
-    path("entities/<slug:key>/", views.entity_detail, name="entity"),
     path("entities/<slug:key>/edit/", views.entity_edit, name="entity_edit"),
     path("partners/", views.partner_list, name="partners"),
     path("partners/new/", views.partner_create, name="partner_create"),
-    path("partners/<slug:key>/", views.partner_detail, name="partner"),
     path("partners/<slug:key>/edit/", views.partner_edit, name="partner_edit"),
 ]

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.db import transaction
 
+from partnernet.base.identity import instance_id
+from partnernet.base.seeding import SeedCounts, seed_uuid, upsert
 from partnernet.directory.models import Entity, Partner
-from partnernet.exchange.seed import SeedCounts, data_rows, seed_uuid, slug, upsert
-from partnernet.federation.selectors import instance_id
+from partnernet.exchange.seed import data_rows, slug
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.impact.demo import load_impact_demo
 from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.services import rebuild_registry_tally
+from partnernet.partnerships.tally import rebuild_registry_tally
 from partnernet.support.models import SupportRequest
 from partnernet.support.selectors import covering_stewardship
 

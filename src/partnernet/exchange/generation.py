@@ -16,14 +16,14 @@ from typing import TypeVar
 from django.db import connection, transaction
 from django.db.models import Model
 
+from partnernet.base.observers import watching
+from partnernet.base.signals import records_created
 from partnernet.core.synthetic import Generator, Shape
 from partnernet.directory.models import Entity, Partner
 from partnernet.exchange.planner import refresh_planner_statistics
-from partnernet.federation.outbox import publish_new
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.framework.selectors import region_tree
 from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.services import registry_tally_kept
 from partnernet.support.models import SupportRequest
 
 BATCH = 5000
@@ -118,7 +118,7 @@ def _entities(synth: Generator, prefix: str, ids: _Lookups, report: Progress) ->
             _through_insert(
                 Entity, "regions", [(o.pk, ids.regions[c]) for o, row in pairs for c in row.regions]
             )
-            publish_new(Entity, objs)
+            records_created.send(sender=Entity, records=objs)
         entity_ids.extend(obj.pk for obj in objs)
         report("entities", len(batch))
     return entity_ids
@@ -137,7 +137,7 @@ def _partners(synth: Generator, prefix: str, ids: _Lookups, report: Progress) ->
                 )
                 for row in batch
             )
-            publish_new(Partner, objs)
+            records_created.send(sender=Partner, records=objs)
         partner_ids.extend(obj.pk for obj in objs)
         report("partners", len(batch))
     return partner_ids
@@ -163,7 +163,7 @@ def _stewardships(
                 )
                 for row in batch
             )
-            publish_new(Stewardship, objs)
+            records_created.send(sender=Stewardship, records=objs)
         made.extend((obj.pk, obj.entity_id) for obj in objs)
         report("stewardships", len(batch))
     return made
@@ -179,9 +179,9 @@ def _partnerships(
 ) -> int:
     count = 0
     for batch in _batches(synth.partnership_rows()):
-        # Each batch is counted into the registry's facet tally in its own transaction, so the tally is exact
-        # after every committed batch and the registry never has to recount a million rows itself.
-        with registry_tally_kept(repair=True) as tally:
+        # Each batch is counted into what the owning apps derive from partnerships (the registry's facet
+        # tally) in its own transaction, so it is exact after every committed batch.
+        with transaction.atomic(), watching("partnerships", repair=True) as watch:
             objs = Partnership.objects.bulk_create(
                 Partnership(
                     key=f"{prefix}x{row.index:08d}",
@@ -206,8 +206,8 @@ def _partnerships(
             _through_insert(
                 Partnership, "themes", [(o.pk, ids.themes[t]) for o, r in pairs for t in r.themes]
             )
-            tally.add([obj.pk for obj in objs])
-            publish_new(Partnership, objs)
+            watch.after([obj.pk for obj in objs])
+            records_created.send(sender=Partnership, records=objs)
         count += len(batch)
         report("partnerships", len(batch))
     return count

@@ -10,21 +10,16 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 
+from partnernet.base.models import SEED_ORIGIN
+from partnernet.base.seeding import SeedCounts, seed_uuid, upsert
 from partnernet.directory.models import Entity
-from partnernet.federation.models import SEED_ORIGIN
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.framework.selectors import forget_region_tree
-
-SEED_NAMESPACE = uuid.UUID("0b6f2c1e-4d1a-5c55-9a57-70a7e1e7d5a1")
 
 PARTNERSHIP_TYPES = (
     ("glam", "GLAM", "Galleries, libraries, archives and museums sharing collections and knowledge."),
@@ -56,10 +51,6 @@ LEGAL_KINDS = frozenset({"chapter", "thematic_org", "foundation"})
 """Kinds recognised only as incorporated organisations; for the others the source says nothing."""
 
 
-def seed_uuid(kind: str, key: str) -> uuid.UUID:
-    return uuid.uuid5(SEED_NAMESPACE, f"{kind}:{key}")
-
-
 def slug(name: str) -> str:
     """A key from a name: ASCII, lower case, words joined by '-'."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -70,43 +61,6 @@ def data_rows(filename: str) -> Iterator[dict[str, str]]:
     """Rows of a CSV shipped in ``partnernet/exchange/data``."""
     text = resources.files("partnernet.exchange").joinpath("data", filename).read_text(encoding="utf-8")
     yield from csv.DictReader(text.splitlines())
-
-
-@dataclass
-class SeedCounts:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-
-    def add(self, label: str, outcome: str) -> None:
-        target = self.created if outcome == "created" else self.updated if outcome == "updated" else None
-        if target is not None:
-            target[label] = target.get(label, 0) + 1
-
-
-def upsert(
-    model: type[Model],
-    lookup: dict[str, Any],
-    values: dict[str, Any],
-    m2m: dict[str, list[int]] | None = None,
-) -> tuple[Any, str]:
-    """Create the row, or update it only where it differs; returns the row and created/updated/unchanged."""
-    obj = model._default_manager.filter(**lookup).first()
-    outcome = "unchanged"
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.save()
-        outcome = "created"
-    elif any(getattr(obj, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.save()
-        outcome = "updated"
-    for name, ids in (m2m or {}).items():
-        manager = getattr(obj, name)
-        if set(manager.values_list("pk", flat=True)) != set(ids):
-            manager.set(ids)
-            outcome = "updated" if outcome == "unchanged" else outcome
-    return obj, outcome
 
 
 def load_taxonomy(counts: SeedCounts) -> None:
@@ -125,6 +79,24 @@ def load_taxonomy(counts: SeedCounts) -> None:
         values = {"uuid": seed_uuid("theme", key), "name": name, "position": position}
         _, created = Theme.objects.get_or_create(origin=SEED_ORIGIN, key=key, defaults=values)
         counts.add("themes", "created" if created else "unchanged")
+    load_term_labels(counts)
+
+
+def load_term_labels(counts: SeedCounts) -> None:
+    """Add the shipped translations of the default terms (``data/taxonomy_labels.csv``) where a term has no
+    label yet in that language: a label a facilitator or the agreement process set is never overwritten."""
+    models: dict[str, type[PartnershipType] | type[Theme]] = {"type": PartnershipType, "theme": Theme}
+    for row in data_rows("taxonomy_labels.csv"):
+        model = models[row["subject"]]
+        term = model.objects.filter(origin=SEED_ORIGIN, key=row["key"]).first()
+        if term is None:
+            continue
+        shipped = {lang: value for lang, value in row.items() if lang not in ("subject", "key") and value}
+        missing = {lang: value for lang, value in shipped.items() if not (term.labels or {}).get(lang)}
+        if missing:
+            term.labels = {**(term.labels or {}), **missing}
+            term.save(update_fields=["labels"])
+            counts.add("term labels", "updated")
 
 
 def load_regions(counts: SeedCounts) -> None:

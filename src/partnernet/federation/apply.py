@@ -3,68 +3,39 @@
 The pure reducer (``core.federation.changes.plan_changes``) decides what each activity does given the
 versions already held; this module carries the decisions out. Rows are upserted by global id with the
 peer's instance id as their origin, so everywhere else they are read-only (``is_local_row``). Fields are
-read with the exchange kind's own ``clean``, so a peer's row passes the same checks as an imported one, and
-keys it names resolve to the peer's own rows first, then reference data, then any other copy.
+written by the owning app's writer (``RecordKind.writer``, found in ``base.registry``), whose cleaner checks a
+peer's row exactly as an imported one; keys it names resolve to the peer's own rows first, then reference
+data, then any other copy. This module imports no domain app.
 
 An activity that cannot be applied (an unknown key, a value this instance refuses) does not stop the page:
 its version is recorded with the problem and the activity kept, and ``retry_problems`` applies it once
 the missing record has arrived. Runs of one kind are written in bulk; if the database refuses a bulk write
-the run is redone row by row so one bad row cannot take the others with it. The registry's facet tally
-follows every partnership (and partner) written, in the same transaction and savepoints, so no page has to
-recount after a sync.
+the run is redone row by row so one bad row cannot take the others with it. Whatever the owning apps derive
+from their rows (the registry's facet tally) follows in the same transaction and savepoints, through the
+writers' observers.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Model, ProtectedError
+from django.db.models import F, ProtectedError
 
+from partnernet.base.records import ForeignRow
+from partnernet.base.references import CHUNK
+from partnernet.base.registry import RecordKind
 from partnernet.core.federation.activities import Activity, parse_activity
 from partnernet.core.federation.canonical import JsonValue, canonical_json, parse_json
 from partnernet.core.federation.changes import Action, Change, KnownVersion, plan_changes
-from partnernet.directory.models import Entity, Partner
-from partnernet.exchange.kinds import Kind
-from partnernet.exchange.references import CHUNK, References
-from partnernet.federation.models import SEED_ORIGIN, ForeignRecord, Peer
-from partnernet.federation.registry import FederatedKind, federated_kind
-from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.services import TALLIED_KINDS, TallyUpdate, tallied_partnerships
+from partnernet.federation.models import ForeignRecord, Peer
+from partnernet.federation.registry import federated_kind
 
 logger = logging.getLogger("partnernet.federation")
-
-
-class PeerReferences(References):
-    """References as a peer's rows mean them: the peer's own row first, then seed, then other copies."""
-
-    def __init__(self, origin: str):
-        super().__init__()
-        self.origin = origin
-
-    def load(
-        self, entities: Iterable[str] = (), partners: Iterable[str] = (), partnerships: Iterable[str] = ()
-    ) -> None:
-        self.entities.update(_ids_preferring(Entity, entities, self.origin))
-        self.partners.update(_ids_preferring(Partner, partners, self.origin))
-        self.partnerships.update(_ids_preferring(Partnership, partnerships, self.origin))
-
-
-def _ids_preferring(model: type[Model], keys: Iterable[str], origin: str) -> dict[str, int]:
-    wanted = sorted(set(keys))
-    best: dict[str, tuple[int, str, int]] = {}
-    for start in range(0, len(wanted), CHUNK):
-        rows = model._default_manager.filter(key__in=wanted[start : start + CHUNK])
-        for key, pk, row_origin in rows.values_list("key", "pk", "origin"):
-            rank = (0 if row_origin == origin else 1 if row_origin == SEED_ORIGIN else 2, row_origin, pk)
-            if key not in best or rank < best[key]:
-                best[key] = rank
-    return {key: rank[2] for key, rank in best.items()}
 
 
 @dataclass
@@ -104,10 +75,8 @@ def apply_page(
                 result.refused += 1
                 logger.warning("peer %s: refused %s", peer.instance_id, change.reason)
         effective = [c for c in plan.changes if c.action in (Action.CREATE, Action.UPDATE, Action.DELETE)]
-        tally = TallyUpdate(active=any(_tallied(change) for change in effective), repair=True)
         for run in _runs(effective):
-            problems.update(_apply_run(peer, run, result, tally))
-        tally.finish()
+            problems.update(_apply_run(peer, run, result))
         _store_versions(peer.instance_id, plan.versions, problems, documents)
         for global_id, problem in problems.items():
             message = f"{global_id}: {problem}"
@@ -118,11 +87,6 @@ def apply_page(
         )
     peer.cursor = cursor
     return result
-
-
-def _tallied(change: Change) -> bool:
-    kind = federated_kind(change.activity.kind)
-    return kind is not None and kind.name in TALLIED_KINDS
 
 
 def _known_versions(origin: str, activities: Sequence[Activity]) -> dict[str, KnownVersion]:
@@ -155,12 +119,12 @@ def _runs(changes: list[Change]) -> list[list[Change]]:
     return deduplicated
 
 
-def _apply_run(peer: Peer, run: list[Change], result: PageResult, tally: TallyUpdate) -> dict[str, str]:
+def _apply_run(peer: Peer, run: list[Change], result: PageResult) -> dict[str, str]:
     kind = federated_kind(run[0].activity.kind)
-    if kind is None:
+    if kind is None or (kind.writer is None and not kind.applies_locally):
         return {c.activity.global_id: f"kind {run[0].activity.kind} does not federate here" for c in run}
     if kind.applies_locally:
-        from partnernet.federation.delivery import apply_request_status
+        from partnernet.federation.delivery import apply_request_status  # the one such kind: requests
 
         refused: dict[str, str] = {}
         for change in run:
@@ -175,10 +139,10 @@ def _apply_run(peer: Peer, run: list[Change], result: PageResult, tally: TallyUp
                 result.updated += 1
         return refused
     if run[0].action is Action.DELETE:
-        return _delete(peer, kind, run, result, tally)
+        return _delete(peer, kind, run, result)
     try:
         with transaction.atomic():
-            return _upsert(peer, kind, run, result, tally)
+            return _upsert(peer, kind, run, result)
     except (IntegrityError, DatabaseError) as exc:
         logger.info(
             "peer %s: bulk write of %s refused (%s); applying one by one", peer.instance_id, kind.name, exc
@@ -187,7 +151,7 @@ def _apply_run(peer: Peer, run: list[Change], result: PageResult, tally: TallyUp
     for change in run:
         try:
             with transaction.atomic():
-                problems.update(_upsert(peer, kind, [change], result, tally))
+                problems.update(_upsert(peer, kind, [change], result))
         except (IntegrityError, DatabaseError) as exc:
             problems[change.activity.global_id] = f"the database refused it: {exc}"
     return problems
@@ -197,85 +161,23 @@ def _values(activity: Activity) -> dict[str, Any]:
     return {**dict(activity.fields or {}), "key": activity.key}
 
 
-def _upsert(
-    peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult, tally: TallyUpdate
-) -> dict[str, str]:
-    """Create or update the run's rows; the registry tally follows in the same savepoint."""
-    exchange: Kind = kind.serializer
-    origin = peer.instance_id
-    refs = PeerReferences(origin)
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for change in run:
-        for ref_kind, keys in exchange.referenced(_values(change.activity)).items():
-            wanted[ref_kind].update(keys)
-    refs.load(entities=wanted["entities"], partners=wanted["partners"], partnerships=wanted["partnerships"])
-    model = kind.model
-    uuids = [change.activity.record.uuid for change in run]
-    existing: dict[UUID, Any] = {}
-    for start in range(0, len(uuids), CHUNK):
-        for stored in model._default_manager.filter(origin=origin, uuid__in=uuids[start : start + CHUNK]):
-            existing[stored.uuid] = stored  # type: ignore[attr-defined]
-    problems: dict[str, str] = {}
-    full = frozenset(exchange.fields)
-    new: list[tuple[Model, dict[str, Any]]] = []
-    result_counts = {"created": 0, "updated": 0}
-    for change in run:
-        activity = change.activity
-        clean, errors = exchange.clean(_values(activity), refs)
-        if errors:
-            problems[activity.global_id] = "; ".join(f"field '{name}': {message}" for name, message in errors)
-            continue
-        obj: Any = existing.get(activity.record.uuid)
-        if obj is None:
-            obj = model(origin=origin, uuid=activity.record.uuid)
-            exchange.assign(obj, clean, full, refs)
-            new.append((obj, clean))
-            result_counts["created"] += 1
-            continue
-        touched = tallied_partnerships(kind.name, [obj.pk])
-        tally.remove(touched)
-        exchange.assign(obj, clean, full, refs)
-        obj.save()
-        for name, ids in exchange.m2m_ids(clean, refs).items():
-            getattr(obj, exchange.m2m[name]).set(ids)
-        tally.add(touched)
-        result_counts["updated"] += 1
-    if new:
-        model._default_manager.bulk_create([obj for obj, _ in new], batch_size=1000)
-        _bulk_links(exchange, new, refs)
-        tally.add(tallied_partnerships(kind.name, [obj.pk for obj, _ in new]))
-    result.created += result_counts["created"]
-    result.updated += result_counts["updated"]
-    return problems
+def _upsert(peer: Peer, kind: RecordKind, run: list[Change], result: PageResult) -> dict[str, str]:
+    """Create or update the run's rows through the owning app's writer, in the caller's savepoint."""
+    assert kind.writer is not None
+    rows = [ForeignRow(change.activity.record.uuid, _values(change.activity)) for change in run]
+    problems, created, updated = kind.writer.upsert_foreign(peer.instance_id, rows)
+    result.created += created
+    result.updated += updated
+    return {f"{peer.instance_id}:{uuid}": problem for uuid, problem in problems.items()}
 
 
-def _bulk_links(exchange: Kind, rows: list[tuple[Model, dict[str, Any]]], refs: References) -> None:
-    for name, field_name in exchange.m2m.items():
-        relation = exchange.model._meta.get_field(field_name)
-        through: type[Model] = relation.remote_field.through  # type: ignore[union-attr]
-        source = relation.m2m_field_name()  # type: ignore[union-attr]
-        target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
-        links = [
-            through(**{f"{source}_id": obj.pk, f"{target}_id": target_id})
-            for obj, clean in rows
-            for target_id in exchange.m2m_ids(clean, refs)[name]
-        ]
-        through._default_manager.bulk_create(links, batch_size=1000)
-
-
-def _delete(
-    peer: Peer, kind: FederatedKind, run: list[Change], result: PageResult, tally: TallyUpdate
-) -> dict[str, str]:
+def _delete(peer: Peer, kind: RecordKind, run: list[Change], result: PageResult) -> dict[str, str]:
+    assert kind.writer is not None
     problems: dict[str, str] = {}
     for change in run:
-        rows = kind.model._default_manager.filter(origin=peer.instance_id, uuid=change.activity.record.uuid)
         try:
             with transaction.atomic():
-                touched = tallied_partnerships(kind.name, list(rows.values_list("pk", flat=True)))
-                tally.remove(touched)
-                rows.delete()
-                if kind.name == "partners":  # its partnerships remain, without its kind
-                    tally.add(touched)
+                kind.writer.delete_foreign(peer.instance_id, change.activity.record.uuid)
         except ProtectedError as exc:
             names = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:3])
             problems[change.activity.global_id] = (

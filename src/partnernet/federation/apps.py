@@ -8,9 +8,12 @@ class FederationConfig(AppConfig):
     verbose_name = _("Federation")
 
     def ready(self) -> None:
-        from partnernet.federation.registry import register_defaults
-        from partnernet.federation.services import ensure_instance_identity
+        from partnernet.base.peering import install
+        from partnernet.federation import signals
+        from partnernet.federation.peering import FederationPeering
+        from partnernet.federation.services import ensure_feed
 
-        # After migrate and after a test flush: an instance always has an identity before it writes a row.
-        post_migrate.connect(ensure_instance_identity, sender=self)
-        register_defaults()
+        # After migrate and after a test flush: the feed counter and the key file exist before any change.
+        post_migrate.connect(ensure_feed, sender=self)
+        signals.connect()
+        install(FederationPeering())

@@ -14,9 +14,9 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from partnernet.base.identity import instance_id
 from partnernet.core.federation.transport import sign_request
 from partnernet.federation.keys import instance_key_pair
-from partnernet.federation.selectors import instance_id
 
 USER_AGENT = "Partnernet-federation/1"
 

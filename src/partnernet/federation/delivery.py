@@ -24,21 +24,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnernet.base.identity import instance_id
+from partnernet.base.records import RecordRejected
 from partnernet.core.federation.activities import Activity
 from partnernet.core.federation.canonical import CanonicalJsonError, canonical_json, parse_json
 from partnernet.core.federation.identity import IdentityError, parse_global_id
 from partnernet.core.federation.signing import decode_public_key
 from partnernet.core.federation.sync import backoff_delay, http_failure
 from partnernet.core.federation.transport import TransportError, delivery_document, read_delivery
-from partnernet.exchange.kinds import KINDS
-from partnernet.federation.apply import PeerReferences
 from partnernet.federation.client import PeerUnreachable, call, new_client
 from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import InboxItem, OutgoingDelivery, Peer
 from partnernet.federation.outbox import publish_change, wire_fields
-from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import Stewardship
 from partnernet.support.models import SupportRequest
+from partnernet.support.services.peers import receive_delivered_request
 
 logger = logging.getLogger("partnernet.federation")
 
@@ -240,25 +240,9 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
         message = f"{delivery.stewardship_id} is not a stewardship of this instance"
         raise InboxRefused(422, "invalid", message, {"stewardship": [message]})
     values: dict[str, Any] = {**dict(delivery.fields), "key": _local_key(peer, delivery)}
-    values["steward"], values["partnership"] = stewardship.entity.key, None
-    refs = PeerReferences(peer.instance_id)
-    kind = KINDS["requests"]
-    refs.load(**dict(kind.referenced(values).items()))
-    refs.entities[stewardship.entity.key] = stewardship.entity_id
-    clean, errors = kind.clean(values, refs)
-    if errors:
-        fields: dict[str, list[str]] = {}
-        for name, message in errors:
-            fields.setdefault(name, []).append(message)
-        raise InboxRefused(422, "invalid", "the support request has invalid fields", fields)
     try:
         with transaction.atomic():
-            request = SupportRequest(status=SupportRequest.Status.OFFERED, stewardship=stewardship)
-            kind.assign(
-                request, {**clean, "status": SupportRequest.Status.OFFERED}, frozenset(kind.fields), refs
-            )
-            request.stewardship = stewardship
-            request.save()
+            request = receive_delivered_request(peer.instance_id, values, stewardship)
             item = InboxItem.objects.create(
                 peer=peer,
                 idempotency_key=delivery.idempotency_key,
@@ -267,6 +251,8 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
                 request=request,
             )
             publish_change(request)
+    except RecordRejected as exc:
+        raise InboxRefused(422, "invalid", "the support request has invalid fields", exc.fields) from exc
     except IntegrityError:
         repeated = InboxItem.objects.filter(peer=peer, idempotency_key=delivery.idempotency_key).first()
         if repeated is None:

@@ -26,13 +26,14 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from partnernet.base.identity import instance_id
+from partnernet.base.registry import RecordKind
 from partnernet.core.federation.activities import Activity, Verb, sign_activity
 from partnernet.core.federation.canonical import JsonValue, canonical_json
 from partnernet.core.federation.identity import GlobalId
 from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import Audience, FeedEvent, FeedSequence
-from partnernet.federation.registry import FederatedKind, federated_kind, kind_of_model
-from partnernet.federation.selectors import instance_id
+from partnernet.federation.registry import federated_kind, kind_of_model
 
 MOVEMENT = "movement"
 OTHERS = "others"
@@ -177,7 +178,7 @@ def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = F
     return events
 
 
-def _follow(kind: FederatedKind, row: Any, deleted: bool) -> list[FeedEvent]:
+def _follow(kind: RecordKind, row: Any, deleted: bool) -> list[FeedEvent]:
     """Re-examine the records whose audience derives from ``row``'s (deletions cascade on their own)."""
     if kind.followers is None or deleted:
         return []
@@ -202,7 +203,7 @@ def publish_new(model: type[Model], objs: Sequence[Model] | Iterable[Model]) -> 
     return _publish_rows(kind, pks, origin)
 
 
-def _publish_rows(kind: FederatedKind, pks: list[int], origin: str) -> int:
+def _publish_rows(kind: RecordKind, pks: list[int], origin: str) -> int:
     made = 0
     with transaction.atomic():
         for start in range(0, len(pks), 2000):

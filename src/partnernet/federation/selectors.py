@@ -5,41 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections
-
+from partnernet.base.identity import instance_id
 from partnernet.core.federation.identity import PeerIdentity
 
 if TYPE_CHECKING:
     from partnernet.directory.models import Partner
     from partnernet.federation.models import Peer
     from partnernet.partnerships.models import Partnership
-
-_cache: dict[str, str] = {}
-
-
-def instance_id(using: str = "default") -> str:
-    """This instance's id, the origin of the rows it makes.
-
-    Cached per database alias, because a bulk load asks for it once per row; the cache is cleared whenever
-    the identity row is (re)made, which after a test-database flush gives a fresh id.
-    """
-    key = connections[using].settings_dict["NAME"]
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached
-    from partnernet.federation.models import InstanceIdentity
-
-    row = InstanceIdentity.objects.using(using).order_by("pk").first()
-    if row is None:
-        from partnernet.federation.services import make_instance_identity
-
-        row = make_instance_identity(using=using)
-    _cache[key] = row.instance_id
-    return row.instance_id
-
-
-def forget_instance_id() -> None:
-    _cache.clear()
 
 
 def this_instance() -> PeerIdentity:
@@ -179,20 +151,3 @@ def partners_on_several_instances(limit: int = 50) -> list[tuple[str, str, int]]
         .order_by("-origins", "wikidata")[:limit]
     )
     return [(row["wikidata"], row["name"], row["origins"]) for row in rows]
-
-
-def delivery_of(request: Any) -> Any:
-    """The delivery carrying ``request`` to the peer whose stewardship it is offered to now, if any, and
-    otherwise the inbox item it arrived by: what its status page says about the other instance."""
-    from partnernet.federation.models import InboxItem, OutgoingDelivery
-
-    if request.stewardship_id is not None:
-        delivery = (
-            OutgoingDelivery.objects.filter(request_id=request.pk, stewardship_id=request.stewardship_id)
-            .select_related("peer")
-            .order_by("-pk")
-            .first()
-        )
-        if delivery is not None:
-            return delivery
-    return InboxItem.objects.filter(request_id=request.pk).select_related("peer").first()

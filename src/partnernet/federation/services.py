@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import httpx
 from django.db import transaction
 from django.utils import timezone
 
+from partnernet.base.identity import instance_id
 from partnernet.core.federation.canonical import CanonicalJsonError, parse_json
 from partnernet.core.federation.identity import WELL_KNOWN_PATH, IdentityError, read_well_known
 from partnernet.core.federation.signing import encode_public_key, normalise_fingerprint
 from partnernet.federation.keys import instance_key_pair
-from partnernet.federation.models import FeedSequence, InstanceIdentity, Peer
-from partnernet.federation.selectors import instance_id
+from partnernet.federation.models import FeedSequence, Peer
 
 
-def make_instance_identity(using: str = "default") -> InstanceIdentity:
-    """Create the identity row if it is missing; a random id that can never be mistaken for ``seed``."""
-    from partnernet.federation.selectors import forget_instance_id
-
-    with transaction.atomic(using=using):
-        row = InstanceIdentity.objects.using(using).select_for_update().order_by("pk").first()
-        if row is None:
-            row = InstanceIdentity.objects.using(using).create(instance_id=f"pn-{secrets.token_hex(8)}")
-    forget_instance_id()
-    return row
-
-
-def ensure_instance_identity(using: str = "default", **_: Any) -> None:
-    """``post_migrate`` receiver: every migrated (or flushed) database gets its identity and feed counter
-    at once, and the instance its key file."""
-    make_instance_identity(using=using)
+def ensure_feed(using: str = "default", **_: Any) -> None:
+    """``post_migrate`` receiver: every migrated (or flushed) database gets its feed counter at once, and
+    the instance its key file (after ``base`` made its identity)."""
     FeedSequence.objects.using(using).get_or_create(pk=1, defaults={"last": 0})
     instance_key_pair()
 

@@ -2,8 +2,8 @@
 
 The services of the other apps write rows; capturing at the model level means none of them has to know
 about federation, and a change cannot be forgotten. Signals run inside the writer's transaction, so the
-activity commits or rolls back with the change. Bulk paths that skip signals call
-``outbox.publish_new`` themselves.
+activity commits or rolls back with the change. Bulk writes, which send no model signals, announce their
+rows through ``base.signals`` (``records_created``, ``records_changed``), which this module also follows.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Any
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from partnernet.base.identity import instance_id
+from partnernet.base.signals import records_changed, records_created
 from partnernet.federation.outbox import publish_change
-from partnernet.federation.registry import FederatedKind, kind_of_model
-from partnernet.federation.selectors import instance_id
+from partnernet.federation.registry import kind_of_model
 
 
 def _is_local(instance: Any) -> bool:
@@ -49,8 +50,10 @@ def links_changed(
         return
     changed: list[Model]
     if not reverse:
+        if kind_of_model(type(instance)) is None:
+            return
         changed = [instance]
-    elif pk_set:
+    elif pk_set and kind_of_model(model) is not None:
         changed = list(model._default_manager.filter(pk__in=pk_set))
     else:
         return
@@ -59,10 +62,27 @@ def links_changed(
             publish_change(record)
 
 
-def connect(kind: FederatedKind) -> None:
-    """Connect the receivers for one registered kind (``registry.register`` calls this)."""
-    post_save.connect(record_saved, sender=kind.model, dispatch_uid=f"federation-save-{kind.name}")
-    post_delete.connect(record_deleted, sender=kind.model, dispatch_uid=f"federation-delete-{kind.name}")
-    for name in kind.m2m:
-        through = kind.model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
-        m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"federation-m2m-{kind.name}-{name}")
+def records_bulk_created(sender: type[Model], records: list[Model], **_: Any) -> None:
+    """``base.signals.records_created``: rows a writer inserted in bulk (no ``post_save`` was sent)."""
+    from partnernet.federation.outbox import publish_new
+
+    publish_new(sender, records)
+
+
+def records_bulk_changed(sender: type[Model], ids: list[int], **_: Any) -> None:
+    """``base.signals.records_changed``: rows an ``update()`` changed in bulk (a merged taxonomy term)."""
+    if kind_of_model(sender) is None:
+        return
+    for record in sender._default_manager.filter(pk__in=ids):
+        if _is_local(record):
+            publish_change(record)
+
+
+def connect() -> None:
+    """Connect the receivers once (the app's ``ready``). They ask the registry per change, so kinds that
+    apps register after federation's ``ready`` are captured too."""
+    post_save.connect(record_saved, dispatch_uid="federation-save")
+    post_delete.connect(record_deleted, dispatch_uid="federation-delete")
+    m2m_changed.connect(links_changed, dispatch_uid="federation-m2m")
+    records_created.connect(records_bulk_created, dispatch_uid="federation-bulk-created")
+    records_changed.connect(records_bulk_changed, dispatch_uid="federation-bulk-changed")

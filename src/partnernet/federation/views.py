@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from partnernet.api.errors import error_body
+from partnernet.base.errors import error_body
 from partnernet.core.federation.feed import MAX_PAGE_ITEMS, encode_feed_page
 from partnernet.core.federation.identity import well_known_document
 from partnernet.core.federation.signing import decode_public_key

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from partnernet.federation.admin import ForeignRowsReadOnly
+from partnernet.base.admin import ForeignRowsReadOnly
 from partnernet.framework.models import (
     FrameworkVersion,
     PartnershipType,

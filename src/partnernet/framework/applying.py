@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 
 from partnernet.audit.services import diff, record, snapshot
+from partnernet.base.signals import records_changed
 from partnernet.directory.models import Entity
+from partnernet.framework.labels import forget_term_labels
 from partnernet.framework.models import (
     Decision,
     FrameworkVersion,
@@ -29,9 +31,7 @@ from partnernet.framework.models import (
     Theme,
 )
 from partnernet.framework.proposing import CHANGEABLE, Plan, subject_label, term_model
-from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.services import registry_tally_kept
-from partnernet.support.models import SupportRequest
+from partnernet.framework.signals import terms_merged
 
 STEWARDSHIP_FIELDS = ("level", "capacity", "response_days", "commitments", "term_start", "term_end", "status")
 
@@ -230,8 +230,11 @@ def _add_term(proposal: Proposal) -> str:
         name=changes["name"],
         description=changes.get("description", ""),
         position=position,
+        labels=changes.get("labels", {}),
     )
     audit: dict[str, list[Any]] = {"name": [None, term.name]}
+    if term.labels:
+        audit["labels"] = [None, term.labels]
     if isinstance(term, RegionGrouping):
         term.regions.set(Region.objects.filter(code__in=changes.get("members", [])))
         audit["regions"] = [None, changes.get("members", [])]
@@ -242,10 +245,15 @@ def _add_term(proposal: Proposal) -> str:
 def _rename_term(proposal: Proposal) -> str:
     changes = proposal.changes
     term = _active_term(changes["subject"], changes["key"])
-    before = term.name
+    before, labels_before = term.name, dict(term.labels or {})
     term.name = changes["name"]
-    term.save(update_fields=["name", "updated_at"])
-    record(None, "update", "rename_term", term, {"name": [before, term.name]})
+    term.labels = {**labels_before, **changes.get("labels", {})}
+    term.save(update_fields=["name", "labels", "updated_at"])
+    audit: dict[str, list[Any]] = {"name": [before, term.name]}
+    if term.labels != labels_before:
+        audit["labels"] = [labels_before, term.labels]
+    record(None, "update", "rename_term", term, audit)
+    forget_term_labels()
     return f"{_label(changes['subject'])} '{term.key}' is renamed from {before} to {term.name}."
 
 
@@ -269,30 +277,17 @@ def _merge_terms(proposal: Proposal) -> str:
         before = set(target.regions.values_list("code", flat=True))
         target.regions.add(*source.regions.all())
         moved["regions"] = len(set(target.regions.values_list("code", flat=True)) - before)
-    elif isinstance(source, PartnershipType):
-        retyped = list(Partnership.objects.filter(type=source).values_list("pk", flat=True))
-        with registry_tally_kept() as tally:  # the tally counts by type key, and update() bypasses it
-            tally.remove(retyped)
-            moved["partnerships"] = Partnership.objects.filter(pk__in=retyped).update(type=target)
-            tally.add(retyped)
-        moved["stewardships"] = Stewardship.objects.filter(type=source).update(type=target)
-        moved["requests"] = SupportRequest.objects.filter(type=source).update(type=target)
-        Proposal.objects.filter(type=source, status=Proposal.Status.OPEN).update(type=target)
     else:
-        through = Partnership.themes.through
-        tagged = through.objects.filter(theme_id=source.pk)
-        already = set(through.objects.filter(theme_id=target.pk).values_list("partnership_id", flat=True))
-        tagged_ids = list(tagged.values_list("partnership_id", flat=True))
-        with registry_tally_kept() as tally:  # the tally counts by theme key
-            tally.remove(tagged_ids)
-            through.objects.bulk_create(
-                [through(partnership_id=pk, theme_id=target.pk) for pk in tagged_ids if pk not in already]
-            )
-            moved["partnerships"] = tagged.delete()[0]
-            tally.add(tagged_ids)
-        moved["stewardships"] = Stewardship.objects.filter(theme=source).update(theme=target)
-        moved["requests"] = SupportRequest.objects.filter(theme=source).update(theme=target)
-        Proposal.objects.filter(theme=source, status=Proposal.Status.OPEN).update(theme=target)
+        subject = "type" if isinstance(source, PartnershipType) else "theme"
+        stewardships = Stewardship.objects.filter(**{subject: source})
+        ids = list(stewardships.values_list("pk", flat=True))
+        terms_merged.send(sender=type(source), subject=subject, source=source, target=target, moved=moved)
+        moved["stewardships"] = stewardships.update(**{subject: target})
+        records_changed.send(sender=Stewardship, ids=ids)
+        moved["requests"] = moved.pop(
+            "requests", 0
+        )  # the changelog lists partnerships, stewardships, requests
+        Proposal.objects.filter(status=Proposal.Status.OPEN, **{subject: source}).update(**{subject: target})
     source.active = False
     source.save(update_fields=["active", "updated_at"])
     counts = {name: [0, count] for name, count in moved.items()}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base.pickers import PickerField
 from partnernet.directory.models import Entity
 from partnernet.framework.models import (
     EndorsementStance,
@@ -45,11 +47,12 @@ class ProposalForm(forms.Form):
     proposer = forms.ModelChoiceField(queryset=Entity.objects.none(), label=_("On behalf of"))
     title = forms.CharField(label=_("Title"), max_length=300)
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea)
-    type = forms.CharField(label=_("Partnership type (key)"), help_text=_("For example glam or education."))
-    theme = forms.CharField(label=_("Theme (key)"), required=False, help_text=_("Empty means any theme."))
-    region = forms.CharField(
-        label=_("Region (code)"),
-        help_text=_("An M49 code such as 154, or a country such as SE; 001 is the world."),
+    type = PickerField("types", label=_("Partnership type"))
+    theme = PickerField("themes", label=_("Theme"), required=False, help_text=_("Empty means any theme."))
+    region = PickerField(
+        "regions",
+        label=_("Region"),
+        help_text=_("A country or a wider region, down to the whole world."),
     )
     stewardship = forms.CharField(label=_("Stewardship (key)"))
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *StewardshipLevel.choices])
@@ -58,8 +61,12 @@ class ProposalForm(forms.Form):
     )
     response_days = forms.IntegerField(label=_("Response time (days)"), min_value=1, required=False)
     commitments = forms.CharField(label=_("Commitments"), widget=forms.Textarea, required=False)
-    term_start = forms.DateField(label=_("Term start"), required=False, help_text=_("YYYY-MM-DD"))
-    term_end = forms.DateField(label=_("Term end"), required=False, help_text=_("YYYY-MM-DD"))
+    term_start = forms.DateField(
+        label=_("Term start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    term_end = forms.DateField(
+        label=_("Term end"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     subject = forms.ChoiceField(label=_("Change to a"), choices=TermSubject.choices)
     term = forms.CharField(label=_("Type or theme (key)"))
     into = forms.CharField(label=_("Merge into (key)"))
@@ -79,24 +86,45 @@ class ProposalForm(forms.Form):
             if name not in keep:
                 del self.fields[name]
         self.fields["proposer"].queryset = entities  # type: ignore[attr-defined]
-        suggestions = {
-            "type": "pn-type-keys",
-            "theme": "pn-theme-keys",
-            "term": "pn-term-keys",
-            "into": "pn-term-keys",
-        }
+        suggestions = {"term": "pn-term-keys", "into": "pn-term-keys"}
         for name, datalist in suggestions.items():
             if name in self.fields:
                 self.fields[name].widget.attrs["list"] = datalist
+        if kind in (ProposalKind.ADD_TERM, ProposalKind.RENAME_TERM):
+            for code, language in settings.LANGUAGES:
+                if code != settings.LANGUAGE_CODE:
+                    self.fields[f"label_{code}"] = forms.CharField(
+                        label=_("Name in %(language)s") % {"language": language},
+                        required=False,
+                        max_length=200,
+                        widget=forms.TextInput(attrs={"lang": code, "dir": "auto"}),
+                    )
         if kind == ProposalKind.CHANGE:
             for name in ("level", "capacity"):
                 self.fields[name].required = False
                 self.fields[name].help_text = _("Leave empty to keep the current value.")
 
     def data_for_service(self) -> dict[str, Any]:
-        values = {k: v for k, v in self.cleaned_data.items() if k not in ("proposer", "title", "rationale")}
+        """The values as the service takes them from any caller: keys, codes and ISO dates."""
+        values = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("proposer", "title", "rationale") and not k.startswith("label_")
+        }
+        labels = {
+            k.removeprefix("label_"): v for k, v in self.cleaned_data.items() if k.startswith("label_") and v
+        }
+        if labels:
+            values["labels"] = labels
+        plain = {
+            "type": lambda t: t.key,
+            "theme": lambda t: t.key,
+            "region": lambda r: r.code,
+        }
         return {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items() if v is not None
+            k: plain[k](v) if k in plain else (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in values.items()
+            if v is not None
         }
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -143,3 +171,23 @@ class QuorumRuleForm(forms.ModelForm[QuorumRule]):
 class CompareForm(forms.Form):
     a = forms.IntegerField(label=_("From version"), min_value=1)
     b = forms.IntegerField(label=_("To version"), min_value=1)
+
+
+class TermLabelsForm(forms.Form):
+    """A term's name in every UI language but English (English is the name the agreement process decided)."""
+
+    def __init__(self, *args: Any, term: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.term = term
+        current = term.labels or {}
+        for code, name in settings.LANGUAGES:
+            if code == settings.LANGUAGE_CODE:
+                continue
+            self.fields[f"label_{code}"] = forms.CharField(
+                label=name, required=False, max_length=200, initial=current.get(code, "")
+            )
+            self.fields[f"label_{code}"].widget.attrs["lang"] = code
+            self.fields[f"label_{code}"].widget.attrs["dir"] = "auto"
+
+    def labels(self) -> dict[str, str]:
+        return {name.removeprefix("label_"): value for name, value in self.cleaned_data.items()}

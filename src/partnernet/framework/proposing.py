@@ -80,6 +80,23 @@ def _members(data: dict[str, Any], errors: dict[str, list[str]]) -> list[str]:
     return codes
 
 
+def _labels(data: dict[str, Any], plan: Plan, errors: dict[str, list[str]]) -> None:
+    """The term's names in other languages (``labels``: language tag → name), carried with the decision."""
+    labels = data.get("labels") or {}
+    if not isinstance(labels, dict) or not all(
+        isinstance(tag, str) and isinstance(text, str) and len(text) <= 200 for tag, text in labels.items()
+    ):
+        errors["labels"] = [_("Give the names in other languages as language tag → name, each at most 200.")]
+        return
+    cleaned = {tag.strip().lower(): text.strip() for tag, text in labels.items() if text.strip()}
+    bad = [tag for tag in cleaned if not re.match(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", tag)]
+    if bad:
+        errors["labels"] = [_("Not a language tag: %(tags)s.") % {"tags": ", ".join(sorted(bad))}]
+        return
+    if cleaned:
+        plan.changes["labels"] = cleaned
+
+
 def validate_proposal(
     kind: ProposalKind, proposer: Entity, data: dict[str, Any], errors: dict[str, list[str]]
 ) -> Plan:
@@ -245,6 +262,7 @@ def _taxonomy(kind: ProposalKind, data: dict[str, Any], errors: dict[str, list[s
         if not name:
             errors["name"] = [_("Give the new name.")]
         plan.changes.update(key=key, name=name, description=_text(data, "description"))
+        _labels(data, plan, errors)
         if subject == TermSubject.GROUPING:
             plan.changes["members"] = _members(data, errors)
         return plan
@@ -262,9 +280,10 @@ def _taxonomy(kind: ProposalKind, data: dict[str, Any], errors: dict[str, list[s
         name = _text(data, "name")
         if not name:
             errors["name"] = [_("Give the new name.")]
-        elif name == term.name:
+        elif name == term.name and not data.get("labels"):
             errors["name"] = [_("The new name is the current one.")]
         plan.changes["name"] = name
+        _labels(data, plan, errors)
     elif kind == ProposalKind.MERGE_TERMS:
         into = _text(data, "into")
         if into == key:

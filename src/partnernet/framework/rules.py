@@ -14,6 +14,7 @@ from typing import Any
 
 import rules
 
+from partnernet.core.regions import WORLD, RegionTree
 from partnernet.directory.rules import is_entity_admin, is_facilitator, is_local_row, is_movement_member
 
 rules.add_perm("framework.propose_for_entity", is_entity_admin)
@@ -34,3 +35,33 @@ rules.add_perm("framework.view_stewardship", rules.always_allow)
 rules.add_perm("framework.add_stewardship", is_entity_admin | is_facilitator)
 rules.add_perm("framework.change_stewardship", is_local_row & (is_steward_admin | is_facilitator))
 rules.add_perm("framework.delete_stewardship", is_local_row & (is_steward_admin | is_facilitator))
+
+
+def changes_needing_agreement(
+    before: dict[str, Any] | None, after: dict[str, Any], tree: RegionTree
+) -> list[str]:
+    """The fields of a stewardship row (exchange form) whose change only the agreement process may make.
+
+    The model must be agreed by movement entities (the recommendation), so a stewardship is taken up,
+    activated, moved to another entity, widened (another type, any theme instead of one, a region that is
+    not inside the old one) or given more capacity only by an accepted proposal. Narrowing, lowering the
+    capacity, lapsing it and its practical details (languages, response time) are the holder's to change.
+    ``before`` is ``None`` for a new stewardship: every one needs agreement.
+    """
+    if before is None:
+        return ["key"]
+    needing: list[str] = []
+    if after.get("status") == "active" and before.get("status") != "active":
+        needing.append("status")
+    if after.get("entity") != before.get("entity"):
+        needing.append("entity")
+    if after.get("type") != before.get("type"):
+        needing.append("type")
+    if after.get("theme") != before.get("theme") and before.get("theme") is not None:
+        needing.append("theme")
+    old_region, new_region = before.get("region") or WORLD, after.get("region") or WORLD
+    if new_region != old_region and not tree.covers(old_region, new_region):
+        needing.append("region")
+    if (after.get("capacity") or 0) > (before.get("capacity") or 0):
+        needing.append("capacity")
+    return needing

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnernet.audit.services import diff, record, snapshot
+from partnernet.base.identity import instance_id
+from partnernet.base.records import RecordWriter
 from partnernet.core.quorum import QuorumResult, evaluate
 from partnernet.directory.models import Entity
 from partnernet.directory.rules import is_entity_admin, is_facilitator, is_movement_member
@@ -32,9 +34,13 @@ from partnernet.framework.models import (
     ProposalComment,
     ProposalKind,
     QuorumRule,
+    Stewardship,
 )
+from partnernet.framework.proposals import pure_rule, voices_of
 from partnernet.framework.proposing import validate_proposal
-from partnernet.framework.selectors import pure_rule, region_tree, voices_of
+from partnernet.framework.rules import changes_needing_agreement
+from partnernet.framework.selectors import region_tree
+from partnernet.framework.signals import stewardships_lapsed
 
 RULE_FIELDS = (
     "min_participants",
@@ -270,4 +276,105 @@ def update_quorum_rule(user: Any, rule: QuorumRule, values: dict[str, Any]) -> Q
                 setattr(locked, name, values[name])
         locked.save()
         record(user, "update", "update_quorum_rule", locked, diff(before, snapshot(locked, RULE_FIELDS)))
+    return locked
+
+
+class AgreementRequired(PermissionDenied):
+    """A stewardship change that only an accepted proposal may make (``rules.changes_needing_agreement``)."""
+
+    def __init__(self, fields: list[str]):
+        self.fields = fields
+        super().__init__(
+            _(
+                "Stewardships are taken up, activated, widened and given more capacity only through the "
+                "agreement process: open a proposal (/api/v1/proposals, or the proposal form)."
+            )
+        )
+
+
+class StewardshipWriter(RecordWriter):
+    """Writes stewardship rows. Import (the operator bootstrapping an instance) and peers' copies use it
+    directly, audited; people change stewardships through ``change_stewardship`` and proposals."""
+
+    kind_name = "stewardships"
+    noun = "stewardship"
+    audit_imports = True
+
+
+STEWARDSHIPS = StewardshipWriter()
+
+
+def create_stewardship(actor: Any, values: dict[str, Any]) -> Stewardship:
+    """No person records a stewardship directly: it is proposed (``open_proposal``) and agreed."""
+    raise AgreementRequired(["key"])
+
+
+def change_stewardship(actor: Any, stewardship: Stewardship, changes: dict[str, Any]) -> Stewardship:
+    """Change a stewardship's practical details, narrow it or lapse it; anything the agreement process
+    decides raises ``AgreementRequired`` and writes nothing."""
+    kind = STEWARDSHIPS.exchange
+    before = kind.row(stewardship)
+    after = {**before, **changes}
+    needing = changes_needing_agreement(before, after, region_tree())
+    if needing:
+        raise AgreementRequired(needing)
+    obj: Stewardship = STEWARDSHIPS.update(actor, stewardship, changes)
+    return obj
+
+
+def delete_stewardship(actor: Any, stewardship: Stewardship) -> None:
+    """An active stewardship is retired by a proposal; a proposed or lapsed one may be deleted."""
+    if stewardship.status == Stewardship.Status.ACTIVE:
+        raise AgreementRequired(["status"])
+    STEWARDSHIPS.delete(actor, stewardship)
+
+
+def lapse_ended_terms(today: dt.date | None = None) -> list[Stewardship]:
+    """Lapse every active stewardship whose term ended before ``today`` (the term's last day still serves).
+
+    Each lapse is audited and reaches peers like any change; the support app then moves the requests still
+    offered to them on (``signals.stewardships_lapsed``). Idempotent: a lapsed stewardship is left alone.
+    """
+    day = today or timezone.localdate()
+    lapsed: list[Stewardship] = []
+    with transaction.atomic():
+        due = Stewardship.objects.select_for_update().filter(
+            status=Stewardship.Status.ACTIVE, term_end__lt=day, origin=instance_id()
+        )
+        for stewardship in due:
+            stewardship.status = Stewardship.Status.LAPSED
+            stewardship.save(update_fields=["status", "updated_at"])
+            record(
+                None,
+                "update",
+                "lapse_stewardship",
+                stewardship,
+                {"status": ["active", "lapsed"], "term_end": [str(stewardship.term_end), None]},
+            )
+            lapsed.append(stewardship)
+        if lapsed:
+            stewardships_lapsed.send(sender=Stewardship, ids=[s.pk for s in lapsed])
+    return lapsed
+
+
+def set_term_labels(user: Any, term: Any, labels: dict[str, str]) -> Any:
+    """A facilitator sets a type's, theme's or region grouping's name in other languages.
+
+    Labels are translations of the name the agreement process decided, so they need no proposal; an empty
+    label removes that language (the stored name shows instead). Language tags are kept as given (``pt-br``).
+    """
+    if not is_facilitator(user):
+        raise PermissionDenied(_("Only facilitators may translate the taxonomy."))
+    with transaction.atomic():
+        locked = type(term).objects.select_for_update().get(pk=term.pk)
+        before = dict(locked.labels or {})
+        after = {**before, **{tag: text.strip() for tag, text in labels.items()}}
+        after = {tag: text for tag, text in sorted(after.items()) if text}
+        if after != before:
+            locked.labels = after
+            locked.save(update_fields=["labels", "updated_at"])
+            record(user, "update", "set_term_labels", locked, {"labels": [before, after]})
+    from partnernet.framework.labels import forget_term_labels
+
+    forget_term_labels()
     return locked

@@ -8,14 +8,17 @@ tests) skip the scheduled run; the safety net, or ``partnernet proposal close-du
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.utils.translation import gettext as _
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task, task_backends
 
-from partnernet.framework.models import Proposal
+from partnernet.framework.models import Proposal, Stewardship
+from partnernet.i18n.mail import send_localised
+from partnernet.i18n.sentences import message
 
 
 @task()
@@ -44,43 +47,74 @@ def schedule_closing(closing_task: Any, proposal: Proposal) -> None:
 @task()
 def send_proposal_mail(proposal_id: int, event: str) -> int:
     """Tell the admins of the affected entities that a proposal opened or closed; returns messages sent."""
-    from partnernet.framework.selectors import admin_addresses, affected_entities
+    from partnernet.framework.proposals import admin_people, affected_entities
 
     proposal = Proposal.objects.select_related("proposer").get(pk=proposal_id)
-    recipients = admin_addresses(affected_entities(proposal))
-    if not recipients:
+    people = admin_people(affected_entities(proposal))
+    if not people:
         return 0
     link = f"{settings.BASE_URL}/framework/proposals/{proposal.key}"
     if event == "opened":
-        subject = _("Proposal opened: %(title)s") % {"title": proposal.title}
-        body = _(
-            "%(proposer)s proposes: %(title)s\n\n%(rationale)s\n\n"
-            "Entities may endorse, oppose or abstain until %(closes)s UTC.\n%(link)s\n"
-        ) % {
-            "proposer": proposal.proposer,
-            "title": proposal.title,
-            "rationale": proposal.rationale,
-            "closes": f"{proposal.closes_at:%Y-%m-%d %H:%M}",
-            "link": link,
-        }
+        subject = message("mail.proposal_opened.subject", title=proposal.title)
+        body = message(
+            "mail.proposal_opened.body",
+            proposer=proposal.proposer.name,
+            title=proposal.title,
+            rationale=proposal.rationale,
+            closes={"datetime": proposal.closes_at.isoformat()},
+            link=link,
+        )
     else:
         decision = proposal.decision
-        subject = _("Proposal closed: %(title)s (%(outcome)s)") % {
-            "title": proposal.title,
-            "outcome": decision.get_outcome_display(),
-        }
-        reasons = "\n".join(f"- {reason}" for reason in decision.reasons)
-        body = _(
-            "The proposal %(title)s closed: %(outcome)s.\n"
-            "Support %(support)s, oppose %(oppose)s, abstain %(abstain)s.\n%(reasons)s\n%(link)s\n"
-        ) % {
-            "title": proposal.title,
-            "outcome": decision.get_outcome_display(),
-            "support": decision.support,
-            "oppose": decision.oppose,
-            "abstain": decision.abstain,
-            "reasons": reasons,
-            "link": link,
-        }
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
-    return send_mass_mail(messages, fail_silently=False)
+        outcome = {"choice": "decision_outcome", "value": decision.outcome}
+        subject = message("mail.proposal_closed.subject", title=proposal.title, outcome=outcome)
+        body = message(
+            "mail.proposal_closed.body",
+            title=proposal.title,
+            outcome=outcome,
+            support=decision.support,
+            oppose=decision.oppose,
+            abstain=decision.abstain,
+            reasons="\n".join(f"- {reason}" for reason in decision.reasons),
+            link=link,
+        )
+    return send_localised(subject, [body], user_ids=people, fail_silently=False, each=True, prefix="")
+
+
+@task()
+def lapse_ended_terms_task() -> int:
+    """Lapse the stewardships whose term ended (scheduled for the day after each term's end)."""
+    from partnernet.framework.services import lapse_ended_terms
+
+    return len(lapse_ended_terms())
+
+
+def schedule_lapse(term_end: dt.date) -> None:
+    """Run the lapse at the start of the day after ``term_end`` (local time), where the backend can defer;
+    ``partnernet lapse_terms`` does the same by hand or from cron."""
+    backend = task_backends[lapse_ended_terms_task.backend]
+    if not backend.supports_defer:
+        return
+    start = timezone.make_aware(dt.datetime.combine(term_end + dt.timedelta(days=1), dt.time.min))
+    lapse_ended_terms_task.using(run_after=start).enqueue()
+
+
+def stewardship_saved(sender: Any, instance: Any, **_: Any) -> None:
+    """``post_save`` of a stewardship: an active one with a term end gets its lapse scheduled."""
+    if instance.status == "active" and instance.term_end is not None:
+        end = instance.term_end
+        transaction.on_commit(lambda: schedule_lapse(end))
+
+
+def stewardships_created(sender: Any, records: Any, **_: Any) -> None:
+    """``base.signals.records_created``: stewardships imported in bulk get their lapses scheduled too."""
+    if sender is not Stewardship:
+        return
+    ends = sorted({r.term_end for r in records if r.status == "active" and r.term_end is not None})
+
+    def schedule_all() -> None:
+        for end in ends:
+            schedule_lapse(end)
+
+    if ends:
+        transaction.on_commit(schedule_all)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -19,10 +20,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnernet.audit.selectors import history_of
+from partnernet.base.pagination import page_of
 from partnernet.core.framework_versions import diff_snapshots
 from partnernet.directory.models import Entity, Membership
 from partnernet.directory.rules import entity_ids_of, is_facilitator
-from partnernet.framework.forms import CommentForm, CompareForm, EndorseForm, ProposalForm, QuorumRuleForm
+from partnernet.framework.forms import (
+    CommentForm,
+    CompareForm,
+    EndorseForm,
+    ProposalForm,
+    QuorumRuleForm,
+    TermLabelsForm,
+)
 from partnernet.framework.models import (
     EndorsementChange,
     FrameworkVersion,
@@ -33,7 +42,7 @@ from partnernet.framework.models import (
     RegionGrouping,
     Theme,
 )
-from partnernet.framework.selectors import (
+from partnernet.framework.proposals import (
     framework_audit_events,
     open_proposals_affecting,
     proposals_listing,
@@ -43,6 +52,7 @@ from partnernet.framework.services import (
     endorse,
     evaluate_proposal,
     open_proposal,
+    set_term_labels,
     update_quorum_rule,
 )
 
@@ -58,7 +68,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         request,
         "framework/proposal_list.html",
         {
-            "proposals": proposals_listing(only_open=only_open)[:200],
+            "proposals": page_of(
+                request, proposals_listing(only_open=only_open).order_by("-opens_at", "-pk")
+            ),
             "only_open": only_open,
             "mine": mine,
             "kinds": ProposalKind.choices,
@@ -239,3 +251,45 @@ def version_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(
         request, "framework/version.html", {"version": version, "previous": previous, "changes": changes}
     )
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    """The taxonomy with its names in every UI language; facilitators follow a term to translate it."""
+    languages = [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    groups = [
+        (
+            label,
+            subject,
+            [
+                (term, [(code, (term.labels or {}).get(code, "")) for code, _name in languages])
+                for term in model.objects.order_by("position", "key")
+            ],
+        )
+        for subject, label, model in (
+            ("type", _("Partnership types"), PartnershipType),
+            ("theme", _("Themes"), Theme),
+            ("grouping", _("Region groupings"), RegionGrouping),
+        )
+    ]
+    return render(
+        request,
+        "framework/terms.html",
+        {"groups": groups, "term_languages": languages, "can_translate": is_facilitator(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_labels(request: HttpRequest, subject: str, key: str) -> HttpResponse:
+    models: dict[str, Any] = {"type": PartnershipType, "theme": Theme, "grouping": RegionGrouping}
+    if subject not in models:
+        raise Http404
+    term = get_object_or_404(models[subject], key=key)
+    if not is_facilitator(request.user):
+        raise PermissionDenied
+    form = TermLabelsForm(request.POST or None, term=term)
+    if request.method == "POST" and form.is_valid():
+        set_term_labels(request.user, term, form.labels())
+        messages.success(request, _("The names were saved."))
+        return redirect("framework:terms")
+    return render(request, "framework/term_labels.html", {"form": form, "term": term, "subject": subject})

@@ -13,9 +13,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from partnernet.base.identity import instance_id
+from partnernet.base.seeding import SeedCounts, seed_uuid, upsert
 from partnernet.directory.models import Entity
-from partnernet.exchange.seed import SeedCounts, seed_uuid, upsert
-from partnernet.federation.selectors import instance_id
 from partnernet.impact.models import (
     Criterion,
     Evaluation,

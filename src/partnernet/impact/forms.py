@@ -8,11 +8,33 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base.pickers import PickerField
 from partnernet.impact.connectors import dashboard, pageviews, wikidata
 from partnernet.impact.connectors.http import ConnectorError
 from partnernet.impact.indicators import CHOICES, INDICATORS
 from partnernet.impact.kinds import TEXT_LIMIT, URL_LIMIT
 from partnernet.impact.models import Connector, Criterion
+
+
+class ReportFilterForm(forms.Form):
+    """The impact report's filters, picked with the picker; an unknown value is an error next to its field
+    and filters nothing."""
+
+    type = PickerField("types", label=_("Type"), required=False)
+    theme = PickerField("themes", label=_("Theme"), required=False)
+    region = PickerField("regions", label=_("Region"), required=False)
+    entity = PickerField("entities", label=_("Entity"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "type": data["type"].key if data.get("type") else None,
+            "theme": data["theme"].key if data.get("theme") else None,
+            "region": data["region"].code if data.get("region") else None,
+            "entity": data["entity"].key if data.get("entity") else None,
+            "year": data.get("year"),
+        }
 
 
 class DateInput(forms.DateInput):

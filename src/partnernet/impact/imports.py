@@ -15,9 +15,9 @@ from typing import Any
 
 from django.db import transaction
 
-from partnernet.exchange import fields as f
-from partnernet.exchange.formats import Problem, SourceRow, format_of, read_rows
-from partnernet.federation.selectors import instance_id
+from partnernet.base import fields as f
+from partnernet.base.formats import Problem, SourceRow, format_of, read_rows
+from partnernet.base.identity import instance_id
 from partnernet.impact.exports import CSV_FIELDS
 from partnernet.impact.indicators import INDICATORS
 from partnernet.impact.models import Outcome

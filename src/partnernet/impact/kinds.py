@@ -13,12 +13,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from partnernet.exchange import fields as f
-from partnernet.exchange.fields import Raw
-from partnernet.exchange.kinds import Clean, Cleaner, Kind, _one
-from partnernet.exchange.references import References
+from partnernet.base import fields as f
+from partnernet.base.cleaning import Clean, Cleaner, Kind, one_of
+from partnernet.base.fields import Raw
+from partnernet.base.references import References
 from partnernet.impact.indicators import INDICATORS
 from partnernet.impact.models import Connector, Outcome
+from partnernet.partnerships.kinds import partnership_recipients
 
 TEXT_LIMIT = 10_000
 URL_LIMIT = 2_000
@@ -34,7 +35,7 @@ class OutcomeKind(Kind):
     required = frozenset({"key", "partnership", "indicator", "period_start", "period_end", "data_as_of"})
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
-        return {"partnerships": _one(values, "partnership")}
+        return {"partnerships": one_of(values, "partnership")}
 
     def clean(self, values: dict[str, Raw], refs: References) -> tuple[Clean, list[tuple[str, str]]]:
         c = Cleaner(values, self.required)
@@ -98,6 +99,4 @@ class OutcomeKind(Kind):
 
 def outcome_recipients(obj: Any) -> str | None:
     """An outcome goes exactly where its partnership goes: figures of a private partnership stay home."""
-    from partnernet.federation.registry import partnership_recipients
-
     return partnership_recipients(obj.partnership)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnernet.federation.models import GlobalRecord
+from partnernet.base.models import GlobalRecord
 from partnernet.impact.indicators import CHOICES, INDICATORS
 
 

@@ -21,6 +21,7 @@ from partnernet.core import impact as core
 from partnernet.directory.models import Entity
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.framework.selectors import region_tree
+from partnernet.i18n.names import label_for, region_name
 from partnernet.impact.indicators import INDICATORS, NUMERIC
 from partnernet.impact.models import Evaluation, FetchRun, Outcome
 from partnernet.partnerships.models import Partnership
@@ -147,21 +148,6 @@ class ImpactReport:
     def total_pairs(self) -> list[tuple[Any, Decimal | None]]:
         return list(zip(self.indicators, self.totals, strict=True))
 
-    def chart(self, rows: list[Row], kind: str = "bar") -> dict[str, Any]:
-        """A Chart.js config (for ``json_script``) of the given rows, one dataset per indicator with data."""
-        datasets = []
-        for index, indicator in enumerate(self.indicators):
-            values = [row.figures[index] for row in rows]
-            data = [float(value) if value else None for value in values]
-            if any(data):
-                datasets.append({"label": str(indicator.name), "data": data})
-        return {
-            "type": kind,
-            "data": {"labels": [row.label for row in rows], "datasets": datasets},
-            # Indicators differ by orders of magnitude (page views vs events): a log axis shows them all.
-            "options": {"scales": {"y": {"type": "logarithmic"}}},
-        }
-
 
 def _line(figures: dict[str, Decimal], codes: list[str]) -> list[Decimal | None]:
     return [figures.get(code) for code in codes]
@@ -176,8 +162,8 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
     tree = region_tree()
     rolled = core.rollup(facts, tree)
 
-    types = dict(PartnershipType.objects.values_list("key", "name"))
-    themes = dict(Theme.objects.values_list("key", "name"))
+    types = {k: label_for(v, n) for k, n, v in PartnershipType.objects.values_list("key", "name", "labels")}
+    themes = {k: label_for(v, n) for k, n, v in Theme.objects.values_list("key", "name", "labels")}
     by_region = rolled.by_region
     # Show the world's areas and sub-regions (and the filtered region's children), not every country.
     shown = sorted(
@@ -230,7 +216,9 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
             Row(k, str(themes.get(k, k)) if k else gettext("No theme"), _line(v, codes))
             for k, v in sorted(rolled.by_theme.items())
         ],
-        by_region=[Row(code, tree.name(code), _line(by_region[code], codes)) for code in shown],
+        by_region=[
+            Row(code, region_name(code, tree.name(code)), _line(by_region[code], codes)) for code in shown
+        ],
         by_year=[Row(str(y), str(y), _line(v, codes)) for y, v in rolled.by_year.items()],
         credits=credit_rows,
         as_of=outcomes.aggregate(as_of=Max("measured_on"))["as_of"],

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnernet.audit.services import diff, record, snapshot
+from partnernet.base.records import RecordWriter
 from partnernet.impact.connectors.http import ConnectorError, NetworkUnreachable, make_client
 from partnernet.impact.connectors.registry import CONNECTORS
 from partnernet.impact.models import Criterion, Evaluation, FetchRun, Outcome, OutcomeSource, Score
@@ -19,6 +20,17 @@ from partnernet.partnerships.models import Partnership
 
 Progress = Callable[[int, int, str], None]
 """``(steps done, steps total, what is being read)``; the CLI draws a bar, the task updates its run."""
+
+
+class OutcomeWriter(RecordWriter):
+    """Outcomes as records: peers' copies arrive through it (outcomes are not a FORMATS.md import kind;
+    people record them with ``record_outcome`` and import them with ``impact.imports``)."""
+
+    kind_name = "outcomes"
+    noun = "outcome"
+
+
+OUTCOMES = OutcomeWriter()
 
 OUTCOME_FIELDS = ("value", "text", "source", "connector", "measured_on", "source_url", "note")
 

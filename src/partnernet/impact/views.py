@@ -14,45 +14,48 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partnernet.base.pagination import page_of
 from partnernet.directory.rules import is_facilitator
 from partnernet.framework.models import PartnershipType, Theme
-from partnernet.impact import exports, selectors, services
-from partnernet.impact.forms import OutcomeForm, OutcomeSourceForm, RubricWeightsForm, ScoresForm
+from partnernet.impact import charts, exports, selectors, services
+from partnernet.impact.forms import (
+    OutcomeForm,
+    OutcomeSourceForm,
+    ReportFilterForm,
+    RubricWeightsForm,
+    ScoresForm,
+)
 from partnernet.impact.indicators import INDICATORS
 from partnernet.impact.models import Evaluation, FetchRun, OutcomeSource, Rubric
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
 
 
-def _filters(request: HttpRequest) -> selectors.ReportFilters:
-    get = request.GET
-    year = get.get("year", "").strip()
-    return selectors.ReportFilters(
-        type=get.get("type") or None,
-        theme=get.get("theme") or None,
-        region=(get.get("region") or "").strip().upper() or None,
-        entity=(get.get("entity") or "").strip() or None,
-        year=int(year) if year.isdigit() and 1 <= int(year) <= 9999 else None,
-    )
+def _filters(form: ReportFilterForm) -> selectors.ReportFilters:
+    return selectors.ReportFilters(**form.filters()) if form.is_bound else selectors.ReportFilters()
 
 
 def _report_context(request: HttpRequest) -> dict[str, Any]:
-    filters = _filters(request)
+    form = ReportFilterForm(request.GET or None)
+    filters = _filters(form)
     report = selectors.impact_report(request.user, filters)
     return {
+        "form": form,
         "report": report,
         "filters": filters,
         "query": request.GET.urlencode(),
         "types": PartnershipType.objects.filter(active=True),
         "themes": Theme.objects.filter(active=True),
         "generated": timezone.now(),
-        "year_chart": report.chart(report.by_year, "line"),
-        "type_chart": report.chart(report.by_type),
+        "year_charts": charts.year_charts(report),
+        "type_charts": charts.type_charts(report),
     }
 
 
 def report(request: HttpRequest) -> HttpResponse:
-    return render(request, "impact/report.html", _report_context(request))
+    context = _report_context(request)
+    context["partnership_page"] = page_of(request, context["report"].partnership_rows)
+    return render(request, "impact/report.html", context)
 
 
 def report_print(request: HttpRequest) -> HttpResponse:
@@ -68,7 +71,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 def export_csv(request: HttpRequest) -> HttpResponse:
-    outcomes = selectors.filtered_outcomes(request.user, _filters(request))
+    outcomes = selectors.filtered_outcomes(request.user, _filters(ReportFilterForm(request.GET or None)))
     response = HttpResponse(exports.outcomes_csv(outcomes), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="partnernet-outcomes.csv"'
     return response

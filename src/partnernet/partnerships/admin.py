@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from partnernet.federation.admin import ForeignRowsReadOnly
+from partnernet.base.admin import ForeignRowsReadOnly
 from partnernet.partnerships.models import Partnership
 
 

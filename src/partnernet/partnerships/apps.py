@@ -26,5 +26,31 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
+        from partnernet.base.observers import observe_writes
+        from partnernet.base.registry import RecordKind, register
+        from partnernet.framework.signals import terms_merged
+        from partnernet.partnerships.kinds import (
+            PartnershipKind,
+            partnership_followers,
+            partnership_recipients,
+        )
+        from partnernet.partnerships.rules import visible_partnerships
+        from partnernet.partnerships.services import PARTNERSHIPS, retag_partnerships
+        from partnernet.partnerships.tally import tally_observer
+
         pre_migrate.connect(_pause_search_triggers, sender=self)
         post_migrate.connect(_resume_search_triggers, sender=self)
+        register(
+            RecordKind(
+                "partnerships",
+                PartnershipKind(),
+                PARTNERSHIPS,
+                m2m=("supporters", "partners", "themes"),
+                recipients=partnership_recipients,
+                followers=partnership_followers,
+                visible=visible_partnerships,
+            )
+        )
+        observe_writes("partnerships", tally_observer("partnerships"))
+        observe_writes("partners", tally_observer("partners"))
+        terms_merged.connect(retag_partnerships, dispatch_uid="partnerships-retag")

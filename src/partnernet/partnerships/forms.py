@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base.pickers import PickerField, bind_pickers
+from partnernet.base.uploads import UploadCheck
 from partnernet.core.search import parse_text_query
-from partnernet.directory.models import Entity, Partner
-from partnernet.directory.rules import entity_ids_of, is_facilitator
-from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.directory.models import Partner
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.selectors import DEFAULT_SORT, RELEVANCE, SORTS, RegistryFilter
-from partnernet.web.validators import UploadCheck
 
 
 class RegistryFilterForm(forms.Form):
@@ -27,11 +28,11 @@ class RegistryFilterForm(forms.Form):
     )
     type = forms.SlugField(label=_("Partnership type"), required=False)
     theme = forms.SlugField(label=_("Theme"), required=False)
-    region = forms.CharField(label=_("Region"), required=False, max_length=3)
+    region = PickerField("regions", label=_("Region"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *Partnership.Status.choices]
     )
-    lead = forms.SlugField(label=_("Lead entity (key)"), required=False)
+    lead = PickerField("entities", label=_("Lead entity"), required=False)
     partner_kind = forms.ChoiceField(
         label=_("Partner kind"), required=False, choices=[("", _("Any kind")), *Partner.Kind.choices]
     )
@@ -48,7 +49,12 @@ class RegistryFilterForm(forms.Form):
     )
 
     def registry_filter(self) -> RegistryFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The filters as keys and codes; the picked region and lead by their code and key."""
+        data = dict(self.cleaned_data) if self.is_valid() else {}
+        if data.get("region"):
+            data["region"] = data["region"].code
+        if data.get("lead"):
+            data["lead"] = data["lead"].key
         return RegistryFilter(
             **{name: (data.get(name) or "") for name in RegistryFilter.__dataclass_fields__}
         )
@@ -69,8 +75,51 @@ class RegistryFilterForm(forms.Form):
         return (self.cleaned_data.get("sort") or "") if self.is_valid() else ""
 
 
+def _label(name: str) -> Any:
+    return capfirst(getattr(Partnership._meta.get_field(name), "verbose_name", name))
+
+
 class PartnershipForm(forms.ModelForm[Partnership]):
-    """Create or edit a partnership. The lead must be an entity the person belongs to (facilitators: any)."""
+    """Create or edit a partnership. The lead must be an entity the person belongs to (facilitators: any).
+
+    Entities, partners, the type, themes and region are picked with the picker (``partnernet.base.pickers``);
+    a partner not yet in the directory is added inline (the ``new_partner_*`` fields) and recorded with the
+    partnership in one transaction.
+    """
+
+    lead = PickerField("my-entities", label=_label("lead"))
+    supporters = PickerField(
+        "entities",
+        multiple=True,
+        required=False,
+        label=_label("supporters"),
+        help_text=_("Entities that support the lead in this partnership."),
+    )
+    partners = PickerField("partners", multiple=True, required=False, label=_label("partners"))
+    type = PickerField("types", label=_label("type"))
+    themes = PickerField("themes", multiple=True, required=False, label=_label("themes"))
+    region = PickerField(
+        "regions",
+        required=False,
+        label=_label("region"),
+        help_text=_("Any level: the world, a region, a sub-region or a country."),
+    )
+    new_partner_name = forms.CharField(label=_("Name of the new partner"), required=False, max_length=300)
+    new_partner_kind = forms.ChoiceField(
+        label=_("Kind of institution"), required=False, choices=[("", "—"), *Partner.Kind.choices]
+    )
+    new_partner_country = PickerField("countries", required=False, label=_("Country of the new partner"))
+    new_partner_website = forms.URLField(
+        label=_("Website of the new partner"), required=False, assume_scheme="https"
+    )
+    new_partner_wikidata = forms.CharField(
+        label=_("Wikidata item of the new partner"), required=False, max_length=20
+    )
+
+    NEW_PARTNER_FIELDS = (
+        "new_partner_name", "new_partner_kind", "new_partner_country", "new_partner_website",
+        "new_partner_wikidata",
+    )  # fmt: skip
 
     class Meta:
         model = Partnership
@@ -82,29 +131,29 @@ class PartnershipForm(forms.ModelForm[Partnership]):
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "themes": forms.CheckboxSelectMultiple(),
         }
         help_texts = {
             "visibility": _(
                 "Public: everyone. Movement: members of movement entities. Private: the parties."
             ),
-            "supporters": _("Entities that support the lead in this partnership."),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        leads = Entity.objects.order_by("name")
-        if not is_facilitator(user):
-            leads = leads.filter(pk__in=entity_ids_of(user))
-        fields: dict[str, Any] = self.fields
-        fields["lead"].queryset = leads
-        fields["supporters"].queryset = Entity.objects.order_by("name")
-        fields["partners"].queryset = Partner.objects.order_by("name")
-        fields["type"].queryset = PartnershipType.objects.filter(active=True)
-        fields["themes"].queryset = Theme.objects.filter(active=True)
-        fields["region"].queryset = Region.objects.order_by("path")
-        fields["region"].help_text = _("Any level: the world, a region, a sub-region or a country.")
+        bind_pickers(self, user)
+
+    def main_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name not in self.NEW_PARTNER_FIELDS]
+
+    def new_partner_fields(self) -> list[Any]:
+        return [self[name] for name in self.NEW_PARTNER_FIELDS]
+
+    def clean_new_partner_wikidata(self) -> str:
+        value = (self.cleaned_data.get("new_partner_wikidata") or "").strip()
+        if value and not re.match(r"^Q[1-9][0-9]*$", value):
+            raise forms.ValidationError(_("A Wikidata item looks like Q123."))
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -114,6 +163,26 @@ class PartnershipForm(forms.ModelForm[Partnership]):
         lead = data.get("lead")
         if lead is not None and lead in (data.get("supporters") or []):
             self.add_error("supporters", _("The lead cannot also be a supporter."))
+        name = (data.get("new_partner_name") or "").strip()
+        others = [data.get(f) for f in self.NEW_PARTNER_FIELDS[1:]]
+        if name:
+            if not data.get("new_partner_kind"):
+                self.add_error("new_partner_kind", _("Say what kind of institution the new partner is."))
+            if Partner.objects.filter(name__iexact=name).exists():
+                self.add_error(
+                    "new_partner_name",
+                    _("A partner called “%(name)s” is already in the directory: pick it under Partners.")
+                    % {"name": name},
+                )
+            data["new_partner"] = {
+                "name": name,
+                "kind": data.get("new_partner_kind"),
+                "country": data.get("new_partner_country"),
+                "website": data.get("new_partner_website") or "",
+                "wikidata": data.get("new_partner_wikidata") or "",
+            }
+        elif any(others):
+            self.add_error("new_partner_name", _("Give the new partner's name, or leave these fields empty."))
         return data
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnernet.federation.models import GlobalRecord
+from partnernet.base.models import GlobalRecord
 from partnernet.partnerships.search import SearchDocumentField
 
 
@@ -139,8 +139,8 @@ class RegistryTally(models.Model):
     (partnerships with at least one partner of kind ``value``). Summing the tally over a filter of type,
     status and region gives facet counts over a million partnerships in milliseconds. Every writer keeps it
     exact in its own transaction: the services row by row, imports, ``generate`` and federation by deltas
-    over the rows they wrote (``services.TallyUpdate``). Rows changed by other means change the table's
-    fingerprint, and the next read rebuilds the tally (see ``RegistryTallyState``).
+    over the rows they wrote (``tally.TallyUpdate``). Rows changed by other means change the table's
+    fingerprint: reads then count live, and ``rebuild_registry_tally`` repairs it (``RegistryTallyState``).
     """
 
     dimension = models.CharField(max_length=20)

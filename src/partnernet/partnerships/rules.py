@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import rules
@@ -74,3 +75,38 @@ rules.add_perm("partnerships.add_partnership", is_entity_member | is_facilitator
 rules.add_perm("partnerships.delete_partnership", is_local_row & (is_lead_admin | is_facilitator))
 rules.add_perm("partnerships.change_partnership", is_local_row & (is_partnership_party | is_facilitator))
 rules.add_perm("partnerships.view_agreements", is_partnership_party)
+
+
+@rules.predicate
+def is_partner_party(user: Any, partner: Any) -> bool:
+    """A member of an entity that leads or supports a partnership with this partner institution."""
+    if partner is None:
+        return False
+    own = entity_ids_of(user)
+    if not own:
+        return False
+    return (
+        Partnership.objects.filter(partners=partner)
+        .filter(Q(lead_id__in=own) | Q(supporters__in=own))
+        .exists()
+    )
+
+
+# The directory's rule, kept here because it is about partnerships: the parties of a partnership with the
+# institution (and facilitators) may correct a partner row of this instance.
+rules.add_perm("directory.change_partner", is_local_row & (is_partner_party | is_facilitator))
+
+
+@dataclass(frozen=True)
+class PartnershipActions:
+    edit: bool = False
+    see_agreements: bool = False
+
+
+def partnership_actions(user: Any, partnership: Partnership) -> PartnershipActions:
+    """The origin check applies to superusers too: a peer's partnership is read-only here for everyone."""
+    return PartnershipActions(
+        edit=bool(is_local_row(user, partnership))
+        and user.has_perm("partnerships.change_partnership", partnership),
+        see_agreements=user.has_perm("partnerships.view_agreements", partnership),
+    )

@@ -6,7 +6,6 @@ Views parse, check permission through ``rules``, call a selector or a service, a
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,27 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnernet.audit.selectors import history_of
-from partnernet.directory.rules import entity_ids_of, is_facilitator, is_local_row
-from partnernet.exchange.formats import iter_lines
-from partnernet.exchange.kinds import KINDS
-from partnernet.exchange.selectors import export_rows
-from partnernet.framework.models import Region
+from partnernet.base.formats import iter_lines
+from partnernet.base.pagination import page_of
+from partnernet.base.registry import record_kind
+from partnernet.base.rows import export_rows
+from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.partnerships import services
+from partnernet.partnerships.facets import registry_facets
 from partnernet.partnerships.forms import AgreementForm, PartnershipForm, RegistryFilterForm
 from partnernet.partnerships.models import Agreement, Partnership
-from partnernet.partnerships.rules import visible_partnerships
-from partnernet.partnerships.selectors import (
-    filter_partnerships,
-    partnership_page,
-    registry_facets,
-    search_page_rows,
-)
-from partnernet.web.pagination import page_of
-
-
-def may_change(user: Any, obj: Any) -> bool:
-    """The change rule, with the origin check also applied to superusers (Django grants them every perm)."""
-    return bool(is_local_row(user, obj)) and user.has_perm("partnerships.change_partnership", obj)
+from partnernet.partnerships.rules import partnership_actions, visible_partnerships
+from partnernet.partnerships.selectors import filter_partnerships, partnership_page, search_page_rows
 
 
 def registry(request: HttpRequest) -> HttpResponse:
@@ -57,7 +46,6 @@ def registry(request: HttpRequest) -> HttpResponse:
             "sort": form.ordering(),
             "chosen_sort": form.chosen_ordering(),
             "searching": form.searching(),
-            "regions": Region.objects.filter(level__in=["world", "region", "subregion"]).order_by("path"),
             "can_create": request.user.is_authenticated
             and (bool(entity_ids_of(request.user)) or is_facilitator(request.user)),
         },
@@ -69,7 +57,7 @@ def export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     if fmt not in ("csv", "jsonl"):
         raise Http404
     form = RegistryFilterForm(request.GET or None)
-    kind = KINDS["partnerships"]
+    kind = record_kind("partnerships").exchange
     rows = filter_partnerships(visible_partnerships(request.user, kind.queryset()), form.registry_filter())
     response = StreamingHttpResponse(
         iter_lines(export_rows(kind.name, rows), fmt, kind.fields),
@@ -88,18 +76,16 @@ def _visible_or_404(request: HttpRequest, key: str) -> Partnership:
 
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     partnership = _visible_or_404(request, key)
-    can_agreements = request.user.has_perm("partnerships.view_agreements", partnership)
-    can_change = may_change(request.user, partnership)
+    allowed = partnership_actions(request.user, partnership)
     return render(
         request,
         "partnerships/detail.html",
         {
             "partnership": partnership,
             "history": history_of(partnership)[:20],
-            "can_change": can_change,
-            "can_agreements": can_agreements,
-            "agreements": partnership.agreements.all() if can_agreements else [],
-            "agreement_form": AgreementForm() if can_change else None,
+            "allowed": allowed,
+            "agreements": partnership.agreements.all() if allowed.see_agreements else [],
+            "agreement_form": AgreementForm() if allowed.edit else None,
         },
     )
 
@@ -119,7 +105,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, key: str) -> HttpResponse:
     partnership = _visible_or_404(request, key)
-    if not may_change(request.user, partnership):
+    if not partnership_actions(request.user, partnership).edit:
         raise PermissionDenied
     form = PartnershipForm(request.POST or None, instance=partnership, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +119,8 @@ def edit(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def upload_agreement(request: HttpRequest, key: str) -> HttpResponse:
     partnership = _visible_or_404(request, key)
-    if not may_change(request.user, partnership):
+    allowed = partnership_actions(request.user, partnership)
+    if not allowed.edit:
         raise PermissionDenied
     form = AgreementForm(request.POST, request.FILES)
     if form.is_valid():
@@ -148,8 +135,7 @@ def upload_agreement(request: HttpRequest, key: str) -> HttpResponse:
         {
             "partnership": partnership,
             "history": history_of(partnership)[:20],
-            "can_change": True,
-            "can_agreements": request.user.has_perm("partnerships.view_agreements", partnership),
+            "allowed": allowed,
             "agreements": partnership.agreements.all(),
             "agreement_form": form,
         },

@@ -7,6 +7,7 @@ statement per decision, compiled once per shape, and rows turned into routing va
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
+from partnernet.base.models import SEED_ORIGIN
 from partnernet.core.regions import RegionTree
 from partnernet.core.routing import ActiveStewardship, Candidate, RoutingRequest, rank_stewardships
 from partnernet.framework.models import PartnershipType, Region, Stewardship
@@ -52,10 +55,14 @@ _POOL_FIELDS = (
     "languages_text",
     "load",
     "origin",
+    "entity__legal_identity",
+    "entity__origin",
+    "term_start",
+    "term_end",
 )
 
 _CACHE_LIMIT = 200_000
-_built: dict[tuple[Any, ...], tuple[ActiveStewardship, tuple[int, int]]] = {}
+_built: dict[tuple[Any, ...], tuple[ActiveStewardship, tuple[int, int], Term]] = {}
 """Rows already turned into ``ActiveStewardship`` values (with the row's ``(stewardship id, entity id)``),
 keyed by the whole row (load and names included), so a changed row simply misses. Building a value parses its
 languages and derives its ranking fields; with a few hundred candidates per routing decision that is most of
@@ -81,7 +88,9 @@ def stewardship_rows(
     loads per row (an index lookup each) instead of grouping the whole join keeps the statement cheap for the
     few hundred candidates of one request; the count is a plain ``COUNT`` (not an ORM aggregate, which would
     add a ``GROUP BY`` and return no row for an idle stewardship), so it is always one row, 0 when idle.
-    Languages come as JSON text, parsed only for rows not seen before.
+    Languages come as JSON text, parsed only for rows not seen before. Terms come with each row; the pool
+    keeps the stewardships serving today (a term's day changes the statement's values every midnight, so it
+    is not part of the compiled shape).
     """
     rows = Stewardship.objects.filter(status=Stewardship.Status.ACTIVE)
     if type_key is not None:
@@ -199,14 +208,30 @@ def split_routing_key(routing: str, local: str) -> tuple[str, str]:
     return key, origin or local
 
 
-def _active(row: tuple[Any, ...], local: str) -> tuple[ActiveStewardship, tuple[int, int]]:
+def entity_ref(key: str, origin: str, local: str) -> str:
+    """How routing names an entity (a requester, a stewardship's holder): its key for this instance's and the
+    seed's entities, ``key@origin`` for a peer's (FORMATS.md ``route --requester``)."""
+    return key if origin in (local, SEED_ORIGIN) else f"{key}@{origin}"
+
+
+@dataclass(frozen=True)
+class Term:
+    start: dt.date | None
+    end: dt.date | None
+
+    def holds(self, day: dt.date) -> bool:
+        """Both ends inclusive; an empty end is open."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def _active(row: tuple[Any, ...], local: str) -> tuple[ActiveStewardship, tuple[int, int], Term]:
     """The routing value of one pool row. A trusted peer's stewardship is keyed ``key@origin``: keys are
     unique per origin only, and routing tells candidates apart by key, so a peer's copy must never shadow
     (or be shadowed by) a local stewardship of the same key."""
     built = _built.get(row)
     if built is None:
         pk, key, entity_id, entity_key, entity_name, type_key, type_name, theme, theme_name, *rest = row
-        region, level, capacity, languages, load, origin = rest
+        region, level, capacity, languages, load, origin, legal_identity, entity_origin, start, end = rest
         stewardship = ActiveStewardship(
             key=routing_key(key, origin, local),
             entity=entity_key,
@@ -220,12 +245,26 @@ def _active(row: tuple[Any, ...], local: str) -> tuple[ActiveStewardship, tuple[
             capacity=capacity,
             load=load,
             languages=tuple(json.loads(languages) if languages else ()),
+            legal_identity=_boolean(legal_identity),
+            entity_ref=entity_ref(entity_key, entity_origin, local),
         )
-        built = (stewardship, (pk, entity_id))
+        built = (stewardship, (pk, entity_id), Term(_date(start), _date(end)))
         if len(_built) >= _CACHE_LIMIT:
             _built.clear()
         _built[row] = built
     return built
+
+
+def _boolean(value: Any) -> bool | None:
+    """A boolean column as the driver returns it from raw SQL (SQLite gives 0/1)."""
+    return None if value is None else bool(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date column as the driver returns it from raw SQL (SQLite gives ISO text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 def stewardship_pool(
@@ -240,16 +279,20 @@ def stewardship_pool(
     ``type_key``, ``theme_key`` and ``region_codes`` (a request's region chain) narrow the read to the
     stewardships that can be candidates for one request, which keeps a single routing decision fast however
     many stewardships exist; without them every active stewardship is read (for the batch rebalance).
-    ``exclude_ids`` leaves out stewardships that already declined or let the offer time out.
+    ``exclude_ids`` leaves out stewardships that already declined or let the offer time out; stewardships
+    outside their term today (both ends inclusive) are left out too.
     """
-    from partnernet.federation.selectors import instance_id
+    from partnernet.base.identity import instance_id
 
     local = instance_id()
+    today = timezone.localdate()
     stewardships: list[ActiveStewardship] = []
     ids: dict[str, tuple[int, int]] = {}
     with _pool_rows(type_key, theme_key, region_codes, exclude_ids) as rows:
         for row in rows:
-            stewardship, row_ids = _active(row, local)
+            stewardship, row_ids, term = _active(row, local)
+            if not term.holds(today):
+                continue
             key = stewardship.key
             if key not in ids:
                 ids[key] = row_ids
@@ -258,13 +301,17 @@ def stewardship_pool(
 
 
 def routing_request_of(request: SupportRequest) -> RoutingRequest:
-    """What routing needs to know about a stored request."""
+    """What routing needs to know about a stored request (its requester, so it is never routed to itself)."""
+    from partnernet.base.identity import instance_id
+
+    requester = request.requester
     return RoutingRequest(
         type=request.type.key,
         theme=request.theme.key if request.theme is not None else None,
         region=request.region.code,
         need=request.need,
         language=request.language or None,
+        requester=entity_ref(requester.key, requester.origin, instance_id()) if requester else None,
     )
 
 

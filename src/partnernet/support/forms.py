@@ -12,9 +12,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base import fields as exchange_fields
+from partnernet.base.pickers import PickerField
 from partnernet.core.routing import RoutingRequest
 from partnernet.directory.models import Entity, Partner
-from partnernet.exchange import fields as exchange_fields
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import Need
@@ -66,12 +67,37 @@ class _CellFields(forms.Form):
 
 class RouteQueryForm(_CellFields):
     need = forms.ChoiceField(label=_("Need"), choices=Need.choices, required=False)
+    requester = forms.CharField(
+        label=_("Asking entity"),
+        required=False,
+        max_length=170,
+        help_text=_(
+            "An entity key, or KEY@ORIGIN for another instance's entity: it is never its own steward."
+        ),
+    )
 
     def __init__(self, data: dict[str, Any] | None = None, **kwargs: Any) -> None:
         if data is not None and data.get("region"):
             code = str(data["region"]).strip()
             data = {**data, "region": code.upper() if code.isalpha() else code}
         super().__init__(data, **kwargs)
+
+    def clean_requester(self) -> str | None:
+        """The asking entity's routing reference (``candidates.entity_ref``); an unknown one is an error."""
+        from partnernet.base.identity import instance_id
+        from partnernet.support.candidates import entity_ref
+
+        value = (self.cleaned_data.get("requester") or "").strip()
+        if not value:
+            return None
+        key, _at, origin = value.partition("@")
+        rows = Entity.objects.filter(key=key)
+        if origin:
+            rows = rows.filter(origin=origin)
+        found = sorted(rows.values_list("origin", flat=True), key=lambda o: (o != instance_id(), o != "seed"))
+        if not found:
+            raise ValidationError(_("Unknown entity '%(value)s'."), params={"value": value})
+        return entity_ref(key, found[0], instance_id())
 
     def routing_request(self) -> RoutingRequest:
         data = self.cleaned_data
@@ -81,10 +107,28 @@ class RouteQueryForm(_CellFields):
             region=data["region"].code,
             need=data.get("need") or None,
             language=data.get("language") or None,
+            requester=data.get("requester") or None,
         )
 
 
-class RequestForm(_CellFields):
+class _PickedCell(forms.Form):
+    """The cell picked with the picker (the web forms); the command line and the API type keys and codes
+    (``_CellFields``)."""
+
+    type = PickerField("types", label=_("Partnership type"))
+    theme = PickerField("themes", label=_("Theme"), required=False, help_text=_("Empty means any theme."))
+    region = PickerField(
+        "regions",
+        label=_("Region or country"),
+        help_text=_("Where the partnership happens: a country, or a wider region."),
+    )
+    language = _CellFields.base_fields["language"]
+
+    def clean_language(self) -> str:
+        return _clean_language(self.cleaned_data.get("language", ""))
+
+
+class RequestForm(_PickedCell):
     """The request form of a logged-in member: for one of their entities (individuals included)."""
 
     requester = forms.ModelChoiceField(
@@ -107,6 +151,8 @@ class RequestForm(_CellFields):
         max_length=5000,
         help_text=_("What the partnership is, who the partner is, and what help would make it happen."),
     )
+    steward = forms.CharField(widget=forms.HiddenInput, required=False, max_length=170)
+    """The stewardship the person chose in the steward finder ("ask this steward"), as routing names it."""
     field_order = ["requester", "need", "type", "theme", "region", "language", "partnership", "description"]
 
     def __init__(self, *args: Any, entities: Any, partnerships: Any, **kwargs: Any) -> None:
@@ -164,17 +210,12 @@ PUBLIC_LIMIT = 5
 """Public proposals accepted per address per hour."""
 
 
-class PublicProposalForm(_CellFields):
+class PublicProposalForm(_PickedCell):
     """An external institution proposes a partnership: no account, a honeypot and a rate limit."""
 
     institution = forms.CharField(label=_("Institution"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind of institution"), choices=Partner.Kind.choices)
-    country = forms.ModelChoiceField(
-        label=_("Country"),
-        queryset=Region.objects.filter(level=Region.Level.COUNTRY).order_by("name"),
-        to_field_name="code",
-        required=False,
-    )
+    country = PickerField("countries", label=_("Country"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     contact_name = forms.CharField(label=_("Your name"), max_length=200)
     contact_email = forms.EmailField(label=_("Your e-mail"))

@@ -7,15 +7,15 @@ resolved co-signing and fiscal-sponsorship requests can establish.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnernet.federation.models import GlobalRecord
-
-LOAD_STATUSES = ("offered", "accepted", "in_progress")
-"""Statuses that count against a stewardship's capacity (FORMATS.md: load)."""
+from partnernet.base.models import GlobalRecord
+from partnernet.framework.models import LOAD_STATUSES as LOAD_STATUSES  # the stewardship's load
 
 
 class Need(models.TextChoices):
@@ -26,6 +26,11 @@ class Need(models.TextChoices):
     CONTENT_UPLOAD = "content_upload", _("Content upload")
     LETTER = "letter", _("Letter of support")
     OTHER = "other", _("Other")
+
+
+HOSTING_NEEDS = (Need.CO_SIGNING, Need.FISCAL_SPONSORSHIP)
+"""Needs that ask the steward to act in law for the requester (sign, hold funds): only an entity with a legal
+identity can meet them, and meeting one may become a standing hosting."""
 
 
 class RequestStatus(models.TextChoices):
@@ -110,6 +115,12 @@ class SupportRequest(GlobalRecord):
     )
     description = models.TextField(_("description"), blank=True)
     explanation = models.TextField(_("routing explanation"), blank=True)
+    explanation_message = models.JSONField(
+        _("routing explanation (sentence)"),
+        null=True,
+        blank=True,
+        help_text=_("The explanation as a message id and parameters, read in each reader's language."),
+    )
     created = models.DateField(_("created"))
     resolved = models.DateField(_("resolved"), null=True, blank=True)
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
@@ -160,6 +171,13 @@ class SupportRequest(GlobalRecord):
         return self.key
 
     @property
+    def routing_reason_message(self) -> dict[str, Any] | None:
+        """The stored reasons of the routing decision, without the steward's name (the page names it)."""
+        from partnernet.support.explanations import reason_part
+
+        return reason_part(self.explanation_message)
+
+    @property
     def routing_reason(self) -> str:
         """The explanation without its ``routed to <steward>: `` lead, for a sentence naming the steward."""
         name = self.steward.name if self.steward is not None else ""
@@ -187,6 +205,7 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     QUEUED = "queued", _("Sent to the facilitators' queue")
     REASSIGNED = "reassigned", _("Reassigned by rebalance")
+    LAPSED = "lapsed", _("The stewardship's term ended")
 
 
 class RequestEvent(models.Model):
@@ -218,6 +237,15 @@ class RequestEvent(models.Model):
         related_name="+",
     )
     note = models.TextField(_("why"), blank=True)
+    message = models.JSONField(
+        _("why (sentence)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The note as a message id and parameters, read in each reader's language; empty when "
+            "the note is text a person wrote."
+        ),
+    )
 
     class Meta:
         verbose_name = _("request event")

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import rules
@@ -79,5 +81,75 @@ rules.add_perm("support.establish_hosting", is_steward_member)
 rules.add_perm("support.end_hosting", is_hosting_party)
 # The reason a hosting ended goes by e-mail to both sides' members and is shown nowhere else.
 rules.add_perm("support.view_hosting_reason", is_hosting_party)
-# add_request is asked about the requesting entity: its members ask on its behalf.
-rules.add_perm("support.add_request", is_entity_member | is_facilitator)
+
+
+def redact_request(user: Any) -> Callable[[Any, dict[str, Any]], dict[str, Any]]:
+    """Empties the fields of a visible request that name something ``user`` may not see.
+
+    A support request is seen by the steward's members, who may not be parties to the private partnership it
+    is about: the request shows, the partnership's key does not.
+    """
+    from partnernet.partnerships.rules import visible_partnerships
+
+    seen: dict[int, bool] = {}
+
+    def hide(obj: Any, row: dict[str, Any]) -> dict[str, Any]:
+        if obj.partnership_id is not None:
+            if obj.partnership_id not in seen:
+                seen[obj.partnership_id] = visible_partnerships(user).filter(pk=obj.partnership_id).exists()
+            if not seen[obj.partnership_id]:
+                row = {**row, "partnership": None}
+        return row
+
+    return hide
+
+
+@dataclass(frozen=True)
+class RequestActions:
+    """What a person may do with a request now: the permission and the request's state together, decided
+    here once so the page shows exactly the buttons the services will accept."""
+
+    accept: bool = False
+    decline: bool = False
+    start: bool = False
+    resolve: bool = False
+    withdraw: bool = False
+    host: bool = False
+    route_again: bool = False
+    offer: bool = False
+    see_delivery_errors: bool = False
+
+    @property
+    def answer(self) -> bool:
+        return self.accept or self.decline
+
+
+OPEN_TO_WITHDRAW = ("open", "offered", "accepted", "in_progress")
+
+
+def request_actions(user: Any, request: SupportRequest) -> RequestActions:
+    from partnernet.support.models import HOSTING_NEEDS
+
+    answering = user.has_perm("support.answer_request", request)
+    managing = user.has_perm("support.manage_queue")
+    status = request.status
+    host = (
+        status == "resolved"
+        and request.need in HOSTING_NEEDS
+        and request.requester_id is not None
+        and user.has_perm("support.establish_hosting", request)
+        and not Hosting.objects.filter(
+            host_id=request.steward_id, hosted_id=request.requester_id, status=Hosting.Status.ACTIVE
+        ).exists()
+    )
+    return RequestActions(
+        accept=answering and status == "offered",
+        decline=answering and status == "offered",
+        start=answering and status == "accepted",
+        resolve=answering and status in ("accepted", "in_progress"),
+        withdraw=user.has_perm("support.withdraw_request", request) and status in OPEN_TO_WITHDRAW,
+        host=host,
+        route_again=managing and status == "open",
+        offer=managing and status in ("open", "offered"),
+        see_delivery_errors=managing,
+    )

@@ -13,7 +13,14 @@ from partnernet.directory.models import Entity
 from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import Region, Stewardship
 from partnernet.framework.selectors import region_path, region_tree
-from partnernet.support.models import LOAD_STATUSES, Hosting, RequestStatus, SupportRequest
+from partnernet.support.models import (
+    LOAD_STATUSES,
+    EventKind,
+    Hosting,
+    RequestEvent,
+    RequestStatus,
+    SupportRequest,
+)
 
 
 def covering_stewardship(
@@ -114,6 +121,59 @@ def steward_inbox(user: Any) -> QuerySet[SupportRequest]:
     ).order_by("status", "due_at", "created_at")
 
 
+@dataclass(frozen=True)
+class StewardCapacity:
+    """One active stewardship of the person's entities with its load, as the inbox shows it."""
+
+    stewardship: Any
+    load: int
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.load >= self.stewardship.capacity
+
+
+def inbox_capacity(user: Any) -> list[StewardCapacity]:
+    """The person's entities' active stewardships with their load and capacity (two queries)."""
+    from partnernet.framework.models import Stewardship
+
+    held = list(
+        Stewardship.objects.filter(entity_id__in=entity_ids_of(user), status=Stewardship.Status.ACTIVE)
+        .select_related("entity", "type", "theme", "region")
+        .order_by("entity__name", "type__position", "key")
+    )
+    loads = stewardship_loads(s.pk for s in held)
+    return [StewardCapacity(s, loads.get(s.pk, 0)) for s in held]
+
+
+def passed_on(user: Any, limit: int = 20) -> list[SupportRequest]:
+    """Requests the person's entities declined or let time out, newest first, with where they are now: the
+    steward who holds them, or the facilitators' queue (only that much is shown: the request is no longer
+    theirs to read)."""
+    from partnernet.framework.models import Stewardship
+
+    own = entity_ids_of(user)
+    if not own:
+        return []
+    mine = set(Stewardship.objects.filter(entity_id__in=own).values_list("pk", flat=True))
+    if not mine:
+        return []
+    left = (
+        RequestEvent.objects.filter(
+            steward_id__in=own, kind__in=[EventKind.DECLINED, EventKind.TIMED_OUT, EventKind.LAPSED]
+        )
+        .order_by("-at")
+        .values_list("request_id", flat=True)[: limit * 3]
+    )
+    seen: list[int] = []
+    for pk in left:
+        if pk not in seen:
+            seen.append(pk)
+    rows = SupportRequest.objects.filter(pk__in=seen[:limit]).exclude(steward_id__in=own)
+    by_pk = {r.pk: r for r in rows.select_related("steward", "type", "region")}
+    return [by_pk[pk] for pk in seen if pk in by_pk]
+
+
 def facilitators_queue() -> QuerySet[SupportRequest]:
     """Open requests that no steward holds: nobody matched, or every candidate declined or timed out."""
     return _with_relations(SupportRequest.objects.filter(status=RequestStatus.OPEN)).order_by("created_at")
@@ -121,7 +181,7 @@ def facilitators_queue() -> QuerySet[SupportRequest]:
 
 def find_request(key: str) -> SupportRequest | None:
     """A request of this instance by key (keys are unique per origin; local rows are the ones acted on)."""
-    from partnernet.federation.selectors import instance_id
+    from partnernet.base.identity import instance_id
 
     return _with_relations(SupportRequest.objects.filter(key=key, origin=instance_id())).first()
 
@@ -160,8 +220,8 @@ def filter_hostings(
 def find_hosting(key: str) -> Hosting | None:
     """A hosting by its UUID (a hosting has no key: its global id is its origin and UUID); this instance's
     row first should a copy from elsewhere share the UUID. ``None`` for an unknown or malformed UUID."""
-    from partnernet.exchange.references import origin_rank
-    from partnernet.federation.selectors import instance_id
+    from partnernet.base.identity import instance_id
+    from partnernet.base.references import origin_rank
 
     try:
         wanted = uuid.UUID(key)

@@ -16,15 +16,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnernet.core.routing import Candidate
+from partnernet.base.peering import peering
+from partnernet.base.references import preferred_ids
 from partnernet.directory.models import Entity
 from partnernet.directory.rules import entity_ids_of
-from partnernet.exchange.references import preferred_ids
-from partnernet.federation.selectors import delivery_of
 from partnernet.partnerships.rules import visible_partnerships
 from partnernet.support import candidates as candidates_of
 from partnernet.support import forms, selectors, services
+from partnernet.support.explanations import ExplainedCandidate, explained_candidates
 from partnernet.support.models import Hosting, SupportRequest
+from partnernet.support.rules import request_actions
 
 
 def _request_or_404(user: Any, key: str) -> SupportRequest:
@@ -52,7 +53,14 @@ def new_request(request: HttpRequest) -> HttpResponse:
             _("Join an entity (or have one made for you as an individual) to ask for support.")
         )
     partnerships = visible_partnerships(request.user).order_by("title")
-    form = forms.RequestForm(request.POST or None, entities=entities, partnerships=partnerships)
+    chosen = {
+        name: request.GET[name]
+        for name in ("type", "theme", "region", "need", "steward")
+        if name in request.GET
+    }
+    form = forms.RequestForm(
+        request.POST or None, entities=entities, partnerships=partnerships, initial=chosen or None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = services.create_request(
@@ -65,6 +73,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             language=data["language"],
             partnership=data["partnership"],
             description=data["description"],
+            preferred=data.get("steward") or None,
         )
         messages.success(request, _("Your request was sent."))
         return redirect("support:detail", key=created.key)
@@ -76,33 +85,18 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     """The request's status page: where it is and why, its timeline, and the actions the person may take."""
     support_request = _request_or_404(request.user, key)
     user = request.user
-    can_manage = user.has_perm("support.manage_queue", support_request)
-    candidates: list[Candidate] = []
-    if can_manage and support_request.status in ("open", "offered"):
-        candidates = candidates_of.route_candidates(
-            candidates_of.routing_request_of(support_request), limit=20
-        )
+    allowed = request_actions(user, support_request)
+    candidates: list[ExplainedCandidate] = []
+    if allowed.offer:
+        candidates = explained_candidates(candidates_of.routing_request_of(support_request), limit=20)
     context = {
         "req": support_request,
         "partnership_visible": support_request.partnership is not None
         and user.has_perm("partnerships.view_partnership", support_request.partnership),
         "timeline": selectors.request_timeline(support_request),
-        "can_answer": user.has_perm("support.answer_request", support_request),
-        "can_withdraw": user.has_perm("support.withdraw_request", support_request),
-        "can_manage": can_manage,
-        "can_host": (
-            support_request.status == "resolved"
-            and support_request.need in services.HOSTING_NEEDS
-            and support_request.requester_id is not None
-            and user.has_perm("support.establish_hosting", support_request)
-            and not Hosting.objects.filter(
-                host_id=support_request.steward_id,
-                hosted_id=support_request.requester_id,
-                status=Hosting.Status.ACTIVE,
-            ).exists()
-        ),
+        "allowed": allowed,
         "candidates": candidates,
-        "crossing": delivery_of(support_request),
+        "crossing": peering().crossing(support_request),
         "decline_form": forms.DeclineForm(),
         "resolve_form": forms.ResolveForm(),
         "withdraw_form": forms.WithdrawForm(),
@@ -222,6 +216,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "offered": [r for r in rows if r.status == "offered"],
             "working": [r for r in rows if r.status != "offered"],
+            "capacity": selectors.inbox_capacity(request.user),
+            "passed_on": selectors.passed_on(request.user),
             "decline_form": forms.DeclineForm(),
             "resolve_form": forms.ResolveForm(),
         },

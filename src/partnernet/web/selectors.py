@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from partnernet.directory.models import Entity
-from partnernet.framework.models import Stewardship
+from partnernet.framework.models import Proposal, Stewardship
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
 
@@ -32,6 +30,6 @@ def key_numbers(active_stewardships: int | None = None) -> KeyNumbers:
     )
 
 
-def entities_for_home(limit: int = 300) -> QuerySet[Entity]:
-    """Real movement entities first (reference data), then this instance's, by kind and name."""
-    return Entity.objects.select_related("country").order_by("is_demo", "kind", "name")[:limit]
+def open_proposals(limit: int = 3) -> list[Proposal]:
+    """The newest proposals still open for endorsement (the home page's latest activity)."""
+    return list(Proposal.objects.filter(status=Proposal.Status.OPEN).order_by("-opens_at", "-pk")[:limit])

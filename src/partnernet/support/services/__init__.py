@@ -4,17 +4,17 @@ Views, the API, tasks and commands import from here; the use cases live by idea 
 lifecycle), ``hosting`` and ``rebalance``.
 """
 
+from partnernet.support.models import HOSTING_NEEDS
 from partnernet.support.services.hosting import end_hosting, establish_hosting
 from partnernet.support.services.rebalance import RebalanceReport, rebalance_requests
+from partnernet.support.services.records import REQUESTS
+from partnernet.support.services.steps import WorkflowError, explanation_for
 from partnernet.support.services.workflow import (
-    HOSTING_NEEDS,
-    WorkflowError,
     accept_offer,
     create_request,
     decline_offer,
     escalate_all_overdue,
     escalate_overdue,
-    explanation_for,
     offer,
     resolve_request,
     route_request,
@@ -25,6 +25,7 @@ from partnernet.support.services.workflow import (
 
 __all__ = [
     "HOSTING_NEEDS",
+    "REQUESTS",
     "RebalanceReport",
     "WorkflowError",
     "accept_offer",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,28 +16,30 @@ from django.utils.translation import gettext as _
 from partnernet.audit.services import record
 from partnernet.directory.models import Entity, Membership
 from partnernet.directory.rules import entity_ids_of
+from partnernet.i18n.mail import send_localised
+from partnernet.i18n.sentences import message
 from partnernet.support.models import (
+    HOSTING_NEEDS,
     Hosting,
     RequestStatus,
 )
-from partnernet.support.services.workflow import (
-    HOSTING_NEEDS,
+from partnernet.support.services.steps import (
     WorkflowError,
-    _expect,
-    _lock,
-    _notify,
-    _require,
+    expect,
+    lock,
+    notify,
+    require,
 )
 
 
 @transaction.atomic
 def establish_hosting(actor: Any, key: str, term_end: dt.date | None = None) -> Hosting:
     """After a resolved co-signing or fiscal-sponsorship request, the steward hosts the requester."""
-    request = _lock(key)
-    _expect(request, [RequestStatus.RESOLVED], _("host the requester"))
+    request = lock(key)
+    expect(request, [RequestStatus.RESOLVED], _("host the requester"))
     if request.status == RequestStatus.RESOLVED and request.need not in HOSTING_NEEDS:
         raise WorkflowError(_("Only co-signing and fiscal-sponsorship requests lead to a hosting."))
-    _require(actor, "support.establish_hosting", request, _("Only the steward's members may offer hosting."))
+    require(actor, "support.establish_hosting", request, _("Only the steward's members may offer hosting."))
     if request.requester_id is None or request.steward_id is None:
         raise WorkflowError(_("A hosting needs a requesting entity and a steward."))
     today = timezone.localdate()
@@ -56,11 +57,10 @@ def establish_hosting(actor: Any, key: str, term_end: dt.date | None = None) -> 
         term_end=term_end,
     )
     record(actor, "create", "establish_hosting", hosting)
-    _notify(
+    notify(
         request,
-        _("Hosting established"),
-        _("%(host)s now hosts %(hosted)s: it signs agreements for it and holds its funds.")
-        % {"host": hosting.host.name, "hosted": hosting.hosted.name},
+        message("mail.hosting.subject"),
+        message("mail.hosting.body", host=hosting.host.name, hosted=hosting.hosted.name),
     )
     return hosting
 
@@ -71,7 +71,7 @@ def end_hosting(actor: Any, hosting_id: int, reason: str, by: Entity | None = No
     hosting = Hosting.objects.select_for_update().filter(pk=hosting_id).first()
     if hosting is None:
         raise Hosting.DoesNotExist(_("No such hosting."))
-    _require(
+    require(
         actor, "support.end_hosting", hosting, _("Only the host's or the hosted entity's members may end it.")
     )
     if hosting.status != Hosting.Status.ACTIVE:
@@ -85,22 +85,20 @@ def end_hosting(actor: Any, hosting_id: int, reason: str, by: Entity | None = No
     hosting.end_reason = reason.strip()
     hosting.save(update_fields=["status", "ended_by", "ended_on", "end_reason", "updated_at"])
     record(actor, "update", "end_hosting", hosting, {"status": ["active", "ended"]})
-    emails = set(
-        Membership.objects.filter(entity_id__in=[hosting.host_id, hosting.hosted_id])
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
+    people = Membership.objects.filter(entity_id__in=[hosting.host_id, hosting.hosted_id]).values_list(
+        "user_id", flat=True
     )
-    if emails:
-        message = EmailMessage(
-            subject=f"[Partnernet] {_('Hosting ended')}",
-            body=_("%(side)s ended the hosting of %(hosted)s by %(host)s: %(reason)s")
-            % {
-                "side": side.name,
-                "hosted": hosting.hosted.name,
-                "host": hosting.host.name,
-                "reason": hosting.end_reason,
-            },
-            bcc=sorted(emails),
-        )
-        transaction.on_commit(lambda: message.send(fail_silently=True))
+    send_localised(
+        message("mail.hosting_ended.subject"),
+        [
+            message(
+                "mail.hosting_ended.body",
+                side=side.name,
+                hosted=hosting.hosted.name,
+                host=hosting.host.name,
+                reason=hosting.end_reason,
+            )
+        ],
+        user_ids=set(people),
+    )
     return hosting

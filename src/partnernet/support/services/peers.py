@@ -1,10 +1,10 @@
 """Support requests that cross instances: offering to a peer's steward, and the answers coming back.
 
 Routing treats a trusted peer's stewardship like a local one (DESIGN.md, Federation). When one wins, the
-request is *delivered* to that peer's inbox (``federation.delivery``) and waits there for the steward's
-answer; the peer's steward answers on their own instance, and the answer returns through the feed. This
-module is the support side of that exchange, so the workflow's rules (locking, expected status, timeline,
-e-mails, the next candidate after a decline) stay in one place:
+request is *delivered* to that peer's inbox (through ``base.peering``, which federation implements) and waits
+there for the steward's answer; the peer's steward answers on their own instance, and the answer returns
+through the feed. This module is the support side of that exchange, so the workflow's rules (locking, expected
+status, timeline, e-mails, the next candidate after a decline) stay in one place:
 
 * on the sender, ``apply_peer_answer`` takes the peer's status as the steward's answer — a decline moves the
   request to the next candidate exactly as a local decline does; an answer for an offer the request has
@@ -28,9 +28,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnernet.audit.services import record
-from partnernet.federation.models import InboxItem, Peer
-from partnernet.federation.selectors import instance_id
+from partnernet.base.identity import instance_id
+from partnernet.base.peering import peering
+from partnernet.base.records import RecordRejected, grouped
+from partnernet.base.references import References
+from partnernet.base.registry import record_kind
 from partnernet.framework.models import Stewardship
+from partnernet.i18n.sentences import Message, message
 from partnernet.support.models import LOAD_STATUSES, EventKind, RequestStatus, SupportRequest
 
 PEER_GRACE_DAYS = 1
@@ -52,19 +56,39 @@ def may_go_to(origin: str, request: SupportRequest) -> bool:
 def reachable_peer(origin: str) -> bool:
     """Whether requests can be offered to stewardships of ``origin``: a trusted peer not marked unavailable
     (failing for days), so routing does not park a request with an instance that cannot take it."""
-    return Peer.objects.filter(instance_id=origin, unavailable_since__isnull=True).exists()
+    return peering().reachable(origin)
 
 
 def hand_to_peer(request: SupportRequest, stewardship: Stewardship) -> None:
     """Queue the delivery of ``request`` to the peer owning ``stewardship``, in the routing transaction."""
-    from partnernet.federation.delivery import deliver_support_request
+    peering().deliver(request, stewardship)
 
-    deliver_support_request(request, stewardship)
+
+def receive_delivered_request(
+    origin: str, values: dict[str, Any], stewardship: Stewardship
+) -> SupportRequest:
+    """Make the local copy of a request the instance ``origin`` delivered for our ``stewardship``: offered
+    to that stewardship at once (the sender did the routing). Fields go through the requests kind's cleaner,
+    keys meaning ``origin``'s rows first; ``RecordRejected`` names every bad field and nothing is written.
+    Call inside the caller's transaction (which also records the inbox item)."""
+    kind = record_kind("requests").exchange
+    values = {**values, "steward": stewardship.entity.key, "partnership": None}
+    refs = References(preferred=origin)
+    refs.load(**kind.referenced(values))
+    refs.entities[stewardship.entity.key] = stewardship.entity_id
+    clean, errors = kind.clean(values, refs)
+    if errors:
+        raise RecordRejected(grouped(errors), "the support request has invalid fields")
+    request = SupportRequest(status=RequestStatus.OFFERED, stewardship=stewardship)
+    kind.assign(request, {**clean, "status": RequestStatus.OFFERED}, frozenset(kind.fields), refs)
+    request.stewardship = stewardship
+    request.save()
+    return request
 
 
 def is_delivered_copy(request: SupportRequest) -> bool:
     """A request a peer delivered here: its routing belongs to the sender."""
-    return InboxItem.objects.filter(request_id=request.pk).exists()
+    return peering().sender_of(request) is not None
 
 
 def _locked(pk: int) -> SupportRequest | None:
@@ -85,7 +109,7 @@ def apply_peer_answer(
 ) -> bool:
     """Take the status a peer reports for a request we delivered to its ``stewardship_id`` as the steward's
     answer. Returns whether anything changed."""
-    from partnernet.support.services.workflow import _event, _notify, _route, _save
+    from partnernet.support.services.steps import add_event, notify, route_to_next, save_fields
 
     request = _locked(request_id) if request_id is not None else None
     if request is None or request.status not in LOAD_STATUSES:
@@ -98,25 +122,30 @@ def apply_peer_answer(
         if before != RequestStatus.OFFERED:
             return False
         request.tried = [*request.tried, request.stewardship_id]
-        _save(request, ["tried"])
-        note = note or _("%(steward)s declined on their instance (%(peer)s).") % {
-            "steward": steward,
-            "peer": peer_name,
-        }
-        _event(request, EventKind.DECLINED, None, note)
-        _route(request, None)
+        save_fields(request, ["tried"])
+        add_event(
+            request,
+            EventKind.DECLINED,
+            None,
+            note or message("support.peer_declined", steward=steward, peer=peer_name),
+        )
+        route_to_next(request, None)
     elif status == RequestStatus.ACCEPTED and before == RequestStatus.OFFERED:
         request.status = RequestStatus.ACCEPTED
         request.due_at = None
-        _save(request, ["status", "due_at"])
-        _event(request, EventKind.ACCEPTED, None, _("Accepted on %(peer)s.") % {"peer": peer_name})
-        _notify(request, _("Support request accepted"), _("%(steward)s accepted it.") % {"steward": steward})
+        save_fields(request, ["status", "due_at"])
+        add_event(request, EventKind.ACCEPTED, None, message("support.peer_accepted", peer=peer_name))
+        notify(
+            request,
+            message("mail.peer_accepted.subject"),
+            message("mail.peer_accepted.body", steward=steward),
+        )
     elif status == RequestStatus.IN_PROGRESS and before in (RequestStatus.OFFERED, RequestStatus.ACCEPTED):
         request.status = RequestStatus.IN_PROGRESS
         request.due_at = None
-        _save(request, ["status", "due_at"])
-        _event(request, EventKind.IN_PROGRESS, None, _("Work started on %(peer)s.") % {"peer": peer_name})
-        _notify(request, _("Work started on your support request"), _("The steward started work on it."))
+        save_fields(request, ["status", "due_at"])
+        add_event(request, EventKind.IN_PROGRESS, None, message("support.peer_started", peer=peer_name))
+        notify(request, message("mail.started.subject"), message("mail.started.body"))
     elif status == RequestStatus.RESOLVED:
         request.status = RequestStatus.RESOLVED
         request.due_at = None
@@ -125,30 +154,30 @@ def apply_peer_answer(
             "steward": steward,
             "peer": peer_name,
         }
-        _save(request, ["status", "due_at", "resolved", "outcome"])
-        _event(request, EventKind.RESOLVED, None, request.outcome)
-        _notify(request, _("Support request resolved"), request.outcome)
+        save_fields(request, ["status", "due_at", "resolved", "outcome"])
+        add_event(request, EventKind.RESOLVED, None, request.outcome)
+        notify(request, message("mail.resolved.subject"), request.outcome)
     else:
         return False
     record(None, "update", "peer_answer", request, {"status": [before, request.status]})
     return True
 
 
-def decline_delivered_copy(request: SupportRequest, actor: Any, note: str, kind: str) -> None:
+def decline_delivered_copy(request: SupportRequest, actor: Any, note: str | Message, kind: str) -> None:
     """Decline a delivered copy back to its sender (inside the caller's locked transaction): the sender
     offers the request to its next candidate, which may be on yet another instance."""
-    from partnernet.support.services.workflow import _event, _save
+    from partnernet.support.services.steps import add_event, save_fields
 
     request.status = RequestStatus.DECLINED
     request.due_at = None
-    _save(request, ["status", "due_at"])
-    _event(request, kind, actor, note)
+    save_fields(request, ["status", "due_at"])
+    add_event(request, kind, actor, note)
 
 
 @transaction.atomic
 def sender_moved_on(request_id: int | None, peer_name: str) -> bool:
     """The sender withdrew the request it delivered here, or offered it elsewhere: withdraw our copy."""
-    from partnernet.support.services.workflow import _event, _notify, _save
+    from partnernet.support.services.steps import add_event, notify, save_fields
 
     request = _locked(request_id) if request_id is not None else None
     if request is None or request.status not in LOAD_STATUSES:
@@ -156,9 +185,9 @@ def sender_moved_on(request_id: int | None, peer_name: str) -> bool:
     before = request.status
     request.status = RequestStatus.WITHDRAWN
     request.due_at = None
-    _save(request, ["status", "due_at"])
-    note = _("Withdrawn or routed elsewhere by the instance that sent it (%(peer)s).") % {"peer": peer_name}
-    _event(request, EventKind.WITHDRAWN, None, note)
+    save_fields(request, ["status", "due_at"])
+    note = message("support.sender_moved_on", peer=peer_name)
+    add_event(request, EventKind.WITHDRAWN, None, note)
     record(None, "update", "sender_moved_on", request, {"status": [before, RequestStatus.WITHDRAWN]})
-    _notify(request, _("Support request withdrawn"), note)
+    notify(request, message("mail.withdrawn.subject"), note)
     return True

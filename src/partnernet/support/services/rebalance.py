@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from partnernet.audit.services import record
+from partnernet.base.identity import instance_id
 from partnernet.core.rebalance import Move, RebalanceRequest, rebalance
 from partnernet.core.routing import (
     QUEUE_PENALTY,
@@ -26,7 +27,6 @@ from partnernet.core.routing import (
     describe_cost,
     preference_cost,
 )
-from partnernet.federation.selectors import instance_id
 from partnernet.framework.models import Stewardship
 from partnernet.framework.selectors import region_tree
 from partnernet.support.candidates import (
@@ -39,7 +39,7 @@ from partnernet.support.models import (
     RequestStatus,
     SupportRequest,
 )
-from partnernet.support.services.workflow import _lock, _offer_to, _to_queue
+from partnernet.support.services.steps import lock, offer_to, to_queue
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def _apply_moves(actor: Any, moves: Iterable[Move], pool: StewardshipPool) -> tu
     applied = skipped = 0
     id_to_key = {pk: key for key, (pk, _entity) in pool.ids.items()}
     for move in moves:
-        request = _lock(move.request)
+        request = lock(move.request)
         current = None
         if request.stewardship_id is not None:
             current = id_to_key.get(request.stewardship_id) or _routing_keys({request.stewardship_id}).get(
@@ -189,10 +189,10 @@ def _apply_moves(actor: Any, moves: Iterable[Move], pool: StewardshipPool) -> tu
         before = request.status
         why = _("rebalance: %(reason)s") % {"reason": move.reason}
         if move.to_stewardship is None:
-            _to_queue(request, actor, why)
+            to_queue(request, actor, why)
         else:
             stewardship_id, entity_id = pool.ids[move.to_stewardship]
-            _offer_to(request, stewardship_id, entity_id, why, actor, EventKind.REASSIGNED)
+            offer_to(request, stewardship_id, entity_id, why, actor, EventKind.REASSIGNED)
         record(
             actor,
             "update",

@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from partnernet.federation.models import SEED_ORIGIN
-from partnernet.federation.selectors import instance_id
+from partnernet.base.identity import instance_id
+from partnernet.base.models import SEED_ORIGIN
 
 register = template.Library()
 
@@ -60,3 +60,27 @@ def record_url(viewname: str, obj: Any) -> str:
     if origin and origin != instance_id():
         url += "?" + urlencode({"origin": origin})
     return url
+
+
+@register.simple_tag
+def find_steward_url() -> str:
+    """The steward finder's address, or "" while no app provides the URL name ``web:find_steward``: the
+    home page's box (``web/_find_steward.html``) appears only once the finder exists."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("web:find_steward")
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def find_steward_form(context: Any) -> Any:
+    """An empty find-a-steward form (fields ``place``, ``type``, ``theme``), filled from the query string."""
+    from partnernet.base.pickers import bind_pickers
+    from partnernet.web.forms import FindStewardForm
+
+    request = context.get("request")
+    form = FindStewardForm(initial=request.GET.dict() if request is not None else None)
+    bind_pickers(form, getattr(request, "user", None))
+    return form

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from partnernet.analytics.selectors import LEVELS, analysis_document, network_data
+from partnernet.analytics.report import analysis_document
+from partnernet.analytics.selectors import network_data
 from partnernet.analytics.services import take_snapshot
+from partnernet.framework.coverage import LEVELS
 
 
 def _figure(value: Any) -> str:
@@ -33,8 +35,9 @@ class Command(BaseCommand):
     help = (
         "Report how distributed the network is: Freeman degree and betweenness centralization, the share of "
         "support handled by the top 1 and top 3 entities, HHI and Gini of stewardship load, the coverage "
-        "matrix of partnership types x regions with its gaps and single-steward cells, entities at capacity, "
-        "and each steward's sustainability indicators and alerts. Changes nothing unless --snapshot is given."
+        "matrix of partnership types x regions (covered, partly covered and gap cells; single stewards), "
+        "entities at capacity, and each steward's sustainability indicators and alerts. Changes nothing "
+        "unless --snapshot is given."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -81,12 +84,19 @@ class Command(BaseCommand):
         ):
             write(f"{name.replace('_', ' ')}: {_figure(document[name])}")
         coverage = document["coverage"]
-        write(f"coverage: {coverage['covered']} of {coverage['cells']} cells covered")
+        write(
+            f"coverage: {coverage['covered']} of {coverage['cells']} cells covered, "
+            f"{len(coverage['partial'])} partly covered, {len(coverage['gaps'])} gaps"
+        )
         gaps: dict[str, list[str]] = {}
         for gap in coverage["gaps"]:
             gaps.setdefault(gap["type"], []).append(gap["region"])
         for type_key, regions in gaps.items():
             write(f"  gaps of {type_key}: {', '.join(regions)}")
+        for part in coverage["partial"]:
+            served = "some themes only" if part["why"] == "theme" else "part of the area only"
+            entities = ", ".join(part["entities"])
+            write(f"  partly covered: {part['type']} in {part['region']} ({served}): {entities}")
         for single in coverage["single_steward"]:
             write(f"  single steward: {single['type']} in {single['region']}: {single['entity']}")
         write(f"at capacity: {', '.join(document['over_capacity']) or 'none'}")

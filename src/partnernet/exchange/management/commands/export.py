@@ -7,9 +7,10 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand
 
-from partnernet.exchange.formats import RowWriter
-from partnernet.exchange.kinds import KINDS
-from partnernet.exchange.selectors import export_queryset, export_rows
+from partnernet.base.formats import RowWriter
+from partnernet.base.registry import file_kind_names, record_kind
+from partnernet.base.rows import export_rows
+from partnernet.exchange.selectors import export_queryset
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=list(KINDS), help="the kind of rows to export")
+        parser.add_argument("kind", choices=file_kind_names(), help="the kind of rows to export")
         parser.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="default: csv")
         parser.add_argument("--output", type=Path, help="write to this file instead of stdout")
         parser.add_argument(
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        kind = KINDS[options["kind"]]
+        kind = record_kind(options["kind"]).exchange
         rows = export_rows(kind.name, export_queryset(kind.name, options["origin"]))
         output: Path | None = options["output"]
         if output is None:

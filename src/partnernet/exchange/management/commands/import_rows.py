@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnernet.exchange.kinds import KINDS
+from partnernet.base.registry import file_kind_names
 from partnernet.exchange.services import ImportRejected, import_file
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=list(KINDS), help="the kind of rows in the file")
+        parser.add_argument("kind", choices=file_kind_names(), help="the kind of rows in the file")
         parser.add_argument("file", type=Path, help="a .csv or .jsonl file")
         parser.add_argument(
             "--format", choices=["csv", "jsonl"], help="override the format given by the suffix"

@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from partnernet.base.seeding import SeedCounts
 from partnernet.exchange.demo import seed_demo
-from partnernet.exchange.seed import SeedCounts, seed_reference
+from partnernet.exchange.seed import seed_reference
 
 
 class Command(BaseCommand):

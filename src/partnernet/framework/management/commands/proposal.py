@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from partnernet.framework.selectors import proposal_row, proposals_listing
+from partnernet.framework.proposals import proposal_row, proposals_listing
 from partnernet.framework.services import close_due_proposals
 
 

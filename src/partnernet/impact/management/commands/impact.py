@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from partnernet.exchange.formats import FileProblems, RowWriter
-from partnernet.federation.selectors import instance_id
+from partnernet.base.formats import FileProblems, RowWriter
+from partnernet.base.identity import instance_id
 from partnernet.impact.connectors.http import NetworkUnreachable
 from partnernet.impact.exports import CSV_FIELDS, outcome_rows
 from partnernet.impact.imports import import_outcomes

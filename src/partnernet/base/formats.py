@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from partnernet.exchange.fields import Raw
+from partnernet.base.fields import Raw
 
 FORMATS = ("csv", "jsonl")
 

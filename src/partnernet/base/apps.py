@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseConfig(AppConfig):
+    """Record identity and the registry of record kinds: the layer every domain app stands on."""
+
+    name = "partnernet.base"
+    label = "base"
+    verbose_name = _("Records")
+
+    def ready(self) -> None:
+        from partnernet.base.identity import ensure_instance_identity
+
+        # After migrate and after a test flush: an instance always has an identity before it writes a row.
+        post_migrate.connect(ensure_instance_identity, sender=self)

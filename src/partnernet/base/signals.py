@@ -1,0 +1,14 @@
+"""Signals of the record layer, for what model signals cannot say.
+
+``records_created`` follows a ``bulk_create`` of rows of a registered kind (which sends no ``post_save``),
+once the rows and their many-to-many links are written, inside the writing transaction. Federation listens
+to publish them; the writer never imports federation.
+"""
+
+from django.dispatch import Signal
+
+records_created = Signal()
+"""``sender`` is the model; ``records`` the rows just made (primary keys set)."""
+
+records_changed = Signal()
+"""``sender`` is the model; ``ids`` the rows an ``update()`` changed in bulk (it sends no ``post_save``)."""
