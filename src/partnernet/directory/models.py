@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partnernet.base.models import GlobalRecord
+from partnernet.base.models import SEED_ORIGIN, GlobalRecord
 
 
 class EntityKind(models.TextChoices):
@@ -73,6 +73,15 @@ class Entity(GlobalRecord):
         _("sources"), blank=True, help_text=_("Where the facts of this row come from.")
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    home = models.CharField(
+        _("home instance"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Instance id of the one instance that publishes this entity's profile, stewardships and needs. "
+            "Empty on a seeded row until a claim on it is approved somewhere."
+        ),
+    )
 
     class Meta(GlobalRecord.Meta):
         verbose_name = _("entity")
@@ -94,6 +103,17 @@ class Entity(GlobalRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def home_instance(self) -> str:
+        """Where this entity is homed: the recorded home, else its origin; "" for an unclaimed seeded row.
+
+        Why: a seeded affiliate is identical reference data on every instance, so no instance may speak for it
+        until one is made its home by an approved claim (or an explicit, audited move).
+        """
+        if self.home:
+            return self.home
+        return "" if self.origin == SEED_ORIGIN else self.origin
 
 
 class MembershipRole(models.TextChoices):
