@@ -63,6 +63,9 @@ MESSAGES: dict[str, Promise] = {
     ),
     "routing.only_the_requester": _("The only steward of this cell is the entity that asks."),
     "routing.asked_for": _("%(decision)s (asked for by the requester)"),
+    "routing.runners_up": ngettext_lazy(
+        "%(decision)s. Next in line: %(names)s.", "%(decision)s. Next in line: %(names)s.", "count"
+    ),
     "support.term_ended": _("The term of %(steward)s's stewardship ended."),
     # Timeline notes of a support request.
     "support.proposed_by": _("Proposed by %(name)s"),
