@@ -485,7 +485,7 @@ WEB_CASES += [
     # the framework's coverage matrix: public aggregates
     Case("matrix", "get", "/matrix/", everyone(200)),
     Case("matrix_cell", "get", "/matrix/glam/154/", everyone(200)),
-    Case("web:find_steward", "get", "/stewards/?region=SE&type=glam", everyone(200)),
+    Case("web:find_steward", "get", "/stewards/?place=SE&type=glam", everyone(200)),
     # directory
     Case("directory:entities", "get", "/directory/entities/", everyone(200)),
     Case("directory:entity", "get", "/directory/entities/home-group/", everyone(200)),
