@@ -167,6 +167,46 @@ class RequestForm(_PickedCell):
         partnership.queryset = partnerships
 
 
+class IndividualRequestForm(_PickedCell):
+    """A person without an entity: their individual profile and their first request in one form."""
+
+    name = forms.CharField(
+        label=_("Your name in the directory"),
+        max_length=200,
+        help_text=_("Shown to stewards and in the directory as your individual profile."),
+    )
+    country = PickerField("countries", label=_("Your country"))
+    languages = forms.CharField(
+        label=_("Languages you work in"),
+        max_length=300,
+        help_text=_("Language codes separated by commas, such as en, sv, pt-BR."),
+    )
+    need = RequestForm.base_fields["need"]
+    description = RequestForm.base_fields["description"]
+    steward = RequestForm.base_fields["steward"]
+    field_order = [
+        "name",
+        "country",
+        "languages",
+        "need",
+        "type",
+        "theme",
+        "region",
+        "language",
+        "description",
+    ]
+
+    def clean_languages(self) -> list[str]:
+        tags = [tag.strip() for tag in (self.cleaned_data.get("languages") or "").split(",") if tag.strip()]
+        if not tags:
+            raise ValidationError(_("Give at least one language code, such as en."))
+        return sorted({_clean_language(tag) for tag in tags})
+
+    def profile(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"name": data["name"], "country": data["country"].code, "languages": data["languages"]}
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you decline?"),

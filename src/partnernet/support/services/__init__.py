@@ -6,6 +6,7 @@ lifecycle), ``hosting`` and ``rebalance``.
 
 from partnernet.support.models import HOSTING_NEEDS
 from partnernet.support.services.hosting import end_hosting, establish_hosting
+from partnernet.support.services.onboarding import ask_as_new_individual
 from partnernet.support.services.rebalance import RebalanceReport, rebalance_requests
 from partnernet.support.services.records import REQUESTS
 from partnernet.support.services.steps import WorkflowError, explanation_for
@@ -29,6 +30,7 @@ __all__ = [
     "RebalanceReport",
     "WorkflowError",
     "accept_offer",
+    "ask_as_new_individual",
     "create_request",
     "decline_offer",
     "end_hosting",
