@@ -159,6 +159,7 @@ PROPOSAL = {
     "region": "SE",
     "language": "sv",
     "description": "We hold 10,000 photographs.",
+    "consent": "on",
     "homepage": "",
 }
 

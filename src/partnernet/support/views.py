@@ -132,6 +132,9 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "resolve_form": forms.ResolveForm(),
         "withdraw_form": forms.WithdrawForm(),
         "hosting_form": forms.HostingForm(),
+        "matches": selectors.matching_partners(support_request.partner)
+        if allowed.link_partner and support_request.partner is not None
+        else [],
     }
     return render(request, "support/detail.html", context)
 
@@ -260,39 +263,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("support.manage_queue"):
         raise PermissionDenied(_("Only facilitators work the facilitators' queue."))
     return render(request, "support/queue.html", {"requests": selectors.facilitators_queue()[:500]})
-
-
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def propose(request: HttpRequest) -> HttpResponse:
-    """The public entry form for external institutions: no account; honeypot and rate limit."""
-    form = forms.PublicProposalForm(request.POST or None, client=_client_address(request))
-    if request.method == "POST":
-        if form.is_spam:
-            return redirect("support:proposed")
-        if form.is_valid():
-            data = form.cleaned_data
-            services.submit_public_proposal(
-                institution=data["institution"],
-                kind=data["kind"],
-                country=data["country"],
-                website=data["website"],
-                contact_name=data["contact_name"],
-                contact_email=data["contact_email"],
-                type=data["type"],
-                theme=data["theme"],
-                region=data["region"],
-                language=data["language"],
-                description=data["description"],
-            )
-            return redirect("support:proposed")
-    return render(request, "support/propose.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def proposed(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/proposed.html")
 
 
 def entity(request: HttpRequest, key: str) -> HttpResponse:
