@@ -102,6 +102,17 @@ API_CASES = [
     Case("read_partner", "get", "/api/v1/partners/p-free", everyone(200)),
     Case("list_stewardships", "get", "/api/v1/stewardships", everyone(200)),
     Case("read_stewardship", "get", "/api/v1/stewardships/st-a", everyone(200)),
+    # the caller about themselves
+    Case("me", "get", "/api/v1/me", only(200, *AUTHED)),
+    Case("notifications", "get", "/api/v1/notifications", only(200, *AUTHED)),
+    Case("read_notifications", "post", "/api/v1/notifications/read", only(200, *AUTHED), {}),
+    Case(
+        "read_notification",
+        "post",
+        "/api/v1/notifications/{note}/read",
+        only(200, "member", otherwise=404),
+        {},
+    ),
     # partnerships by visibility
     Case("list_partnerships", "get", "/api/v1/partnerships", everyone(200)),
     Case("read_partnership (public)", "get", "/api/v1/partnerships/pub-b", everyone(200)),
