@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("audit",),
     ("i18n",),
     ("base",),
+    ("notifications",),
     ("directory",),
     ("accounts",),
     ("framework",),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "partnernet.audit",
     "partnernet.i18n",
     "partnernet.base",
+    "partnernet.notifications",
     "partnernet.directory",
     "partnernet.accounts",
     "partnernet.framework",
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "partnernet.notifications.context_processors.unread",
             ],
         },
     },
@@ -160,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "personal_home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"

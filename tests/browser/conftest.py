@@ -95,7 +95,7 @@ def log_in(page: Any, credentials: dict[str, str]) -> None:
     page.fill("#id_login", credentials["username"])
     page.fill("#id_password", credentials["password"])
     page.click("main button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     assert credentials["username"] in page.inner_text("header")
 
 

@@ -238,6 +238,7 @@ def test_public_proposal_becomes_a_partner_and_a_routed_request(world: World) ->
         website="https://museum.example",
         contact_name="Eva",
         contact_email="eva@museum.example",
+        consent=True,
         type=ptype("glam"),
         region=region("SE"),
         description="We hold 10,000 photographs.",

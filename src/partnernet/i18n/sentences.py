@@ -99,6 +99,7 @@ MESSAGES: dict[str, Promise] = {
     "mail.hosting_ended.subject": _("Hosting ended"),
     "mail.hosting_ended.body": _("%(side)s ended the hosting of %(hosted)s by %(host)s: %(reason)s"),
     "mail.request_footer": _("Request: %(key)s"),
+    "mail.follow_link": _("Follow your proposal at this private link (do not share it): %(link)s"),
     "mail.proposal_opened.subject": _("Proposal opened: %(title)s"),
     "mail.proposal_opened.body": _(
         "%(proposer)s proposes: %(title)s\n\n%(rationale)s\n\n"
