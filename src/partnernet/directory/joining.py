@@ -33,10 +33,13 @@ PENDING = JoinRequest.Status.PENDING
 class Refused(Exception):
     """The step cannot be taken (nothing changed): ``message`` says why, ``fields`` names bad input."""
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None, code: str = "refused"):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.code = "invalid" if fields else code
+        """Stable reason for scripts: invalid, not_home, duplicate, member, no_admins, has_admins,
+        not_claimable, decided."""
 
 
 def admin_ids(entity: Entity) -> list[int]:
@@ -55,7 +58,7 @@ def _link(name: str, **kwargs: Any) -> str:
 def _homed_elsewhere(entity: Entity, what: str) -> None:
     home = entity.home_instance
     if home and home != instance_id():
-        raise Refused(f"{entity.name} is homed at {home_address(home)}: {what} there.")
+        raise Refused(f"{entity.name} is homed at {home_address(home)}: {what} there.", code="not_home")
 
 
 # -- join requests --------------------------------------------------------------------------------------
@@ -65,13 +68,17 @@ def ask_to_join(user: Any, entity: Entity, text: str = "") -> JoinRequest:
     """Ask the entity's admins to make ``user`` a member."""
     _homed_elsewhere(entity, "ask to join it")
     if entity.memberships.filter(user=user).exists():
-        raise Refused(f"You are already a member of {entity.name}.")
+        raise Refused(f"You are already a member of {entity.name}.", code="member")
     if JoinRequest.objects.filter(user=user, entity=entity, status=PENDING).exists():
-        raise Refused(f"You already asked to join {entity.name}; its admins have not decided yet.")
+        raise Refused(
+            f"You already asked to join {entity.name}; its admins have not decided yet.", code="duplicate"
+        )
     admins = admin_ids(entity)
     if not admins:
         hint = " If you represent it, claim it instead." if entity.origin == SEED_ORIGIN else ""
-        raise Refused(f"Nobody administers {entity.name} here yet, so nobody could decide.{hint}")
+        raise Refused(
+            f"Nobody administers {entity.name} here yet, so nobody could decide.{hint}", code="no_admins"
+        )
     try:
         text = f.optional_text(text, 2000)
     except f.FieldError as error:
@@ -99,7 +106,7 @@ def decide_join(actor: Any, join: JoinRequest, approve: bool, reason: str = "") 
     with transaction.atomic():
         join = JoinRequest.objects.select_for_update().select_related("entity", "user").get(pk=join.pk)
         if join.status != PENDING:
-            raise Refused(f"This request was already {join.get_status_display().lower()}.")
+            raise Refused(f"This request was already {join.get_status_display().lower()}.", code="decided")
         join.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REFUSED
         join.decided_by, join.decided_at, join.reason = actor, timezone.now(), reason.strip()[:2000]
         join.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
@@ -148,11 +155,12 @@ def _add_member(actor: Any, user: Any, entity: Entity, role: str) -> Membership:
 def _claimable(entity: Entity) -> None:
     if entity.origin != SEED_ORIGIN:
         raise Refused(
-            f"{entity.name} is not one of the movement's affiliates loaded as reference data; ask to join it."
+            f"{entity.name} is not one of the affiliates loaded as reference data; ask to join it.",
+            code="not_claimable",
         )
     _homed_elsewhere(entity, "claim it")
     if admin_ids(entity):
-        raise Refused(f"{entity.name} already has admins here: ask to join it instead.")
+        raise Refused(f"{entity.name} already has admins here: ask to join it instead.", code="has_admins")
 
 
 def _evidence(evidence_url: str, statement: str) -> tuple[str, str]:
@@ -181,7 +189,9 @@ def claim_entity(user: Any, entity: Entity, evidence_url: str, statement: str) -
     """Claim a seeded affiliate with evidence; facilitators will review it."""
     _claimable(entity)
     if Claim.objects.filter(user=user, entity=entity, status=PENDING).exists():
-        raise Refused(f"You already claimed {entity.name}; facilitators have not decided yet.")
+        raise Refused(
+            f"You already claimed {entity.name}; facilitators have not decided yet.", code="duplicate"
+        )
     url, text = _evidence(evidence_url, statement)
     with transaction.atomic():
         claim = Claim.objects.create(user=user, entity=entity, evidence_url=url, statement=text)
@@ -213,7 +223,7 @@ def decide_claim(actor: Any, claim: Claim, approve: bool, reason: str = "") -> C
     with transaction.atomic():
         claim = Claim.objects.select_for_update().select_related("entity", "user").get(pk=claim.pk)
         if claim.status != PENDING:
-            raise Refused(f"This claim was already {claim.get_status_display().lower()}.")
+            raise Refused(f"This claim was already {claim.get_status_display().lower()}.", code="decided")
         entity = claim.entity
         if approve:
             _claimable(entity)
