@@ -83,6 +83,8 @@ def test_the_admin_of_a_claimed_affiliate_edits_its_profile(client: Client) -> N
     ):
         assert shown in page
     assert "derived from CLDR" not in page
+    assert "Profile history" in page
+    assert f"{claim.user.get_username()} changed" in page
     assert Entity.objects.get(origin="seed", key=SWEDEN).website == ""
 
 

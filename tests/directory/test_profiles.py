@@ -196,3 +196,17 @@ def test_move_home_command_is_audited_and_refuses_bad_input() -> None:
         call_command("entity", "move-home", "wikimedia-sweden", "--to", "not an id")
     assert error.value.returncode == 2
     assert seeded_entity().home == PEER
+
+
+def test_the_language_filter_reads_the_languages_the_home_states() -> None:
+    from partnernet.framework.selectors import entities_matching
+
+    def found(language: str) -> bool:
+        return entities_matching(Entity.objects.all(), language=language).filter(key="wikimedia-sweden").exists()
+
+    assert found("sv")
+    sweden = claimed()
+    assert found("sv")  # a profile that states no languages keeps the derived ones
+    edit_profile(None, sweden, {"languages": ["en", "se"]})
+    assert found("se")
+    assert not found("sv")

@@ -8,11 +8,15 @@ the pages that are its own (forms for profiles and partners, the partner list).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from partnernet.analytics.sustainability import entity_sustainability
+from partnernet.audit.selectors import history_of
 from partnernet.base.identity import instance_id
+from partnernet.base.models import SEED_ORIGIN
 from partnernet.base.pagination import page_of
 from partnernet.directory.models import Entity
 from partnernet.directory.profiles import home_address
@@ -68,6 +72,7 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
             if request.user.has_perm("directory.decide_claims")
             else 0,
             "home_here": home == instance_id(),
+            "history": _profile_history(entity) if allowed.see_members else None,
             "home_address": home_address(home) if home else "",
             "support": entity_support(entity),
             "sustainability": entity_sustainability(entity)
@@ -75,6 +80,17 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
             else None,
         },
     )
+
+
+def _profile_history(entity: Entity) -> list[Any]:
+    """Who changed a seeded entity's profile and home, newest first (the audit log of both rows)."""
+    if entity.origin != SEED_ORIGIN:
+        return []
+    events = list(history_of(entity)[:20])
+    profile = getattr(entity, "profile", None)
+    if profile is not None:
+        events += list(history_of(profile)[:20])
+    return sorted(events, key=lambda event: event.at, reverse=True)[:20]
 
 
 def partner_detail(request: HttpRequest, key: str) -> HttpResponse:
