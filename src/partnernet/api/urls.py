@@ -9,7 +9,7 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from partnernet.api import analytics, directory, impact, me, partnerships, stewardships, support
+from partnernet.api import analytics, directory, impact, me, membership, partnerships, stewardships, support
 from partnernet.api.errors import install_error_handlers
 from partnernet.api.schemas import ErrorOut
 from partnernet.api.support.requests import kind_paths as request_kind_paths
@@ -66,6 +66,7 @@ api = PartnernetAPI(
 )
 install_error_handlers(api)
 api.add_router("/", directory.router)
+api.add_router("/", membership.router)
 api.add_router("/", "partnernet.api.framework.router")
 api.add_router("/", impact.router)
 api.add_router("/", analytics.router)
