@@ -178,7 +178,7 @@ def make_pledge(
     *,
     what: str,
     amount: Any = None,
-    when: dt.date | None = None,
+    when: dt.date | str | None = None,
     entity: Any = None,
     partner: Any = None,
     person: str = "",
@@ -197,7 +197,7 @@ def make_pledge(
         "person": person,
         "what": what,
         "amount": str(amount) if amount is not None else None,
-        "when": when.isoformat() if when else None,
+        "when": when.isoformat() if isinstance(when, dt.date) else (when or None),
         "status": PledgeStatus.PLEDGED,
     }
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
