@@ -12,6 +12,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from partnernet.analytics.priorities import PriorityFilters
+from partnernet.analytics.priorities import support_priorities as ranked_needs
 from partnernet.api.auth import READ, WRITE, caller
 from partnernet.api.errors import ApiError
 from partnernet.api.records import entity_named, find, listing, one, refusals, require, require_local
@@ -20,6 +22,7 @@ from partnernet.base.references import preferred_ids
 from partnernet.base.rows import visible_rows
 from partnernet.directory.models import Partner
 from partnernet.directory.rules import entity_ids_of
+from partnernet.framework.selectors import region_tree
 from partnernet.sustainability import services
 from partnernet.sustainability.models import NeedStatus
 from partnernet.sustainability.selectors import NeedFilters, needs_matching
@@ -283,3 +286,55 @@ def cancel_pledge(request: HttpRequest, key: str) -> Any:
     with refusals(), lifecycle():
         services.cancel_pledge(user, pledge)
     return one(request, "pledges", pledge)
+
+
+class PriorityQuery(Schema):
+    type: Text | None = Field(None, description="partnership type key of a stewardship the need serves")
+    region: Text | None = Field(None, description="M49 or country code the need's stewardships serve")
+    kind: Text | None = Field(None, description="kind of need")
+
+
+class ReasonOut(Schema):
+    code: str = Field(description="only_steward, at_capacity, alerts, urgency or still_open")
+    params: dict[str, Any]
+
+
+class PriorityOut(Schema):
+    rank: int
+    need: str
+    origin: str
+    entity: str
+    tier: int = Field(
+        description="2: only steward of several cells or at capacity for weeks; 1: some; 0: none"
+    )
+    reasons: list[ReasonOut]
+
+
+class PrioritiesOut(Schema):
+    items: list[PriorityOut]
+
+
+@router.get(
+    "/support-priorities",
+    response={200: PrioritiesOut, **READ_ERRORS},
+    auth=READ,
+    summary="Open needs ranked by their effect on the network (derived)",
+)
+def support_priorities(request: HttpRequest, filters: Query[PriorityQuery]) -> Any:
+    region = (filters.region or "").upper()
+    if region and region not in region_tree():
+        raise invalid("region", f"unknown region code '{filters.region}'")
+    user = caller(request)
+    wanted = PriorityFilters(type=filters.type or "", region=region, kind=filters.kind or "")
+    items = []
+    for priority in ranked_needs(user, wanted):
+        private = user.has_perm("analytics.view_entity_sustainability", priority.need.entity)
+        reasons = []
+        for code, params in priority.ranked.reasons:
+            if code == "alerts" and not private:
+                continue
+            if code == "at_capacity" and not private:
+                params = {"weeks": None}
+            reasons.append({"code": code, "params": params})
+        items.append({**priority.ranked.__dict__, "need": priority.ranked.key, "reasons": reasons})
+    return {"items": items}

@@ -40,7 +40,7 @@ class Urgency(models.TextChoices):
     CRITICAL = "critical", _("Critical")
 
 
-URGENCY_RANK = {Urgency.CRITICAL: 3, Urgency.HIGH: 2, Urgency.NORMAL: 1, Urgency.LOW: 0}
+URGENCY_RANK: dict[str, int] = {"critical": 3, "high": 2, "normal": 1, "low": 0}
 
 
 class NeedVisibility(models.TextChoices):

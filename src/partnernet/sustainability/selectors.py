@@ -77,3 +77,11 @@ def open_needs(user: Any) -> QuerySet[Need]:
 
 def delivered_amount(need: Need) -> Decimal:
     return need_coverage(need).delivered
+
+
+def needs_of(entity: Any, user: Any) -> list[Need]:
+    """The needs of ``entity`` that ``user`` may see: open ones first, then the newest (the entity page)."""
+    rows = visible_needs(user, Need.objects.filter(entity=entity))
+    return sorted(rows, key=lambda need: (need.status not in OPEN_STATUSES, -need.created_at.timestamp()))[
+        :50
+    ]
