@@ -8,6 +8,7 @@ class SustainabilityConfig(AppConfig):
 
     def ready(self) -> None:
         from partnernet.base.registry import RecordKind, register
+        from partnernet.framework.panels import register_proposal_panel
         from partnernet.i18n.sentences import register_choices, register_kind
         from partnernet.sustainability import rules
         from partnernet.sustainability.formats import money_param, quantity_param
@@ -19,6 +20,7 @@ class SustainabilityConfig(AppConfig):
             pledge_recipients,
         )
         from partnernet.sustainability.models import NeedStatus
+        from partnernet.sustainability.planning import proposal_plan_panel
         from partnernet.sustainability.services import NEEDS, PLEDGES
 
         register(
@@ -40,3 +42,4 @@ class SustainabilityConfig(AppConfig):
         register_choices("need_status", NeedStatus)
         register_kind("money", money_param)
         register_kind("quantity", quantity_param)
+        register_proposal_panel(proposal_plan_panel)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from partnernet.base.pickers import PickerField, bind_pickers
 from partnernet.directory.models import Entity
 from partnernet.framework.models import Stewardship
-from partnernet.sustainability.models import Need
+from partnernet.impact.models import Evaluation
+from partnernet.sustainability.models import GoalMeasure, Need, PlanGoal
 from partnernet.sustainability.selectors import NeedFilters
 
 
@@ -111,3 +112,45 @@ class NeedFilterForm(forms.Form):
         return NeedFilters(
             status=data.get("status") or "", kind=data.get("kind") or "", entity=data.get("entity") or ""
         )
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(
+        label=_("Goal"),
+        max_length=300,
+        help_text=_("Such as: GLAM capacity for Western Africa from 2 to 6 cases by 2027-06."),
+    )
+    measure = forms.ChoiceField(label=_("Measured by"), choices=GoalMeasure.choices)
+    stewardship = forms.ModelChoiceField(
+        queryset=Stewardship.objects.none(), label=_("Stewardship"), required=False
+    )
+    needs = forms.ModelMultipleChoiceField(
+        queryset=Need.objects.none(),
+        label=_("Needs it depends on"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    baseline = forms.IntegerField(label=_("From"), min_value=0)
+    target = forms.IntegerField(label=_("To"), min_value=0)
+    due = forms.DateField(label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    evaluation = forms.ModelChoiceField(
+        queryset=Evaluation.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    finding = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, entity: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stewardship"].queryset = Stewardship.objects.filter(entity=entity).order_by("key")  # type: ignore[attr-defined]
+        self.fields["needs"].queryset = Need.objects.filter(entity=entity).order_by("key")  # type: ignore[attr-defined]
+        self.fields["evaluation"].queryset = Evaluation.objects.filter(steward=entity)  # type: ignore[attr-defined]
+
+
+class MilestoneForm(forms.Form):
+    goal = forms.ModelChoiceField(queryset=PlanGoal.objects.none(), label=_("Goal"))
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    value = forms.IntegerField(label=_("Value to reach"), min_value=0)
+    due = forms.DateField(label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, entity: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = PlanGoal.objects.filter(plan__entity=entity)  # type: ignore[attr-defined]

@@ -211,3 +211,101 @@ class Pledge(GlobalRecord):
             name = self.partner.name  # type: ignore[union-attr]
             return f"{name} ({self.person})" if self.person else name
         return self.person
+
+
+class GoalMeasure(models.TextChoices):
+    CAPACITY = "capacity", _("Capacity of a stewardship (cases at once)")
+    NEEDS_MET = "needs_met", _("Needs met (of those tied to the goal)")
+
+
+class CapacityPlan(GlobalRecord):
+    """A steward's plan to hold or grow its stewardships: goals with milestones, progress read from data."""
+
+    entity = models.ForeignKey(
+        "directory.Entity", verbose_name=_("steward"), on_delete=models.CASCADE, related_name="capacity_plans"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("capacity plan")
+        verbose_name_plural = _("capacity plans")
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["origin", "entity"], name="capacity_plan_once_per_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.entity)
+
+
+class PlanGoal(GlobalRecord):
+    """One goal, such as "GLAM capacity for Western Africa from 2 to 6 cases by 2027-06"."""
+
+    Measure = GoalMeasure
+
+    plan = models.ForeignKey(
+        CapacityPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals"
+    )
+    title = models.CharField(_("goal"), max_length=300)
+    measure = models.CharField(_("measured by"), max_length=10, choices=Measure.choices)
+    stewardship = models.ForeignKey(
+        "framework.Stewardship",
+        verbose_name=_("stewardship"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_goals",
+    )
+    needs = models.ManyToManyField(
+        Need, verbose_name=_("needs it depends on"), blank=True, related_name="goals"
+    )
+    baseline = models.PositiveIntegerField(_("from"))
+    target = models.PositiveIntegerField(_("to"))
+    due = models.DateField(_("by"), null=True, blank=True)
+    evaluation = models.ForeignKey(
+        "impact.Evaluation",
+        verbose_name=_("from the evaluation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_goals",
+    )
+    finding = models.TextField(_("finding it answers"), blank=True)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("plan goal")
+        verbose_name_plural = _("plan goals")
+        ordering = ["due", "pk"]
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(measure__in=GoalMeasure.values), name="plan_goal_measure_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure=GoalMeasure.CAPACITY) | Q(stewardship__isnull=False),
+                name="plan_goal_capacity_names_stewardship",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    """A value the goal's figure should reach by a date."""
+
+    goal = models.ForeignKey(
+        PlanGoal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    due = models.DateField(_("by"), null=True, blank=True)
+    value = models.PositiveIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["goal_id", "due", "value"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -105,6 +105,7 @@ def can_confirm(user: Any, pledge: Pledge | None) -> bool:
 
 rules.add_perm("sustainability.view_need", can_view_need)
 rules.add_perm("sustainability.declare_need", can_declare_need)
+rules.add_perm("sustainability.change_plan", can_declare_need)
 rules.add_perm("sustainability.change_need", is_local_row & is_need_admin)
 rules.add_perm("sustainability.pledge", can_pledge)
 rules.add_perm("sustainability.change_pledge", is_local_row & is_own_pledge & is_pledged)

@@ -15,13 +15,23 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from partnernet.audit.services import record
 from partnernet.base.cleaning import exchange_value
 from partnernet.base.identity import instance_id
 from partnernet.base.records import Planned, RecordRejected, RecordWriter, WriteCounts
 from partnernet.base.references import References
 from partnernet.core.needs import PledgeFigure, may_move, need_status
 from partnernet.sustainability import notices
-from partnernet.sustainability.models import Need, NeedStatus, Pledge, PledgeStatus
+from partnernet.sustainability.models import (
+    CapacityPlan,
+    GoalMeasure,
+    Milestone,
+    Need,
+    NeedStatus,
+    PlanGoal,
+    Pledge,
+    PledgeStatus,
+)
 
 
 class NeedWriter(RecordWriter):
@@ -237,3 +247,60 @@ def change_pledge(actor: Any, pledge: Pledge, data: dict[str, Any]) -> Pledge:
         raise PledgeRefused("Only a pledge not yet delivered or cancelled can be changed.")
     PLEDGES.update(actor, stored, _values(data, ("what", "amount", "when")))
     return stored
+
+
+# -- capacity plans --------------------------------------------------------------------------------------
+
+
+def plan_for(actor: Any, entity: Any) -> CapacityPlan:
+    """The entity's plan on this instance, made (and audited) the first time it is needed."""
+    plan, made = CapacityPlan.objects.get_or_create(entity=entity, origin=instance_id())
+    if made:
+        record(actor, "create", "create_capacity_plan", plan, {"entity": [None, entity.key]})
+    return plan
+
+
+@transaction.atomic
+def add_goal(actor: Any, entity: Any, data: dict[str, Any]) -> PlanGoal:
+    """A goal of the entity's plan; ``evaluation`` and ``finding`` when it answers an evaluation's finding."""
+    plan = plan_for(actor, entity)
+    stewardship = data.get("stewardship")
+    if data["measure"] == GoalMeasure.CAPACITY and stewardship is None:
+        raise RecordRejected({"stewardship": ["is required to measure a capacity"]})
+    if stewardship is not None and stewardship.entity_id != entity.pk:
+        raise RecordRejected({"stewardship": [f"'{stewardship.key}' is not a stewardship of '{entity.key}'"]})
+    needs = list(data.get("needs") or [])
+    if any(need.entity_id != entity.pk for need in needs):
+        raise RecordRejected({"needs": ["a goal depends only on its own entity's needs"]})
+    goal = PlanGoal.objects.create(
+        plan=plan,
+        title=data["title"],
+        measure=data["measure"],
+        stewardship=stewardship,
+        baseline=data["baseline"],
+        target=data["target"],
+        due=data.get("due"),
+        evaluation=data.get("evaluation"),
+        finding=data.get("finding") or "",
+    )
+    goal.needs.set(needs)
+    changes = {
+        name: [None, str(data.get(name))] for name in ("title", "measure", "baseline", "target", "due")
+    }
+    if goal.evaluation_id:
+        changes["evaluation"] = [None, goal.evaluation.key]  # type: ignore[union-attr]
+    record(actor, "create", "add_plan_goal", goal, changes)
+    return goal
+
+
+@transaction.atomic
+def add_milestone(actor: Any, goal: PlanGoal, title: str, value: int, due: dt.date | None) -> Milestone:
+    milestone = Milestone.objects.create(goal=goal, title=title, value=value, due=due)
+    record(actor, "create", "add_milestone", goal, {"milestone": [None, f"{title}: {value} by {due or '—'}"]})
+    return milestone
+
+
+@transaction.atomic
+def remove_goal(actor: Any, goal: PlanGoal) -> None:
+    record(actor, "delete", "remove_plan_goal", goal, {"title": [goal.title, None]})
+    goal.delete()

@@ -29,3 +29,13 @@ def share(value: float | None) -> str:
     from partnernet.i18n.formats import percent
 
     return percent(value) if value is not None else ""
+
+
+@register.simple_tag
+def money_amount(value: Decimal, currency: str) -> str:
+    return amount(value, "money", currency)
+
+
+@register.simple_tag
+def quantity_amount(value: Decimal, unit: str) -> str:
+    return amount(value, unit)
