@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "partnernet.partnerships",
     "partnernet.support",
     "partnernet.impact",
+    "partnernet.sustainability",
     "partnernet.analytics",
     "partnernet.federation",
     "partnernet.exchange",

@@ -30,6 +30,8 @@ NOUNS = {
     "stewardships": "stewardship",
     "partnerships": "partnership",
     "requests": "support request",
+    "needs": "need",
+    "pledges": "pledge",
 }
 
 
