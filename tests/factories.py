@@ -102,3 +102,18 @@ class SupportRequestFactory(factory.django.DjangoModelFactory[SupportRequest]):
     need = "co_signing"
     status = "open"
     created = dt.date(2026, 1, 1)
+
+
+def make_resource(publisher: Entity, actor: Any = None, **values: Any) -> Any:
+    """A resource written through the library's writer (so its search index and versions are kept)."""
+    from partnernet.library.services import RESOURCES
+
+    row: dict[str, Any] = {
+        "key": values.pop("key", f"resource-{Entity.objects.count()}-{len(values)}"),
+        "title": "A resource",
+        "kind": "playbook",
+        "language": "en",
+        "publisher": publisher.key,
+        **values,
+    }
+    return RESOURCES.create(actor, row)

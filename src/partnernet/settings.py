@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "partnernet.support",
     "partnernet.impact",
     "partnernet.analytics",
+    "partnernet.library",
     "partnernet.federation",
     "partnernet.exchange",
     "partnernet.api",

@@ -42,4 +42,5 @@ urlpatterns = [
     path("accounts/", include("partnernet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("support/", include("partnernet.support.urls")),
+    path("library/", include("partnernet.library.urls")),
 ]

@@ -25,6 +25,7 @@ from partnernet.support import candidates as candidates_of
 from partnernet.support import forms, selectors, services
 from partnernet.support.explanations import ExplainedCandidate, explained_candidates
 from partnernet.support.models import Hosting, SupportRequest
+from partnernet.support.panels import request_panels
 from partnernet.support.rules import request_actions
 
 
@@ -101,6 +102,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "resolve_form": forms.ResolveForm(),
         "withdraw_form": forms.WithdrawForm(),
         "hosting_form": forms.HostingForm(),
+        "panels": request_panels(user, [support_request]).get(support_request.pk, []),
     }
     return render(request, "support/detail.html", context)
 
@@ -210,6 +212,9 @@ def end_hosting(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The steward inbox: offers to answer (soonest due first), then the cases being worked on."""
     rows = list(selectors.steward_inbox(request.user)[:500])
+    panels = request_panels(request.user, rows, compact=True)
+    for row in rows:
+        row.panels = panels.get(row.pk, [])  # type: ignore[attr-defined]
     return render(
         request,
         "support/inbox.html",

@@ -43,7 +43,9 @@ from partnernet.core.federation.signing import KeyPair, sign_document
 
 ACTIVITY_PURPOSE = "partnernet-activity-v1"
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
-KINDS = frozenset({"entities", "stewardships", "partners", "partnerships", "outcomes", "requests"})
+KINDS = frozenset(
+    {"entities", "stewardships", "partners", "partnerships", "outcomes", "requests", "resources"}
+)
 """Kinds a feed may carry. ``requests`` is here because a routed request's status flows back by feed."""
 MAX_KEY_LENGTH = 200
 
