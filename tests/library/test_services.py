@@ -79,7 +79,7 @@ def test_a_checked_file_is_copied_into_storage(lib: Any, tmp_path: Path) -> None
     resource = make_resource(lib.steward, lib.admin, key="mou", kind="template", template_kind="mou",
                              attachments=f"{document};https://example.org/mou.odt")  # fmt: skip
     resource.refresh_from_db()
-    stored, link = resource.attachments
+    link, stored = resource.attachments
     assert stored.startswith("library/")
     assert stored.endswith("/mou.pdf")
     assert link == "https://example.org/mou.odt"

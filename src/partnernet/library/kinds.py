@@ -72,7 +72,7 @@ class ResourceKindSpec(Kind):
         c.take("body", lambda raw: f.optional_text(raw, 100_000))
         c.take(
             "attachments",
-            lambda raw: [clean_attachment(item, self.attachment_sources) for item in f.items(raw)],
+            lambda raw: sorted({clean_attachment(item, self.attachment_sources) for item in f.items(raw)}),
         )
         c.take("types", lambda raw: sorted({refs.type(item) for item in f.items(raw)}))
         c.take("themes", lambda raw: sorted({refs.theme(item) or "" for item in f.items(raw)}))
@@ -142,7 +142,7 @@ class ResourceKindSpec(Kind):
             "toolhub": obj.toolhub,
             "url": obj.url,
             "body": obj.body,
-            "attachments": list(obj.attachments or []),
+            "attachments": sorted(obj.attachments or []),
             "types": sorted(t.key for t in obj.types.all()),
             "themes": sorted(t.key for t in obj.themes.all()),
             "regions": sorted(r.code for r in obj.regions.all()),

@@ -43,7 +43,7 @@ class ResourceWriter(RecordWriter):
     noun = "resource"
 
     def before_save(self, obj: Any, clean: Clean, refs: References) -> None:
-        obj.attachments = stored_items(list(obj.attachments or []))
+        obj.attachments = sorted(stored_items(list(obj.attachments or [])))
 
     def create(self, actor: Any, values: dict[str, Any], extra: dict[str, Any] | None = None) -> Any:
         with transaction.atomic():
