@@ -100,6 +100,5 @@ def resource_actions(user: Any, resource: Resource) -> ResourceActions:
         retire=edit and resource.status == ResourceStatus.PUBLISHED,
         see_use=bool(is_entity_member(user, resource.publisher) or is_maintainer(user, resource)),
         mark_helped=bool(getattr(user, "is_authenticated", False))
-        and resource.status == ResourceStatus.PUBLISHED
-        and bool(is_local_row(user, resource)),
+        and resource.status == ResourceStatus.PUBLISHED,
     )
