@@ -14,9 +14,9 @@ from partnernet.api.errors import ApiError
 from partnernet.api.records import entity_named, find, listing, one, refusals, require, require_local
 from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, Text
 from partnernet.base.rows import visible_rows
+from partnernet.library import services
 from partnernet.library.rules import resource_actions
 from partnernet.library.selectors import LibraryFilters, resources_matching
-from partnernet.library.services import create_resource, update_resource
 
 router = Router(tags=["library"])
 
@@ -121,7 +121,7 @@ def read_resource(request: HttpRequest, key: str) -> Any:
 
 
 @router.post("/resources", response={201: ResourceOut, **ERRORS}, auth=WRITE, summary="Publish a resource")
-def create(request: HttpRequest, payload: ResourceIn) -> Any:
+def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
     user = caller(request)
     publisher = entity_named(payload.publisher)
     if publisher is not None:  # an unknown key is reported as a field error by the cleaner
@@ -130,14 +130,14 @@ def create(request: HttpRequest, payload: ResourceIn) -> Any:
         )
     values = {name: value for name, value in payload.dict().items() if value is not None}
     with refusals():
-        obj = create_resource(user, values)
+        obj = services.create_resource(user, values)
     return Status(201, one(request, "resources", obj))
 
 
 @router.patch(
     "/resources/{key}", response={200: ResourceOut, **ERRORS}, auth=WRITE, summary="Change a resource"
 )
-def update(request: HttpRequest, key: str, payload: ResourcePatch) -> Any:
+def update_resource(request: HttpRequest, key: str, payload: ResourcePatch) -> Any:
     user = caller(request)
     obj = find("resources", user, key)
     require_local("resources", obj)
@@ -148,7 +148,7 @@ def update(request: HttpRequest, key: str, payload: ResourcePatch) -> Any:
     }
     with refusals():
         try:
-            update_resource(user, obj, changes)
+            services.update_resource(user, obj, changes)
         except PermissionDenied as error:
             raise ApiError(403, "forbidden", str(error)) from None
     return one(request, "resources", obj)
