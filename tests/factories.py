@@ -168,3 +168,18 @@ class PledgeFactory(factory.django.DjangoModelFactory["Pledge"]):
     what = "A grant"
     amount = factory.LazyFunction(lambda: Decimal("100.00"))
     status = "pledged"
+
+
+def make_resource(publisher: Entity, actor: Any = None, **values: Any) -> Any:
+    """A resource written through the library's writer (so its search index and versions are kept)."""
+    from partnernet.library.services import RESOURCES
+
+    row: dict[str, Any] = {
+        "key": values.pop("key", f"resource-{Entity.objects.count()}-{len(values)}"),
+        "title": "A resource",
+        "kind": "playbook",
+        "language": "en",
+        "publisher": publisher.key,
+        **values,
+    }
+    return RESOURCES.create(actor, row)

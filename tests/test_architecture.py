@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("support",),
     ("impact",),
     ("sustainability",),
-    ("analytics",),
+    ("analytics", "library"),
     ("federation", "exchange"),
     ("api", "web"),
 ]
@@ -50,6 +50,7 @@ every layer (they assemble it), and nothing but the server runner imports them."
 
 DOMAIN_APPS = {
     "directory", "accounts", "framework", "partnerships", "support", "impact", "sustainability", "analytics",
+    "library",
 }  # fmt: skip
 
 REGISTRY_ONLY = {

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "partnernet.impact",
     "partnernet.sustainability",
     "partnernet.analytics",
+    "partnernet.library",
     "partnernet.federation",
     "partnernet.exchange",
     "partnernet.api",

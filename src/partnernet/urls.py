@@ -45,4 +45,5 @@ urlpatterns = [
     path("support/", include("partnernet.support.urls")),
     path("notifications/", include("partnernet.notifications.urls")),
     path("needs/", include("partnernet.sustainability.urls")),
+    path("library/", include("partnernet.library.urls")),
 ]

@@ -32,6 +32,7 @@ NOUNS = {
     "requests": "support request",
     "needs": "need",
     "pledges": "pledge",
+    "resources": "resource",
 }
 
 

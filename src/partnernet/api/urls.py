@@ -13,6 +13,7 @@ from partnernet.api import (
     analytics,
     directory,
     impact,
+    library,
     me,
     membership,
     needs,
@@ -84,6 +85,7 @@ api.add_router("/", stewardships.router)
 api.add_router("/", partnerships.router)
 api.add_router("/", needs.router)
 api.add_router("/", request_kind_paths)
+api.add_router("/", library.router)
 api.add_router("/support", support.router)
 api.add_router("/", me.router)
 

@@ -300,9 +300,10 @@ class RecordWriter:
         """Create or update ``origin``'s copies of its records; returns problems by record, created, updated.
 
         Fields go through the kind's own cleaner, so a peer's row passes the same checks as an imported one;
-        keys it names mean the peer's own rows first. Call inside the apply transaction (a savepoint).
+        keys it names mean the peer's own rows first. Call inside the apply transaction (a savepoint). A kind
+        with a wire form of its own (``RecordKind.wire``) is cleaned in that form, the one peers send.
         """
-        kind = self.exchange
+        kind = record_kind(self.kind_name).serializer
         refs = References(preferred=origin)
         wanted: dict[str, set[str]] = {}
         for row in rows:

@@ -26,7 +26,7 @@ text and are shown as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils import translation
@@ -165,6 +165,11 @@ MESSAGES: dict[str, Promise] = {
 
 _KINDS: dict[str, Resolver] = {}
 _CHOICES: dict[str, Any] = {}
+
+
+def register_messages(messages: Mapping[str, Promise]) -> None:
+    """Declare an app's own message ids (from its ``AppConfig.ready()``), so this module imports no app."""
+    MESSAGES.update(messages)
 
 
 def register_choices(name: str, choices: Any) -> None:

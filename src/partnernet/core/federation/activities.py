@@ -54,6 +54,7 @@ KINDS = frozenset(
         "profiles",
         "needs",
         "pledges",
+        "resources",
     }
 )
 """Kinds a feed may carry. ``requests`` is here because a routed request's status flows back by feed;
