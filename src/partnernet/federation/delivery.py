@@ -121,7 +121,9 @@ def send_pending_deliveries(
 
     moment = now or timezone.now()
     report = DeliveryReport()
-    due = OutgoingDelivery.objects.filter(status=OutgoingDelivery.Status.PENDING, next_attempt_at__lte=moment)
+    due = OutgoingDelivery.objects.filter(
+        status=OutgoingDelivery.Status.PENDING, next_attempt_at__lte=moment, peer__suspended_at__isnull=True
+    )
     owned = client is None
     http = client or new_client()
     try:
@@ -224,6 +226,8 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
     peer = Peer.objects.filter(instance_id=actor).first() if isinstance(actor, str) else None
     if peer is None:
         raise InboxRefused(403, "forbidden", f"{actor!r} is not a peer of this instance")
+    if peer.suspended_at is not None:
+        raise InboxRefused(403, "forbidden", "this instance has suspended exchanging with yours")
     try:
         delivery = read_delivery(document, public_key=decode_public_key(peer.public_key), now=timezone.now())
     except TransportError as exc:

@@ -25,7 +25,7 @@ from partnernet.core.federation.identity import well_known_document
 from partnernet.core.federation.signing import decode_public_key
 from partnernet.core.federation.transport import TransportError, check_request, requesting_instance
 from partnernet.federation.delivery import InboxRefused, receive_delivery
-from partnernet.federation.keys import instance_key_pair
+from partnernet.federation.keys import instance_key_pair, rotations
 from partnernet.federation.models import Peer
 from partnernet.federation.selectors import (
     audiences_of,
@@ -37,6 +37,7 @@ from partnernet.federation.selectors import (
     peers_overview,
     this_instance,
 )
+from partnernet.federation.trust import remember_nonce
 
 logger = logging.getLogger("partnernet.federation")
 
@@ -47,11 +48,16 @@ def _error(status: int, code: str, message: str, fields: dict[str, list[str]] | 
 
 @require_GET
 def well_known(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(well_known_document(this_instance()))
+    return JsonResponse(well_known_document(this_instance(), instance_key_pair(), rotations=rotations()))
+
+
+class Suspended(Exception):
+    """The signing peer is suspended here."""
 
 
 def _signed_peer(request: HttpRequest) -> Peer | None:
-    """The peer that signed this request; ``TransportError`` when a peer's signature does not verify.
+    """The peer that signed this request; ``TransportError`` when a peer's signature does not verify or
+    its nonce was used before (a replay), ``Suspended`` when the peer is suspended.
 
     A request that is unsigned, or signed by an instance this one has not added, is served as anonymous:
     pulling a peer does not require that peer to have added us, it only means we see what everyone sees.
@@ -60,13 +66,17 @@ def _signed_peer(request: HttpRequest) -> Peer | None:
     peer = Peer.objects.filter(instance_id=claimed).first() if claimed else None
     if peer is None:
         return None
-    check_request(
+    nonce, moment = check_request(
         request.method or "GET",
         request.get_full_path(),
         request.headers,
         public_key=decode_public_key(peer.public_key),
         now=timezone.now(),
     )
+    if not remember_nonce(peer.instance_id, nonce, moment):
+        raise TransportError("this nonce was used before: a signed request is accepted once")
+    if peer.suspended_at is not None:
+        raise Suspended
     return peer
 
 
@@ -81,6 +91,8 @@ def feed(request: HttpRequest) -> HttpResponse:
         peer = _signed_peer(request)
     except TransportError as exc:
         return _error(401, "unauthenticated", str(exc))
+    except Suspended:
+        return _error(403, "forbidden", "this instance has suspended exchanging with yours")
     after = int(after_text)
     limit = max(1, min(settings.FEDERATION_PAGE_SIZE, MAX_PAGE_ITEMS))
     rows, next_cursor, head = feed_slice(after, audiences_of(peer), limit)
