@@ -62,6 +62,7 @@ class EntityOut(Schema):
     staff_fte: Decimal | None
     volunteers: int | None
     origin: str
+    home: str | None = None
 
 
 class EntityIn(Schema):
@@ -103,6 +104,7 @@ class PartnerOut(Schema):
     wikidata: str
     website: str
     origin: str
+    home: str | None = None
 
 
 class PartnerIn(Schema):
@@ -137,6 +139,7 @@ class StewardshipOut(Schema):
     response_days: int
     term_end: dt.date | None
     origin: str
+    home: str | None = None
 
 
 class StewardshipIn(Schema):
@@ -180,6 +183,7 @@ class PartnershipOut(Schema):
     end: dt.date | None
     visibility: str
     origin: str
+    home: str | None = None
 
 
 class PartnershipIn(Schema):

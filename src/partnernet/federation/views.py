@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,7 +39,14 @@ from partnernet.federation.selectors import (
     peers_overview,
     this_instance,
 )
-from partnernet.federation.trust import remember_nonce
+from partnernet.federation.trust import (
+    PeerInUse,
+    peer_rows,
+    remember_nonce,
+    remove_peer,
+    resume_peer,
+    suspend_peer,
+)
 
 logger = logging.getLogger("partnernet.federation")
 
@@ -149,5 +158,43 @@ def peers_page(request: HttpRequest) -> HttpResponse:
             "identity": this_instance(),
             "foreign": foreign_counts(),
             "shared_partners": partners_on_several_instances(),
+            "may_manage": request.user.has_perm("federation.manage_peers"),
         },
     )
+
+
+PEER_ACTIONS = ("suspend", "resume", "remove")
+
+
+@login_required
+def peer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Suspend, resume or remove a peer from the peers page (POST, with Django's CSRF check). Removing
+    shows first what would be deleted (GET: the dry run) and asks to confirm."""
+    if not request.user.has_perm("federation.manage_peers"):
+        raise PermissionDenied
+    peer = Peer.objects.filter(pk=pk).first()
+    if peer is None or action not in PEER_ACTIONS:
+        raise Http404
+    if request.method == "GET" and action == "remove":
+        return render(request, "federation/remove_peer.html", {"peer": peer, "counts": peer_rows(peer)})
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    name = peer.instance_id
+    if action == "suspend":
+        moved = suspend_peer(peer)
+        messages.success(
+            request,
+            _("%(peer)s is suspended; %(moved)d offered requests moved to their next candidate.")
+            % {"peer": name, "moved": moved},
+        )
+    elif action == "resume":
+        resume_peer(peer)
+        messages.success(request, _("%(peer)s is resumed.") % {"peer": name})
+    else:
+        try:
+            remove_peer(peer)
+        except PeerInUse as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(peer)s and its records are removed.") % {"peer": name})
+    return redirect("federation-peers")
