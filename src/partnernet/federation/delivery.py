@@ -379,3 +379,21 @@ def _steward_key(item: InboxItem) -> str | None:
         return None
     request = SupportRequest.objects.filter(pk=item.request_id).select_related("steward").first()
     return request.steward.key if request is not None and request.steward is not None else None
+
+
+def decline_noted(sender: Any, instance: Any, created: bool = False, raw: bool = False, **_: Any) -> None:
+    """``post_save`` of a request event: a delivered copy's decline (or timeout) is noted after its status
+    was saved (and published), so the request is published again to carry the steward's reason back."""
+    if raw or not created or instance.kind not in ("declined", "timed_out", "lapsed"):
+        return
+    request = SupportRequest.objects.filter(pk=instance.request_id, inbox_item__isnull=False).first()
+    if request is not None and instance.note:
+        publish_change(request)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    from partnernet.support.models import RequestEvent
+
+    post_save.connect(decline_noted, sender=RequestEvent, dispatch_uid="federation-decline-noted")
