@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
@@ -65,3 +67,31 @@ def test_a_lost_key_is_not_made_again_silently_only_on_the_operators_command(fre
     assert list(InstanceKey.objects.values_list("reason", flat=True)) == ["first", "replaced"]
     with pytest.raises(ImproperlyConfigured, match="not lost"):
         keys.replace_lost_key()
+
+
+def test_rotating_the_key_publishes_a_statement_and_signs_the_feed_again(
+    fresh_key: Path, client: Client
+) -> None:
+    from partnernet.core.federation.activities import ACTIVITY_PURPOSE
+    from partnernet.core.federation.canonical import parse_json
+    from partnernet.core.federation.identity import read_well_known, well_known_rotations
+    from partnernet.core.federation.rotation import follow_rotations
+    from partnernet.core.federation.signing import check_document_signature
+    from partnernet.federation.models import FeedEvent
+    from tests.factories import EntityFactory
+
+    old = keys.instance_key_pair()
+    EntityFactory()
+    call_command("federation", "key", "rotate")
+    new = keys.instance_key_pair()
+    assert new != old
+    document = client.get("/.well-known/partnernet").json()
+    identity = read_well_known(document, expected_fingerprint=new.fingerprint)
+    chain = follow_rotations(
+        old.public_key, identity.public_key, well_known_rotations(document), instance=identity.instance
+    )
+    assert chain == [old.public_key, new.public_key]
+    for event in FeedEvent.objects.all():
+        signed = parse_json(event.document.encode())
+        assert isinstance(signed, dict)
+        assert check_document_signature(signed, ACTIVITY_PURPOSE, new.public_key) is None
