@@ -75,6 +75,11 @@ MESSAGES: dict[str, Promise] = {
     "support.peer_accepted": _("Accepted on %(peer)s."),
     "support.peer_started": _("Work started on %(peer)s."),
     "support.sender_moved_on": _("Withdrawn or routed elsewhere by the instance that sent it (%(peer)s)."),
+    "support.peer_suspended": _(
+        "%(steward)s is on instance %(peer)s, which this instance's operators suspended; offered to the next "
+        "candidate."
+    ),
+    "support.peer_declined_because": _("%(steward)s declined on their instance (%(peer)s): %(reason)s"),
     # E-mails about a support request: subjects and bodies.
     "mail.offered.subject": _("Support request offered to %(steward)s"),
     "mail.offered.body": ngettext_lazy(
