@@ -12,13 +12,16 @@ from partnernet.api.records import find, listing, one, refusals, require, requir
 from partnernet.api.schemas import (
     ERRORS,
     READ_ERRORS,
+    Cursor,
     EntityIn,
     EntityOut,
     EntityPatch,
+    Limit,
     Page,
     PartnerIn,
     PartnerOut,
     PartnerPatch,
+    PathKey,
     Text,
 )
 from partnernet.base.rows import visible_rows
@@ -34,16 +37,16 @@ class EntityFilters(Schema):
     type: Text | None = None
     language: Text | None = None
     q: Text | None = None
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 class PartnerFilters(Schema):
     kind: Text | None = None
     country: Text | None = None
     q: Text | None = None
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 @router.get("/entities", response={200: Page[EntityOut], **READ_ERRORS}, auth=READ, summary="List entities")
@@ -60,7 +63,7 @@ def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> Any:
 
 
 @router.get("/entities/{key}", response={200: EntityOut, **READ_ERRORS}, auth=READ, summary="Read one entity")
-def read_entity(request: HttpRequest, key: str) -> Any:
+def read_entity(request: HttpRequest, key: PathKey) -> Any:
     return one(request, "entities", find("entities", caller(request), key))
 
 
@@ -74,7 +77,7 @@ def create_entity(request: HttpRequest, payload: EntityIn) -> Any:
 
 
 @router.patch("/entities/{key}", response={200: EntityOut, **ERRORS}, auth=WRITE, summary="Change an entity")
-def update_entity(request: HttpRequest, key: str, payload: EntityPatch) -> Any:
+def update_entity(request: HttpRequest, key: PathKey, payload: EntityPatch) -> Any:
     user = caller(request)
     obj = find("entities", user, key)
     require_local("entities", obj)
@@ -85,7 +88,7 @@ def update_entity(request: HttpRequest, key: str, payload: EntityPatch) -> Any:
 
 
 @router.delete("/entities/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete an entity")
-def delete_entity(request: HttpRequest, key: str) -> Any:
+def delete_entity(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     obj = find("entities", user, key)
     require_local("entities", obj)
@@ -110,7 +113,7 @@ def list_partners(request: HttpRequest, filters: Query[PartnerFilters]) -> Any:
 @router.get(
     "/partners/{key}", response={200: PartnerOut, **READ_ERRORS}, auth=READ, summary="Read one partner"
 )
-def read_partner(request: HttpRequest, key: str) -> Any:
+def read_partner(request: HttpRequest, key: PathKey) -> Any:
     return one(request, "partners", find("partners", caller(request), key))
 
 
@@ -124,7 +127,7 @@ def create_partner(request: HttpRequest, payload: PartnerIn) -> Any:
 
 
 @router.patch("/partners/{key}", response={200: PartnerOut, **ERRORS}, auth=WRITE, summary="Change a partner")
-def update_partner(request: HttpRequest, key: str, payload: PartnerPatch) -> Any:
+def update_partner(request: HttpRequest, key: PathKey, payload: PartnerPatch) -> Any:
     user = caller(request)
     obj = find("partners", user, key)
     require_local("partners", obj)
@@ -140,7 +143,7 @@ def update_partner(request: HttpRequest, key: str, payload: PartnerPatch) -> Any
 
 
 @router.delete("/partners/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete a partner")
-def delete_partner(request: HttpRequest, key: str) -> Any:
+def delete_partner(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     obj = find("partners", user, key)
     require_local("partners", obj)

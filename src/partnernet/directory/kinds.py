@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from partnernet.base import fields as f
@@ -9,6 +11,9 @@ from partnernet.base.cleaning import Clean, Cleaner, Kind, Problems, region_pk
 from partnernet.base.fields import Raw
 from partnernet.base.references import References
 from partnernet.directory.models import Entity, Partner
+
+STAFF_MAX = Decimal("99999.99")
+"""The widest figure ``Entity.staff_fte`` holds (seven digits, two of them decimals)."""
 
 
 class EntityKind(Kind):
@@ -33,7 +38,7 @@ class EntityKind(Kind):
         c.take("wikidata", f.qid)
         c.take("website", f.url)
         c.take("founded", f.year)
-        c.take("staff_fte", f.decimal)
+        c.take("staff_fte", lambda raw: f.decimal(raw, maximum=STAFF_MAX))
         c.take("volunteers", f.integer)
         return c.clean, c.errors
 
