@@ -130,6 +130,20 @@ def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        if config["ENGINE"] == "django.db.backends.mysql":
+            # MariaDB (10.11 and later) through PyMySQL, a pure-Python driver: nothing to compile on the
+            # hosts (Toolforge, Cloud VPS). utf8mb4 for every script of the movement; strict mode so a value
+            # the column cannot hold is an error, never silently cut; READ COMMITTED like PostgreSQL.
+            import pymysql
+
+            pymysql.install_as_MySQLdb()
+            config["OPTIONS"] = {
+                "charset": "utf8mb4",
+                "init_command": "SET sql_mode='STRICT_TRANS_TABLES,NO_ZERO_DATE'",
+                "isolation_level": "read committed",
+                **dict(config.get("OPTIONS") or {}),  # type: ignore[call-overload]
+            }
+            config.setdefault("TEST", {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -15,7 +15,7 @@ from partnernet.support.models import SupportRequest
 from tests.framework.agreement import entity_with_admin
 from tests.support.conftest import World, fast_passwords, world  # noqa: F401 - the fixtures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 
 def as_user(user: Any) -> Client:

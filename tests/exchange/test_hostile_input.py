@@ -11,7 +11,7 @@ from partnernet.exchange.services import ImportRejected, import_file
 from tests.exchange.test_export import export_text
 from tests.factories import EntityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
