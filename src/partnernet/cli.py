@@ -23,9 +23,15 @@ VERBS = {
     "analyze": "analyze",
     "route": "route",
     "rebalance": "rebalance",
-    "worker": "db_worker",
+    "worker": "worker",
     "entity": "entity",
+    "backup": "backup",
+    "restore": "restore",
 }
+PREFLIGHT = frozenset(VERBS) - {"migrate", "seed", "demo", "restore"}
+"""The verbs of FORMATS.md that need a working, migrated database: each checks it first (``preflight``) and
+stops with one clear line and status 1 when it cannot. ``seed`` and ``demo`` migrate themselves, ``restore``
+needs an empty database, and Django's own commands (``migrate`` …) are left as Django made them."""
 USAGE = """usage: partnernet VERB [options]
 
 verbs:
@@ -44,14 +50,48 @@ verbs:
   route --type T [--theme H] --region R [--need N] [--language L] [--json]
                                        rank the stewards for such a request, with reasons; changes nothing
   rebalance [--dry-run] [--json]       reassign open and offered requests optimally under capacities
-  worker                               run background tasks (SLA escalation of unanswered offers)
+  worker                               run background tasks (SLA escalation, proposals, fetches, sync)
   entity home KEY | entity move-home KEY --to INSTANCE_ID
                                        where a seeded entity is homed; move its home (audited, on both)
+  backup FILE | restore FILE           one archive of the database, key and secret files, and uploads
 
 KIND is one of: entities, partners, stewardships, partnerships, requests, profiles.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);
 `partnernet help` lists them and `partnernet VERB --help` explains one.
 """
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"partnernet: {message}\n")
+    sys.exit(1)
+
+
+def _setup() -> None:
+    """Load the settings and apps; a broken configuration (a malformed ``DATABASE_URL`` …) is one line."""
+    import django
+
+    try:
+        django.setup()
+    except Exception as error:
+        _fail(f"cannot start: {str(error).strip().splitlines()[0] if str(error).strip() else error!r}")
+
+
+def preflight(verb: str, command: str, rest: list[str]) -> None:
+    """Parse the verb's arguments (a mistake exits 2 with the usage, no traceback), then check the database
+    (unreachable, unsupported or not migrated: one line on stderr and exit 1) before the verb runs."""
+    from django.core.management import get_commands, load_command_class
+
+    from partnernet.base.health import database_problem
+
+    app = get_commands().get(command)
+    if app is None:
+        return
+    handler = load_command_class(app, command)
+    handler._called_from_command_line = True  # type: ignore[attr-defined]
+    handler.create_parser("partnernet", verb).parse_args(rest)
+    problem = database_problem()
+    if problem is not None:
+        _fail(problem)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,10 +100,17 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) < 2 or args[1] in ("-h", "--help"):
         sys.stdout.write(USAGE)
         return
-    args[1] = VERBS.get(args[1], args[1])
+    verb = args[1]
+    if verb in ("help", "restore") or any(arg in ("-h", "--help") for arg in args[2:]):
+        # Help reads the settings but must not make a data folder, a secret key or a static folder;
+        # restore must find the data folder as empty as it was (the archive brings the secret key).
+        os.environ["PARTNERNET_NO_WRITE"] = "1"
+    elif verb in PREFLIGHT:
+        _setup()
+        preflight(verb, VERBS[verb], args[2:])
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["partnernet", *args[1:]])
+    execute_from_command_line(["partnernet", VERBS.get(verb, verb), *args[2:]])
 
 
 if __name__ == "__main__":

@@ -17,7 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("PARTNERNET_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+NO_WRITE = os.environ.get("PARTNERNET_NO_WRITE") == "1"
+"""Set by ``partnernet … --help``: read the settings, write nothing into the data folder."""
+if not NO_WRITE:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -26,6 +29,8 @@ def _secret_key() -> str:
     if from_env:
         return from_env
     path = DATA_DIR / "secret_key"
+    if NO_WRITE and not path.exists():
+        return secrets.token_urlsafe(50)  # nothing signed with it outlives the help text
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -85,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "partnernet.api.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +134,20 @@ def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        if config["ENGINE"] == "django.db.backends.mysql":
+            # MariaDB (10.11 and later) through PyMySQL, a pure-Python driver: nothing to compile on the
+            # hosts (Toolforge, Cloud VPS). utf8mb4 for every script of the movement; strict mode so a value
+            # the column cannot hold is an error, never silently cut; READ COMMITTED like PostgreSQL.
+            import pymysql
+
+            pymysql.install_as_MySQLdb()
+            config["OPTIONS"] = {
+                "charset": "utf8mb4",
+                "init_command": "SET sql_mode='STRICT_TRANS_TABLES,NO_ZERO_DATE'",
+                "isolation_level": "read committed",
+                **dict(config.get("OPTIONS") or {}),  # type: ignore[call-overload]
+            }
+            config.setdefault("TEST", {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -188,7 +208,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+if not NO_WRITE:
+    STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -222,6 +243,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors on the machine ask over plain HTTP (FORMATS.md)
 if BASE_URL.startswith("https://"):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

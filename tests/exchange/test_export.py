@@ -10,7 +10,7 @@ from partnernet.exchange.selectors import export_queryset
 from partnernet.exchange.services import import_file
 from tests.factories import EntityFactory, PartnershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 
 def export_text(kind: str, fmt: str) -> str:

@@ -8,7 +8,7 @@ from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
 from tests.factories import EntityFactory, StewardshipFactory, region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

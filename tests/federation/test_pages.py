@@ -50,6 +50,10 @@ def test_peers_page_shows_last_sync_lag_errors_and_records_held(client: Client, 
     assert "1 entities" in page
     assert "pn-badge-foreign" in page
     assert instance_id() in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title
+    assert "Federation peers" in title
+    assert page.count('id="shared-title"') == 1
 
 
 def test_the_same_museum_on_two_instances_is_one_partner_with_both_partnerships(client: Client) -> None:

@@ -35,7 +35,7 @@ from tests.factories import (
 )
 from tests.framework.agreement import after_closing, entity_with_admin, take_up, vote
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 
 def test_accepted_take_up_activates_the_stewardship_and_makes_a_version() -> None:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from tests.factories import EntityFactory, PartnershipFactory, StewardshipFactory, SupportRequestFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 
 @pytest.mark.parametrize(

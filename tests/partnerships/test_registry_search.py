@@ -14,7 +14,7 @@ from partnernet.partnerships.search import drop_search_index, ensure_search_inde
 from partnernet.partnerships.selectors import search_partnerships
 from tests.factories import EntityFactory, PartnerFactory, PartnershipFactory, ptype, theme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 URL = reverse("partnerships:registry")
 

@@ -28,7 +28,7 @@ from partnernet.partnerships.models import Partnership, RegistryTally, RegistryT
 from partnernet.partnerships.services import PARTNERSHIPS
 from tests.factories import EntityFactory, PartnerFactory, PartnershipFactory, UserFactory, region, theme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 FAR = "pn-0a1b2c3d4e5f6a7b"
 

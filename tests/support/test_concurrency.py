@@ -20,12 +20,14 @@ from partnernet.support.models import SupportRequest
 from partnernet.support.services import workflow
 from tests.support.conftest import World, new_request
 
+pytestmark = pytest.mark.mariadb
+
 
 @pytest.fixture
 def postgresql(committed: None) -> None:
-    if connection.vendor != "postgresql":
+    if connection.vendor not in ("postgresql", "mysql"):
         pytest.skip(
-            "row locks need PostgreSQL: scripts/test runs this in its PostgreSQL pass (always under CI=true)"
+            "row locks need PostgreSQL or MariaDB: scripts/test runs it in those passes (always in CI)"
         )
 
 

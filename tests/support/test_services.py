@@ -16,7 +16,7 @@ from partnernet.support.models import Hosting, SupportRequest
 from tests.factories import EntityFactory, StewardshipFactory, ptype, region
 from tests.support.conftest import World, new_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 
 
 def kinds(request: SupportRequest) -> list[str]:

@@ -5,8 +5,6 @@ Views parse, check the ``analytics.*`` permissions (``rules.py``), read through 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,6 +24,7 @@ from partnernet.analytics.services import request_snapshot
 from partnernet.analytics.suggestions import suggestions_for
 from partnernet.analytics.sustainability import sustainability
 from partnernet.analytics.trends import TREND_FIGURES, trend_rows
+from partnernet.base.formats import csv_text
 from partnernet.framework.coverage import LEVELS
 from partnernet.framework.models import PartnershipType, Region
 
@@ -180,12 +179,8 @@ def _download(
     if fmt == "json":
         response: HttpResponse = JsonResponse(document, safe=False, json_dumps_params={"ensure_ascii": False})
     else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(header), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: _cell_text(value) for key, value in row.items()})
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        text = csv_text(header, ({key: _cell_text(value) for key, value in row.items()} for row in rows))
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="partnernet-{name}.{fmt}"'
     return response
 

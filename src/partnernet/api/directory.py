@@ -14,13 +14,16 @@ from partnernet.api.records import find, listing, one, refusals, require, requir
 from partnernet.api.schemas import (
     ERRORS,
     READ_ERRORS,
+    Cursor,
     EntityIn,
     EntityOut,
     EntityPatch,
+    Limit,
     Page,
     PartnerIn,
     PartnerOut,
     PartnerPatch,
+    PathKey,
     Text,
 )
 from partnernet.base.models import SEED_ORIGIN
@@ -40,16 +43,16 @@ class EntityFilters(Schema):
     type: Text | None = None
     language: Text | None = None
     q: Text | None = None
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 class PartnerFilters(Schema):
     kind: Text | None = None
     country: Text | None = None
     q: Text | None = None
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 def entity_out(request: HttpRequest) -> Any:
@@ -86,7 +89,7 @@ def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> Any:
 
 
 @router.get("/entities/{key}", response={200: EntityOut, **READ_ERRORS}, auth=READ, summary="Read one entity")
-def read_entity(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+def read_entity(request: HttpRequest, key: PathKey, origin: str | None = None) -> Any:
     return _one_entity(request, find("entities", caller(request), key, origin))
 
 
@@ -100,7 +103,7 @@ def create_entity(request: HttpRequest, payload: EntityIn) -> Any:
 
 
 @router.patch("/entities/{key}", response={200: EntityOut, **ERRORS}, auth=WRITE, summary="Change an entity")
-def update_entity(request: HttpRequest, key: str, payload: EntityPatch) -> Any:
+def update_entity(request: HttpRequest, key: PathKey, payload: EntityPatch) -> Any:
     """A seeded entity's admins change the profile its home keeps (only at its home); an entity of this
     instance is changed itself; a peer's is changed only on its instance."""
     user = caller(request)
@@ -142,7 +145,7 @@ def _edit_seeded_profile(user: Any, entity: Any, changes: dict[str, Any]) -> Non
 
 
 @router.delete("/entities/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete an entity")
-def delete_entity(request: HttpRequest, key: str) -> Any:
+def delete_entity(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     obj = find("entities", user, key)
     require_local("entities", obj)
@@ -167,7 +170,7 @@ def list_partners(request: HttpRequest, filters: Query[PartnerFilters]) -> Any:
 @router.get(
     "/partners/{key}", response={200: PartnerOut, **READ_ERRORS}, auth=READ, summary="Read one partner"
 )
-def read_partner(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+def read_partner(request: HttpRequest, key: PathKey, origin: str | None = None) -> Any:
     return one(request, "partners", find("partners", caller(request), key, origin))
 
 
@@ -181,7 +184,7 @@ def create_partner(request: HttpRequest, payload: PartnerIn) -> Any:
 
 
 @router.patch("/partners/{key}", response={200: PartnerOut, **ERRORS}, auth=WRITE, summary="Change a partner")
-def update_partner(request: HttpRequest, key: str, payload: PartnerPatch) -> Any:
+def update_partner(request: HttpRequest, key: PathKey, payload: PartnerPatch) -> Any:
     user = caller(request)
     obj = find("partners", user, key)
     require_local("partners", obj)
@@ -197,7 +200,7 @@ def update_partner(request: HttpRequest, key: str, payload: PartnerPatch) -> Any
 
 
 @router.delete("/partners/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete a partner")
-def delete_partner(request: HttpRequest, key: str) -> Any:
+def delete_partner(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     obj = find("partners", user, key)
     require_local("partners", obj)

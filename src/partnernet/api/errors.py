@@ -6,9 +6,12 @@ name -> list of messages) back onto their inputs.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -22,8 +25,14 @@ HTTP_CODES = {
     404: "not_found",
     405: "not_allowed",
     409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
     429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
 }
+log = logging.getLogger("partnernet.api")
+BAD_CURSOR = "The cursor is not one this API gave out."
 
 
 class ApiError(Exception):
@@ -52,6 +61,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        if exc.errors and all(_field_name(item.get("loc", ())) == "cursor" for item in exc.errors):
+            return respond(request, 400, error_body("bad_cursor", BAD_CURSOR, {"cursor": ["invalid"]}))
         fields: dict[str, list[str]] = {}
         for item in exc.errors:
             # The words of the import cleaners where pydantic's differ: a missing field "is required".
@@ -75,3 +86,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = HTTP_CODES.get(exc.status_code, "error")
         return respond(request, exc.status_code, error_body(code, str(exc)))
+
+    @api.exception_handler(DjangoValidationError)
+    def model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        """A service's or the last length check's refusal (``base.limits``), field by field."""
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
+        return respond(request, 422, error_body("invalid", "The request has invalid fields.", fields))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, 413, error_body("too_large", "The request body is too large."))
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # Two writers raced (a key taken between the check and the insert): the database's words stay in
+        # the log, the caller learns to reload and retry.
+        log.warning("integrity error on %s %s: %s", request.method, request.path, exc)
+        return respond(
+            request, 409, error_body("conflict", "The row conflicts with another; reload and retry.")
+        )
+
+    @api.exception_handler(DatabaseError)
+    def unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+        log.error("database error on %s %s: %s", request.method, request.path, exc)
+        return respond(request, 503, error_body("unavailable", "The database cannot answer now; try again."))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        log.exception("error on %s %s", request.method, request.path)
+        return respond(request, 500, error_body("server_error", "Something went wrong on the server."))

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from partnernet.api.auth import READ, WRITE
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
-from partnernet.api.schemas import Page
+from partnernet.api.schemas import Cursor, Key, Limit, Page, PathKey, Text, text
 from partnernet.base.references import preferred_ids
 from partnernet.directory.models import Entity
 from partnernet.framework.models import Proposal
@@ -64,37 +64,37 @@ class ProposalOut(Schema):
 
 class ProposalFilters(Schema):
     open: bool = False
-    cursor: str | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 class ProposalIn(Schema):
-    proposer: str = Field(description="key of the entity making the proposal (you must be one of its admins)")
-    kind: str = Field(description="take_up, change, retire, add_term, rename_term, merge_terms, retire_term")
-    title: str
-    rationale: str
-    type: str | None = None
-    theme: str | None = None
-    region: str | None = None
-    stewardship: str | None = None
-    level: str | None = None
+    proposer: Key = Field(description="key of the entity making the proposal (you must be one of its admins)")
+    kind: Key = Field(description="take_up, change, retire, add_term, rename_term, merge_terms, retire_term")
+    title: text(300)  # type: ignore[valid-type]
+    rationale: Text
+    type: Key | None = None
+    theme: Key | None = None
+    region: Key | None = None
+    stewardship: Key | None = None
+    level: Key | None = None
     capacity: int | None = None
     response_days: int | None = None
-    commitments: str | None = None
-    term_start: str | None = None
-    term_end: str | None = None
-    subject: str | None = Field(None, description="type or theme, for taxonomy changes")
-    term: str | None = None
-    new_key: str | None = None
-    name: str | None = None
-    description: str | None = None
-    into: str | None = None
+    commitments: Text | None = None
+    term_start: text(10) | None = None  # type: ignore[valid-type]
+    term_end: text(10) | None = None  # type: ignore[valid-type]
+    subject: Key | None = Field(None, description="type or theme, for taxonomy changes")
+    term: Key | None = None
+    new_key: Key | None = None
+    name: text(200) | None = None  # type: ignore[valid-type]
+    description: Text | None = None
+    into: Key | None = None
 
 
 class EndorsementIn(Schema):
-    entity: str = Field(description="key of the entity whose voice this is (you must be one of its admins)")
-    stance: str = Field(description="support, oppose or abstain")
-    comment: str = ""
+    entity: Key = Field(description="key of the entity whose voice this is (you must be one of its admins)")
+    stance: Key = Field(description="support, oppose or abstain")
+    comment: Text = ""
 
 
 class EndorsementOut(Schema):
@@ -132,7 +132,7 @@ def list_proposals(request: HttpRequest, filters: Query[ProposalFilters]) -> dic
 
 
 @router.get("/proposals/{key}", response=ProposalOut, summary="Read one proposal")
-def read_proposal(request: HttpRequest, key: str) -> dict[str, Any]:
+def read_proposal(request: HttpRequest, key: PathKey) -> dict[str, Any]:
     return proposal_row(_proposal(key))
 
 
@@ -160,7 +160,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status:
     auth=WRITE,
     summary="Cast or change an entity's voice",
 )
-def endorse_proposal(request: HttpRequest, key: str, payload: EndorsementIn) -> dict[str, Any]:
+def endorse_proposal(request: HttpRequest, key: PathKey, payload: EndorsementIn) -> dict[str, Any]:
     proposal = _proposal(key)
     entity = _entity(payload.entity, "entity")
     try:

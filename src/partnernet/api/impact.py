@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from partnernet.api.auth import READ
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
-from partnernet.api.schemas import Page
+from partnernet.api.schemas import Cursor, Key, Limit, Page, PathKey
 from partnernet.impact.indicators import INDICATORS
 from partnernet.impact.models import Outcome
 from partnernet.impact.selectors import ReportFilters, filtered_outcomes, impact_report, visible_outcomes
@@ -36,15 +36,15 @@ class OutcomeOut(Schema):
 
 
 class OutcomeFilters(Schema):
-    type: str | None = None
-    theme: str | None = None
-    region: str | None = None
-    entity: str | None = None
+    type: Key | None = None
+    theme: Key | None = None
+    region: Key | None = None
+    entity: Key | None = None
     year: int | None = Field(None, ge=1, le=9999)
-    partnership: str | None = None
-    indicator: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
+    partnership: Key | None = None
+    indicator: Key | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
     def report(self) -> ReportFilters:
         return ReportFilters(
@@ -122,7 +122,7 @@ def list_outcomes(request: HttpRequest, filters: Query[OutcomeFilters]) -> dict[
 
 
 @router.get("/outcomes/{key}", response=OutcomeOut, summary="Read one outcome")
-def read_outcome(request: HttpRequest, key: str) -> dict[str, Any]:
+def read_outcome(request: HttpRequest, key: PathKey) -> dict[str, Any]:
     outcome = (
         visible_outcomes(request.user, Outcome.objects.filter(key=key)).select_related("partnership").first()
     )

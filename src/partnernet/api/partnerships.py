@@ -12,10 +12,13 @@ from partnernet.api.records import entity_named, find, listing, one, refusals, r
 from partnernet.api.schemas import (
     ERRORS,
     READ_ERRORS,
+    Cursor,
+    Limit,
     Page,
     PartnershipIn,
     PartnershipOut,
     PartnershipPatch,
+    PathKey,
     Text,
 )
 from partnernet.base.rows import visible_rows
@@ -40,8 +43,8 @@ class PartnershipFilters(Schema):
         description="full-text search of titles, descriptions, lead and partner names: every word must "
         'match, "quoted words" as a phrase, word* as a beginning; results stay in key order',
     )
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 @router.get(
@@ -71,7 +74,7 @@ def list_partnerships(request: HttpRequest, filters: Query[PartnershipFilters]) 
     auth=READ,
     summary="Read a partnership",
 )
-def read_partnership(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+def read_partnership(request: HttpRequest, key: PathKey, origin: str | None = None) -> Any:
     return one(request, "partnerships", find("partnerships", caller(request), key, origin))
 
 
@@ -94,7 +97,7 @@ def create_partnership(request: HttpRequest, payload: PartnershipIn) -> Any:
     auth=WRITE,
     summary="Change a partnership",
 )
-def update_partnership(request: HttpRequest, key: str, payload: PartnershipPatch) -> Any:
+def update_partnership(request: HttpRequest, key: PathKey, payload: PartnershipPatch) -> Any:
     user = caller(request)
     obj = find("partnerships", user, key)
     require_local("partnerships", obj)
@@ -117,7 +120,7 @@ def update_partnership(request: HttpRequest, key: str, payload: PartnershipPatch
 @router.delete(
     "/partnerships/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete a partnership"
 )
-def delete_partnership(request: HttpRequest, key: str) -> Any:
+def delete_partnership(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     obj = find("partnerships", user, key)
     require_local("partnerships", obj)

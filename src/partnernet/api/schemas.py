@@ -12,8 +12,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
-from ninja import Field, Schema
-from pydantic import AfterValidator
+from ninja import Field, Path, Schema
+from pydantic import AfterValidator, WithJsonSchema
+
+from partnernet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from partnernet.base.fields import INTEGER_MAX, TEXT_LIMIT
 
 T = TypeVar("T")
 
@@ -25,8 +28,45 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""A string from a request (query, body): any text but NUL."""
+Text = Annotated[str, AfterValidator(_no_nul), Field(max_length=TEXT_LIMIT)]
+"""A string from a request (query, body): any text but NUL, at most ``TEXT_LIMIT`` characters."""
+
+
+def text(max_length: int) -> object:
+    """A ``Text`` limited to the width of the column it is stored in (the schema states the limit)."""
+    return Annotated[str, AfterValidator(_no_nul), Field(max_length=max_length)]
+
+
+Key = Annotated[str, AfterValidator(_no_nul), Field(max_length=100)]
+"""A key (FORMATS.md): a lower-case slug of at most 100 characters, checked by the cleaners."""
+PathKey = Annotated[str, Path(max_length=200, description="the row's key (FORMATS.md)")]
+"""The key in an address (``/api/v1/entities/{key}``); hostings use their UUID."""
+StaffFte = Annotated[
+    Decimal,
+    Field(ge=0, le=99999.99),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 99999.99, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^[0-9]{1,5}(\.[0-9]{1,2})?$", "maxLength": 8},
+            ]
+        }
+    ),
+]
+"""Staff in full-time equivalents: 0 to 99999.99, at most two decimals."""
+Count = Annotated[int, Field(ge=0, le=INTEGER_MAX)]
+Cursor = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_-]+$",
+        max_length=1000,
+        description="Opaque cursor from the `next` URL of the previous page (URL-safe base64, no padding); "
+        "send it back unchanged. A cursor this API did not give out is refused with 400 `bad_cursor`.",
+    ),
+]
+Limit = Annotated[
+    int, Field(ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).")
+]
 
 
 class Page(Schema, Generic[T]):
@@ -85,8 +125,8 @@ class EntityIn(Schema):
     wikidata: Text | None = None
     website: Text | None = None
     founded: int | None = None
-    staff_fte: Decimal | None = None
-    volunteers: int | None = None
+    staff_fte: StaffFte | None = None
+    volunteers: Count | None = None
 
 
 class EntityPatch(Schema):
@@ -99,8 +139,8 @@ class EntityPatch(Schema):
     wikidata: Text | None = None
     website: Text | None = None
     founded: int | None = None
-    staff_fte: Decimal | None = None
-    volunteers: int | None = None
+    staff_fte: StaffFte | None = None
+    volunteers: Count | None = None
     contact: Text | None = Field(None, description="A seeded entity's public contact (e-mail or web page).")
     description: Text | None = None
     jurisdiction: Text | None = None

@@ -17,7 +17,10 @@ from partnernet.api.records import entity_named, find, listing, one, refusals, r
 from partnernet.api.schemas import (
     ERRORS,
     READ_ERRORS,
+    Cursor,
+    Limit,
     Page,
+    PathKey,
     StewardshipIn,
     StewardshipOut,
     StewardshipPatch,
@@ -40,8 +43,8 @@ class StewardshipFilters(Schema):
     level: Text | None = None
     status: Text | None = None
     language: Text | None = None
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 @router.get(
@@ -70,7 +73,7 @@ def list_stewardships(request: HttpRequest, filters: Query[StewardshipFilters]) 
     auth=READ,
     summary="Read a stewardship",
 )
-def read_stewardship(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+def read_stewardship(request: HttpRequest, key: PathKey, origin: str | None = None) -> Any:
     return one(request, "stewardships", find("stewardships", caller(request), key, origin))
 
 
@@ -93,7 +96,7 @@ def create_stewardship(request: HttpRequest, payload: StewardshipIn) -> Any:
     auth=WRITE,
     summary="Change a stewardship",
 )
-def update_stewardship(request: HttpRequest, key: str, payload: StewardshipPatch) -> Any:
+def update_stewardship(request: HttpRequest, key: PathKey, payload: StewardshipPatch) -> Any:
     user = caller(request)
     obj = find("stewardships", user, key)
     require_local("stewardships", obj)
@@ -111,7 +114,7 @@ def update_stewardship(request: HttpRequest, key: str, payload: StewardshipPatch
 @router.delete(
     "/stewardships/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete a stewardship"
 )
-def delete_stewardship(request: HttpRequest, key: str) -> Any:
+def delete_stewardship(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     obj = find("stewardships", user, key)
     require_local("stewardships", obj)

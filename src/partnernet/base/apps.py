@@ -11,7 +11,12 @@ class BaseConfig(AppConfig):
     verbose_name = _("Records")
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
         from partnernet.base.identity import ensure_instance_identity
+        from partnernet.base.limits import check_lengths
+
+        pre_save.connect(check_lengths, dispatch_uid="partnernet-text-limits")
 
         # After migrate and after a test flush: an instance always has an identity before it writes a row.
         post_migrate.connect(ensure_instance_identity, sender=self)

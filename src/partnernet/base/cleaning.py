@@ -34,7 +34,7 @@ class Cleaner:
 
     def take(self, name: str, parse: Callable[[Raw], Any]) -> None:
         raw = self.values.get(name)
-        if name in self.required and (raw is None or raw == "" or raw == []):
+        if name in self.required and f.is_empty(raw):
             self.errors.append((name, "is required"))
             return
         try:

@@ -21,10 +21,24 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _url_validator = URLValidator(schemes=["http", "https"])
+TEXT_LIMIT = 10_000
+"""The longest free text any field takes (a description, a rationale, a comment), in characters. Fields
+stored in a column with a width have that width as their limit; nothing longer reaches the database."""
 
 
 class FieldError(ValueError):
     """A value that cannot be accepted; the message names what is wrong and, where useful, what is valid."""
+
+
+def is_empty(raw: Raw) -> bool:
+    """No value: nothing, whitespace only, or a list of such values (FORMATS.md: empty cell = no value)."""
+    if raw is None:
+        return True
+    if isinstance(raw, list):
+        return all(is_empty(item) for item in raw)  # type: ignore[arg-type]
+    if isinstance(raw, bool | int | float):
+        return False
+    return not str(raw).strip()
 
 
 def text(raw: Raw) -> str:
@@ -35,6 +49,8 @@ def text(raw: Raw) -> str:
     value = str(raw).strip()
     if "\x00" in value:
         raise FieldError("contains a NUL character")
+    if len(value) > TEXT_LIMIT:
+        raise FieldError(f"is longer than {TEXT_LIMIT} characters")
     return value
 
 
@@ -75,7 +91,13 @@ def choice(raw: Raw, choices: Iterable[str], default: str | None = None) -> str:
     return value
 
 
-def integer(raw: Raw, minimum: int = 0, maximum: int | None = None, default: int | None = None) -> int | None:
+INTEGER_MAX = 2_147_483_647
+"""The largest whole number any field stores (a 32-bit column on every database engine)."""
+
+
+def integer(
+    raw: Raw, minimum: int = 0, maximum: int | None = INTEGER_MAX, default: int | None = None
+) -> int | None:
     if isinstance(raw, bool):
         raise FieldError(f"'{raw}' is not a whole number")
     value = text(raw)
@@ -100,7 +122,9 @@ def year(raw: Raw) -> int | None:
     return int(value)
 
 
-def decimal(raw: Raw, minimum: Decimal = Decimal(0), places: int = 2) -> Decimal | None:
+def decimal(
+    raw: Raw, minimum: Decimal = Decimal(0), places: int = 2, maximum: Decimal = Decimal("99999999999999.99")
+) -> Decimal | None:
     value = text(raw)
     if not value:
         return None
@@ -112,6 +136,8 @@ def decimal(raw: Raw, minimum: Decimal = Decimal(0), places: int = 2) -> Decimal
         raise FieldError(f"'{value}' is not a decimal number")
     if number < minimum:
         raise FieldError(f"{value} is less than {minimum}")
+    if number > maximum:
+        raise FieldError(f"{value} is more than {maximum}")
     quantum = Decimal(1).scaleb(-places)
     if number != number.quantize(quantum):
         raise FieldError(f"'{value}' has more than {places} decimal places")

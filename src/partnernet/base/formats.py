@@ -20,6 +20,51 @@ from typing import IO, Any
 from partnernet.base.fields import Raw
 
 FORMATS = ("csv", "jsonl")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+"""A CSV cell starting with one of these gets one ``'`` prepended on export (FORMATS.md): a spreadsheet would
+otherwise run it as a formula. ``'`` itself is in the list so that stripping one ``'`` on import is exact."""
+
+
+def neutralise(cell: str) -> str:
+    """A CSV cell as exported: one ``'`` before a cell a spreadsheet would read as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """A CSV cell as imported: one leading ``'`` removed, so export → import → export stays identical."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _quoted(cell: str) -> str:
+    """RFC 4180 quoting. Python 3.11's ``csv.writer`` leaves a lone carriage return unquoted when lines end
+    with ``\n``, and a reader then takes it for a line break; here it is quoted like ``\n``."""
+    if any(char in cell for char in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+class SafeCsvWriter:
+    """Writes CSV rows (``\n`` line ends) with every cell neutralised: the one way Partnernet writes CSV."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def writerow(self, cells: Iterable[Any]) -> None:
+        values = [neutralise("" if cell is None else str(cell)) for cell in cells]
+        if values == [""]:
+            self.stream.write('""\n')  # a row of one empty cell is not a blank line
+            return
+        self.stream.write(",".join(_quoted(value) for value in values) + "\n")
+
+
+def csv_text(header: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """A whole CSV document (header first, cells neutralised), for downloads made in memory."""
+    buffer = io.StringIO()
+    writer = SafeCsvWriter(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row.get(name, "") for name in header)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -67,7 +112,9 @@ def read_rows(
     is reported in one run.
     """
     try:
-        content = path.read_text(encoding="utf-8-sig")
+        # newline="": a carriage return inside a quoted CSV cell is data, not a line break.
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            content = handle.read()
     except UnicodeDecodeError as error:
         raise FileProblems([Problem(0, "file", f"is not UTF-8 ({error.reason})")]) from None
     except OSError as error:
@@ -81,7 +128,7 @@ def _read_csv(content: str, known: Sequence[str]) -> tuple[list[str], list[Sourc
     reader = csv.reader(io.StringIO(content, newline=""))
     problems: list[Problem] = []
     try:
-        header = [name.strip() for name in next(reader)]
+        header = [unneutralise(name.strip()) for name in next(reader)]
     except StopIteration:
         raise FileProblems([Problem(1, "file", "is empty: a header row is required")]) from None
     except csv.Error as error:
@@ -114,7 +161,14 @@ def _read_csv(content: str, known: Sequence[str]) -> tuple[list[str], list[Sourc
             )
             continue
         rows.append(
-            SourceRow(start, {name: cell for name, cell in zip(header, record, strict=True) if name in known})
+            SourceRow(
+                start,
+                {
+                    name: unneutralise(cell)
+                    for name, cell in zip(header, record, strict=True)
+                    if name in known
+                },
+            )
         )
     return [name for name in header if name in known], rows, problems
 
@@ -123,7 +177,10 @@ def _read_jsonl(content: str, known: Sequence[str]) -> tuple[list[str], list[Sou
     rows: list[SourceRow] = []
     problems: list[Problem] = []
     present: set[str] = set()
-    for number, line in enumerate(content.splitlines(), start=1):
+    # Lines end at "\n" (and "\r\n"): JSON text holds no raw line break, but it may hold U+2028, which
+    # ``str.splitlines`` would take for one.
+    for number, line in enumerate(content.removesuffix("\n").split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
@@ -179,7 +236,7 @@ class RowWriter:
         self.stream = stream
         self.fmt = fmt
         self.fields = list(fields)
-        self._csv = csv.writer(stream, lineterminator="\n") if fmt == "csv" else None
+        self._csv = SafeCsvWriter(stream) if fmt == "csv" else None
         if self._csv is not None:
             self._csv.writerow(self.fields)
 

@@ -65,3 +65,18 @@ class GlobalRecord(models.Model):
     def is_reference(self) -> bool:
         """Reference data loaded by ``seed``: identical on every instance, never sent in a feed."""
         return self.origin == SEED_ORIGIN
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a long-running process (the worker), for ``/healthz``."""
+
+    name = models.CharField(_("process"), max_length=40, unique=True)
+    beat_at = models.DateTimeField(_("last beat"))
+    host = models.CharField(_("host and process id"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -218,6 +218,12 @@ class RecordWriter:
             message = f"'{key}' is already the key of a record of {sorted(origins)[0]}; choose another key"
             raise RecordConflict({"key": [message]}, "The key is already taken.")
 
+    def _key_taken(self, key: Any) -> bool:
+        if not key:
+            return False
+        model = self.exchange.model._default_manager
+        return bool(model.filter(key=key, origin__in=[instance_id(), SEED_ORIGIN]).exists())
+
     def _save(self, obj: Any, clean: Clean, present: frozenset[str], refs: References) -> None:
         kind = self.exchange
         kind.assign(obj, clean, present, refs)
@@ -226,8 +232,14 @@ class RecordWriter:
         try:
             with transaction.atomic():
                 obj.save()
-        except IntegrityError as error:
-            raise RecordRejected({}, f"The database refused the row: {error}") from None
+        except IntegrityError:
+            # Two writers raced for one key (the check before the save saw it free), or a constraint the
+            # cleaner does not know: the database's own words never reach a response.
+            if obj.pk is None and self._key_taken(clean.get("key")):
+                raise RecordConflict(
+                    {"key": [f"'{clean['key']}' is already taken"]}, "The key is already taken."
+                ) from None
+            raise RecordConflict({}, "The row conflicts with another row; reload and try again.") from None
         for name, ids in kind.m2m_ids(clean, refs).items():
             if name in present:
                 getattr(obj, kind.m2m[name]).set(ids)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base.limits import limited_formfield
 from partnernet.base.pickers import PickerField
 from partnernet.directory.models import Entity, Partner
 
@@ -34,11 +35,12 @@ def _clean_languages(value: str) -> list[str]:
 class EntityProfileForm(forms.ModelForm[Entity]):
     """The profile an entity's admins keep up to date; nothing typed is lost when a field is wrong."""
 
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
 
     languages_text = forms.CharField(
         label=_("Languages"),
         required=False,
+        max_length=1000,
         help_text=_("Language codes separated by commas, such as en, sv, pt-BR."),
     )
 
@@ -52,6 +54,7 @@ class EntityProfileForm(forms.ModelForm[Entity]):
             "description": forms.Textarea(attrs={"rows": 4}),
             "legal_identity": forms.NullBooleanSelect(),
         }
+        formfield_callback = limited_formfield
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,7 +80,7 @@ class EntityProfileForm(forms.ModelForm[Entity]):
 
 
 class PartnerForm(forms.ModelForm[Partner]):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
     country = PickerField("countries", label=_("country"), required=False)
 
     class Meta:

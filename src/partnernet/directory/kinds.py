@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import QuerySet
@@ -13,6 +15,9 @@ from partnernet.base.identity import instance_id
 from partnernet.base.models import SEED_ORIGIN
 from partnernet.base.references import References
 from partnernet.directory.models import Entity, EntityProfile, Partner
+
+STAFF_MAX = Decimal("99999.99")
+"""The widest figure ``Entity.staff_fte`` holds (seven digits, two of them decimals)."""
 
 
 class EntityKind(Kind):
@@ -37,7 +42,7 @@ class EntityKind(Kind):
         c.take("wikidata", f.qid)
         c.take("website", f.url)
         c.take("founded", f.year)
-        c.take("staff_fte", f.decimal)
+        c.take("staff_fte", lambda raw: f.decimal(raw, maximum=STAFF_MAX))
         c.take("volunteers", f.integer)
         return c.clean, c.errors
 

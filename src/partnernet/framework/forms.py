@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base.fields import TEXT_LIMIT
 from partnernet.base.pickers import PickerField
 from partnernet.directory.models import Entity
 from partnernet.framework.models import (
@@ -46,7 +47,7 @@ class ProposalForm(forms.Form):
 
     proposer = forms.ModelChoiceField(queryset=Entity.objects.none(), label=_("On behalf of"))
     title = forms.CharField(label=_("Title"), max_length=300)
-    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea)
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea, max_length=TEXT_LIMIT)
     type = PickerField("types", label=_("Partnership type"))
     theme = PickerField("themes", label=_("Theme"), required=False, help_text=_("Empty means any theme."))
     region = PickerField(
@@ -54,13 +55,15 @@ class ProposalForm(forms.Form):
         label=_("Region"),
         help_text=_("A country or a wider region, down to the whole world."),
     )
-    stewardship = forms.CharField(label=_("Stewardship (key)"))
+    stewardship = forms.CharField(label=_("Stewardship (key)"), max_length=100)
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *StewardshipLevel.choices])
     capacity = forms.IntegerField(
         label=_("Capacity"), min_value=0, help_text=_("Support cases held at once.")
     )
     response_days = forms.IntegerField(label=_("Response time (days)"), min_value=1, required=False)
-    commitments = forms.CharField(label=_("Commitments"), widget=forms.Textarea, required=False)
+    commitments = forms.CharField(
+        label=_("Commitments"), widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
     term_start = forms.DateField(
         label=_("Term start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -68,14 +71,17 @@ class ProposalForm(forms.Form):
         label=_("Term end"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     subject = forms.ChoiceField(label=_("Change to a"), choices=TermSubject.choices)
-    term = forms.CharField(label=_("Type or theme (key)"))
-    into = forms.CharField(label=_("Merge into (key)"))
-    new_key = forms.SlugField(label=_("New key"))
+    term = forms.CharField(label=_("Type or theme (key)"), max_length=100)
+    into = forms.CharField(label=_("Merge into (key)"), max_length=100)
+    new_key = forms.SlugField(label=_("New key"), max_length=64)
     name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
     members = forms.CharField(
         label=_("Regions of the grouping"),
         required=False,
+        max_length=TEXT_LIMIT,
         help_text=_("For a region grouping: M49 or country codes separated by spaces, such as 151 PL CZ."),
     )
 
@@ -136,7 +142,9 @@ class ProposalForm(forms.Form):
 class EndorseForm(forms.Form):
     entity = forms.ModelChoiceField(queryset=Entity.objects.none(), label=_("Voice of"))
     stance = forms.ChoiceField(label=_("Stance"), choices=EndorsementStance.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
 
     def __init__(self, *args: Any, entities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,7 +152,7 @@ class EndorseForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Add to the discussion"), widget=forms.Textarea)
+    body = forms.CharField(label=_("Add to the discussion"), widget=forms.Textarea, max_length=TEXT_LIMIT)
 
 
 class QuorumRuleForm(forms.ModelForm[QuorumRule]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from partnernet.base.formats import csv_text
 from partnernet.impact.models import Outcome
 
 CSV_FIELDS = (
@@ -71,11 +71,7 @@ def outcome_rows(outcomes: QuerySet[Outcome]) -> Iterator[dict[str, Any]]:
 
 
 def outcomes_csv(outcomes: QuerySet[Outcome]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(outcome_rows(outcomes))
-    return buffer.getvalue()
+    return csv_text(CSV_FIELDS, outcome_rows(outcomes))
 
 
 def report_pdf(context: dict[str, Any], request: HttpRequest | None = None) -> bytes:

@@ -95,6 +95,7 @@ class OutcomeSourceForm(forms.Form):
     connector = forms.ChoiceField(label=_("Connector"), choices=Connector.choices)
     target = forms.CharField(
         label=_("What to read"),
+        max_length=TEXT_LIMIT,
         help_text=_(
             "Commons: Category:Name · Wikidata: Q1; Q2 or one property P123 · Page views: "
             "de.wikipedia: Article; Article · Dashboard: campaigns/slug or courses/School/Title"
@@ -156,6 +157,7 @@ class ScoresForm(forms.Form):
             self.fields[f"rationale-{criterion.pk}"] = forms.CharField(
                 label=_("Why"),
                 required=False,
+                max_length=TEXT_LIMIT,
                 initial=score.rationale if score else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from partnernet.base.limits import limited_formfield
 from partnernet.base.pickers import PickerField, bind_pickers
 from partnernet.base.uploads import UploadCheck
 from partnernet.core.search import parse_text_query
@@ -26,8 +27,8 @@ class RegistryFilterForm(forms.Form):
         required=False,
         max_length=200,
     )
-    type = forms.SlugField(label=_("Partnership type"), required=False)
-    theme = forms.SlugField(label=_("Theme"), required=False)
+    type = forms.SlugField(label=_("Partnership type"), required=False, max_length=64)
+    theme = forms.SlugField(label=_("Theme"), required=False, max_length=64)
     region = PickerField("regions", label=_("Region"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *Partnership.Status.choices]
@@ -110,7 +111,7 @@ class PartnershipForm(forms.ModelForm[Partnership]):
     )
     new_partner_country = PickerField("countries", required=False, label=_("Country of the new partner"))
     new_partner_website = forms.URLField(
-        label=_("Website of the new partner"), required=False, assume_scheme="https"
+        label=_("Website of the new partner"), required=False, assume_scheme="https", max_length=200
     )
     new_partner_wikidata = forms.CharField(
         label=_("Wikidata item of the new partner"), required=False, max_length=20
@@ -132,6 +133,7 @@ class PartnershipForm(forms.ModelForm[Partnership]):
             "end": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        formfield_callback = limited_formfield
         help_texts = {
             "visibility": _(
                 "Public: everyone. Movement: members of movement entities. Private: the parties."

@@ -6,6 +6,7 @@ institutions — people look a partnership up by the museum or the chapter as of
 - **SQLite**: an FTS5 table ``partnerships_search(title, description, names)`` whose rowid is the
   partnership's id, tokenised by ``unicode61`` with diacritics removed and combining marks kept inside words
   (so Devanagari or Arabic words stay whole). Ranked by BM25 with the title weighing most.
+- **MariaDB**: an InnoDB table with FULLTEXT indexes, kept by triggers (``search_mariadb.py``).
 - **PostgreSQL**: a table ``partnerships_search(rowid, document tsvector)`` with a GIN index. The text search
   configuration ``partnernet_search`` is ``simple`` (no stemming, no stop words) plus ``unaccent`` when that
   extension can be installed, so both engines fold case and diacritics alike. Ranked by ``ts_rank`` with the
@@ -40,6 +41,7 @@ from django.db.models import Expression, FloatField, Lookup
 from django.db.models.sql.compiler import SQLCompiler
 
 from partnernet.core.search import TextQuery
+from partnernet.partnerships import search_mariadb
 from partnernet.partnerships.search_triggers import (
     PG_CONFIG,
     PG_DOCUMENT,
@@ -132,6 +134,9 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
             *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, (table, _) in PG_TRIGGERS.items()),
             *(f"CREATE TRIGGER {name} {body}" for name, (_, body) in PG_TRIGGERS.items()),
         )
+    elif connection.vendor == "mysql":
+        if not search_mariadb.ensure(connection, _table_exists(connection, TABLE)):
+            return False
     else:
         return False
     rebuild_search_index(connection)
@@ -165,6 +170,8 @@ def rebuild_search_index(connection: BaseDatabaseWrapper) -> None:
             f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
             f"ANALYZE {TABLE}",
         )
+    elif connection.vendor == "mysql":
+        search_mariadb.rebuild(connection)
 
 
 _PAUSED: set[str] = set()
@@ -208,6 +215,8 @@ def drop_search_index(connection: BaseDatabaseWrapper) -> None:
             "partnerships_search_refresh(bigint), partnerships_search_document(bigint)",
             f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}",
         )
+    elif connection.vendor == "mysql":
+        search_mariadb.drop(connection)
 
 
 class SearchDocumentField(models.Field[Any, Any]):
@@ -254,6 +263,8 @@ class Matches(Lookup[Any]):
         query: TextQuery = self.rhs
         if connection.vendor == "sqlite":
             return f"{_sqlite_table_column(compiler, self.lhs)} MATCH %s", (query.fts5(),)
+        if connection.vendor == "mysql":
+            return search_mariadb.matches(compiler.quote_name_unless_alias(self.lhs.alias), query)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         tsquery, params = tsquery_sql(query)
         return f"{lhs} @@ {tsquery}", (*lhs_params, *params)
@@ -278,6 +289,8 @@ class TextRelevance(Expression):
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SQLParams:
         if connection.vendor == "sqlite":
             return f"(-bm25({_sqlite_table_column(compiler, self.document)}, {BM25_WEIGHTS}))", ()
+        if connection.vendor == "mysql":
+            return search_mariadb.relevance(compiler.quote_name_unless_alias(self.document.alias), self.query)
         document, params = compiler.compile(self.document)
         tsquery, query_params = tsquery_sql(self.query)
         return f"ts_rank({document}, {tsquery})", (*params, *query_params)

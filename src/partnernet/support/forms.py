@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partnernet.base import fields as exchange_fields
+from partnernet.base.fields import TEXT_LIMIT
 from partnernet.base.pickers import PickerField
 from partnernet.core.routing import RoutingRequest
 from partnernet.directory.models import Entity, Partner
@@ -256,7 +257,7 @@ class PublicProposalForm(_PickedCell):
     institution = forms.CharField(label=_("Institution"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind of institution"), choices=Partner.Kind.choices)
     country = PickerField("countries", label=_("Country"), required=False)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
     wikidata = forms.CharField(
         label=_("Wikidata item (optional)"),
         required=False,
@@ -283,6 +284,7 @@ class PublicProposalForm(_PickedCell):
     homepage = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
+        max_length=TEXT_LIMIT,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     field_order = [

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from argparse import ArgumentTypeError
 from typing import Any
 
 from django.core.management import call_command
 from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+
+def port_number(value: str) -> int:
+    """An argument type for ``--port``: a TCP port, 1 to 65535 (a mistake is exit 2 with the usage)."""
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise ArgumentTypeError(f"'{value}' is not a port number (1 to 65535)")
+    return int(value)
+
+
+def worker_count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise ArgumentTypeError(f"'{value}' is not a number of workers (1 to 64)")
+    return int(value)
 
 
 class PartnernetServer(BaseApplication):

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from partnernet.api.auth import READ, WRITE
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
-from partnernet.api.schemas import Page, Text
+from partnernet.api.schemas import Cursor, Limit, Page, PathKey, Text
 from partnernet.support import selectors, services
 from partnernet.support.forms import EndHostingForm
 from partnernet.support.models import Hosting
@@ -49,12 +49,12 @@ class HostingFilters(Schema):
     hosted: Text | None = Field(None, description="Key of the hosted entity")
     entity: Text | None = Field(None, description="Key of an entity on either side (as its page lists them)")
     status: Literal["active", "ended"] | None = None
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 class EndHostingIn(Schema):
-    reason: str
+    reason: Text
 
 
 def _hosting_row(obj: Hosting, user: Any) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _hosting_row(obj: Hosting, user: Any) -> dict[str, Any]:
     }
 
 
-def _hosting(request: HttpRequest, key: str) -> Hosting:
+def _hosting(request: HttpRequest, key: PathKey) -> Hosting:
     found = selectors.find_hosting(key)
     if found is None or not visible_hostings(request.user).filter(pk=found.pk).exists():
         raise ApiError(404, "not_found", f"No hosting with key '{key}'.")
@@ -104,7 +104,7 @@ def list_hostings(request: HttpRequest, filters: Query[HostingFilters]) -> dict[
 
 
 @router.get("/hostings/{key}", response=HostingOut, summary="Read one hosting")
-def read_hosting(request: HttpRequest, key: str) -> dict[str, Any]:
+def read_hosting(request: HttpRequest, key: PathKey) -> dict[str, Any]:
     return _hosting_row(_hosting(request, key), request.user)
 
 
@@ -114,7 +114,7 @@ def read_hosting(request: HttpRequest, key: str) -> dict[str, Any]:
     auth=WRITE,
     summary="End a hosting: members of the host or of the hosted entity, with a reason",
 )
-def end_hosting(request: HttpRequest, key: str, payload: EndHostingIn) -> dict[str, Any]:
+def end_hosting(request: HttpRequest, key: PathKey, payload: EndHostingIn) -> dict[str, Any]:
     """Like the entity page's button: the side ending it is the caller's (the host's when the caller belongs
     to both); both sides are e-mailed. Ending an ended hosting answers 409."""
     found = _hosting(request, key)

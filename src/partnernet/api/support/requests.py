@@ -20,7 +20,7 @@ from ninja import Query, Router, Status
 from partnernet.api.auth import READ, WRITE
 from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
-from partnernet.api.schemas import Page
+from partnernet.api.schemas import Page, PathKey
 from partnernet.api.support.schemas import (
     OfferIn,
     OutcomeIn,
@@ -84,7 +84,7 @@ def _detail(obj: SupportRequest, user: Any) -> dict[str, Any]:
     return {**_row(obj, user), "events": events}
 
 
-def _visible(request: HttpRequest, key: str) -> SupportRequest:
+def _visible(request: HttpRequest, key: PathKey) -> SupportRequest:
     found = selectors.find_request(key)
     if found is None or not request.user.has_perm("support.view_request", found):
         raise ApiError(404, "not_found", f"No support request with key '{key}' that you may see.")
@@ -107,7 +107,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[
 
 
 @router.get("/requests/{key}", response=SupportRequestDetail, summary="Read one support request")
-def read_request(request: HttpRequest, key: str) -> dict[str, Any]:
+def read_request(request: HttpRequest, key: PathKey) -> dict[str, Any]:
     return _detail(_visible(request, key), request.user)
 
 
@@ -162,7 +162,7 @@ def create_request(request: HttpRequest, payload: SupportRequestIn) -> Status[di
     return Status(201, _detail(created, request.user))
 
 
-def _act(request: HttpRequest, key: str, run: Callable[[], Any]) -> dict[str, Any]:
+def _act(request: HttpRequest, key: PathKey, run: Callable[[], Any]) -> dict[str, Any]:
     """Run one service; answer with the request as it is now (the actor just acted on it, so it may read
     the result even when, as after a decline, the request has moved out of its reach)."""
     found = _visible(request, key)
@@ -181,7 +181,7 @@ def _act(request: HttpRequest, key: str, run: Callable[[], Any]) -> dict[str, An
     auth=WRITE,
     summary="Facilitators: offer to a stewardship, or route again",
 )
-def offer_request(request: HttpRequest, key: str, payload: OfferIn) -> dict[str, Any]:
+def offer_request(request: HttpRequest, key: PathKey, payload: OfferIn) -> dict[str, Any]:
     if payload.stewardship:
         stewardship = payload.stewardship
         return _act(request, key, lambda: services.offer(request.user, key, stewardship))
@@ -189,7 +189,7 @@ def offer_request(request: HttpRequest, key: str, payload: OfferIn) -> dict[str,
 
 
 @router.post("/requests/{key}/accept", response=SupportRequestDetail, auth=WRITE, summary="Accept an offer")
-def accept_request(request: HttpRequest, key: str) -> dict[str, Any]:
+def accept_request(request: HttpRequest, key: PathKey) -> dict[str, Any]:
     return _act(request, key, lambda: services.accept_offer(request.user, key))
 
 
@@ -199,12 +199,12 @@ def accept_request(request: HttpRequest, key: str) -> dict[str, Any]:
     auth=WRITE,
     summary="Decline an offer with a reason; it moves to the next candidate",
 )
-def decline_request(request: HttpRequest, key: str, payload: ReasonIn) -> dict[str, Any]:
+def decline_request(request: HttpRequest, key: PathKey, payload: ReasonIn) -> dict[str, Any]:
     return _act(request, key, lambda: services.decline_offer(request.user, key, payload.reason))
 
 
 @router.post("/requests/{key}/start", response=SupportRequestDetail, auth=WRITE, summary="Mark in progress")
-def start_request(request: HttpRequest, key: str) -> dict[str, Any]:
+def start_request(request: HttpRequest, key: PathKey) -> dict[str, Any]:
     return _act(request, key, lambda: services.start_work(request.user, key))
 
 
@@ -214,14 +214,14 @@ def start_request(request: HttpRequest, key: str) -> dict[str, Any]:
     auth=WRITE,
     summary="Resolve with an outcome note",
 )
-def resolve_request(request: HttpRequest, key: str, payload: OutcomeIn) -> dict[str, Any]:
+def resolve_request(request: HttpRequest, key: PathKey, payload: OutcomeIn) -> dict[str, Any]:
     return _act(request, key, lambda: services.resolve_request(request.user, key, payload.outcome))
 
 
 @router.post(
     "/requests/{key}/withdraw", response=SupportRequestDetail, auth=WRITE, summary="Withdraw a request"
 )
-def withdraw_request(request: HttpRequest, key: str, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw_request(request: HttpRequest, key: PathKey, payload: WithdrawIn) -> dict[str, Any]:
     return _act(request, key, lambda: services.withdraw(request.user, key, payload.reason))
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from partnernet.api.schemas import Text
+from partnernet.api.schemas import Cursor, Key, Limit, Text, text
 
 
 class RequestEventOut(Schema):
@@ -33,7 +33,7 @@ class SupportRequestOut(Schema):
     stewardship: str | None
     explanation: str
     description: str
-    outcome: str
+    outcome: Text
     created: dt.date
     resolved: dt.date | None
     offered_at: dt.datetime | None
@@ -63,30 +63,30 @@ class SupportRequestIn(Schema):
 
 
 class OfferIn(Schema):
-    stewardship: str | None = None
+    stewardship: Key | None = None
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Text
 
 
 class OutcomeIn(Schema):
-    outcome: str
+    outcome: Text
 
 
 class WithdrawIn(Schema):
-    reason: str = ""
+    reason: Text = ""
 
 
 class RouteFilters(Schema):
-    type: str
-    region: str
-    theme: str | None = None
-    need: str | None = Field(
+    type: Key
+    region: Key
+    theme: Key | None = None
+    need: Key | None = Field(
         None, description="co_signing and fiscal_sponsorship rank only stewards with a legal identity"
     )
-    language: str | None = None
-    requester: str | None = Field(
+    language: text(35) | None = None  # type: ignore[valid-type]
+    requester: text(200) | None = Field(  # type: ignore[valid-type]
         None, description="the asking entity's key, or KEY@ORIGIN for a peer's: it is never a candidate"
     )
 
@@ -98,8 +98,8 @@ class RequestFilters(Schema):
     region: Text | None = None
     requester: Text | None = None
     steward: Text | None = None
-    cursor: Text | None = None
-    limit: int | None = None
+    cursor: Cursor | None = None
+    limit: Limit | None = None
 
 
 class RouteCellOut(Schema):

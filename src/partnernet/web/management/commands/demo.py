@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from partnernet.directory.models import Entity, Membership
-from partnernet.web.server import serve
+from partnernet.web.server import port_number, serve
 
 DEMO_ADMIN = "demo-admin"
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+        parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (default 8000)")
         parser.add_argument(
             "--no-serve", action="store_true", help="prepare the demo, print the login, and exit"
         )

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from partnernet.web.server import serve
+from partnernet.web.server import port_number, serve, worker_count
 
 
 class Command(BaseCommand):
@@ -16,8 +16,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-        parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+        parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (default 8000)")
+        parser.add_argument("--workers", type=worker_count, default=2, help="worker processes (default 2)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         serve(options["port"], workers=options["workers"])
