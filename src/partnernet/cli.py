@@ -26,6 +26,7 @@ VERBS = {
     "worker": "worker",
     "backup": "backup",
     "restore": "restore",
+    "entity": "entity",
 }
 PREFLIGHT = frozenset(VERBS) - {"migrate", "seed", "demo", "restore"}
 """The verbs of FORMATS.md that need a working, migrated database: each checks it first (``preflight``) and
@@ -51,8 +52,10 @@ verbs:
   rebalance [--dry-run] [--json]       reassign open and offered requests optimally under capacities
   worker                               run background tasks (SLA escalation, proposals, fetches, sync)
   backup FILE | restore FILE           one archive of the database, key and secret files, and uploads
+  entity home KEY | entity move-home KEY --to INSTANCE_ID
+                                       where a seeded entity is homed; move its home (audited, on both)
 
-KIND is one of: entities, partners, stewardships, partnerships, requests.
+KIND is one of: entities, partners, stewardships, partnerships, requests, profiles.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);
 `partnernet help` lists them and `partnernet VERB --help` explains one.
 """

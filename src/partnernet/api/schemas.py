@@ -102,6 +102,14 @@ class EntityOut(Schema):
     staff_fte: Decimal | None
     volunteers: int | None
     origin: str
+    home: str | None = Field(
+        None,
+        description="Instance id of the instance that keeps its profile; null for an unclaimed seeded row.",
+    )
+    languages_derived: bool = Field(
+        False, description="The languages are CLDR's for its country, not stated."
+    )
+    contact: str = Field("", description="A public e-mail address or web page (a seeded entity's profile).")
 
 
 class EntityIn(Schema):
@@ -133,6 +141,9 @@ class EntityPatch(Schema):
     founded: int | None = None
     staff_fte: StaffFte | None = None
     volunteers: Count | None = None
+    contact: Text | None = Field(None, description="A seeded entity's public contact (e-mail or web page).")
+    description: Text | None = None
+    jurisdiction: Text | None = None
 
 
 class PartnerOut(Schema):
@@ -143,6 +154,7 @@ class PartnerOut(Schema):
     wikidata: str
     website: str
     origin: str
+    home: str | None = None
 
 
 class PartnerIn(Schema):
@@ -177,6 +189,7 @@ class StewardshipOut(Schema):
     response_days: int
     term_end: dt.date | None
     origin: str
+    home: str | None = None
 
 
 class StewardshipIn(Schema):
@@ -220,6 +233,7 @@ class PartnershipOut(Schema):
     end: dt.date | None
     visibility: str
     origin: str
+    home: str | None = None
 
 
 class PartnershipIn(Schema):

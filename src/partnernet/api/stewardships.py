@@ -73,8 +73,8 @@ def list_stewardships(request: HttpRequest, filters: Query[StewardshipFilters]) 
     auth=READ,
     summary="Read a stewardship",
 )
-def read_stewardship(request: HttpRequest, key: PathKey) -> Any:
-    return one(request, "stewardships", find("stewardships", caller(request), key))
+def read_stewardship(request: HttpRequest, key: PathKey, origin: str | None = None) -> Any:
+    return one(request, "stewardships", find("stewardships", caller(request), key, origin))
 
 
 @router.post(

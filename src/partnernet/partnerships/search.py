@@ -229,7 +229,7 @@ class SearchDocumentField(models.Field[Any, Any]):
         return "tsvector" if connection.vendor == "postgresql" else None
 
 
-def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
+def tsquery_sql(query: TextQuery) -> tuple[str, list[str]]:
     """The terms as a tsquery, built from parameters only: each word or phrase must match."""
     parts: list[str] = []
     params: list[str] = []
@@ -266,7 +266,7 @@ class Matches(Lookup[Any]):
         if connection.vendor == "mysql":
             return search_mariadb.matches(compiler.quote_name_unless_alias(self.lhs.alias), query)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        tsquery, params = _tsquery(query)
+        tsquery, params = tsquery_sql(query)
         return f"{lhs} @@ {tsquery}", (*lhs_params, *params)
 
 
@@ -292,5 +292,5 @@ class TextRelevance(Expression):
         if connection.vendor == "mysql":
             return search_mariadb.relevance(compiler.quote_name_unless_alias(self.document.alias), self.query)
         document, params = compiler.compile(self.document)
-        tsquery, query_params = _tsquery(self.query)
+        tsquery, query_params = tsquery_sql(self.query)
         return f"ts_rank({document}, {tsquery})", (*params, *query_params)
