@@ -851,6 +851,8 @@ WEB_CASES += [
 ]
 
 COVERED_ELSEWHERE = {
+    # anyone, no login: monitors read it (database, worker heartbeat, last sync; nothing personal)
+    "healthz": "tests/web/test_health.py",
     "mediawiki_login": "tests/accounts/test_wikimedia_login.py",
     "mediawiki_callback": "tests/accounts/test_wikimedia_login.py",
     # who may deliver: unsigned, unknown senders, forged and stale signatures are refused there

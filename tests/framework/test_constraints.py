@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from tests.factories import EntityFactory, PartnershipFactory, StewardshipFactory, SupportRequestFactory
 
@@ -27,7 +27,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
     ],
 )
 def test_database_rejects_invalid_rows(factory, values) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # MariaDB stores a positive integer field UNSIGNED: a negative one is out of range before any check.
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
         factory(**values)
 
 

@@ -141,6 +141,10 @@ def test_with_a_query_the_default_order_is_relevance_and_other_sorts_still_apply
 
 
 def test_a_missing_index_is_made_and_filled_from_the_stored_rows() -> None:
+    if connection.vendor == "mysql":
+        pytest.skip(
+            "MariaDB commits at every CREATE or DROP: this test would leak its rows into the next ones"
+        )
     PartnershipFactory(title="Before the index")
     drop_search_index(connection)
     assert ensure_search_index(connection)

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from partnernet.api.auth import READ, WRITE, caller
 from partnernet.api.errors import ApiError
 from partnernet.api.records import entity_named, find, listing, one, refusals, require, require_local
-from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, Text
+from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, PathKey, Text
 from partnernet.base.rows import visible_rows
 from partnernet.library import services
 from partnernet.library.rules import resource_actions
@@ -116,7 +116,7 @@ def list_resources(request: HttpRequest, filters: Query[ResourceFilters]) -> Any
 @router.get(
     "/resources/{key}", response={200: ResourceOut, **READ_ERRORS}, auth=READ, summary="Read a resource"
 )
-def read_resource(request: HttpRequest, key: str) -> Any:
+def read_resource(request: HttpRequest, key: PathKey) -> Any:
     return one(request, "resources", find("resources", caller(request), key))
 
 
@@ -137,7 +137,7 @@ def create_resource(request: HttpRequest, payload: ResourceIn) -> Any:
 @router.patch(
     "/resources/{key}", response={200: ResourceOut, **ERRORS}, auth=WRITE, summary="Change a resource"
 )
-def update_resource(request: HttpRequest, key: str, payload: ResourcePatch) -> Any:
+def update_resource(request: HttpRequest, key: PathKey, payload: ResourcePatch) -> Any:
     user = caller(request)
     obj = find("resources", user, key)
     require_local("resources", obj)

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from partnernet.api.auth import WRITE, SessionAuth, TokenAuth
 from partnernet.api.errors import ApiError
@@ -114,8 +114,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
 def notifications(
     request: HttpRequest,
     unread: bool = False,
-    cursor: str | None = None,
-    limit: int = 50,
+    cursor: str | None = Query(
+        None,
+        pattern=r"^[0-9]+$",
+        max_length=20,
+        description="Opaque cursor from the `next` URL of the previous page.",
+    ),
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}."),
 ) -> dict[str, Any]:
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError(

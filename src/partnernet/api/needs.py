@@ -17,7 +17,7 @@ from partnernet.analytics.priorities import support_priorities as ranked_needs
 from partnernet.api.auth import READ, WRITE, caller
 from partnernet.api.errors import ApiError
 from partnernet.api.records import entity_named, find, listing, one, refusals, require, require_local
-from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, Text
+from partnernet.api.schemas import ERRORS, READ_ERRORS, Page, PathKey, Text
 from partnernet.base.references import preferred_ids
 from partnernet.base.rows import visible_rows
 from partnernet.directory.models import Partner
@@ -141,7 +141,7 @@ def list_needs(request: HttpRequest, filters: Query[NeedQuery]) -> Any:
 
 
 @router.get("/needs/{key}", response={200: NeedOut, **READ_ERRORS}, auth=READ, summary="Read a need")
-def read_need(request: HttpRequest, key: str) -> Any:
+def read_need(request: HttpRequest, key: PathKey) -> Any:
     return one(request, "needs", find("needs", caller(request), key))
 
 
@@ -159,7 +159,7 @@ def declare_need(request: HttpRequest, payload: NeedIn) -> Any:
 
 
 @router.patch("/needs/{key}", response={200: NeedOut, **ERRORS}, auth=WRITE, summary="Change a need")
-def change_need(request: HttpRequest, key: str, payload: NeedPatch) -> Any:
+def change_need(request: HttpRequest, key: PathKey, payload: NeedPatch) -> Any:
     user = caller(request)
     need = find("needs", user, key)
     require_local("needs", need)
@@ -189,7 +189,7 @@ def list_pledges(request: HttpRequest, filters: Query[PledgeQuery]) -> Any:
 
 
 @router.get("/pledges/{key}", response={200: PledgeOut, **READ_ERRORS}, auth=READ, summary="Read a pledge")
-def read_pledge(request: HttpRequest, key: str) -> Any:
+def read_pledge(request: HttpRequest, key: PathKey) -> Any:
     return one(request, "pledges", find("pledges", caller(request), key))
 
 
@@ -244,7 +244,7 @@ def make_pledge(request: HttpRequest, payload: PledgeIn) -> Any:
 
 
 @router.patch("/pledges/{key}", response={200: PledgeOut, **ERRORS}, auth=WRITE, summary="Change your pledge")
-def change_pledge(request: HttpRequest, key: str, payload: PledgePatch) -> Any:
+def change_pledge(request: HttpRequest, key: PathKey, payload: PledgePatch) -> Any:
     user = caller(request)
     pledge = find("pledges", user, key)
     require_local("pledges", pledge)
@@ -258,7 +258,7 @@ def change_pledge(request: HttpRequest, key: str, payload: PledgePatch) -> Any:
 
 @router.post("/pledges/{key}/deliver", response={200: PledgeOut, **ERRORS}, auth=WRITE,
              summary="Confirm a pledge was delivered (the need's admins)")  # fmt: skip
-def deliver_pledge(request: HttpRequest, key: str) -> Any:
+def deliver_pledge(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     pledge = find("pledges", user, key)
     require_local("pledges", pledge)
@@ -276,7 +276,7 @@ def deliver_pledge(request: HttpRequest, key: str) -> Any:
 @router.post(
     "/pledges/{key}/cancel", response={200: PledgeOut, **ERRORS}, auth=WRITE, summary="Cancel your pledge"
 )
-def cancel_pledge(request: HttpRequest, key: str) -> Any:
+def cancel_pledge(request: HttpRequest, key: PathKey) -> Any:
     user = caller(request)
     pledge = find("pledges", user, key)
     require_local("pledges", pledge)

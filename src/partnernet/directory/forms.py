@@ -96,11 +96,12 @@ class SeededProfileForm(forms.Form):
     seed's); the values go to ``profiles.edit_profile`` in exchange form."""
 
     languages_text = forms.CharField(
+        max_length=1000,
         label=_("Languages"),
         required=False,
         help_text=_("Language codes separated by commas, such as en, sv, pt-BR."),
     )
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(max_length=200, label=_("website"), required=False, assume_scheme="https")
     contact = forms.CharField(
         label=_("public contact"),
         required=False,
@@ -108,7 +109,7 @@ class SeededProfileForm(forms.Form):
         help_text=_("An e-mail address or a web page where people can reach the entity."),
     )
     description = forms.CharField(
-        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=10_000, label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     wikidata = forms.CharField(label=_("Wikidata item"), required=False, max_length=20)
     legal_identity = forms.NullBooleanField(

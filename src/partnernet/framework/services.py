@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from partnernet.audit.services import diff, record, snapshot
 from partnernet.base.identity import instance_id
+from partnernet.base.locking import lock_of_self
 from partnernet.base.records import RecordWriter
 from partnernet.core.quorum import QuorumResult, evaluate
 from partnernet.directory.models import Entity
@@ -195,7 +196,7 @@ def close_proposal(proposal_id: int, *, now: dt.datetime | None = None) -> Decis
     now = now or timezone.now()
     with transaction.atomic():
         proposal = (
-            Proposal.objects.select_for_update(of=("self",))
+            Proposal.objects.select_for_update(of=lock_of_self())
             .select_related("region", "stewardship")
             .get(pk=proposal_id)
         )

@@ -34,10 +34,13 @@ class ResourceForm(forms.Form):
     url = forms.CharField(label=_("Link"), max_length=200, required=False,
                           help_text=_("Where the material itself, or its source, lives."))  # fmt: skip
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}), required=False,
+                           max_length=10_000,
                            help_text=_("Markdown: headings, lists, links, tables."))  # fmt: skip
-    types = forms.CharField(label=_("Partnership types"), required=False, help_text=LIST_HELP)
-    themes = forms.CharField(label=_("Themes"), required=False, help_text=LIST_HELP)
-    regions = forms.CharField(label=_("Regions"), required=False,
+    types = forms.CharField(
+        max_length=1000, label=_("Partnership types"), required=False, help_text=LIST_HELP
+    )
+    themes = forms.CharField(max_length=1000, label=_("Themes"), required=False, help_text=LIST_HELP)
+    regions = forms.CharField(max_length=1000, label=_("Regions"), required=False,
                               help_text=_("M49 or country codes, “;” between; empty: anywhere."))  # fmt: skip
     language = forms.CharField(
         label=_("Language"), max_length=35, help_text=_("A BCP 47 tag: en, sv, pt-BR.")
@@ -46,13 +49,14 @@ class ResourceForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Resource.Visibility.choices, initial="public"
     )
-    maintainers = forms.CharField(label=_("Maintainers"), required=False,
+    maintainers = forms.CharField(max_length=1000, label=_("Maintainers"), required=False,
                                   help_text=_("Account names separated by “;”."))  # fmt: skip
-    translation_of = forms.CharField(label=_("Translation of"), required=False,
+    translation_of = forms.CharField(max_length=200, label=_("Translation of"), required=False,
                                      help_text=_("Key of the resource it translates."))  # fmt: skip
-    evaluations = forms.CharField(label=_("Evaluations"), required=False,
+    evaluations = forms.CharField(max_length=1000, label=_("Evaluations"), required=False,
                                   help_text=_("Case studies: evaluation keys, “;” between."))  # fmt: skip
     attachments = forms.CharField(
+        max_length=10_000,
         label=_("Attachments"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

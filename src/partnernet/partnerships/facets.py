@@ -91,10 +91,11 @@ def _live_counts(rows: QuerySet[Partnership], query: TextQuery | None = None) ->
     themes = Partnership.themes.through._meta
     partners = Partnership.partners.through._meta
     theme_table, partner_table = Theme._meta.db_table, Partner._meta.db_table
+    text = "CHAR" if connection.vendor == "mysql" else "TEXT"  # MariaDB casts to CHAR, not TEXT
     # Only table names from the models' metadata are interpolated; the filter values stay parameters.
     sql = (
         f"WITH matched (id, type_key, status, region_id) AS ({matched}) "  # noqa: S608
-        "SELECT 'cell', type_key, status, CAST(region_id AS TEXT), COUNT(*) FROM matched "
+        f"SELECT 'cell', type_key, status, CAST(region_id AS {text}), COUNT(*) FROM matched "
         "GROUP BY type_key, status, region_id "
         "UNION ALL "
         f"SELECT 'theme', th.{quote('key')}, NULL, NULL, COUNT(*) FROM matched m "

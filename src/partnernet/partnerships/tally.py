@@ -255,10 +255,11 @@ def _apply_deltas(deltas: dict[TallyKey, int]) -> None:
     cell = ", ".join(connection.ops.quote_name(name) for name in TALLY_FIELDS)
     count = connection.ops.quote_name("count")
     # Only names from the model's metadata are interpolated; the counts are parameters.
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT ({cell}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
-    )
+    insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+    if connection.vendor == "mysql":  # MariaDB's upsert names no conflict target: the cell's unique key
+        sql = insert + f"ON DUPLICATE KEY UPDATE {count} = {count} + VALUES({count})"
+    else:
+        sql = insert + f"ON CONFLICT ({cell}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     with connection.cursor() as cursor:
         cursor.executemany(sql, changed)
 

@@ -27,7 +27,10 @@ class NeedForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     amount = forms.CharField(
-        label=_("Amount"), required=False, help_text=_("A number above 0, in the unit below; empty if none.")
+        max_length=40,
+        label=_("Amount"),
+        required=False,
+        help_text=_("A number above 0, in the unit below; empty if none."),
     )
     unit = forms.ChoiceField(
         label=_("Unit"), required=False, choices=[("", _("No amount")), *Need.Unit.choices]
@@ -40,7 +43,9 @@ class NeedForm(forms.Form):
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    why = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    why = forms.CharField(
+        max_length=10_000, label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Need.Urgency.choices, initial="normal")
     visibility = forms.ChoiceField(
         label=_("Visibility"),
@@ -86,7 +91,7 @@ class PledgeForm(forms.Form):
     )
     what = forms.CharField(label=_("What you pledge"), max_length=300)
     amount = forms.CharField(
-        label=_("How much"), required=False, help_text=_("In the need's unit or currency.")
+        max_length=40, label=_("How much"), required=False, help_text=_("In the need's unit or currency.")
     )
     when = forms.DateField(label=_("When"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -105,7 +110,7 @@ class NeedFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *Need.Kind.choices]
     )
-    entity = forms.SlugField(label=_("Entity"), required=False)
+    entity = forms.SlugField(max_length=100, label=_("Entity"), required=False)
 
     def filters(self) -> NeedFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -136,7 +141,7 @@ class GoalForm(forms.Form):
     evaluation = forms.ModelChoiceField(
         queryset=Evaluation.objects.none(), required=False, widget=forms.HiddenInput
     )
-    finding = forms.CharField(required=False, widget=forms.HiddenInput)
+    finding = forms.CharField(max_length=10_000, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, entity: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

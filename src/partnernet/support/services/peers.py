@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from partnernet.audit.services import record
 from partnernet.base.identity import instance_id
+from partnernet.base.locking import lock_of_self
 from partnernet.base.peering import peering
 from partnernet.base.records import RecordRejected, grouped
 from partnernet.base.references import References
@@ -96,7 +97,10 @@ def is_delivered_copy(request: SupportRequest) -> bool:
 def _locked(pk: int) -> SupportRequest | None:
     """The request row locked (``of=self``: PostgreSQL cannot lock the nullable side of the steward join)."""
     return (
-        SupportRequest.objects.select_for_update(of=("self",)).filter(pk=pk).select_related("steward").first()
+        SupportRequest.objects.select_for_update(of=lock_of_self())
+        .filter(pk=pk)
+        .select_related("steward")
+        .first()
     )
 
 
