@@ -8,7 +8,7 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
-from partnernet.directory.models import Entity, Membership, Partner
+from partnernet.directory.models import Claim, Entity, JoinRequest, Membership, Partner
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
@@ -56,6 +56,40 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     user = factory.SubFactory(UserFactory)
     entity = factory.SubFactory(EntityFactory)
     role = "member"
+
+
+def seeded_entity(key: str = "wikimedia-sweden") -> Entity:
+    """A real affiliate loaded by the seed (reference data, origin ``seed``)."""
+    return Entity.objects.get(origin="seed", key=key)
+
+
+def facilitator(**kwargs: Any) -> Any:
+    """A user in the facilitators' group."""
+    from django.contrib.auth.models import Group
+
+    from partnernet.directory.rules import FACILITATORS
+
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get_or_create(name=FACILITATORS)[0])
+    return user
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory[JoinRequest]):
+    class Meta:
+        model = JoinRequest
+
+    user = factory.SubFactory(UserFactory)
+    entity = factory.SubFactory(EntityFactory)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
+    class Meta:
+        model = Claim
+
+    user = factory.SubFactory(UserFactory)
+    entity = factory.LazyFunction(seeded_entity)
+    evidence_url = "https://meta.wikimedia.org/wiki/Wikimedia_Sverige"
+    statement = "I am the chapter's operations manager."
 
 
 class PartnerFactory(factory.django.DjangoModelFactory[Partner]):

@@ -312,4 +312,6 @@ CONTENT_SECURITY_POLICY = {
 # Uploads: a request body or file above this size is refused before it is read into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Anonymous full exports streaming at once per server process; more answer 429 (base/fairuse.py).
+PARTNERNET_ANONYMOUS_EXPORTS = int(os.environ.get("PARTNERNET_ANONYMOUS_EXPORTS", "2"))
 PARTNERNET_UPLOAD_MAX_BYTES = int(os.environ.get("PARTNERNET_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -63,6 +63,9 @@ MESSAGES: dict[str, Promise] = {
     ),
     "routing.only_the_requester": _("The only steward of this cell is the entity that asks."),
     "routing.asked_for": _("%(decision)s (asked for by the requester)"),
+    "routing.runners_up": ngettext_lazy(
+        "%(decision)s. Next in line: %(names)s.", "%(decision)s. Next in line: %(names)s.", "count"
+    ),
     "support.term_ended": _("The term of %(steward)s's stewardship ended."),
     # Timeline notes of a support request.
     "support.proposed_by": _("Proposed by %(name)s"),
@@ -107,6 +110,31 @@ MESSAGES: dict[str, Promise] = {
         "The proposal %(title)s closed: %(outcome)s.\n"
         "Support %(support)s, oppose %(oppose)s, abstain %(abstain)s.\n%(reasons)s\n%(link)s\n"
     ),
+    # Joining an entity and claiming a seeded affiliate (``directory/joining.py``, ``directory/telling.py``).
+    "mail.join_asked.subject": _("%(person)s asks to join %(entity)s"),
+    "mail.join_asked.body": _(
+        "%(person)s asks to become a member of %(entity)s.\n\n%(message)s\n\n"
+        "Approve or refuse it on the entity's page: %(link)s"
+    ),
+    "mail.join_sent.subject": _("Your request to join %(entity)s was sent"),
+    "mail.join_sent.body": _("The admins of %(entity)s will approve or refuse it; you will be told."),
+    "mail.join_approved.subject": _("You are now a member of %(entity)s"),
+    "mail.join_approved.body": _("%(decider)s approved your request: %(link)s"),
+    "mail.join_refused.subject": _("Your request to join %(entity)s was refused"),
+    "mail.join_refused.body": _("%(decider)s refused your request. %(reason)s"),
+    "mail.claim_made.subject": _("%(person)s claims %(entity)s"),
+    "mail.claim_made.body": _(
+        "%(person)s claims to represent %(entity)s.\n\nEvidence: %(evidence)s\n\n%(statement)s\n\n"
+        "Review it in the facilitators' queue: %(link)s"
+    ),
+    "mail.claim_sent.subject": _("Your claim on %(entity)s was received"),
+    "mail.claim_sent.body": _(
+        "Facilitators will review your evidence and approve or refuse it; you will be told."
+    ),
+    "mail.claim_approved.subject": _("You are now an admin of %(entity)s"),
+    "mail.claim_approved.body": _("%(decider)s approved your claim. You can now edit its profile: %(link)s"),
+    "mail.claim_refused.subject": _("Your claim on %(entity)s was refused"),
+    "mail.claim_refused.body": _("%(decider)s refused your claim. %(reason)s"),
     # Timeline entries composed from the audit log (``i18n/timeline.py``).
     "timeline.recorded": _("%(who)s recorded the partnership"),
     "timeline.changed": _("%(who)s changed %(fields)s"),

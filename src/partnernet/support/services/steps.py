@@ -287,8 +287,29 @@ def route_to_next(
     if chose:
         explanation = f"{explanation} (asked for by the requester)"
         sentence = message("routing.asked_for", decision={"message": sentence})
+    sentence, explanation = _with_runners_up(sentence, explanation, best, wanted, candidates, tree)
     offer_to(request, stewardship_id, entity_id, explanation, actor, kind, sentence)
     return best
+
+
+def _with_runners_up(
+    sentence: Message, explanation: str, best: Candidate, wanted: Any, candidates: Any, tree: Any
+) -> tuple[Message, str]:
+    """Name the next two stewards in line, so that the requester and the facilitators see the choice was a
+    ranking, not a default, and know where the request goes if the first steward declines."""
+    names: list[str] = []
+    for other in rank_stewardships(wanted, candidates, tree, limit=6):
+        if other.entity_name != best.entity_name and other.entity_name not in names:
+            names.append(other.entity_name)
+        if len(names) == 2:
+            break
+    if not names:
+        return sentence, explanation
+    listed = {"messages": [message("text", text=name) for name in names]}
+    return (
+        message("routing.runners_up", decision={"message": sentence}, names=listed, count=len(names)),
+        f"{explanation}; next in line: {', '.join(names)}",
+    )
 
 
 def _queue_reason(request: SupportRequest, wanted: Any, stewardships: Any, tree: Any) -> Message:
