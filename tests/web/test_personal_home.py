@@ -65,3 +65,15 @@ def test_logging_in_lands_on_the_personal_home() -> None:
 def test_the_personal_home_needs_a_login() -> None:
     response = Client().get("/me/")
     assert response["Location"].startswith("/accounts/login/?next=/me/")
+
+
+def test_join_requests_to_decide_and_ones_own_pending_asks_are_shown() -> None:
+    from partnernet.directory.joining import ask_to_join
+    from tests.factories import EntityFactory, MembershipFactory
+
+    group = EntityFactory(key="home-group", name="Home group", kind="user_group")
+    admin = MembershipFactory(entity=group, role="admin").user
+    asker = UserFactory(username="newcomer")
+    ask_to_join(asker, group, "I edit for the group.")
+    assert "newcomer asks to join Home group" in _client(admin).get("/me/").content.decode()
+    assert "Your request to join Home group" in _client(asker).get("/me/").content.decode()

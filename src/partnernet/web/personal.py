@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from partnernet.directory.models import Membership
+from partnernet.directory.models import Claim, JoinRequest, Membership
+from partnernet.directory.selectors import pending_claims
 from partnernet.directory.rules import entity_ids_of
 from partnernet.framework.models import Proposal
 from partnernet.framework.proposals import open_proposals_affecting
@@ -34,7 +35,11 @@ class PersonalHome:
     hostings: list[Hosting]
     notifications: list[Notification]
     unread: int
+    joins_to_decide: list[JoinRequest]
+    my_joins: list[JoinRequest]
+    my_claims: list[Claim]
     facilitator_queue: int | None = None
+    claims_to_review: int | None = None
 
     @property
     def has_entity(self) -> bool:
@@ -72,5 +77,17 @@ def personal_home(user: Any) -> PersonalHome:
         hostings=hostings,
         notifications=list(notifications_of(user, unread=True)[:5]),
         unread=notifications_of(user, unread=True).count(),
+        joins_to_decide=list(
+            JoinRequest.objects.filter(
+                entity_id__in=entity_ids_of(user, Membership.Role.ADMIN), status=JoinRequest.Status.PENDING
+            )
+            .select_related("entity", "user")
+            .order_by("created_at")[:LIMIT]
+        ),
+        my_joins=list(
+            JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).select_related("entity")
+        ),
+        my_claims=list(Claim.objects.filter(user=user, status=Claim.Status.PENDING).select_related("entity")),
         facilitator_queue=support.facilitators_queue().count() if is_facilitator(user) else None,
+        claims_to_review=pending_claims().count() if is_facilitator(user) else None,
     )
