@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Q
 
 from partnernet.directory.models import Claim, JoinRequest, Membership
-from partnernet.directory.selectors import pending_claims
 from partnernet.directory.rules import entity_ids_of
+from partnernet.directory.selectors import pending_claims
 from partnernet.framework.models import Proposal
 from partnernet.framework.proposals import open_proposals_affecting
 from partnernet.notifications.models import Notification
