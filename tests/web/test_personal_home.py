@@ -77,3 +77,17 @@ def test_join_requests_to_decide_and_ones_own_pending_asks_are_shown() -> None:
     ask_to_join(asker, group, "I edit for the group.")
     assert "newcomer asks to join Home group" in _client(admin).get("/me/").content.decode()
     assert "Your request to join Home group" in _client(asker).get("/me/").content.decode()
+
+
+def test_an_open_proposal_waits_for_the_voice_of_an_affected_entity_until_it_speaks() -> None:
+    from partnernet.framework.services import endorse
+    from tests.factories import MembershipFactory, StewardshipFactory, region
+    from tests.framework.agreement import entity_with_admin, take_up
+
+    proposer, entity = entity_with_admin()
+    in_cell = StewardshipFactory(region=region("SE")).entity
+    steward = MembershipFactory(entity=in_cell, role="admin").user
+    proposal = take_up(proposer, entity)
+    assert proposal.title in _client(steward).get("/me/").content.decode()
+    endorse(steward, proposal, entity=in_cell, stance="support")
+    assert proposal.title not in _client(steward).get("/me/").content.decode()
