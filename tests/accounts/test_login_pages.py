@@ -62,3 +62,9 @@ def test_the_admin_stays_for_staff() -> None:
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
     assert 'href="/admin/"' in client.get("/me/").content.decode()
+
+
+def test_the_headers_log_in_link_carries_next_except_on_the_log_in_pages_themselves() -> None:
+    assert 'href="/accounts/login/?next=/partnerships/"' in Client().get("/partnerships/").content.decode()
+    login = Client().get("/accounts/login/").content.decode()
+    assert "?next=/accounts/" not in login
