@@ -71,3 +71,13 @@ def test_a_success_message_is_shown_once() -> None:
     token = member.api_tokens.get()
     page = client.post(f"/accounts/tokens/{token.pk}/revoke/", follow=True).content.decode()
     assert page.count("is revoked.") == 1
+
+
+def test_a_form_without_its_csrf_token_gets_the_sites_403_with_what_to_do() -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post("/notifications/read/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'class="pn-header"' in page
+    assert "reload the page" in page
