@@ -790,6 +790,66 @@ WEB_CASES += [
     Case("federation-partner", "get", "/federation/partners/Q190804/", everyone(200)),
 ]
 
+RESOURCE = {"key": "lib-new", "title": "New", "kind": "playbook", "language": "en", "publisher": "home-group"}
+
+API_CASES += [
+    # the library: published public resources for everyone; drafts for the publisher's admins (and
+    # maintainers); writes for the publisher's admins and the maintainers only
+    Case("list_resources", "get", "/api/v1/resources", everyone(200)),
+    Case("read_resource", "get", "/api/v1/resources/lib-pub", everyone(200)),
+    Case(
+        "read_resource (draft)",
+        "get",
+        "/api/v1/resources/lib-draft",
+        only(200, "admin", "superuser", otherwise=404, anonymous=404),
+    ),
+    Case(
+        "create_resource (own publisher)",
+        "post",
+        "/api/v1/resources",
+        only(201, "admin", "superuser"),
+        RESOURCE,
+    ),
+    Case(
+        "update_resource",
+        "patch",
+        "/api/v1/resources/lib-pub",
+        only(200, "admin", "superuser"),
+        {"title": "Renamed"},
+    ),
+]
+
+WEB_CASES += [
+    Case("library:index", "get", "/library/", everyone(200)),
+    Case("library:create", "get", "/library/new/", logged_in(200, "admin")),
+    Case("library:detail", "get", "/library/lib-pub/", everyone(200)),
+    Case(
+        "library:detail (draft)",
+        "get",
+        "/library/lib-draft/",
+        only(200, "admin", "superuser", otherwise=404, anonymous=404),
+    ),
+    Case("library:edit", "get", "/library/lib-pub/edit/", logged_in(200, "admin", "superuser")),
+    Case(
+        "library:publish (draft)",
+        "post",
+        "/library/lib-draft/publish/",
+        logged_in(302, "admin", "superuser", otherwise=404),
+    ),
+    Case("library:retire", "post", "/library/lib-pub/retire/", logged_in(302, "admin", "superuser")),
+    Case("library:history", "get", "/library/lib-pub/history/", everyone(200)),
+    Case("library:diff", "get", "/library/lib-pub/diff/?from=1&to=1", everyone(200)),
+    Case("library:attachment", "get", "/library/lib-pub/files/0/", everyone(302)),
+    Case("library:helped", "post", "/library/lib-pub/helped/", everyone(302)),
+    Case(
+        "library:answer (held by home-group)",
+        "post",
+        "/library/answer/req-held/",
+        logged_in(302, "member", "admin", "superuser", otherwise=404) | {"facilitator": 403},
+        {"resources": "{lib_pub_pk}"},
+    ),
+]
+
 COVERED_ELSEWHERE = {
     "mediawiki_login": "tests/accounts/test_wikimedia_login.py",
     "mediawiki_callback": "tests/accounts/test_wikimedia_login.py",
@@ -900,7 +960,14 @@ def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
     version = FrameworkVersion.objects.order_by("number").first() or FrameworkVersion.objects.create(
         number=1, changelog="First", snapshot={}
     )
+    from tests.factories import make_resource
+
+    library = make_resource(
+        world.entity, world.admin, key="lib-pub", status="published", attachments="https://example.org/a.pdf"
+    )
+    make_resource(world.entity, world.admin, key="lib-draft")
     return {
+        "lib_pub_pk": library.pk,
         "proposal": proposal.key,
         "version": version.number,
         "entity_pk": world.entity.pk,

@@ -68,7 +68,9 @@ INSTALLED_APPS = [
     "partnernet.partnerships",
     "partnernet.support",
     "partnernet.impact",
+    "partnernet.sustainability",
     "partnernet.analytics",
+    "partnernet.library",
     "partnernet.federation",
     "partnernet.exchange",
     "partnernet.api",
@@ -245,6 +247,7 @@ LOGGING = {
 FEDERATION_KEY_FILE = DATA_DIR / "federation-ed25519.pem"
 FEDERATION_OPERATOR = os.environ.get("PARTNERNET_OPERATOR", "")
 FEDERATION_TIMEOUT = float(os.environ.get("PARTNERNET_FEDERATION_TIMEOUT", "10"))
+FEDERATION_DEADLINE = float(os.environ.get("PARTNERNET_FEDERATION_DEADLINE", "120"))
 FEDERATION_PAGE_SIZE = int(os.environ.get("PARTNERNET_FEDERATION_PAGE_SIZE", "500"))
 FEDERATION_MAX_BODY = 16 * 1024 * 1024
 

@@ -44,4 +44,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("support/", include("partnernet.support.urls")),
     path("notifications/", include("partnernet.notifications.urls")),
+    path("needs/", include("partnernet.sustainability.urls")),
+    path("library/", include("partnernet.library.urls")),
 ]

@@ -114,6 +114,7 @@ class PartnerOut(Schema):
     wikidata: str
     website: str
     origin: str
+    home: str | None = None
 
 
 class PartnerIn(Schema):
@@ -148,6 +149,7 @@ class StewardshipOut(Schema):
     response_days: int
     term_end: dt.date | None
     origin: str
+    home: str | None = None
 
 
 class StewardshipIn(Schema):
@@ -191,6 +193,7 @@ class PartnershipOut(Schema):
     end: dt.date | None
     visibility: str
     origin: str
+    home: str | None = None
 
 
 class PartnershipIn(Schema):

@@ -9,7 +9,18 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from partnernet.api import analytics, directory, impact, me, membership, partnerships, stewardships, support
+from partnernet.api import (
+    analytics,
+    directory,
+    impact,
+    library,
+    me,
+    membership,
+    needs,
+    partnerships,
+    stewardships,
+    support,
+)
 from partnernet.api.errors import install_error_handlers
 from partnernet.api.schemas import ErrorOut
 from partnernet.api.support.requests import kind_paths as request_kind_paths
@@ -72,7 +83,9 @@ api.add_router("/", impact.router)
 api.add_router("/", analytics.router)
 api.add_router("/", stewardships.router)
 api.add_router("/", partnerships.router)
+api.add_router("/", needs.router)
 api.add_router("/", request_kind_paths)
+api.add_router("/", library.router)
 api.add_router("/support", support.router)
 api.add_router("/", me.router)
 

@@ -203,11 +203,17 @@ class RecordWriter:
             raise RecordReadOnly(f"'{obj.key}' is {source} and cannot be changed here.")
 
     def _check_key_free(self, key: str, exclude_pk: int | None = None) -> None:
-        taken = self.exchange.model._default_manager.filter(key=key, origin__in=[instance_id(), SEED_ORIGIN])
+        """A new key must be free here, in the seed and among peers' copies: keys are unique per origin,
+        and a local record under a peer's key would shadow that record wherever a bare key is read."""
+        taken = self.exchange.model._default_manager.filter(key=key)
         if exclude_pk is not None:
             taken = taken.exclude(pk=exclude_pk)
-        if taken.exists():
+        origins = set(taken.values_list("origin", flat=True))
+        if origins & {instance_id(), SEED_ORIGIN}:
             raise RecordConflict({"key": [f"'{key}' is already taken"]}, "The key is already taken.")
+        if origins:
+            message = f"'{key}' is already the key of a record of {sorted(origins)[0]}; choose another key"
+            raise RecordConflict({"key": [message]}, "The key is already taken.")
 
     def _save(self, obj: Any, clean: Clean, present: frozenset[str], refs: References) -> None:
         kind = self.exchange
@@ -300,9 +306,10 @@ class RecordWriter:
         """Create or update ``origin``'s copies of its records; returns problems by record, created, updated.
 
         Fields go through the kind's own cleaner, so a peer's row passes the same checks as an imported one;
-        keys it names mean the peer's own rows first. Call inside the apply transaction (a savepoint).
+        keys it names mean the peer's own rows first. Call inside the apply transaction (a savepoint). A kind
+        with a wire form of its own (``RecordKind.wire``) is cleaned in that form, the one peers send.
         """
-        kind = self.exchange
+        kind = record_kind(self.kind_name).serializer
         refs = References(preferred=origin)
         wanted: dict[str, set[str]] = {}
         for row in rows:

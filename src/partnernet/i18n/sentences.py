@@ -26,7 +26,7 @@ text and are shown as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils import translation
@@ -75,6 +75,11 @@ MESSAGES: dict[str, Promise] = {
     "support.peer_accepted": _("Accepted on %(peer)s."),
     "support.peer_started": _("Work started on %(peer)s."),
     "support.sender_moved_on": _("Withdrawn or routed elsewhere by the instance that sent it (%(peer)s)."),
+    "support.peer_suspended": _(
+        "%(steward)s is on instance %(peer)s, which this instance's operators suspended; offered to the next "
+        "candidate."
+    ),
+    "support.peer_declined_because": _("%(steward)s declined on their instance (%(peer)s): %(reason)s"),
     # E-mails about a support request: subjects and bodies.
     "mail.offered.subject": _("Support request offered to %(steward)s"),
     "mail.offered.body": ngettext_lazy(
@@ -135,6 +140,26 @@ MESSAGES: dict[str, Promise] = {
     "mail.claim_approved.body": _("%(decider)s approved your claim. You can now edit its profile: %(link)s"),
     "mail.claim_refused.subject": _("Your claim on %(entity)s was refused"),
     "mail.claim_refused.body": _("%(decider)s refused your claim. %(reason)s"),
+    # E-mails about needs and pledges (the sustainability app): both sides are told.
+    "mail.pledge_made.subject": _("New pledge to %(need)s"),
+    "mail.pledge_made.body": _(
+        "%(pledger)s pledged %(what)s (%(amount)s) to the need %(need)s of %(entity)s.\n"
+        "The need's admins confirm it once it is delivered.\n%(link)s"
+    ),
+    "mail.pledge_delivered.subject": _("Pledge delivered: %(need)s"),
+    "mail.pledge_delivered.body": _(
+        "%(entity)s confirmed that %(pledger)s delivered %(what)s (%(amount)s).\n"
+        "The need is now: %(status)s.\n%(link)s"
+    ),
+    "mail.pledge_cancelled.subject": _("Pledge cancelled: %(need)s"),
+    "mail.pledge_cancelled.body": _(
+        "The pledge of %(pledger)s (%(what)s) to the need %(need)s was cancelled.\n%(link)s"
+    ),
+    "mail.need_withdrawn.subject": _("Need withdrawn: %(need)s"),
+    "mail.need_withdrawn.body": _(
+        "%(entity)s withdrew the need %(need)s; pledges not yet delivered are cancelled.\n%(link)s"
+    ),
+    "needs.no_amount": pgettext_lazy("a pledge without an amount", "no amount"),
     # Timeline entries composed from the audit log (``i18n/timeline.py``).
     "timeline.recorded": _("%(who)s recorded the partnership"),
     "timeline.changed": _("%(who)s changed %(fields)s"),
@@ -145,6 +170,11 @@ MESSAGES: dict[str, Promise] = {
 
 _KINDS: dict[str, Resolver] = {}
 _CHOICES: dict[str, Any] = {}
+
+
+def register_messages(messages: Mapping[str, Promise]) -> None:
+    """Declare an app's own message ids (from its ``AppConfig.ready()``), so this module imports no app."""
+    MESSAGES.update(messages)
 
 
 def register_choices(name: str, choices: Any) -> None:

@@ -221,6 +221,7 @@ class EventKind(models.TextChoices):
     QUEUED = "queued", _("Sent to the facilitators' queue")
     REASSIGNED = "reassigned", _("Reassigned by rebalance")
     LAPSED = "lapsed", _("The stewardship's term ended")
+    RESOURCES = "resources", _("Answered with library resources")
 
 
 class RequestEvent(models.Model):

@@ -25,6 +25,7 @@ from partnernet.support import candidates as candidates_of
 from partnernet.support import forms, selectors, services
 from partnernet.support.explanations import ExplainedCandidate, explained_candidates
 from partnernet.support.models import Hosting, SupportRequest
+from partnernet.support.panels import request_panels
 from partnernet.support.rules import request_actions
 
 
@@ -135,6 +136,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "matches": selectors.matching_partners(support_request.partner)
         if allowed.link_partner and support_request.partner is not None
         else [],
+        "panels": request_panels(user, [support_request]).get(support_request.pk, []),
     }
     return render(request, "support/detail.html", context)
 
@@ -244,6 +246,9 @@ def end_hosting(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The steward inbox: offers to answer (soonest due first), then the cases being worked on."""
     rows = list(selectors.steward_inbox(request.user)[:500])
+    panels = request_panels(request.user, rows, compact=True)
+    for row in rows:
+        row.panels = panels.get(row.pk, [])  # type: ignore[attr-defined]
     return render(
         request,
         "support/inbox.html",

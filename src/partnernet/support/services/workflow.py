@@ -12,7 +12,7 @@ and an audit event in the same transaction, and e-mails both sides once the tran
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +26,7 @@ from partnernet.core.routing import (
 )
 from partnernet.directory.models import Entity
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
-from partnernet.i18n.sentences import message
+from partnernet.i18n.sentences import Message, message
 from partnernet.partnerships.models import Partnership
 from partnernet.support.candidates import (
     split_routing_key,
@@ -271,6 +271,22 @@ def move_on_from_lapsed(sender: Any = None, ids: Iterable[int] = (), **kwargs: A
     """Receiver of ``framework.signals.stewardships_lapsed``: requests still offered to a stewardship whose
     term ended move to their next candidate (accepted ones stay with the steward who took them). Runs in the
     lapsing transaction; returns how many moved."""
+    return move_on_from(ids, lambda steward: message("support.term_ended", steward=steward), EventKind.LAPSED)
+
+
+def move_on_from_peer(ids: Iterable[int], peer: str) -> int:
+    """Requests offered to stewardships of a peer this instance suspended move to their next candidate now
+    (a suspended peer's stewardships are out of routing). Returns how many moved."""
+
+    def note(steward: str) -> Message:
+        return message("support.peer_suspended", steward=steward, peer=peer)
+
+    return move_on_from(ids, note, EventKind.DECLINED)
+
+
+def move_on_from(ids: Iterable[int], note_for: Callable[[str], Message], kind: str) -> int:
+    """Move every request still offered to one of the stewardships ``ids`` to its next candidate, with the
+    timeline note ``note_for(steward name)``; a delivered copy goes back to its sender instead."""
     moved = 0
     ids = list(ids)
     keys = SupportRequest.objects.filter(stewardship_id__in=ids, status=RequestStatus.OFFERED)
@@ -281,11 +297,11 @@ def move_on_from_lapsed(sender: Any = None, ids: Iterable[int] = (), **kwargs: A
         request.tried = [*request.tried, request.stewardship_id]
         save_fields(request, ["tried"])
         steward = request.steward.name if request.steward else ""
-        note = message("support.term_ended", steward=steward)
+        note = note_for(steward)
         if peers.is_delivered_copy(request):
-            peers.decline_delivered_copy(request, None, note, EventKind.LAPSED)
+            peers.decline_delivered_copy(request, None, note, kind)
         else:
-            add_event(request, EventKind.LAPSED, None, note)
+            add_event(request, kind, None, note)
             route_to_next(request, None)
         moved += 1
     return moved
