@@ -91,3 +91,14 @@ def test_an_open_proposal_waits_for_the_voice_of_an_affected_entity_until_it_spe
     assert proposal.title in _client(steward).get("/me/").content.decode()
     endorse(steward, proposal, entity=in_cell, stance="support")
     assert proposal.title not in _client(steward).get("/me/").content.decode()
+
+
+def test_the_steward_sees_how_many_cases_are_in_hand(world: World) -> None:
+    from partnernet.support import services
+
+    held = new_request(world)
+    services.accept_offer(world.first_user, held.key)
+    waiting = new_request(world, description="Another one.")
+    page = _client(world.first_user).get("/me/").content.decode()
+    assert "1 request accepted or in progress." in page
+    assert waiting.key in page

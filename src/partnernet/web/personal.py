@@ -19,7 +19,7 @@ from partnernet.framework.proposals import open_proposals_affecting
 from partnernet.notifications.models import Notification
 from partnernet.notifications.selectors import notifications_of
 from partnernet.support import selectors as support
-from partnernet.support.models import Hosting, SupportRequest
+from partnernet.support.models import Hosting, RequestStatus, SupportRequest
 
 LIMIT = 20
 
@@ -29,7 +29,7 @@ class PersonalHome:
     memberships: list[Membership]
     requests: list[SupportRequest]
     offers: list[SupportRequest]
-    working: list[SupportRequest]
+    working: int
     proposals: list[Proposal]
     stewardships: list[support.StewardCapacity]
     hostings: list[Hosting]
@@ -60,7 +60,7 @@ def personal_home(user: Any) -> PersonalHome:
     memberships = list(
         Membership.objects.filter(user=user).select_related("entity").order_by("entity__name", "pk")
     )
-    inbox = list(support.steward_inbox(user)[: LIMIT * 2])
+    inbox = support.steward_inbox(user)
     own = entity_ids_of(user)
     hostings = list(
         support.hostings()
@@ -70,8 +70,8 @@ def personal_home(user: Any) -> PersonalHome:
     return PersonalHome(
         memberships=memberships,
         requests=list(support.requests_of(user)[:LIMIT]),
-        offers=[r for r in inbox if r.status == "offered"],
-        working=[r for r in inbox if r.status != "offered"],
+        offers=list(inbox.filter(status=RequestStatus.OFFERED)[:LIMIT]),
+        working=inbox.exclude(status=RequestStatus.OFFERED).count(),
         proposals=awaiting_voice(user),
         stewardships=support.inbox_capacity(user),
         hostings=hostings,
