@@ -13,6 +13,8 @@ from partnernet.accounts.services import create_token
 from partnernet.audit.models import AuditEvent
 from partnernet.directory.models import Entity, Membership
 from partnernet.directory.services import ENTITIES
+from partnernet.i18n.sentences import message
+from partnernet.notifications.services import notify
 from tests.factories import EntityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,7 @@ def person() -> object:
     create_token(user, "nightly export", "read")
     SocialAccount.objects.create(user=user, provider="mediawiki", uid="77", extra_data={"username": "Ada"})
     ENTITIES.update(user, entity, {"website": "https://ada.example.org/"})
+    notify([user], message("mail.started.subject"), "/support/", email=False)
     return user
 
 
@@ -42,6 +45,7 @@ def test_download_holds_everything_about_the_person(person: object) -> None:
     assert [token["name"] for token in data["api_tokens"]] == ["nightly export"]
     assert data["linked_accounts"][0]["uid"] == "77"
     assert {change["verb"] for change in data["changes_made"]} >= {"create_api_token", "update_entity"}
+    assert data["notifications"][0]["message"] == {"id": "mail.started.subject", "params": {}}
     assert "digest" not in json.dumps(data)
 
 

@@ -15,7 +15,7 @@ from partnernet.support import services
 from partnernet.support.models import SupportRequest
 from partnernet.support.selectors import matching_partners
 from tests.factories import PartnerFactory, UserFactory, ptype, region
-from tests.support.conftest import World
+from tests.support.conftest import World, new_request
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +188,22 @@ def test_partner_pages_link_to_the_form_filled_in(world: World) -> None:
     assert 'value="Q1131589"' in form
     assert "/support/propose/" in Client().get("/").content.decode()
     assert "/support/propose/" in Client().get("/directory/entities/").content.decode()
+
+
+def test_the_api_gives_the_contact_to_the_steward_and_facilitators_only(world: World) -> None:
+    from tests.api.conftest import bearer
+
+    request = _propose()
+    path = f"/api/v1/support/requests/{request.key}"
+    steward = Client().get(path, **bearer(world.first_user, "read")).json()
+    assert steward["contact"] == {"name": "Eva", "email": "eva@museum.example"}
+    assert (
+        Client().get(path, **bearer(world.facilitator, "read")).json()["contact"]["email"]
+        == "eva@museum.example"
+    )
+    assert Client().get(path, **bearer(world.second_user, "read")).status_code == 404
+    own = new_request(world)
+    assert (
+        Client().get(f"/api/v1/support/requests/{own.key}", **bearer(world.asker, "read")).json()["contact"]
+        is None
+    )

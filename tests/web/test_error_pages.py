@@ -71,3 +71,28 @@ def test_a_success_message_is_shown_once() -> None:
     token = member.api_tokens.get()
     page = client.post(f"/accounts/tokens/{token.pk}/revoke/", follow=True).content.decode()
     assert page.count("is revoked.") == 1
+
+
+def test_a_form_without_its_csrf_token_gets_the_sites_403_with_what_to_do() -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post("/notifications/read/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'class="pn-header"' in page
+    assert "reload the page" in page
+
+
+def test_only_the_layout_shows_flash_messages() -> None:
+    """A page that loops over ``messages`` itself shows each message twice (once more in the layout)."""
+    from pathlib import Path
+
+    import partnernet
+
+    root = Path(partnernet.__file__).parent
+    showing = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("templates/**/*.html")
+        if "in messages" in path.read_text(encoding="utf-8")
+    )
+    assert showing == ["web/templates/partnernet/includes/messages.html"]

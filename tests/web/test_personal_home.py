@@ -65,3 +65,40 @@ def test_logging_in_lands_on_the_personal_home() -> None:
 def test_the_personal_home_needs_a_login() -> None:
     response = Client().get("/me/")
     assert response["Location"].startswith("/accounts/login/?next=/me/")
+
+
+def test_join_requests_to_decide_and_ones_own_pending_asks_are_shown() -> None:
+    from partnernet.directory.joining import ask_to_join
+    from tests.factories import EntityFactory, MembershipFactory
+
+    group = EntityFactory(key="home-group", name="Home group", kind="user_group")
+    admin = MembershipFactory(entity=group, role="admin").user
+    asker = UserFactory(username="newcomer")
+    ask_to_join(asker, group, "I edit for the group.")
+    assert "newcomer asks to join Home group" in _client(admin).get("/me/").content.decode()
+    assert "Your request to join Home group" in _client(asker).get("/me/").content.decode()
+
+
+def test_an_open_proposal_waits_for_the_voice_of_an_affected_entity_until_it_speaks() -> None:
+    from partnernet.framework.services import endorse
+    from tests.factories import MembershipFactory, StewardshipFactory, region
+    from tests.framework.agreement import entity_with_admin, take_up
+
+    proposer, entity = entity_with_admin()
+    in_cell = StewardshipFactory(region=region("SE")).entity
+    steward = MembershipFactory(entity=in_cell, role="admin").user
+    proposal = take_up(proposer, entity)
+    assert proposal.title in _client(steward).get("/me/").content.decode()
+    endorse(steward, proposal, entity=in_cell, stance="support")
+    assert proposal.title not in _client(steward).get("/me/").content.decode()
+
+
+def test_the_steward_sees_how_many_cases_are_in_hand(world: World) -> None:
+    from partnernet.support import services
+
+    held = new_request(world)
+    services.accept_offer(world.first_user, held.key)
+    waiting = new_request(world, description="Another one.")
+    page = _client(world.first_user).get("/me/").content.decode()
+    assert "1 request accepted or in progress." in page
+    assert waiting.key in page

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from partnernet.accounts.models import TOKEN_START, ApiToken, token_digest
 from partnernet.audit.models import AuditEvent
 from partnernet.directory.models import Membership
+from partnernet.notifications.models import Notification
 
 
 def active_token(secret: str) -> ApiToken | None:
@@ -107,6 +108,16 @@ def personal_data(user: Any) -> dict[str, Any]:
                 "changes": row.changes,
             }
             for row in AuditEvent.objects.filter(actor=user).order_by("at", "pk")
+        ],
+        "notifications": [
+            {
+                "at": _when(row.created_at),
+                "message": row.sentence,
+                "details": row.details,
+                "url": row.url,
+                "read": _when(row.read_at),
+            }
+            for row in Notification.objects.filter(user=user).order_by("created_at", "pk")
         ],
         "login_attempts": [
             {"at": _when(row.attempt_time), "ip_address": row.ip_address, "user_agent": row.user_agent}

@@ -9,10 +9,12 @@ or the language cookie), as on the pages.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja import Path as PathParam
+from pydantic import Field as AnnotatedField
 
 from partnernet.api.auth import WRITE, SessionAuth, TokenAuth
 from partnernet.api.errors import ApiError
@@ -59,8 +61,13 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
 
+Id = Annotated[int, AnnotatedField(ge=1, le=2**63 - 1)]
+
+
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(None, description="The notifications to mark read; omitted: all of them.")
+    ids: list[Id] | None = Field(
+        None, max_length=1000, description="The notifications to mark read; omitted: all of them."
+    )
 
 
 class MarkedOut(Schema):
@@ -128,7 +135,7 @@ def notifications(
         )
     rows = notifications_of(request.user, unread=unread).order_by("-pk")
     if cursor:
-        if not cursor.isdigit():
+        if not cursor.isdigit() or len(cursor) > 18:
             raise ApiError(
                 400, "bad_cursor", "The cursor is not one this API gave out.", {"cursor": ["invalid"]}
             )
@@ -156,7 +163,7 @@ def read_notifications(request: HttpRequest, body: MarkReadIn) -> dict[str, Any]
     auth=WRITE,
     summary="Mark one notification read",
 )
-def read_notification(request: HttpRequest, id: int) -> dict[str, Any]:
+def read_notification(request: HttpRequest, id: PathParam[Id]) -> dict[str, Any]:
     found = notifications_of(request.user).filter(pk=id).first()
     if found is None:
         raise ApiError(404, "not_found", "You have no notification with this id.")

@@ -83,11 +83,11 @@ def affected_entities(proposal: Proposal) -> QuerySet[Entity]:
 
 
 def admin_people(entities: QuerySet[Entity]) -> set[int]:
-    """User ids of the admins of ``entities`` who have an e-mail address."""
+    """User ids of the admins of ``entities`` (told in the app; those with an address by e-mail too)."""
     return set(
-        Membership.objects.filter(entity__in=entities, role=Membership.Role.ADMIN)
-        .exclude(user__email="")
-        .values_list("user_id", flat=True)
+        Membership.objects.filter(entity__in=entities, role=Membership.Role.ADMIN).values_list(
+            "user_id", flat=True
+        )
     )
 
 

@@ -81,7 +81,10 @@ def proposed(request: HttpRequest) -> HttpResponse:
     key = request.session.get(PROPOSED, "")
     sent = SupportRequest.objects.filter(key=key, origin=instance_id()).select_related("steward").first()
     link = request.build_absolute_uri(sent.follow_path) if sent is not None and sent.follow_path else ""
-    return render(request, "support/proposed.html", {"sent": sent, "link": link})
+    response = render(request, "support/proposed.html", {"sent": sent, "link": link})
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def follow(request: HttpRequest, key: str, token: str) -> HttpResponse:

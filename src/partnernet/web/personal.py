@@ -11,14 +11,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from partnernet.directory.models import Membership
+from partnernet.directory.models import Claim, JoinRequest, Membership
 from partnernet.directory.rules import entity_ids_of
+from partnernet.directory.selectors import pending_claims
 from partnernet.framework.models import Proposal
 from partnernet.framework.proposals import open_proposals_affecting
 from partnernet.notifications.models import Notification
 from partnernet.notifications.selectors import notifications_of
 from partnernet.support import selectors as support
-from partnernet.support.models import Hosting, SupportRequest
+from partnernet.support.models import Hosting, RequestStatus, SupportRequest
 
 LIMIT = 20
 
@@ -28,13 +29,17 @@ class PersonalHome:
     memberships: list[Membership]
     requests: list[SupportRequest]
     offers: list[SupportRequest]
-    working: list[SupportRequest]
+    working: int
     proposals: list[Proposal]
     stewardships: list[support.StewardCapacity]
     hostings: list[Hosting]
     notifications: list[Notification]
     unread: int
+    joins_to_decide: list[JoinRequest]
+    my_joins: list[JoinRequest]
+    my_claims: list[Claim]
     facilitator_queue: int | None = None
+    claims_to_review: int | None = None
 
     @property
     def has_entity(self) -> bool:
@@ -55,7 +60,7 @@ def personal_home(user: Any) -> PersonalHome:
     memberships = list(
         Membership.objects.filter(user=user).select_related("entity").order_by("entity__name", "pk")
     )
-    inbox = list(support.steward_inbox(user)[: LIMIT * 2])
+    inbox = support.steward_inbox(user)
     own = entity_ids_of(user)
     hostings = list(
         support.hostings()
@@ -65,12 +70,24 @@ def personal_home(user: Any) -> PersonalHome:
     return PersonalHome(
         memberships=memberships,
         requests=list(support.requests_of(user)[:LIMIT]),
-        offers=[r for r in inbox if r.status == "offered"],
-        working=[r for r in inbox if r.status != "offered"],
+        offers=list(inbox.filter(status=RequestStatus.OFFERED)[:LIMIT]),
+        working=inbox.exclude(status=RequestStatus.OFFERED).count(),
         proposals=awaiting_voice(user),
         stewardships=support.inbox_capacity(user),
         hostings=hostings,
         notifications=list(notifications_of(user, unread=True)[:5]),
         unread=notifications_of(user, unread=True).count(),
+        joins_to_decide=list(
+            JoinRequest.objects.filter(
+                entity_id__in=entity_ids_of(user, Membership.Role.ADMIN), status=JoinRequest.Status.PENDING
+            )
+            .select_related("entity", "user")
+            .order_by("created_at")[:LIMIT]
+        ),
+        my_joins=list(
+            JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).select_related("entity")
+        ),
+        my_claims=list(Claim.objects.filter(user=user, status=Claim.Status.PENDING).select_related("entity")),
         facilitator_queue=support.facilitators_queue().count() if is_facilitator(user) else None,
+        claims_to_review=pending_claims().count() if is_facilitator(user) else None,
     )

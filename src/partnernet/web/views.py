@@ -110,3 +110,13 @@ def pick(request: HttpRequest, source_name: str) -> HttpResponse:
         "partnernet/includes/picker_options.html",
         {"options": options, "listbox": listbox if LISTBOX_ID.match(listbox) else "pn-picker"},
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (an old tab, cookies blocked): the site's 403 page, saying what
+    to do, instead of Django's bare one."""
+    message = _(
+        "This form has expired or your browser did not send its security cookie. Go back, reload the page "
+        "and send the form again; if it keeps happening, allow cookies for this site."
+    )
+    return render(request, "403.html", {"exception": message}, status=403)

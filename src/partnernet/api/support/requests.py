@@ -81,7 +81,10 @@ def _detail(obj: SupportRequest, user: Any) -> dict[str, Any]:
         }
         for event in selectors.request_timeline(obj)
     ]
-    return {**_row(obj, user), "events": events}
+    contact = None
+    if obj.contact_email and user.has_perm("support.view_contact", obj):
+        contact = {"name": obj.contact_name, "email": obj.contact_email}
+    return {**_row(obj, user), "events": events, "contact": contact}
 
 
 def _visible(request: HttpRequest, key: PathKey) -> SupportRequest:

@@ -42,8 +42,18 @@ class SupportRequestOut(Schema):
     home: str | None = None
 
 
+class ContactOut(Schema):
+    name: str
+    email: str
+
+
 class SupportRequestDetail(SupportRequestOut):
     events: list[RequestEventOut]
+    contact: ContactOut | None = Field(
+        None,
+        description="A proposing institution's contact person, who agreed to be shared with the steward and "
+        "the facilitators: shown to them only.",
+    )
 
 
 class SupportRequestIn(Schema):
