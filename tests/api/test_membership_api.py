@@ -103,7 +103,8 @@ def test_seed_fields_and_bad_values_are_refused_on_a_profile(client: Client, wor
     renamed = as_json(
         client, "patch", "/api/v1/entities/wikimedia-sweden", {"name": "WMSE"}, **bearer(world.outsider)
     )
-    assert renamed.status_code == 422
+    assert renamed.status_code == 403
+    assert renamed.json()["error"]["code"] == "read_only"
     assert "reference data" in renamed.json()["error"]["fields"]["name"][0]
     bad = as_json(
         client, "patch", "/api/v1/entities/wikimedia-sweden", {"wikidata": "12"}, **bearer(world.outsider)

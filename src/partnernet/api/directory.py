@@ -123,6 +123,16 @@ SEEDED_ONLY = "is kept only in the profile of a seeded entity"
 
 
 def _edit_seeded_profile(user: Any, entity: Any, changes: dict[str, Any]) -> None:
+    """The seed's own fields are read-only everywhere; the profile's only at the entity's home."""
+    fixed = sorted(set(changes) - set(EDITABLE))
+    if fixed:
+        raise ApiError(
+            403,
+            "read_only",
+            f"The entity '{entity.key}' is reference data loaded by seed: {', '.join(fixed)} cannot change; "
+            "its admins change its profile at its home.",
+            {name: ["is reference data loaded by seed"] for name in fixed},
+        )
     try:
         require_home(entity)
     except NotHome as error:
@@ -133,10 +143,6 @@ def _edit_seeded_profile(user: Any, entity: Any, changes: dict[str, Any]) -> Non
         entity,
         "Only the entity's admins and facilitators may change its profile.",
     )
-    fixed = sorted(set(changes) - set(EDITABLE))
-    if fixed:
-        message = "is reference data loaded by seed; only its profile's fields change here"
-        raise ApiError(422, "invalid", "Some fields are invalid.", {name: [message] for name in fixed})
     with refusals():
         edit_profile(user, entity, changes)
 
