@@ -148,3 +148,14 @@ def test_only_the_entitys_admins_decide_its_join_requests(client: Client, django
     assert client.post(reverse("directory:join_decide", args=[join.uuid, "approve"])).status_code == 403
     join.refresh_from_db()
     assert join.status == "pending"
+
+
+def test_the_demo_administrator_edits_wikimedia_swedens_profile(client: Client) -> None:
+    from partnernet.web.management.commands.demo import DEMO_ADMIN, reset_demo_admin
+
+    reset_demo_admin()
+    client.force_login(Membership.objects.get(user__username=DEMO_ADMIN, entity__key=SWEDEN).user)
+    assert client.get(reverse("directory:entity_edit", args=[SWEDEN])).status_code == 200
+    answer = client.post(reverse("directory:entity_edit", args=[SWEDEN]), {"volunteers": "40"})
+    assert answer.status_code == 302
+    assert EntityProfile.objects.get().volunteers == 40
