@@ -325,6 +325,8 @@ EVIDENCE = {"evidence_url": "https://meta.wikimedia.org/wiki/Wikimedia_Sverige",
 
 API_CASES += [
     # joining an entity (its admins decide) and claiming a seeded affiliate (facilitators decide)
+    Case("list_profiles", "get", "/api/v1/profiles", everyone(200)),
+    Case("read_profile (none kept here)", "get", "/api/v1/profiles/wikimedia-sweden", everyone(404)),
     Case("list_join_requests", "get", "/api/v1/join-requests", only(200, *AUTHED)),
     Case(
         "create_join_request", "post", "/api/v1/join-requests", only(201, *AUTHED), {"entity": "other-group"}

@@ -92,6 +92,9 @@ def test_claim_approved_by_a_facilitator_then_the_admin_edits_the_profile(
         "info@wikimedia.se",
     )
     assert shown["origin"] == "seed"
+    profile = client.get("/api/v1/profiles/wikimedia-sweden").json()
+    assert (profile["website"], profile["contact"]) == ("https://wikimedia.se", "info@wikimedia.se")
+    assert profile["origin"] == shown["home"]
     assert shown["languages_derived"] is False
     assert seeded_entity().website == ""
 

@@ -21,6 +21,7 @@ from partnernet.api.schemas import (
     PartnerIn,
     PartnerOut,
     PartnerPatch,
+    ProfileOut,
     Text,
 )
 from partnernet.base.models import SEED_ORIGIN
@@ -156,6 +157,34 @@ def delete_entity(request: HttpRequest, key: str) -> Any:
     with refusals():
         ENTITIES.delete(user, obj)
     return Status(204, None)
+
+
+class ProfileFilters(Schema):
+    cursor: Text | None = None
+    limit: int | None = None
+
+
+@router.get(
+    "/profiles",
+    response={200: Page[ProfileOut], **READ_ERRORS},
+    auth=READ,
+    summary="List seeded entities' profiles",
+)
+def list_profiles(request: HttpRequest, filters: Query[ProfileFilters]) -> Any:
+    """The profiles of seeded entities kept here and received from their homes (change one with
+    ``PATCH /entities/{key}`` at the entity's home)."""
+    rows = visible_rows("profiles", caller(request))
+    return listing(request, "profiles", rows, filters.cursor, filters.limit)
+
+
+@router.get(
+    "/profiles/{key}",
+    response={200: ProfileOut, **READ_ERRORS},
+    auth=READ,
+    summary="Read a seeded entity's profile",
+)
+def read_profile(request: HttpRequest, key: str) -> Any:
+    return one(request, "profiles", find("profiles", caller(request), key))
 
 
 @router.get("/partners", response={200: Page[PartnerOut], **READ_ERRORS}, auth=READ, summary="List partners")

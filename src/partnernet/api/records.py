@@ -30,6 +30,7 @@ NOUNS = {
     "stewardships": "stewardship",
     "partnerships": "partnership",
     "requests": "support request",
+    "profiles": "profile",
 }
 
 
