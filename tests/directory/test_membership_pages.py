@@ -159,3 +159,5 @@ def test_the_demo_administrator_edits_wikimedia_swedens_profile(client: Client) 
     answer = client.post(reverse("directory:entity_edit", args=[SWEDEN]), {"volunteers": "40"})
     assert answer.status_code == 302
     assert EntityProfile.objects.get().volunteers == 40
+    assert EntityProfile.objects.get().languages == []  # left empty: the derived languages stay, marked so
+    assert "derived from CLDR" in client.get(reverse("directory:entity", args=[SWEDEN])).content.decode()
