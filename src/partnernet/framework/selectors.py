@@ -138,15 +138,7 @@ def filter_stewardships(
     if status:
         rows = rows.filter(status=status)
     if language:
-        token = f'"{language}"'
-        # A seeded entity whose home states its languages is matched on those, not on the derived ones.
-        stated = EntityProfile.objects.filter(entity=OuterRef("pk"), origin=OuterRef("home")).exclude(
-            languages=[]
-        )
-        rows = rows.filter(
-            (Q(languages__icontains=token) & ~Exists(stated))
-            | Exists(stated.filter(languages__icontains=token))
-        )
+        rows = rows.filter(languages__icontains=f'"{language}"')
     return rows
 
 
