@@ -161,3 +161,11 @@ def test_the_demo_administrator_edits_wikimedia_swedens_profile(client: Client) 
     assert EntityProfile.objects.get().volunteers == 40
     assert EntityProfile.objects.get().languages == []  # left empty: the derived languages stay, marked so
     assert "derived from CLDR" in client.get(reverse("directory:entity", args=[SWEDEN])).content.decode()
+
+
+def test_an_entity_homed_elsewhere_sends_people_to_its_home(client: Client) -> None:
+    Entity.objects.filter(origin="seed", key=SWEDEN).update(home=PEER)
+    client.force_login(UserFactory())
+    page = client.get(reverse("directory:entity", args=[SWEDEN])).content.decode()
+    assert f"kept on another instance, {PEER}" in page
+    assert reverse("directory:entity_claim", args=[SWEDEN]) not in page
