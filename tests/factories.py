@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -12,6 +13,9 @@ from partnernet.directory.models import Claim, Entity, JoinRequest, Membership, 
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
+
+if TYPE_CHECKING:
+    pass
 
 
 def region(code: str) -> Region:
@@ -136,3 +140,46 @@ class SupportRequestFactory(factory.django.DjangoModelFactory[SupportRequest]):
     need = "co_signing"
     status = "open"
     created = dt.date(2026, 1, 1)
+
+
+class NeedFactory(factory.django.DjangoModelFactory["Need"]):
+    """A need of an entity; its status is what the writer derives (open without pledges)."""
+
+    class Meta:
+        model = "sustainability.Need"
+
+    key = factory.Sequence(lambda n: f"need-{n}")
+    entity = factory.SubFactory(EntityFactory, kind="chapter")
+    kind = "funding"
+    title = factory.Sequence(lambda n: f"Test need {n}")
+    amount = factory.LazyFunction(lambda: Decimal("1000.00"))
+    unit = "money"
+    currency = "EUR"
+    visibility = "movement"
+
+
+class PledgeFactory(factory.django.DjangoModelFactory["Pledge"]):
+    class Meta:
+        model = "sustainability.Pledge"
+
+    key = factory.Sequence(lambda n: f"pledge-{n}")
+    need = factory.SubFactory(NeedFactory)
+    entity = factory.SubFactory(EntityFactory)
+    what = "A grant"
+    amount = factory.LazyFunction(lambda: Decimal("100.00"))
+    status = "pledged"
+
+
+def make_resource(publisher: Entity, actor: Any = None, **values: Any) -> Any:
+    """A resource written through the library's writer (so its search index and versions are kept)."""
+    from partnernet.library.services import RESOURCES
+
+    row: dict[str, Any] = {
+        "key": values.pop("key", f"resource-{Entity.objects.count()}-{len(values)}"),
+        "title": "A resource",
+        "kind": "playbook",
+        "language": "en",
+        "publisher": publisher.key,
+        **values,
+    }
+    return RESOURCES.create(actor, row)

@@ -202,9 +202,8 @@ def test_the_language_filter_reads_the_languages_the_home_states() -> None:
     from partnernet.framework.selectors import entities_matching
 
     def found(language: str) -> bool:
-        return (
-            entities_matching(Entity.objects.all(), language=language).filter(key="wikimedia-sweden").exists()
-        )
+        matching = entities_matching(Entity.objects.all(), language=language)
+        return matching.filter(key="wikimedia-sweden").exists()
 
     assert found("sv")
     sweden = claimed()

@@ -87,8 +87,8 @@ def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> Any:
 
 
 @router.get("/entities/{key}", response={200: EntityOut, **READ_ERRORS}, auth=READ, summary="Read one entity")
-def read_entity(request: HttpRequest, key: str) -> Any:
-    return _one_entity(request, find("entities", caller(request), key))
+def read_entity(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+    return _one_entity(request, find("entities", caller(request), key, origin))
 
 
 @router.post("/entities", response={201: EntityOut, **ERRORS}, auth=WRITE, summary="Create an entity")
@@ -202,8 +202,8 @@ def list_partners(request: HttpRequest, filters: Query[PartnerFilters]) -> Any:
 @router.get(
     "/partners/{key}", response={200: PartnerOut, **READ_ERRORS}, auth=READ, summary="Read one partner"
 )
-def read_partner(request: HttpRequest, key: str) -> Any:
-    return one(request, "partners", find("partners", caller(request), key))
+def read_partner(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+    return one(request, "partners", find("partners", caller(request), key, origin))
 
 
 @router.post("/partners", response={201: PartnerOut, **ERRORS}, auth=WRITE, summary="Create a partner")

@@ -129,6 +129,7 @@ class PartnerOut(Schema):
     wikidata: str
     website: str
     origin: str
+    home: str | None = None
 
 
 class PartnerIn(Schema):
@@ -163,6 +164,7 @@ class StewardshipOut(Schema):
     response_days: int
     term_end: dt.date | None
     origin: str
+    home: str | None = None
 
 
 class StewardshipIn(Schema):
@@ -206,6 +208,7 @@ class PartnershipOut(Schema):
     end: dt.date | None
     visibility: str
     origin: str
+    home: str | None = None
 
 
 class PartnershipIn(Schema):

@@ -92,6 +92,7 @@ def ask_to_join(user: Any, entity: Entity, text: str = "") -> JoinRequest:
             admins,
             message("mail.join_asked.subject", person=person, entity=name),
             [message("mail.join_asked.body", person=person, entity=name, message=text, link=link)],
+            url=link,
         )
         tell(
             [user.pk],
@@ -212,6 +213,7 @@ def claim_entity(user: Any, entity: Entity, evidence_url: str, statement: str) -
                     link=_link("directory:claims"),
                 )
             ],
+            url=_link("directory:claims"),
         )
         tell([user.pk], message("mail.claim_sent.subject", entity=name), [message("mail.claim_sent.body")])
     return claim

@@ -33,6 +33,7 @@ class ProfileWriter(RecordWriter):
     kind_name = "profiles"
     noun = "profile"
     audit_imports = True
+    keyed_by_subject = True
 
     def upsert_foreign(self, origin: str, rows: list[ForeignRow]) -> tuple[dict[UUID, str], int, int]:
         """A peer's profiles; an entity with no home here learns that the peer is its home (a profile is

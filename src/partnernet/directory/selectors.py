@@ -8,14 +8,16 @@ from typing import Any
 from django.db.models import QuerySet
 
 from partnernet.base.models import SEED_ORIGIN
+from partnernet.base.references import best_row, key_and_origin
 from partnernet.directory.models import Claim, Entity, EntityProfile, JoinRequest, Membership, Partner
 
 
 def entity_page(key: str, origin: str | None = None) -> Entity | None:
     rows = Entity.objects.select_related("country").prefetch_related("regions")
+    key, origin = key_and_origin(key, origin)
     if origin:
         rows = rows.filter(origin=origin)
-    return rows.filter(key=key).order_by("origin").first()
+    return best_row(rows.filter(key=key)[:20])
 
 
 def members_of(entity: Entity) -> QuerySet[Membership]:
@@ -24,9 +26,10 @@ def members_of(entity: Entity) -> QuerySet[Membership]:
 
 def partner_page(key: str, origin: str | None = None) -> Partner | None:
     rows = Partner.objects.select_related("country")
+    key, origin = key_and_origin(key, origin)
     if origin:
         rows = rows.filter(origin=origin)
-    return rows.filter(key=key).order_by("origin").first()
+    return best_row(rows.filter(key=key)[:20])
 
 
 def same_institution(partner: Partner) -> QuerySet[Partner]:

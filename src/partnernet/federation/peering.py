@@ -11,7 +11,9 @@ class FederationPeering:
     """Answers from this instance's peers, deliveries and inbox (installed by the app's ``ready``)."""
 
     def reachable(self, origin: str) -> bool:
-        return Peer.objects.filter(instance_id=origin, unavailable_since__isnull=True).exists()
+        return Peer.objects.filter(
+            instance_id=origin, unavailable_since__isnull=True, suspended_at__isnull=True
+        ).exists()
 
     def deliver(self, record: Any, to: Any) -> None:
         from partnernet.federation.delivery import deliver_support_request

@@ -36,6 +36,7 @@ from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
 from partnernet.partnerships.selectors import partnerships_with_entity, partnerships_with_institution
 from partnernet.support.selectors import entity_support
+from partnernet.sustainability.selectors import needs_of
 from partnernet.web.forms import DirectoryFilterForm
 
 
@@ -78,6 +79,8 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
             "sustainability": entity_sustainability(entity)
             if request.user.has_perm("analytics.view_entity_sustainability", entity)
             else None,
+            "needs": needs_of(entity, request.user),
+            "can_declare_need": request.user.has_perm("sustainability.declare_need", entity),
         },
     )
 
