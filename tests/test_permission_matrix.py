@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from partnernet.accounts.services import create_token
 from partnernet.base.rows import export_rows
+from partnernet.directory.models import JoinRequest
 from partnernet.framework.models import FrameworkVersion, Stewardship
 from partnernet.i18n.sentences import message
 from partnernet.impact.models import Criterion, Evaluation, FetchRun, Outcome, Rubric
@@ -30,11 +31,13 @@ from partnernet.partnerships.models import Agreement, Partnership
 from partnernet.support.models import Hosting, SupportRequest
 from tests.api.conftest import World, world  # noqa: F401  (the fixture)
 from tests.factories import (
+    ClaimFactory,
     EntityFactory,
     PartnerFactory,
     PartnershipFactory,
     StewardshipFactory,
     SupportRequestFactory,
+    UserFactory,
 )
 from tests.framework.agreement import take_up
 
@@ -331,6 +334,36 @@ WEB_CASES = [
     ),
 ]
 
+EVIDENCE = {"evidence_url": "https://meta.wikimedia.org/wiki/Wikimedia_Sverige", "statement": "I act for it."}
+
+API_CASES += [
+    # joining an entity (its admins decide) and claiming a seeded affiliate (facilitators decide)
+    Case("list_profiles", "get", "/api/v1/profiles", everyone(200)),
+    Case("read_profile (none kept here)", "get", "/api/v1/profiles/wikimedia-sweden", everyone(404)),
+    Case("list_join_requests", "get", "/api/v1/join-requests", only(200, *AUTHED)),
+    Case(
+        "create_join_request", "post", "/api/v1/join-requests", only(201, *AUTHED), {"entity": "other-group"}
+    ),
+    Case(
+        "decide_join_request",
+        "post",
+        "/api/v1/join-requests/{join_id}/approve",
+        {**only(200, "admin", "superuser", otherwise=404, anonymous=401), "outsider": 403},
+        {},
+    ),
+    Case("list_claims", "get", "/api/v1/claims", only(200, *AUTHED)),
+    Case(
+        "create_claim",
+        "post",
+        "/api/v1/claims",
+        only(201, *AUTHED),
+        {"entity": "wikimedia-sweden", **EVIDENCE},
+    ),
+    Case(
+        "decide_claim", "post", "/api/v1/claims/{claim_id}/approve", only(200, "facilitator", "superuser"), {}
+    ),
+]
+
 PARTY = ("member", "admin")
 """Members and admins of ``home-group``: the lead of pub-a and priv-a, the requester of req-a, the steward
 offered req-to-a, and the hosted side of the hosting."""
@@ -509,6 +542,21 @@ WEB_CASES += [
         logged_in(200, "admin", *STAFF),
     ),
     Case("directory:entity_edit (seed)", "get", "/directory/entities/wikimedia-sweden/edit/", logged_in(200)),
+    Case("directory:entity_join", "get", "/directory/entities/other-group/join/", logged_in(200, *AUTHED)),
+    Case(
+        "directory:entity_claim",
+        "get",
+        "/directory/entities/wikimedia-sweden/claim/",
+        logged_in(200, *AUTHED),
+    ),
+    Case("directory:claims", "get", "/directory/claims/", logged_in(200, *STAFF)),
+    Case(
+        "directory:join_decide",
+        "post",
+        "/directory/join-requests/{join_id}/approve/",
+        logged_in(302, "admin", "superuser"),
+    ),
+    Case("directory:claim_decide", "post", "/directory/claims/{claim_id}/approve/", logged_in(302, *STAFF)),
     Case("directory:partners", "get", "/directory/partners/", everyone(200)),
     Case("directory:partner", "get", "/directory/partners/p-free/", everyone(200)),
     Case("directory:partner_create", "get", "/directory/partners/new/", logged_in(200, *VISIBLE_TO_MOVEMENT)),
@@ -878,10 +926,17 @@ def matrix(world: World) -> dict[str, Any]:  # noqa: F811
     users = {role: getattr(world, role) for role in AUTHED}
     tokens = {role: create_token(user, "matrix", "write")[1] for role, user in users.items()}
     member_token, _ = create_token(world.member, "to revoke", "write")
+    join = JoinRequest.objects.create(user=world.outsider, entity=world.entity)
+    claim = ClaimFactory(user=UserFactory(username="claimant"))
     return {
         "users": users,
         "tokens": tokens,
-        "fill": {"member_token": member_token.pk, **_workflow_rows(world)},
+        "fill": {
+            "member_token": member_token.pk,
+            "join_id": join.uuid,
+            "claim_id": claim.uuid,
+            **_workflow_rows(world),
+        },
     }
 
 

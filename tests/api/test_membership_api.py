@@ -92,6 +92,9 @@ def test_claim_approved_by_a_facilitator_then_the_admin_edits_the_profile(
         "info@wikimedia.se",
     )
     assert shown["origin"] == "seed"
+    profile = client.get("/api/v1/profiles/wikimedia-sweden").json()
+    assert (profile["website"], profile["contact"]) == ("https://wikimedia.se", "info@wikimedia.se")
+    assert profile["origin"] == shown["home"]
     assert shown["languages_derived"] is False
     assert seeded_entity().website == ""
 
@@ -103,7 +106,8 @@ def test_seed_fields_and_bad_values_are_refused_on_a_profile(client: Client, wor
     renamed = as_json(
         client, "patch", "/api/v1/entities/wikimedia-sweden", {"name": "WMSE"}, **bearer(world.outsider)
     )
-    assert renamed.status_code == 422
+    assert renamed.status_code == 403
+    assert renamed.json()["error"]["code"] == "read_only"
     assert "reference data" in renamed.json()["error"]["fields"]["name"][0]
     bad = as_json(
         client, "patch", "/api/v1/entities/wikimedia-sweden", {"wikidata": "12"}, **bearer(world.outsider)

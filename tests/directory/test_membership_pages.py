@@ -148,3 +148,24 @@ def test_only_the_entitys_admins_decide_its_join_requests(client: Client, django
     assert client.post(reverse("directory:join_decide", args=[join.uuid, "approve"])).status_code == 403
     join.refresh_from_db()
     assert join.status == "pending"
+
+
+def test_the_demo_administrator_edits_wikimedia_swedens_profile(client: Client) -> None:
+    from partnernet.web.management.commands.demo import DEMO_ADMIN, reset_demo_admin
+
+    reset_demo_admin()
+    client.force_login(Membership.objects.get(user__username=DEMO_ADMIN, entity__key=SWEDEN).user)
+    assert client.get(reverse("directory:entity_edit", args=[SWEDEN])).status_code == 200
+    answer = client.post(reverse("directory:entity_edit", args=[SWEDEN]), {"volunteers": "40"})
+    assert answer.status_code == 302
+    assert EntityProfile.objects.get().volunteers == 40
+    assert EntityProfile.objects.get().languages == []  # left empty: the derived languages stay, marked so
+    assert "derived from CLDR" in client.get(reverse("directory:entity", args=[SWEDEN])).content.decode()
+
+
+def test_an_entity_homed_elsewhere_sends_people_to_its_home(client: Client) -> None:
+    Entity.objects.filter(origin="seed", key=SWEDEN).update(home=PEER)
+    client.force_login(UserFactory())
+    page = client.get(reverse("directory:entity", args=[SWEDEN])).content.decode()
+    assert f"kept on another instance, {PEER}" in page
+    assert reverse("directory:entity_claim", args=[SWEDEN]) not in page

@@ -24,6 +24,7 @@ from partnernet.api.schemas import (
     PartnerOut,
     PartnerPatch,
     PathKey,
+    ProfileOut,
     Text,
 )
 from partnernet.base.models import SEED_ORIGIN
@@ -126,6 +127,16 @@ SEEDED_ONLY = "is kept only in the profile of a seeded entity"
 
 
 def _edit_seeded_profile(user: Any, entity: Any, changes: dict[str, Any]) -> None:
+    """The seed's own fields are read-only everywhere; the profile's only at the entity's home."""
+    fixed = sorted(set(changes) - set(EDITABLE))
+    if fixed:
+        raise ApiError(
+            403,
+            "read_only",
+            f"The entity '{entity.key}' is reference data loaded by seed: {', '.join(fixed)} cannot change; "
+            "its admins change its profile at its home.",
+            {name: ["is reference data loaded by seed"] for name in fixed},
+        )
     try:
         require_home(entity)
     except NotHome as error:
@@ -136,10 +147,6 @@ def _edit_seeded_profile(user: Any, entity: Any, changes: dict[str, Any]) -> Non
         entity,
         "Only the entity's admins and facilitators may change its profile.",
     )
-    fixed = sorted(set(changes) - set(EDITABLE))
-    if fixed:
-        message = "is reference data loaded by seed; only its profile's fields change here"
-        raise ApiError(422, "invalid", "Some fields are invalid.", {name: [message] for name in fixed})
     with refusals():
         edit_profile(user, entity, changes)
 
@@ -153,6 +160,34 @@ def delete_entity(request: HttpRequest, key: PathKey) -> Any:
     with refusals():
         ENTITIES.delete(user, obj)
     return Status(204, None)
+
+
+class ProfileFilters(Schema):
+    cursor: Text | None = None
+    limit: int | None = None
+
+
+@router.get(
+    "/profiles",
+    response={200: Page[ProfileOut], **READ_ERRORS},
+    auth=READ,
+    summary="List seeded entities' profiles",
+)
+def list_profiles(request: HttpRequest, filters: Query[ProfileFilters]) -> Any:
+    """The profiles of seeded entities kept here and received from their homes (change one with
+    ``PATCH /entities/{key}`` at the entity's home)."""
+    rows = visible_rows("profiles", caller(request))
+    return listing(request, "profiles", rows, filters.cursor, filters.limit)
+
+
+@router.get(
+    "/profiles/{key}",
+    response={200: ProfileOut, **READ_ERRORS},
+    auth=READ,
+    summary="Read a seeded entity's profile",
+)
+def read_profile(request: HttpRequest, key: str) -> Any:
+    return one(request, "profiles", find("profiles", caller(request), key))
 
 
 @router.get("/partners", response={200: Page[PartnerOut], **READ_ERRORS}, auth=READ, summary="List partners")

@@ -33,6 +33,7 @@ NOUNS = {
     "needs": "need",
     "pledges": "pledge",
     "resources": "resource",
+    "profiles": "profile",
 }
 
 

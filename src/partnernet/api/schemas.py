@@ -146,6 +146,21 @@ class EntityPatch(Schema):
     jurisdiction: Text | None = None
 
 
+class ProfileOut(Schema):
+    key: str = Field(description="The seeded entity's key.")
+    languages: list[str]
+    website: str
+    contact: str
+    description: str
+    wikidata: str
+    legal_identity: bool | None
+    jurisdiction: str
+    founded: int | None
+    staff_fte: Decimal | None
+    volunteers: int | None
+    origin: str = Field(description="The instance that keeps it: the entity's home when it is shown.")
+
+
 class PartnerOut(Schema):
     key: str
     name: str

@@ -127,8 +127,9 @@ class SeededProfileForm(forms.Form):
 
     def __init__(self, *args: Any, entity: Entity, **kwargs: Any) -> None:
         if "initial" not in kwargs:
+            derived = entity.languages_derived
             kwargs["initial"] = {
-                "languages_text": ", ".join(entity.languages or []),
+                "languages_text": "" if derived else ", ".join(entity.languages or []),
                 "website": entity.website,
                 "contact": getattr(entity, "contact", ""),
                 "description": entity.description,
@@ -140,6 +141,11 @@ class SeededProfileForm(forms.Form):
                 "volunteers": entity.volunteers,
             }
         super().__init__(*args, **kwargs)
+        if entity.languages_derived and entity.languages:
+            self.fields["languages_text"].help_text = _(
+                "Now derived from CLDR (the official languages of its country): %(codes)s. Leave empty to "
+                "keep them; give the codes it works in, separated by commas, to state them."
+            ) % {"codes": ", ".join(entity.languages)}
 
     def clean_wikidata(self) -> str:
         return _clean_qid(self.cleaned_data.get("wikidata", ""))

@@ -98,6 +98,7 @@ def ask_to_join(user: Any, entity: Entity, text: str = "") -> JoinRequest:
             [user.pk],
             message("mail.join_sent.subject", entity=name),
             [message("mail.join_sent.body", entity=name)],
+            url=link,
         )
     return join
 
@@ -128,7 +129,7 @@ def decide_join(actor: Any, join: JoinRequest, approve: bool, reason: str = "") 
         else:
             subject = message("mail.join_refused.subject", entity=entity.name)
             body = message("mail.join_refused.body", decider=decider, reason=join.reason)
-        tell([join.user_id], subject, [body])
+        tell([join.user_id], subject, [body], url=_link("directory:entity", key=entity.key))
     return join
 
 
@@ -215,7 +216,12 @@ def claim_entity(user: Any, entity: Entity, evidence_url: str, statement: str) -
             ],
             url=_link("directory:claims"),
         )
-        tell([user.pk], message("mail.claim_sent.subject", entity=name), [message("mail.claim_sent.body")])
+        tell(
+            [user.pk],
+            message("mail.claim_sent.subject", entity=name),
+            [message("mail.claim_sent.body")],
+            url=_link("directory:entity", key=entity.key),
+        )
     return claim
 
 
@@ -253,5 +259,6 @@ def decide_claim(actor: Any, claim: Claim, approve: bool, reason: str = "") -> C
         else:
             subject = message("mail.claim_refused.subject", entity=entity.name)
             body = message("mail.claim_refused.body", decider=decider, reason=claim.reason)
-        tell([claim.user_id], subject, [body])
+        page = "directory:entity_edit" if approve else "directory:entity"
+        tell([claim.user_id], subject, [body], url=_link(page, key=entity.key))
     return claim

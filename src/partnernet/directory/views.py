@@ -128,8 +128,13 @@ def entity_claim(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "directory/entity_claim.html", {"form": form, "entity": entity})
 
 
+DECISIONS = ("approve", "refuse")
+
+
 @login_required
 def join_decide(request: HttpRequest, uuid: str, decision: str) -> HttpResponse:
+    if decision not in DECISIONS:
+        raise Http404
     join = get_object_or_404(JoinRequest.objects.select_related("entity", "user"), uuid=uuid)
     if request.method != "POST":
         return redirect("directory:entity", key=join.entity.key)
@@ -166,6 +171,8 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
 def claim_decide(request: HttpRequest, uuid: str, decision: str) -> HttpResponse:
     if not request.user.has_perm("directory.decide_claims"):
         raise PermissionDenied(_("Only facilitators review claims."))
+    if decision not in DECISIONS:
+        raise Http404
     claim = get_object_or_404(Claim.objects.select_related("entity", "user"), uuid=uuid)
     if request.method == "POST":
         form = DecisionForm(request.POST)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from partnernet.directory.models import Entity, Membership
+from partnernet.directory.profiles import make_home_here
 from partnernet.web.server import port_number, serve
 
 DEMO_ADMIN = "demo-admin"
@@ -59,4 +60,5 @@ def reset_demo_admin() -> str:
                 Membership.objects.get_or_create(
                     user=user, entity=entity, defaults={"role": Membership.Role.ADMIN}
                 )
+                make_home_here(None, entity)  # as if its claim were approved: its admin may edit its profile
     return password
