@@ -59,7 +59,8 @@ def test_published_public_resources_reach_the_peer_read_only_with_their_origin(
     code = (
         "from partnernet.library.models import Resource;"
         "from partnernet.directory.rules import is_local_row;"
-        "r = Resource.objects.get(key='mou-template'); print(r.origin, is_local_row(None, r), r.versions.count())"
+        "r = Resource.objects.get(key='mou-template');"
+        "print(r.origin, is_local_row(None, r), r.versions.count())"
     )
     assert b.python(code).split() == [a.instance_id, "False", "1"]
     refused = httpx.patch(f"{b.base_url}/api/v1/resources/mou-template", json={"title": "x"}, timeout=10)
