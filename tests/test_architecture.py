@@ -29,12 +29,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("audit",),
     ("i18n",),
     ("base",),
+    ("notifications",),
     ("directory",),
     ("accounts",),
     ("framework",),
     ("partnerships",),
     ("support",),
     ("impact",),
+    ("sustainability",),
     ("analytics", "library"),
     ("federation", "exchange"),
     ("api", "web"),
@@ -47,15 +49,9 @@ SHELL = {"settings", "urls", "wsgi", "cli", "locale"}
 every layer (they assemble it), and nothing but the server runner imports them."""
 
 DOMAIN_APPS = {
-    "directory",
-    "accounts",
-    "framework",
-    "partnerships",
-    "support",
-    "impact",
-    "analytics",
+    "directory", "accounts", "framework", "partnerships", "support", "impact", "sustainability", "analytics",
     "library",
-}
+}  # fmt: skip
 
 REGISTRY_ONLY = {
     "exchange": {"services.py", "selectors.py", "planner.py", "management/commands/import_rows.py",

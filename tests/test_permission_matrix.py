@@ -23,7 +23,9 @@ from django.utils import timezone
 from partnernet.accounts.services import create_token
 from partnernet.base.rows import export_rows
 from partnernet.framework.models import FrameworkVersion, Stewardship
+from partnernet.i18n.sentences import message
 from partnernet.impact.models import Criterion, Evaluation, FetchRun, Outcome, Rubric
+from partnernet.notifications.services import notify
 from partnernet.partnerships.models import Agreement, Partnership
 from partnernet.support.models import Hosting, SupportRequest
 from tests.api.conftest import World, world  # noqa: F401  (the fixture)
@@ -100,6 +102,17 @@ API_CASES = [
     Case("read_partner", "get", "/api/v1/partners/p-free", everyone(200)),
     Case("list_stewardships", "get", "/api/v1/stewardships", everyone(200)),
     Case("read_stewardship", "get", "/api/v1/stewardships/st-a", everyone(200)),
+    # the caller about themselves
+    Case("me", "get", "/api/v1/me", only(200, *AUTHED)),
+    Case("notifications", "get", "/api/v1/notifications", only(200, *AUTHED)),
+    Case("read_notifications", "post", "/api/v1/notifications/read", only(200, *AUTHED), {}),
+    Case(
+        "read_notification",
+        "post",
+        "/api/v1/notifications/{note}/read",
+        only(200, "member", otherwise=404),
+        {},
+    ),
     # partnerships by visibility
     Case("list_partnerships", "get", "/api/v1/partnerships", everyone(200)),
     Case("read_partnership (public)", "get", "/api/v1/partnerships/pub-b", everyone(200)),
@@ -485,7 +498,7 @@ WEB_CASES += [
     # the framework's coverage matrix: public aggregates
     Case("matrix", "get", "/matrix/", everyone(200)),
     Case("matrix_cell", "get", "/matrix/glam/154/", everyone(200)),
-    Case("web:find_steward", "get", "/stewards/?region=SE&type=glam", everyone(200)),
+    Case("web:find_steward", "get", "/stewards/?place=SE&type=glam", everyone(200)),
     # directory
     Case("directory:entities", "get", "/directory/entities/", everyone(200)),
     Case("directory:entity", "get", "/directory/entities/home-group/", everyone(200)),
@@ -687,7 +700,22 @@ WEB_CASES += [
     ),
     # support workflow pages
     Case("support:index", "get", "/support/", everyone(200)),
-    Case("support:new", "get", "/support/new/", logged_in(200, *PARTY)),
+    # a person without an entity gets the form that makes their individual profile with the request
+    Case("support:new", "get", "/support/new/", LOGIN_NEEDED),
+    Case("support:follow", "get", "{follow}", everyone(200)),
+    Case("support:follow (wrong token)", "get", "/support/follow/req-pub/{wrong_token}/", everyone(404)),
+    Case(
+        "support:link_partner",
+        "post",
+        "/support/r/req-pub/link-partner/",
+        logged_in(302, *PARTY, *STAFF, otherwise=404),
+        {"partner": "{p_match}"},
+    ),
+    # the personal home and a person's own notifications
+    Case("personal_home", "get", "/me/", LOGIN_NEEDED),
+    Case("notifications:list", "get", "/notifications/", LOGIN_NEEDED),
+    Case("notifications:open", "get", "/notifications/{note}/", logged_in(302, "member", otherwise=404)),
+    Case("notifications:read", "post", "/notifications/read/", logged_in(302, *AUTHED), {"id": "{note}"}),
     Case("support:inbox", "get", "/support/inbox/", LOGIN_NEEDED),
     Case("support:queue", "get", "/support/queue/", logged_in(200, *STAFF)),
     Case("support:propose", "get", "/support/propose/", everyone(200)),
@@ -917,6 +945,18 @@ def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
         end_reason=HOSTING_REASON,
     )
     proposal = take_up(world.admin, world.entity, type="research", region="154")
+    proposed = SupportRequestFactory(
+        key="req-pub",
+        requester=None,
+        partner=PartnerFactory(key="p-proposing", name="Tropenmuseum"),
+        contact_name="Eva",
+        contact_email="eva@museum.example",
+        steward=world.entity,
+        stewardship=steward,
+        status="offered",
+    )
+    match = PartnerFactory(key="p-match", name="Tropenmuseum Amsterdam")
+    (note,) = notify([world.member], message("mail.started.subject"), "/support/", email=False)
     version = FrameworkVersion.objects.order_by("number").first() or FrameworkVersion.objects.create(
         number=1, changelog="First", snapshot={}
     )
@@ -938,6 +978,10 @@ def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
         "run_pub": FetchRun.objects.create(partnership=public).pk,
         "run_priv": FetchRun.objects.create(partnership=private_b).pk,
         "run_all": FetchRun.objects.create(partnership=None).pk,
+        "follow": proposed.follow_path,
+        "wrong_token": "0" * 40,
+        "p_match": match.pk,
+        "note": note.pk,
     }
 
 

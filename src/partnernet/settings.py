@@ -61,12 +61,14 @@ INSTALLED_APPS = [
     "partnernet.audit",
     "partnernet.i18n",
     "partnernet.base",
+    "partnernet.notifications",
     "partnernet.directory",
     "partnernet.accounts",
     "partnernet.framework",
     "partnernet.partnerships",
     "partnernet.support",
     "partnernet.impact",
+    "partnernet.sustainability",
     "partnernet.analytics",
     "partnernet.library",
     "partnernet.federation",
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "partnernet.notifications.context_processors.unread",
             ],
         },
     },
@@ -161,7 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "personal_home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
@@ -243,6 +246,7 @@ LOGGING = {
 FEDERATION_KEY_FILE = DATA_DIR / "federation-ed25519.pem"
 FEDERATION_OPERATOR = os.environ.get("PARTNERNET_OPERATOR", "")
 FEDERATION_TIMEOUT = float(os.environ.get("PARTNERNET_FEDERATION_TIMEOUT", "10"))
+FEDERATION_DEADLINE = float(os.environ.get("PARTNERNET_FEDERATION_DEADLINE", "120"))
 FEDERATION_PAGE_SIZE = int(os.environ.get("PARTNERNET_FEDERATION_PAGE_SIZE", "500"))
 FEDERATION_MAX_BODY = 16 * 1024 * 1024
 
@@ -311,4 +315,6 @@ CONTENT_SECURITY_POLICY = {
 # Uploads: a request body or file above this size is refused before it is read into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Anonymous full exports streaming at once per server process; more answer 429 (base/fairuse.py).
+PARTNERNET_ANONYMOUS_EXPORTS = int(os.environ.get("PARTNERNET_ANONYMOUS_EXPORTS", "2"))
 PARTNERNET_UPLOAD_MAX_BYTES = int(os.environ.get("PARTNERNET_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -36,10 +36,17 @@ class HostilePeer:
     requests: list[str] = field(default_factory=list)
     inbox_answers: list[tuple[int, bytes]] = field(default_factory=list)
     posted: list[bytes] = field(default_factory=list)
+    rotations: list[JsonValue] = field(default_factory=list)
+    well_known_override: dict[str, JsonValue] | None = None
+    trickle: float = 0.0
 
     def well_known(self) -> dict[str, JsonValue]:
+        if self.well_known_override is not None:
+            return self.well_known_override
         return well_known_document(
-            PeerIdentity(self.instance, self.base_url, self.key_pair.public_key, "evil-op")
+            PeerIdentity(self.instance, self.base_url, self.key_pair.public_key, "evil-op"),
+            self.key_pair,
+            rotations=self.rotations,
         )
 
     def activity(
@@ -127,6 +134,12 @@ def running(peer: HostilePeer) -> Iterator[HostilePeer]:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if peer.trickle and status == 200 and self.path.startswith("/federation/"):
+                    for at in range(len(body)):
+                        self.wfile.write(body[at : at + 1])
+                        self.wfile.flush()
+                        time.sleep(peer.trickle)
+                    return
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 return

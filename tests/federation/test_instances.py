@@ -289,8 +289,7 @@ def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_b
             }
         ],
     )
-    a.sync(b)
-    b.sync(a)
+    a.sync(b)  # B has not pulled A: the requester is new to it when the request arrives
     delivered = a.python(
         "from partnernet.directory.models import Entity\n"
         "from partnernet.federation.delivery import send_pending_deliveries\n"
@@ -299,7 +298,8 @@ def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_b
         "for key in ('a-asks', 'a-asks-again'):\n"
         "    r = create_request(None, requester=Entity.objects.get(key='a-group'),\n"
         "                       type=PartnershipType.objects.get(key='glam'),\n"
-        "                       region=Region.objects.get(code='GH'), need='letter')\n"
+        "                       region=Region.objects.get(code='GH'), need='letter',\n"
+        "                       description='A letter for the national archive.')\n"
         "    print(r.key, r.status, r.stewardship.key)\n"
         "report = send_pending_deliveries()\n"
         "again = send_pending_deliveries()\n"
@@ -311,9 +311,9 @@ def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_b
     offered = b.python(
         "from partnernet.support.models import SupportRequest as R\n"
         "for r in R.objects.filter(inbox_item__isnull=False).order_by('pk'):\n"
-        "    print(r.status, r.steward.key, r.requester.key, r.requester.origin)\n"
+        "    print(r.status, r.steward.key, r.requester.key, r.requester.origin, r.description.split()[-1])\n"
     )
-    assert offered.split() == ["offered", "b-chapter", "a-group", a.instance_id] * 2
+    assert offered.split() == ["offered", "b-chapter", "a-group", a.instance_id, "archive."] * 2
     b.python(
         "from partnernet.support.models import SupportRequest as R\n"
         "from partnernet.support.services import accept_offer, decline_offer\n"
@@ -333,3 +333,35 @@ def test_a_request_routed_to_a_peers_steward_is_delivered_and_its_status_comes_b
     )
     # Accepted on B; declined on B, so A moved it on: nobody else stewards GLAM there, so to the queue.
     assert status.split() == ["accepted", "False", "accepted", "open", "True", "queued"]
+    reason = a.python(
+        "from partnernet.support.models import SupportRequest as R\n"
+        f"print(R.objects.get(key={second!r}).events.filter(kind='declined').get().message)\n"
+    )
+    assert "No capacity for letters this month." in reason
+
+
+def test_a_partnership_made_public_again_comes_back_and_a_peer_added_later_gets_the_current_state(
+    network: dict[str, Instance],
+) -> None:
+    a, b, c = network["a"], network["b"], network["c"]
+    row = {"key": "a-flip", "title": "Flip", "lead": "a-chapter", "type": "glam", "status": "active"}
+    a.import_rows("partnerships", [row])
+    b.sync(a)
+    assert "a-flip" in b.keys("partnerships", a.instance_id)
+    a.import_rows("partnerships", [{**row, "visibility": "private"}])
+    b.sync(a)
+    assert "a-flip" not in b.keys("partnerships", a.instance_id)
+    a.import_rows("partnerships", [{**row, "visibility": "public", "title": "Flip again"}])
+    b.sync(a)
+    held = {p["key"]: p for p in b.export("partnerships") if p["key"] == "a-flip"}
+    assert held["a-flip"]["title"] == "Flip again"
+    # C removes A with its rows, then adds it again: a peer added later gets the current state.
+    dry = c.ok("federation", "remove", a.base_url, "--dry-run")
+    assert "partnerships" in dry
+    c.ok("federation", "remove", a.base_url)
+    assert c.keys("partnerships", a.instance_id) == set()
+    c.trust(a)
+    c.sync(a)
+    now_held = c.keys("partnerships", a.instance_id)
+    assert {"a-public", "a-flip"} <= now_held
+    assert "a-private" not in now_held

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from partnernet.base.identity import instance_id
+from partnernet.directory.models import Entity
 from partnernet.federation.models import ForeignRecord, Peer
 from partnernet.federation.selectors import partner_across_instances
 from tests.factories import EntityFactory, PartnerFactory, PartnershipFactory, UserFactory
@@ -118,3 +119,35 @@ def test_a_partner_without_a_qid_lists_only_its_own_partnerships(client: Client)
     assert "Ours" in page
     assert "Namesake's" not in page
     assert "Recorded on" not in page
+
+
+def test_a_facilitator_suspends_resumes_and_removes_a_peer_from_the_page_with_csrf(peer: Peer) -> None:
+    from django.test import Client as CsrfClient
+
+    browser = CsrfClient(enforce_csrf_checks=True)
+    browser.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = browser.get("/federation/peers/")
+    assert "Suspend" in page.content.decode()
+    token = page.cookies["csrftoken"].value
+    assert browser.post(f"/federation/peers/{peer.pk}/suspend").status_code == 403  # no CSRF token
+    answer = browser.post(f"/federation/peers/{peer.pk}/suspend", {"csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    peer.refresh_from_db()
+    assert peer.suspended_at is not None
+    assert "Resume" in browser.get("/federation/peers/").content.decode()
+    browser.post(f"/federation/peers/{peer.pk}/resume", {"csrfmiddlewaretoken": token})
+    peer.refresh_from_db()
+    assert peer.suspended_at is None
+    EntityFactory(origin=FAR, key="far-entity")
+    confirm = browser.get(f"/federation/peers/{peer.pk}/remove").content.decode()
+    assert "entities" in confirm
+    browser.post(f"/federation/peers/{peer.pk}/remove", {"csrfmiddlewaretoken": token})
+    assert not Peer.objects.filter(pk=peer.pk).exists()
+    assert not Entity.objects.filter(origin=FAR).exists()
+
+
+def test_people_who_are_not_facilitators_cannot_act_on_peers(client: Client, peer: Peer) -> None:
+    client.force_login(UserFactory())
+    assert client.post(f"/federation/peers/{peer.pk}/suspend").status_code == 403
+    peer.refresh_from_db()
+    assert peer.suspended_at is None

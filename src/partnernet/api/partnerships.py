@@ -71,8 +71,8 @@ def list_partnerships(request: HttpRequest, filters: Query[PartnershipFilters]) 
     auth=READ,
     summary="Read a partnership",
 )
-def read_partnership(request: HttpRequest, key: str) -> Any:
-    return one(request, "partnerships", find("partnerships", caller(request), key))
+def read_partnership(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+    return one(request, "partnerships", find("partnerships", caller(request), key, origin))
 
 
 @router.post(

@@ -18,8 +18,8 @@ from partnernet.api.errors import ApiError
 from partnernet.api.pagination import paginate
 from partnernet.base.identity import instance_id
 from partnernet.base.records import RecordConflict, RecordInUse, RecordReadOnly, RecordRejected
-from partnernet.base.references import origin_rank, preferred_ids
-from partnernet.base.registry import record_kind
+from partnernet.base.references import key_and_origin, origin_rank, preferred_ids
+from partnernet.base.registry import home_of, record_kind
 from partnernet.base.rows import hidden_fields, visible_rows
 from partnernet.directory.models import Entity
 from partnernet.framework.services import AgreementRequired
@@ -30,27 +30,42 @@ NOUNS = {
     "stewardships": "stewardship",
     "partnerships": "partnership",
     "requests": "support request",
+    "needs": "need",
+    "pledges": "pledge",
     "resources": "resource",
 }
 
 
 def serializer(kind_name: str, user: Any) -> Callable[[Any], dict[str, Any]]:
-    """Row of FORMATS.md plus ``origin``; a request hides the key of a partnership the caller may not see."""
+    """Row of FORMATS.md plus ``origin`` and ``home`` (the instance that may publish it; null for a seeded
+    entity no claim homed anywhere); a request hides the key of a partnership the caller may not see."""
     spec = record_kind(kind_name).exchange
     hide = hidden_fields(kind_name, user)
 
+    kind = record_kind(kind_name)
+
     def serialize(obj: Any) -> dict[str, Any]:
-        return {**hide(obj, spec.row(obj)), "origin": obj.origin}
+        return {**hide(obj, spec.row(obj)), "origin": obj.origin, "home": home_of(kind, obj) or None}
 
     return serialize
 
 
-def find(kind_name: str, user: Any, key: str) -> Any:
-    """The visible row with this key: this instance's first, then the seed's, then a federated copy."""
+def find(kind_name: str, user: Any, key: str, origin: str | None = None) -> Any:
+    """The visible row with this key: this instance's first, then the seed's, then a federated copy.
+
+    Keys are unique per origin, so ``KEY@ORIGIN`` (or ``origin``, the ``?origin=`` of the URL) names one
+    origin's row exactly; a bare key means the row a bare key means everywhere (FORMATS.md)."""
     local = instance_id()
-    rows = list(visible_rows(kind_name, user).filter(key=key)) if "\x00" not in key else []
+    bare, wanted = key_and_origin(key, origin)
+    rows = []
+    if "\x00" not in key and (wanted is None or "\x00" not in wanted):
+        found = visible_rows(kind_name, user).filter(key=bare)
+        if wanted:
+            found = found.filter(origin=local if wanted == "local" else wanted)
+        rows = list(found)
     if not rows:
-        raise ApiError(404, "not_found", f"No {NOUNS[kind_name]} with key '{key}'.")
+        where = f" on {wanted}" if wanted else ""
+        raise ApiError(404, "not_found", f"No {NOUNS[kind_name]} with key '{bare}'{where}.")
     return min(rows, key=lambda obj: origin_rank(obj.origin, local))
 
 

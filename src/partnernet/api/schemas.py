@@ -62,6 +62,14 @@ class EntityOut(Schema):
     staff_fte: Decimal | None
     volunteers: int | None
     origin: str
+    home: str | None = Field(
+        None,
+        description="Instance id of the instance that keeps its profile; null for an unclaimed seeded row.",
+    )
+    languages_derived: bool = Field(
+        False, description="The languages are CLDR's for its country, not stated."
+    )
+    contact: str = Field("", description="A public e-mail address or web page (a seeded entity's profile).")
 
 
 class EntityIn(Schema):
@@ -93,6 +101,9 @@ class EntityPatch(Schema):
     founded: int | None = None
     staff_fte: Decimal | None = None
     volunteers: int | None = None
+    contact: Text | None = Field(None, description="A seeded entity's public contact (e-mail or web page).")
+    description: Text | None = None
+    jurisdiction: Text | None = None
 
 
 class PartnerOut(Schema):
@@ -103,6 +114,7 @@ class PartnerOut(Schema):
     wikidata: str
     website: str
     origin: str
+    home: str | None = None
 
 
 class PartnerIn(Schema):
@@ -137,6 +149,7 @@ class StewardshipOut(Schema):
     response_days: int
     term_end: dt.date | None
     origin: str
+    home: str | None = None
 
 
 class StewardshipIn(Schema):
@@ -180,6 +193,7 @@ class PartnershipOut(Schema):
     end: dt.date | None
     visibility: str
     origin: str
+    home: str | None = None
 
 
 class PartnershipIn(Schema):

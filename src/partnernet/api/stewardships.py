@@ -70,8 +70,8 @@ def list_stewardships(request: HttpRequest, filters: Query[StewardshipFilters]) 
     auth=READ,
     summary="Read a stewardship",
 )
-def read_stewardship(request: HttpRequest, key: str) -> Any:
-    return one(request, "stewardships", find("stewardships", caller(request), key))
+def read_stewardship(request: HttpRequest, key: str, origin: str | None = None) -> Any:
+    return one(request, "stewardships", find("stewardships", caller(request), key, origin))
 
 
 @router.post(

@@ -29,6 +29,9 @@ class Peering(Protocol):
     def crossing(self, record: Any) -> Any:
         """What a record's page says about the other instance involved (a delivery or an inbox item)."""
 
+    def address_of(self, origin: str) -> str | None:
+        """The base URL of the instance ``origin`` when it is a known peer (to send people there)."""
+
 
 class NoPeering:
     """No federation: every stewardship is local, nothing is delivered or received."""
@@ -46,6 +49,9 @@ class NoPeering:
         return None
 
     def crossing(self, record: Any) -> Any:
+        return None
+
+    def address_of(self, origin: str) -> str | None:
         return None
 
 

@@ -91,6 +91,9 @@ class RecordWriter:
     kind_name: ClassVar[str]
     noun: ClassVar[str] = "record"
     audit_imports: ClassVar[bool] = False
+    keyed_by_subject: ClassVar[bool] = False
+    """True for a kind whose key names the record it describes (a profile is keyed by its entity): each
+    origin keeps its own row under that key, and readers choose by origin, so a peer's row is no conflict."""
     """Whether an import records an audit event per row written (for kinds whose rows otherwise change only
     through a process, such as stewardships); bulk kinds leave it off to stay close to a raw insert."""
 
@@ -203,11 +206,17 @@ class RecordWriter:
             raise RecordReadOnly(f"'{obj.key}' is {source} and cannot be changed here.")
 
     def _check_key_free(self, key: str, exclude_pk: int | None = None) -> None:
-        taken = self.exchange.model._default_manager.filter(key=key, origin__in=[instance_id(), SEED_ORIGIN])
+        """A new key must be free here, in the seed and among peers' copies: keys are unique per origin,
+        and a local record under a peer's key would shadow that record wherever a bare key is read."""
+        taken = self.exchange.model._default_manager.filter(key=key)
         if exclude_pk is not None:
             taken = taken.exclude(pk=exclude_pk)
-        if taken.exists():
+        origins = set(taken.values_list("origin", flat=True))
+        if origins & {instance_id(), SEED_ORIGIN}:
             raise RecordConflict({"key": [f"'{key}' is already taken"]}, "The key is already taken.")
+        if origins and not self.keyed_by_subject:
+            message = f"'{key}' is already the key of a record of {sorted(origins)[0]}; choose another key"
+            raise RecordConflict({"key": [message]}, "The key is already taken.")
 
     def _save(self, obj: Any, clean: Clean, present: frozenset[str], refs: References) -> None:
         kind = self.exchange

@@ -54,6 +54,20 @@ def origin_rank(origin: str, preferred: str) -> int:
     return 2
 
 
+def key_and_origin(key: str, origin: str | None = None) -> tuple[str, str | None]:
+    """``KEY@ORIGIN`` (or ``key`` with the ``?origin=`` of a URL) as ``(key, origin or None)``."""
+    bare, at, named = key.partition("@")
+    return bare, (named if at else origin) or None
+
+
+def best_row(rows: Iterable[Any], preferred: str | None = None) -> Any:
+    """Of rows sharing one key, the one a bare key means: the preferred origin's (this instance's), then
+    the seed's, then a peer's (the first by id), so a peer's copy never hides a row of this instance."""
+    first = preferred or instance_id()
+    ranked = sorted(rows, key=lambda row: (origin_rank(row.origin, first), row.origin))
+    return ranked[0] if ranked else None
+
+
 def preferred_ids(model: type[Model], keys: Iterable[str], preferred: str | None = None) -> dict[str, int]:
     """Map each key to the id of the row it most likely means (preferred origin, then seed, then others;
     among other origins the first by name, so the choice is stable)."""

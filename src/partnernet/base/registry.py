@@ -12,7 +12,9 @@ that register them. One ``RecordKind`` names:
 * how it federates: its many-to-many fields, who may receive a row (``recipients``), which records follow
   it into and out of every channel (``followers``), or that a peer's activity answers a local record
   instead of copying one (``applies_locally``: support requests, handled by cross-instance support);
-* who may see a row (``visible``) and which fields of a visible row a person may not see (``redact``).
+* who may see a row (``visible``) and which fields of a visible row a person may not see (``redact``);
+* whose *home* it is (``home_field``): a record about an entity — a stewardship, a need, a profile — names
+  that entity in this exchange field, and only the entity's home instance may publish it (``home_of``).
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class RecordKind:
     applies_locally: bool = False
     visible: Callable[[Any, QuerySet[Any]], QuerySet[Any]] = _everything
     redact: Callable[[Any], Callable[[Any, Clean], Clean]] | None = None
+    home_field: str | None = None
+    """The exchange field (and model attribute) naming the entity whose home instance alone may publish a
+    row of this kind; ``None``: the row's origin is its home."""
 
     @property
     def model(self) -> type[Model]:
@@ -80,6 +85,17 @@ class RecordKind:
     def serializer(self) -> Kind:
         """The form in which the record travels between instances."""
         return self.wire if self.wire is not None else self.exchange
+
+
+def home_of(kind: RecordKind, obj: Any) -> str:
+    """The instance that may publish ``obj``: its entity's home for kinds with a ``home_field``, an entity's
+    own home (``home_instance``) for entities, else the row's origin. "" when nobody may (a seeded entity
+    no claim has homed anywhere yet)."""
+    if kind.home_field is not None:
+        entity = getattr(obj, kind.home_field, None)
+        return str(getattr(entity, "home_instance", "")) if entity is not None else ""
+    home = getattr(obj, "home_instance", None)
+    return str(home) if home is not None else str(getattr(obj, "origin", ""))
 
 
 _KINDS: dict[str, RecordKind] = {}

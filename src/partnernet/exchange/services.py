@@ -113,10 +113,22 @@ def _plan(
         if not errors:
             cleaned.append((row, clean))
     existing = _existing(writer, [clean["key"] for _, clean in cleaned])
+    peers = _peers_keys(writer, [clean["key"] for _, clean in cleaned if clean["key"] not in existing])
     plan: list[Planned] = []
     for row, clean in cleaned:
         present = frozenset(name for name in kind.fields if name in row.values)
         current = existing.get(clean["key"])
+        if current is None and clean["key"] in peers:
+            problems.append(
+                Problem(
+                    row.line,
+                    "key",
+                    f"'{clean['key']}' is already the key of a record of {peers[clean['key']]} (keys are "
+                    "unique per origin, and a record of this instance must not shadow a peer's): choose "
+                    "another key",
+                )
+            )
+            continue
         if current is not None and current.origin == SEED_ORIGIN and writer.changes(current, clean, present):
             problems.append(
                 Problem(
@@ -128,6 +140,20 @@ def _plan(
             continue
         plan.append(Planned(row.line, clean, present, current))
     return plan, refs
+
+
+def _peers_keys(writer: RecordWriter, keys: Iterable[str]) -> dict[str, str]:
+    """Of ``keys``, those a peer's record of this kind already uses, with that peer's id."""
+    found: dict[str, str] = {}
+    wanted = sorted(set(keys))
+    model = writer.exchange.model
+    for start in range(0, len(wanted), CHUNK):
+        rows = model._default_manager.filter(key__in=wanted[start : start + CHUNK]).exclude(
+            origin__in=[instance_id(), SEED_ORIGIN]
+        )
+        for key, origin in rows.values_list("key", "origin").order_by("origin"):
+            found.setdefault(key, origin)
+    return found
 
 
 def _existing(writer: RecordWriter, keys: Iterable[str]) -> dict[str, Any]:

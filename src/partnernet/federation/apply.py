@@ -27,8 +27,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, ProtectedError
 
 from partnernet.base.records import ForeignRow
-from partnernet.base.references import CHUNK
-from partnernet.base.registry import RecordKind
+from partnernet.base.references import CHUNK, preferred_ids
+from partnernet.base.registry import RecordKind, find_kind
 from partnernet.core.federation.activities import Activity, parse_activity
 from partnernet.core.federation.canonical import JsonValue, canonical_json, parse_json
 from partnernet.core.federation.changes import Action, Change, KnownVersion, plan_changes
@@ -162,13 +162,50 @@ def _values(activity: Activity) -> dict[str, Any]:
 
 
 def _upsert(peer: Peer, kind: RecordKind, run: list[Change], result: PageResult) -> dict[str, str]:
-    """Create or update the run's rows through the owning app's writer, in the caller's savepoint."""
+    """Create or update the run's rows through the owning app's writer, in the caller's savepoint; rows
+    about an entity the peer is not the home of are refused (kept as problems, never written)."""
     assert kind.writer is not None
     rows = [ForeignRow(change.activity.record.uuid, _values(change.activity)) for change in run]
-    problems, created, updated = kind.writer.upsert_foreign(peer.instance_id, rows)
+    refused = _not_homed_there(peer.instance_id, kind, rows)
+    problems, created, updated = kind.writer.upsert_foreign(
+        peer.instance_id, [row for row in rows if row.uuid not in refused]
+    )
     result.created += created
     result.updated += updated
+    problems.update(refused)
     return {f"{peer.instance_id}:{uuid}": problem for uuid, problem in problems.items()}
+
+
+def _not_homed_there(origin: str, kind: RecordKind, rows: list[ForeignRow]) -> dict[UUID, str]:
+    """The rows of a kind with a ``home_field`` whose entity is homed elsewhere than ``origin`` (or, for a
+    seeded entity no claim homed anywhere, nowhere): a peer speaks only for the entities it is home to.
+
+    The entity a key means is found as the writer finds it (the peer's own rows, then the seed's, then any
+    other copy); an unknown key is left to the writer, which reports it and keeps the activity."""
+    field = kind.home_field
+    entities = find_kind("entities")
+    if field is None or entities is None:
+        return {}
+    keys = {str(row.values.get(field)) for row in rows if row.values.get(field)}
+    ids = preferred_ids(entities.model, keys, preferred=origin)
+    homes = {
+        entity.pk: getattr(entity, "home_instance", "")
+        for entity in entities.model._default_manager.filter(pk__in=list(ids.values())).only("home", "origin")
+    }
+    refused: dict[UUID, str] = {}
+    for row in rows:
+        key = row.values.get(field)
+        pk = ids.get(str(key)) if key else None
+        if pk is None:
+            continue
+        home = homes.get(pk, "")
+        if home != origin:
+            where = f"homed at {home}" if home else "reference data no claim has homed on any instance"
+            refused[row.uuid] = (
+                f"field '{field}': entity '{key}' is {where}; {origin} may publish {kind.name} only for "
+                "entities homed there"
+            )
+    return refused
 
 
 def _delete(peer: Peer, kind: RecordKind, run: list[Change], result: PageResult) -> dict[str, str]:

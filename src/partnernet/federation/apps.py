@@ -9,11 +9,12 @@ class FederationConfig(AppConfig):
 
     def ready(self) -> None:
         from partnernet.base.peering import install
-        from partnernet.federation import signals
+        from partnernet.federation import delivery, signals
         from partnernet.federation.peering import FederationPeering
         from partnernet.federation.services import ensure_feed
 
         # After migrate and after a test flush: the feed counter and the key file exist before any change.
         post_migrate.connect(ensure_feed, sender=self)
         signals.connect()
+        delivery.connect()
         install(FederationPeering())

@@ -1,12 +1,14 @@
 """Talking to peers over HTTP: bounded time, bounded size, no redirects, requests signed as this instance.
 
-A hostile or broken peer must not hang a worker or fill its memory, so every call has a timeout and a body
-larger than ``FEDERATION_MAX_BODY`` is cut off and reported; redirects are not followed because a peer is
-trusted at one address.
+A hostile or broken peer must not hang a worker or fill its memory, so every call has a timeout for each
+step, an overall deadline (``FEDERATION_DEADLINE``: a peer that trickles a byte every few seconds is cut
+off) and a body larger than ``FEDERATION_MAX_BODY`` is cut off and reported; redirects are not followed
+because a peer is trusted at one address.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -58,6 +60,7 @@ def call(
             )
         )
     limit = settings.FEDERATION_MAX_BODY
+    deadline = time.monotonic() + settings.FEDERATION_DEADLINE
     try:
         with client.stream(method, base_url + target, content=body, headers=headers) as response:
             chunks: list[bytes] = []
@@ -66,6 +69,11 @@ def call(
                 size += len(chunk)
                 if size > limit:
                     raise PeerUnreachable(f"answer larger than {limit} bytes")
+                if time.monotonic() > deadline:
+                    raise PeerUnreachable(
+                        f"no complete answer within the deadline of {settings.FEDERATION_DEADLINE:g}s "
+                        f"({size} bytes so far)"
+                    )
                 chunks.append(chunk)
             return Answer(response.status_code, b"".join(chunks), _retry_after(response))
     except httpx.TimeoutException as exc:

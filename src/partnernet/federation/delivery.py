@@ -37,6 +37,7 @@ from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import InboxItem, OutgoingDelivery, Peer
 from partnernet.federation.outbox import publish_change, wire_fields
 from partnernet.framework.models import Stewardship
+from partnernet.i18n.sentences import message
 from partnernet.support.models import SupportRequest
 from partnernet.support.services.peers import receive_delivered_request
 
@@ -77,12 +78,19 @@ def deliver_support_request(request: SupportRequest, stewardship: Stewardship) -
         return existing
     count = earlier.count()
     idempotency_key = request.global_id if count == 0 else f"{request.global_id}#{count + 1}"
+    fields = wire_fields("requests", request)
+    if request.requester is not None:
+        fields["requester_entity"] = {
+            "id": request.requester.global_id,
+            "key": request.requester.key,
+            **wire_fields("entities", request.requester),
+        }
     document = delivery_document(
         actor=instance_id(),
         idempotency_key=idempotency_key,
         request_id=request.global_id,
         key=request.key,
-        fields=wire_fields("requests", request),
+        fields=fields,
         stewardship_id=stewardship.global_id,
         published=timezone.now(),
         key_pair=instance_key_pair(),
@@ -121,7 +129,9 @@ def send_pending_deliveries(
 
     moment = now or timezone.now()
     report = DeliveryReport()
-    due = OutgoingDelivery.objects.filter(status=OutgoingDelivery.Status.PENDING, next_attempt_at__lte=moment)
+    due = OutgoingDelivery.objects.filter(
+        status=OutgoingDelivery.Status.PENDING, next_attempt_at__lte=moment, peer__suspended_at__isnull=True
+    )
     owned = client is None
     http = client or new_client()
     try:
@@ -224,6 +234,8 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
     peer = Peer.objects.filter(instance_id=actor).first() if isinstance(actor, str) else None
     if peer is None:
         raise InboxRefused(403, "forbidden", f"{actor!r} is not a peer of this instance")
+    if peer.suspended_at is not None:
+        raise InboxRefused(403, "forbidden", "this instance has suspended exchanging with yours")
     try:
         delivery = read_delivery(document, public_key=decode_public_key(peer.public_key), now=timezone.now())
     except TransportError as exc:
@@ -240,8 +252,10 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
         message = f"{delivery.stewardship_id} is not a stewardship of this instance"
         raise InboxRefused(422, "invalid", message, {"stewardship": [message]})
     values: dict[str, Any] = {**dict(delivery.fields), "key": _local_key(peer, delivery)}
+    snapshot = values.pop("requester_entity", None)
     try:
         with transaction.atomic():
+            _know_requester(peer, snapshot)
             request = receive_delivered_request(peer.instance_id, values, stewardship)
             item = InboxItem.objects.create(
                 peer=peer,
@@ -262,6 +276,39 @@ def receive_delivery(body: bytes) -> tuple[InboxItem, bool]:
         "inbox: %s delivered %s, offered to %s", peer.instance_id, delivery.request_id, stewardship.key
     )
     return item, True
+
+
+def _know_requester(peer: Peer, snapshot: Any) -> None:
+    """Make sure the requester of a delivered request is known here, so the steward can act on first
+    contact: the sender's own entity, not pulled yet, is stored from the snapshot the delivery carries as
+    the sender's read-only copy (the sender's feed updates it later, as it would any copy). A seeded
+    entity is already here; a third instance's entity is only named (the sender may not speak for it)."""
+    from partnernet.base.records import ForeignRow
+    from partnernet.directory.models import Entity
+    from partnernet.federation.registry import federated_kind
+
+    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("id"), str):
+        return
+    try:
+        global_id = parse_global_id(snapshot["id"])
+    except IdentityError as exc:
+        raise InboxRefused(422, "invalid", str(exc), {"requester": [str(exc)]}) from exc
+    if global_id.origin != peer.instance_id:
+        return
+    if Entity.objects.filter(origin=peer.instance_id, uuid=global_id.uuid).exists():
+        return
+    kind = federated_kind("entities")
+    if kind is None or kind.writer is None:
+        return
+    values = {name: value for name, value in snapshot.items() if name in kind.exchange.fields}
+    problems, _created, _updated = kind.writer.upsert_foreign(
+        peer.instance_id, [ForeignRow(global_id.uuid, values)]
+    )
+    if problems:
+        message = "; ".join(problems.values())
+        raise InboxRefused(
+            422, "invalid", f"the requester cannot be stored: {message}", {"requester": [message]}
+        )
 
 
 def _local_key(peer: Peer, delivery: Any) -> str:
@@ -312,13 +359,15 @@ def apply_request_status(peer: Peer, activity: Activity) -> str | None:
             return f"resolved {resolved!r} is not a date"
     delivery.remote_status = str(status)
     delivery.save(update_fields=["remote_status"])
-    apply_peer_answer(
-        delivery.request_id,
-        delivery.stewardship_id,
-        str(status),
-        resolved_on,
-        peer.operator or peer.instance_id,
-    )
+    name = peer.operator or peer.instance_id
+    reason = activity.fields.get("reason")
+    note: Any = ""
+    if status == "declined" and isinstance(reason, str) and reason.strip():
+        steward = delivery.stewardship.entity.name if delivery.stewardship is not None else name
+        note = message(
+            "support.peer_declined_because", steward=steward, peer=name, reason=reason.strip()[:2000]
+        )
+    apply_peer_answer(delivery.request_id, delivery.stewardship_id, str(status), resolved_on, name, note)
     return None
 
 
@@ -330,3 +379,21 @@ def _steward_key(item: InboxItem) -> str | None:
         return None
     request = SupportRequest.objects.filter(pk=item.request_id).select_related("steward").first()
     return request.steward.key if request is not None and request.steward is not None else None
+
+
+def decline_noted(sender: Any, instance: Any, created: bool = False, raw: bool = False, **_: Any) -> None:
+    """``post_save`` of a request event: a delivered copy's decline (or timeout) is noted after its status
+    was saved (and published), so the request is published again to carry the steward's reason back."""
+    if raw or not created or instance.kind not in ("declined", "timed_out", "lapsed"):
+        return
+    request = SupportRequest.objects.filter(pk=instance.request_id, inbox_item__isnull=False).first()
+    if request is not None and instance.note:
+        publish_change(request)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    from partnernet.support.models import RequestEvent
+
+    post_save.connect(decline_noted, sender=RequestEvent, dispatch_uid="federation-decline-noted")

@@ -42,6 +42,15 @@ class Peer(models.Model):
         _("latest sequence seen"), null=True, blank=True, help_text=_("The peer's newest change we know of.")
     )
     records_applied = models.PositiveBigIntegerField(_("changes applied"), default=0)
+    suspended_at = models.DateTimeField(
+        _("suspended"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While set, nothing is pulled from or delivered to the peer, its signed fetches are refused and "
+            "its stewardships are out of routing."
+        ),
+    )
     remote_scope = models.CharField(
         _("scope granted"),
         max_length=16,
@@ -69,6 +78,51 @@ class Peer(models.Model):
         if self.remote_head is None:
             return None
         return max(0, self.remote_head - self.cursor)
+
+
+class InstanceKey(models.Model):
+    """Every key this instance has published, newest last: made on first use, rotated on purpose (with a
+    statement signed by both keys) or replaced after the key file was lost (by an operator's command).
+
+    The newest row is how a missing key file is told from a new instance: when it exists, the key is not
+    made again silently."""
+
+    class Reason(models.TextChoices):
+        FIRST = "first", _("First key")
+        ROTATED = "rotated", _("Rotated (signed by the old key)")
+        REPLACED = "replaced", _("Replaced after the key was lost")
+
+    public_key = models.CharField(_("public key (base64)"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    statement = models.TextField(_("rotation statement"), blank=True)
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instance key")
+        verbose_name_plural = _("instance keys")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint} ({self.reason})"
+
+
+class SeenNonce(models.Model):
+    """A nonce of a signed fetch already accepted, kept while its date is within the clock skew, so the same
+    signed request sent again is refused (401) instead of replayed."""
+
+    instance = models.CharField(_("instance id"), max_length=64)
+    nonce = models.CharField(_("nonce"), max_length=64)
+    seen_at = models.DateTimeField(_("date of the request"))
+
+    class Meta:
+        verbose_name = _("seen nonce")
+        verbose_name_plural = _("seen nonces")
+        constraints = [models.UniqueConstraint(fields=["instance", "nonce"], name="nonce_once_per_instance")]
+        indexes = [models.Index(fields=["seen_at"], name="seennonce_seen_at")]
+
+    def __str__(self) -> str:
+        return f"{self.instance} {self.nonce}"
 
 
 class FeedSequence(models.Model):

@@ -9,8 +9,14 @@ Who receives an activity is decided per row. Peers are seen through two channels
 *others* (plus one channel per peer for records addressed to it alone). For each channel the record is
 never sent, live or gone there, read from the events already published; a change sends the full record to
 the channels allowed to see it and a tombstone to channels that saw it before but may not any more (a
-partnership made private is deleted everywhere it went). A tombstone is final on a peer, so a record
-withdrawn from a channel stays withdrawn from it.
+partnership made private is deleted everywhere it went). A record that may reach a channel again (made
+public again) is sent there again in full, under a newer sequence than its tombstone, which is what brings
+it back on the peers (``core.federation.changes``); a peer added later reads the whole history and ends with
+the current state.
+
+Records about an entity (``RecordKind.home_field``: stewardships, needs, profiles) are published only while
+the entity is homed on this instance; otherwise they are withdrawn like a private row. A seeded affiliate
+that no claim homed here is nobody's to speak for.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from partnernet.base.identity import instance_id
-from partnernet.base.registry import RecordKind
+from partnernet.base.registry import RecordKind, home_of
 from partnernet.core.federation.activities import Activity, Verb, sign_activity
 from partnernet.core.federation.canonical import JsonValue, canonical_json
 from partnernet.core.federation.identity import GlobalId
@@ -72,6 +78,13 @@ def channels_of(recipients: str | None) -> frozenset[str]:
     if recipients == Audience.OTHERS:
         return frozenset({OTHERS})
     return frozenset({recipients})
+
+
+def _channels(kind: RecordKind, row: Any, origin: str) -> frozenset[str]:
+    """The channels ``row`` may reach now: its kind's recipients, none if its home is another instance."""
+    if kind.home_field is not None and home_of(kind, row) != origin:
+        return frozenset()
+    return channels_of(kind.recipients(row))
 
 
 def audiences_for(channels: frozenset[str]) -> list[str]:
@@ -154,8 +167,8 @@ def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = F
     row: Any = obj
     with transaction.atomic():
         states = _channel_states(kind.name, row.uuid)
-        allowed = frozenset() if deleted else channels_of(kind.recipients(row))
-        send = allowed - {channel for channel, state in states.items() if state == "gone"}
+        allowed = frozenset() if deleted else _channels(kind, row, origin)
+        send = allowed
         live = frozenset(channel for channel, state in states.items() if state == "live")
         withdraw = live - allowed
         audience_changed = bool(withdraw or send - live)
@@ -212,7 +225,7 @@ def _publish_rows(kind: RecordKind, pks: list[int], origin: str) -> int:
             plan = [
                 _Planned(obj, Verb.CREATE, wire_fields(kind.name, obj), audience)
                 for obj in rows
-                for audience in audiences_for(channels_of(kind.recipients(obj)))
+                for audience in audiences_for(_channels(kind, obj, origin))
             ]
             if not plan:
                 continue

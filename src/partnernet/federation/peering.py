@@ -11,7 +11,9 @@ class FederationPeering:
     """Answers from this instance's peers, deliveries and inbox (installed by the app's ``ready``)."""
 
     def reachable(self, origin: str) -> bool:
-        return Peer.objects.filter(instance_id=origin, unavailable_since__isnull=True).exists()
+        return Peer.objects.filter(
+            instance_id=origin, unavailable_since__isnull=True, suspended_at__isnull=True
+        ).exists()
 
     def deliver(self, record: Any, to: Any) -> None:
         from partnernet.federation.delivery import deliver_support_request
@@ -31,6 +33,12 @@ class FederationPeering:
             .first()
         )
         return peer
+
+    def address_of(self, origin: str) -> str | None:
+        address: str | None = (
+            Peer.objects.filter(instance_id=origin).values_list("base_url", flat=True).first()
+        )
+        return address
 
     def crossing(self, record: Any) -> Any:
         """The delivery carrying ``record`` to the peer whose stewardship it is offered to now, if any, and

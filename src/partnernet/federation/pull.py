@@ -148,14 +148,20 @@ def sync_peer(
     max_pages: int | None = None,
 ) -> SyncReport:
     """Pull ``peer`` from its cursor until caught up (or ``max_pages``), recording success or failure."""
+    from partnernet.federation.trust import check_identity
+
     report = SyncReport(peer.instance_id, peer.base_url)
+    if peer.suspended_at is not None:
+        report.error = "suspended by this instance's operators (partnernet federation resume URL)"
+        return report
     state = state_of(peer)
-    public_key = decode_public_key(peer.public_key)
     owned = client is None
     http = client or new_client()
     failure: Failure | None = None
     try:
-        while max_pages is None or report.pages < max_pages:
+        failure = check_identity(peer, http)
+        public_key = decode_public_key(peer.public_key)
+        while failure is None and (max_pages is None or report.pages < max_pages):
             target = f"{FEED_PATH}?after={state.cursor}"
             try:
                 answer = call(http, "GET", peer.base_url, target)
@@ -288,7 +294,7 @@ def sync_due(now: datetime | None = None, *, client: httpx.Client | None = None)
 
     moment = now or timezone.now()
     reports = []
-    for peer in Peer.objects.order_by("pk"):
+    for peer in Peer.objects.filter(suspended_at__isnull=True).order_by("pk"):
         state = state_of(peer)
         if is_due(state, moment):
             reports.append(sync_peer(peer, client=client))

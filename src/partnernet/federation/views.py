@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,7 +27,7 @@ from partnernet.core.federation.identity import well_known_document
 from partnernet.core.federation.signing import decode_public_key
 from partnernet.core.federation.transport import TransportError, check_request, requesting_instance
 from partnernet.federation.delivery import InboxRefused, receive_delivery
-from partnernet.federation.keys import instance_key_pair
+from partnernet.federation.keys import instance_key_pair, rotations
 from partnernet.federation.models import Peer
 from partnernet.federation.selectors import (
     audiences_of,
@@ -37,6 +39,14 @@ from partnernet.federation.selectors import (
     peers_overview,
     this_instance,
 )
+from partnernet.federation.trust import (
+    PeerInUse,
+    peer_rows,
+    remember_nonce,
+    remove_peer,
+    resume_peer,
+    suspend_peer,
+)
 
 logger = logging.getLogger("partnernet.federation")
 
@@ -47,11 +57,16 @@ def _error(status: int, code: str, message: str, fields: dict[str, list[str]] | 
 
 @require_GET
 def well_known(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(well_known_document(this_instance()))
+    return JsonResponse(well_known_document(this_instance(), instance_key_pair(), rotations=rotations()))
+
+
+class Suspended(Exception):
+    """The signing peer is suspended here."""
 
 
 def _signed_peer(request: HttpRequest) -> Peer | None:
-    """The peer that signed this request; ``TransportError`` when a peer's signature does not verify.
+    """The peer that signed this request; ``TransportError`` when a peer's signature does not verify or
+    its nonce was used before (a replay), ``Suspended`` when the peer is suspended.
 
     A request that is unsigned, or signed by an instance this one has not added, is served as anonymous:
     pulling a peer does not require that peer to have added us, it only means we see what everyone sees.
@@ -60,13 +75,17 @@ def _signed_peer(request: HttpRequest) -> Peer | None:
     peer = Peer.objects.filter(instance_id=claimed).first() if claimed else None
     if peer is None:
         return None
-    check_request(
+    nonce, moment = check_request(
         request.method or "GET",
         request.get_full_path(),
         request.headers,
         public_key=decode_public_key(peer.public_key),
         now=timezone.now(),
     )
+    if not remember_nonce(peer.instance_id, nonce, moment):
+        raise TransportError("this nonce was used before: a signed request is accepted once")
+    if peer.suspended_at is not None:
+        raise Suspended
     return peer
 
 
@@ -81,6 +100,8 @@ def feed(request: HttpRequest) -> HttpResponse:
         peer = _signed_peer(request)
     except TransportError as exc:
         return _error(401, "unauthenticated", str(exc))
+    except Suspended:
+        return _error(403, "forbidden", "this instance has suspended exchanging with yours")
     after = int(after_text)
     limit = max(1, min(settings.FEDERATION_PAGE_SIZE, MAX_PAGE_ITEMS))
     rows, next_cursor, head = feed_slice(after, audiences_of(peer), limit)
@@ -137,5 +158,43 @@ def peers_page(request: HttpRequest) -> HttpResponse:
             "identity": this_instance(),
             "foreign": foreign_counts(),
             "shared_partners": partners_on_several_instances(),
+            "may_manage": request.user.has_perm("federation.manage_peers"),
         },
     )
+
+
+PEER_ACTIONS = ("suspend", "resume", "remove")
+
+
+@login_required
+def peer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Suspend, resume or remove a peer from the peers page (POST, with Django's CSRF check). Removing
+    shows first what would be deleted (GET: the dry run) and asks to confirm."""
+    if not request.user.has_perm("federation.manage_peers"):
+        raise PermissionDenied
+    peer = Peer.objects.filter(pk=pk).first()
+    if peer is None or action not in PEER_ACTIONS:
+        raise Http404
+    if request.method == "GET" and action == "remove":
+        return render(request, "federation/remove_peer.html", {"peer": peer, "counts": peer_rows(peer)})
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    name = peer.instance_id
+    if action == "suspend":
+        moved = suspend_peer(peer)
+        messages.success(
+            request,
+            _("%(peer)s is suspended; %(moved)d offered requests moved to their next candidate.")
+            % {"peer": name, "moved": moved},
+        )
+    elif action == "resume":
+        resume_peer(peer)
+        messages.success(request, _("%(peer)s is resumed.") % {"peer": name})
+    else:
+        try:
+            remove_peer(peer)
+        except PeerInUse as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(peer)s and its records are removed.") % {"peer": name})
+    return redirect("federation-peers")

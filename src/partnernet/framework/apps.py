@@ -21,5 +21,5 @@ class FrameworkConfig(AppConfig):
         install_vocabulary(vocabulary)
         post_save.connect(stewardship_saved, sender=Stewardship, dispatch_uid="framework-schedule-lapse")
         records_created.connect(stewardships_created, dispatch_uid="framework-schedule-lapse-bulk")
-        register(RecordKind("stewardships", StewardshipKind(), STEWARDSHIPS))
+        register(RecordKind("stewardships", StewardshipKind(), STEWARDSHIPS, home_field="entity"))
         register_labels()

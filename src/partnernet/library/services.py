@@ -22,7 +22,6 @@ from partnernet.base.records import ForeignRow, Planned, RecordRejected, RecordW
 from partnernet.base.references import References
 from partnernet.base.registry import record_kind
 from partnernet.directory.models import Membership
-from partnernet.i18n.mail import send_localised
 from partnernet.i18n.sentences import Message, message
 from partnernet.library.attachments import is_url, stored_items
 from partnernet.library.models import (
@@ -32,6 +31,7 @@ from partnernet.library.models import (
     ResourceStatus,
     ResourceVersion,
 )
+from partnernet.notifications.services import notify
 from partnernet.support.models import SupportRequest
 from partnernet.support.services.steps import actor_label, add_event
 
@@ -163,9 +163,9 @@ def set_status(actor: Any, resource: Resource, status: str) -> Resource:
 
 
 def tell(subject: Message, body: list[Message], user_ids: Iterable[int]) -> int:
-    """The one way the library tells people something: an e-mail in each one's language, after the commit.
-    (In-app notifications plug in here.)"""
-    return send_localised(subject, body, user_ids=set(user_ids))
+    """The one way the library tells people something: an in-app notification and an e-mail in each one's
+    language, after the commit. Returns how many people were told."""
+    return len(notify(set(user_ids), subject, body=body))
 
 
 def _maintainer_ids(resource: Resource) -> set[int]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 
+from partnernet.base.references import best_row, key_and_origin
 from partnernet.core.search import TextQuery, parse_text_query
 from partnernet.directory.models import Entity
 from partnernet.framework.models import Region
@@ -182,9 +183,10 @@ def partnership_page(key: str, origin: str | None = None) -> Partnership | None:
     rows = Partnership.objects.select_related("lead", "type", "region").prefetch_related(
         "supporters", "partners__country", "themes", "agreements"
     )
+    key, origin = key_and_origin(key, origin)
     if origin:
         rows = rows.filter(origin=origin)
-    return rows.filter(key=key).order_by("origin").first()
+    return best_row(rows.filter(key=key)[:20])
 
 
 def partnerships_with_institution(partners: Any, visible: QuerySet[Partnership]) -> QuerySet[Partnership]:

@@ -111,14 +111,25 @@ class RequestKind(Kind):
 
 
 class PeerRequestKind(RequestKind):
-    """A request's exchange row without its partnership, as it travels to another instance.
+    """A request's exchange row without its partnership, as it travels to another instance, with what the
+    steward there needs to act on first contact: the ``description``, and once declined the ``reason``
+    (the steward's note), so it comes back to the sender.
 
     The partnership may be private, and the receiving instance could not resolve it anyway (it only holds
-    the partnerships it was sent); the steward there reads the request's own fields and description.
+    the partnerships it was sent).
     """
 
     def row(self, obj: SupportRequest) -> Clean:
-        return {**super().row(obj), "partnership": None}
+        row: Clean = {**super().row(obj), "partnership": None, "description": obj.description or None}
+        if obj.status == "declined":
+            row["reason"] = decline_reason(obj)
+        return row
+
+
+def decline_reason(obj: SupportRequest) -> str | None:
+    """The note of the request's last decline, as its steward wrote it (``None`` when none was given)."""
+    event = obj.events.filter(kind__in=("declined", "timed_out", "lapsed")).order_by("-at", "-pk").first()
+    return event.note if event is not None and event.note else None
 
 
 def request_recipients(obj: SupportRequest) -> Recipients:

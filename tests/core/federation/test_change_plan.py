@@ -58,11 +58,17 @@ def test_older_version_never_overwrites_a_newer_one() -> None:
     assert "already at 10" in plan.changes[0].reason
 
 
-def test_tombstone_is_never_resurrected() -> None:
+def test_a_tombstone_is_never_resurrected_by_an_older_activity() -> None:
     known = {gid(): KnownVersion("partners", 5, deleted=True)}
-    assert (
-        actions(known, activity(6), activity(7, Verb.CREATE), activity(8, Verb.DELETE)) == [Action.IGNORE] * 3
-    )
+    replays = actions(known, activity(3), activity(5, Verb.CREATE), activity(6, Verb.DELETE))
+    assert replays == [Action.IGNORE] * 3
+
+
+def test_a_record_published_again_after_its_tombstone_comes_back_in_full() -> None:
+    known = {gid(): KnownVersion("partners", 5, deleted=True)}
+    plan = plan_changes(known, [activity(7, Verb.UPDATE), activity(4, Verb.CREATE)])
+    assert [change.action for change in plan.changes] == [Action.CREATE, Action.IGNORE]
+    assert plan.versions == {gid(): KnownVersion("partners", 7, deleted=False)}
 
 
 def test_delete_of_an_unseen_record_keeps_a_tombstone_against_late_creates() -> None:

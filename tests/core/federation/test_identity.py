@@ -66,20 +66,32 @@ def test_global_ids_have_one_spelling(text: str) -> None:
 
 
 def test_well_known_document_is_read_back_when_the_fingerprint_matches() -> None:
-    document = well_known_document(IDENTITY)
-    assert set(document) == {"instance", "base_url", "public_key", "fingerprint", "operator"}
+    document = well_known_document(IDENTITY, KEYS)
+    assert set(document) == {"instance", "base_url", "public_key", "fingerprint", "operator", "signature"}
     typed = ":".join(KEYS.fingerprint[i : i + 2] for i in range(0, 64, 2)).upper()
-    assert read_well_known({**document, "software": "partnernet"}, expected_fingerprint=typed) == IDENTITY
+    assert read_well_known(document, expected_fingerprint=typed) == IDENTITY
 
 
 def test_well_known_document_with_another_key_is_refused() -> None:
-    document = well_known_document(IDENTITY)
+    document = well_known_document(IDENTITY, KEYS)
     with pytest.raises(IdentityError, match="not the expected"):
         read_well_known(document, expected_fingerprint=OTHER_KEYS.fingerprint)
 
 
+def test_well_known_document_is_signed_over_its_id_and_address() -> None:
+    document = well_known_document(IDENTITY, KEYS)
+    for member, value in (("instance", "pn-someone-else"), ("base_url", "https://evil.example")):
+        with pytest.raises(IdentityError, match="not signed by its own key"):
+            read_well_known({**document, member: value}, expected_fingerprint=KEYS.fingerprint)
+    unsigned = {name: value for name, value in document.items() if name != "signature"}
+    with pytest.raises(IdentityError, match="missing"):
+        read_well_known(unsigned, expected_fingerprint=None)
+    with pytest.raises(ValueError, match="signed by the key it publishes"):
+        well_known_document(IDENTITY, OTHER_KEYS)
+
+
 def test_well_known_document_whose_fingerprint_lies_is_refused() -> None:
-    document = {**well_known_document(IDENTITY), "public_key": encode_public_key(OTHER_KEYS.public_key)}
+    document = {**well_known_document(IDENTITY, KEYS), "public_key": encode_public_key(OTHER_KEYS.public_key)}
     with pytest.raises(IdentityError, match="stated fingerprint"):
         read_well_known(document, expected_fingerprint=KEYS.fingerprint)
 
@@ -95,6 +107,6 @@ def test_well_known_document_whose_fingerprint_lies_is_refused() -> None:
     ],
 )
 def test_well_known_document_with_a_bad_member_is_refused(member: str, value: object) -> None:
-    document = {**well_known_document(IDENTITY), member: value}
+    document = {**well_known_document(IDENTITY, KEYS), member: value}
     with pytest.raises(IdentityError):
         read_well_known(document, expected_fingerprint=KEYS.fingerprint)  # type: ignore[arg-type]

@@ -97,6 +97,21 @@ def test_signed_requests_verify_only_for_the_same_target_key_and_time() -> None:
     )
 
 
+def test_a_signed_request_carries_a_fresh_nonce_that_the_signature_covers() -> None:
+    target = "/federation/feed?after=5"
+    one = sign_request("GET", target, instance=SENDER, key_pair=KEYS, now=NOW)
+    two = sign_request("GET", target, instance=SENDER, key_pair=KEYS, now=NOW)
+    assert one["Partnernet-Nonce"] != two["Partnernet-Nonce"]
+    nonce, moment = check_request("GET", target, one, public_key=KEYS.public_key, now=NOW)
+    assert (nonce, moment) == (one["Partnernet-Nonce"], NOW)
+    swapped = {**one, "Partnernet-Nonce": two["Partnernet-Nonce"]}
+    with pytest.raises(TransportError, match="does not verify"):
+        check_request("GET", target, swapped, public_key=KEYS.public_key, now=NOW)
+    missing = {name: value for name, value in one.items() if name != "Partnernet-Nonce"}
+    with pytest.raises(TransportError, match="Nonce"):
+        check_request("GET", target, missing, public_key=KEYS.public_key, now=NOW)
+
+
 def _delivery(**changes: object) -> dict[str, object]:
     arguments: dict[str, object] = {
         "actor": SENDER,

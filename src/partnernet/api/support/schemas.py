@@ -39,6 +39,7 @@ class SupportRequestOut(Schema):
     offered_at: dt.datetime | None
     due_at: dt.datetime | None
     origin: str
+    home: str | None = None
 
 
 class SupportRequestDetail(SupportRequestOut):

@@ -6,8 +6,10 @@ From that alone the outcome of each activity follows:
 
 - an activity at or below the known version is a replay or an older state: ignored, so applying the same
   page twice changes nothing;
-- a tombstone is final: no later Create or Update brings the record back (the origin makes a new record,
-  with a new UUID, instead);
+- a tombstone is final against everything older: a replayed or late Create or Update at or below the
+  tombstone's version never brings the record back; a *newer* Create or Update does — the origin published
+  the record again (a partnership made private, then public again), and only the origin can sign a newer
+  version;
 - a Create or Update of an unknown record creates it (a feed compacted by its origin may start a record
   with an Update), of a live record updates it; a Delete deletes it, or records the tombstone of a
   record never seen, so an older Create arriving later cannot resurrect it;
@@ -83,10 +85,16 @@ def decide(known: KnownVersion | None, activity: Activity) -> Change:
     record = activity.global_id
     if known is not None and known.kind != activity.kind:
         return Change(Action.REFUSE, activity, f"{record} is {known.kind}, not {activity.kind}")
-    if known is not None and known.deleted:
+    if known is not None and known.deleted and activity.sequence <= known.sequence:
         return Change(Action.IGNORE, activity, f"{record} was deleted at {known.sequence}; it stays deleted")
     if known is not None and activity.sequence <= known.sequence:
         return Change(Action.IGNORE, activity, f"{record} is already at {known.sequence}")
+    if known is not None and known.deleted:
+        if activity.verb is Verb.DELETE:
+            return Change(Action.IGNORE, activity, f"{record} is already deleted")
+        return Change(
+            Action.CREATE, activity, f"{record} published again at {activity.sequence} after its deletion"
+        )
     if activity.verb is Verb.DELETE:
         if known is None:
             return Change(Action.DELETE, activity, f"{record} deleted before it was seen; tombstone kept")

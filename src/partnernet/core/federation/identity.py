@@ -12,20 +12,26 @@ record has exactly one spelling and comparing ids as strings is comparing record
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
 from partnernet.core.federation.canonical import JsonValue
 from partnernet.core.federation.signing import (
+    KeyPair,
+    check_document_signature,
     decode_public_key,
     encode_public_key,
     fingerprint,
     normalise_fingerprint,
+    sign_document,
 )
 
 SEED_ORIGIN = "seed"
 WELL_KNOWN_PATH = "/.well-known/partnernet"
+IDENTITY_PURPOSE = "partnernet-identity-v1"
+"""The well-known document is signed by the key it publishes, so its id and base URL are bound to that key:
+a document copied to another address, or naming another id, no longer verifies."""
 
 _INSTANCE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
@@ -82,24 +88,41 @@ class PeerIdentity:
         return fingerprint(self.public_key)
 
 
-def well_known_document(identity: PeerIdentity) -> dict[str, JsonValue]:
-    """The JSON served at ``/.well-known/partnernet`` (FORMATS.md lists these members)."""
-    return {
+def well_known_document(
+    identity: PeerIdentity, key_pair: KeyPair, *, rotations: Sequence[JsonValue] = ()
+) -> dict[str, JsonValue]:
+    """The JSON served at ``/.well-known/partnernet`` (FORMATS.md lists these members), signed by
+    ``key_pair`` (the published key) over every member; ``rotations`` are the key rotation statements of
+    ``core.federation.rotation`` that lead to this key."""
+    if key_pair.public_key != identity.public_key:
+        raise ValueError("the well-known document is signed by the key it publishes")
+    document: dict[str, JsonValue] = {
         "instance": identity.instance,
         "base_url": identity.base_url,
         "public_key": encode_public_key(identity.public_key),
         "fingerprint": identity.fingerprint,
         "operator": identity.operator,
     }
+    if rotations:
+        document["rotations"] = list(rotations)
+    return sign_document(document, IDENTITY_PURPOSE, key_pair)
 
 
-def read_well_known(document: JsonValue, *, expected_fingerprint: str) -> PeerIdentity:
+def well_known_rotations(document: JsonValue) -> list[JsonValue]:
+    """The rotation statements a (verified) well-known document publishes, oldest first."""
+    rotations = document.get("rotations") if isinstance(document, Mapping) else None
+    return list(rotations) if isinstance(rotations, list) else []
+
+
+def read_well_known(document: JsonValue, *, expected_fingerprint: str | None) -> PeerIdentity:
     """Check a peer's well-known document before trusting its key.
 
-    The key's own fingerprint must equal both the one the document states and ``expected_fingerprint``
-    (what the peer's operator told ours out of band, in any case and with or without colons); only then is
-    the key worth pinning. Members beyond the required ones are allowed. Whether ``base_url`` is the
-    address the document was fetched from is for the caller, who knows that address, to check.
+    The document must be signed by the key it publishes (so the id and base URL are that key's claim), the
+    key's own fingerprint must equal the one the document states and, unless ``expected_fingerprint`` is
+    ``None`` (a pinned key is compared by the caller), the one the peer's operator told ours out of band
+    (in any case and with or without colons); only then is the key worth pinning. Members beyond the
+    required ones are allowed. Whether ``base_url`` is the address the document was fetched from is for
+    the caller, who knows that address, to check.
     """
     if not isinstance(document, Mapping):
         raise IdentityError("the well-known document is not a JSON object")
@@ -112,14 +135,20 @@ def read_well_known(document: JsonValue, *, expected_fingerprint: str) -> PeerId
     try:
         public_key = decode_public_key(_required_string(document, "public_key"))
         stated = normalise_fingerprint(_required_string(document, "fingerprint"))
-        expected = normalise_fingerprint(expected_fingerprint)
+        expected = None if expected_fingerprint is None else normalise_fingerprint(expected_fingerprint)
     except ValueError as exc:
         raise IdentityError(str(exc)) from exc
     actual = fingerprint(public_key)
     if stated != actual:
         raise IdentityError("the stated fingerprint is not the fingerprint of the published key")
-    if actual != expected:
+    if expected is not None and actual != expected:
         raise IdentityError(f"the published key has fingerprint {actual}, not the expected {expected}")
+    problem = check_document_signature(document, IDENTITY_PURPOSE, public_key)
+    if problem is not None:
+        raise IdentityError(
+            f"the well-known document is not signed by its own key ({problem.value}): its id and address "
+            "cannot be trusted"
+        )
     return PeerIdentity(
         instance=instance,
         base_url=base_url,

@@ -3,11 +3,16 @@
 A feed is public by default; a peer that signs its request proves which instance it is, so the origin can
 add what only that peer may see (rows of visibility ``movement`` for a movement peer, the status of the
 support requests it delivered). The signature covers the method, the request target (path and query as
-sent), the instance and the date, under the purpose ``partnernet-request-v1``; it travels in three headers::
+sent), the instance, the date and a nonce, under the purpose ``partnernet-request-v2``; it travels in four
+headers::
 
     Partnernet-Instance: pn-3f9a0c…
     Partnernet-Date: 2026-11-26T10:00:00Z
+    Partnernet-Nonce: <16 to 64 URL-safe characters, new for every request>
     Partnernet-Signature: <base64 of the Ed25519 signature>
+
+The receiver remembers the nonces it accepted for as long as their date is within the skew, and answers a
+repeated one 401, so a captured request cannot be replayed.
 
 A delivery to an inbox is itself a signed document (purpose ``partnernet-inbox-v1``) naming its sender
 (``actor``), its idempotency key (``id``), when it was made (``published``) and the support request::
@@ -23,6 +28,8 @@ Both tolerate the same clock skew as feed pages (one hour either way) and no mor
 from __future__ import annotations
 
 import base64
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,10 +47,11 @@ from partnernet.core.federation.signing import (
     verify,
 )
 
-REQUEST_PURPOSE = "partnernet-request-v1"
+REQUEST_PURPOSE = "partnernet-request-v2"
 INBOX_PURPOSE = "partnernet-inbox-v1"
 INSTANCE_HEADER = "Partnernet-Instance"
 DATE_HEADER = "Partnernet-Date"
+NONCE_HEADER = "Partnernet-Nonce"
 SIGNATURE_HEADER = "Partnernet-Signature"
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -52,19 +60,24 @@ class TransportError(ValueError):
     """A signed request or delivery that cannot be accepted; the message says why."""
 
 
-def _request_document(method: str, target: str, instance: str, date: str) -> dict[str, JsonValue]:
-    return {"method": method.upper(), "target": target, "instance": instance, "date": date}
+_NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _request_document(method: str, target: str, instance: str, date: str, nonce: str) -> dict[str, JsonValue]:
+    return {"method": method.upper(), "target": target, "instance": instance, "date": date, "nonce": nonce}
 
 
 def sign_request(
-    method: str, target: str, *, instance: str, key_pair: KeyPair, now: datetime
+    method: str, target: str, *, instance: str, key_pair: KeyPair, now: datetime, nonce: str | None = None
 ) -> dict[str, str]:
-    """The headers that prove ``instance`` sent ``method target`` at ``now``."""
+    """The headers that prove ``instance`` sent ``method target`` at ``now`` (with a fresh nonce)."""
     date = format_timestamp(now)
-    message = signing_input(_request_document(method, target, instance, date), REQUEST_PURPOSE)
+    once = nonce or secrets.token_urlsafe(24)
+    message = signing_input(_request_document(method, target, instance, date, once), REQUEST_PURPOSE)
     return {
         INSTANCE_HEADER: instance,
         DATE_HEADER: date,
+        NONCE_HEADER: once,
         SIGNATURE_HEADER: base64.b64encode(sign(key_pair, message)).decode("ascii"),
     }
 
@@ -82,13 +95,17 @@ def check_request(
     public_key: bytes,
     now: datetime,
     skew: timedelta = DEFAULT_SKEW,
-) -> None:
-    """Raise ``TransportError`` unless the headers sign this request with ``public_key`` within ``skew``."""
+) -> tuple[str, datetime]:
+    """The request's nonce and date when the headers sign it with ``public_key`` within ``skew``; raise
+    ``TransportError`` otherwise. Whether the nonce was seen before is for the caller, who keeps them."""
     instance = headers.get(INSTANCE_HEADER, "")
     date = headers.get(DATE_HEADER, "")
+    nonce = headers.get(NONCE_HEADER, "")
     encoded = headers.get(SIGNATURE_HEADER, "")
     if not is_instance_id(instance):
         raise TransportError(f"{INSTANCE_HEADER} is not an instance id")
+    if not _NONCE.fullmatch(nonce):
+        raise TransportError(f"{NONCE_HEADER} must be 16 to 64 URL-safe characters")
     try:
         moment = parse_timestamp(date)
     except ValueError as exc:
@@ -99,9 +116,10 @@ def check_request(
         signature = base64.b64decode(encoded.encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError) as exc:
         raise TransportError(f"{SIGNATURE_HEADER} is not base64") from exc
-    message = signing_input(_request_document(method, target, instance, date), REQUEST_PURPOSE)
+    message = signing_input(_request_document(method, target, instance, date, nonce), REQUEST_PURPOSE)
     if len(signature) != 64 or not verify(public_key, message, signature):
         raise TransportError("the request signature does not verify under the instance's pinned key")
+    return nonce, moment
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ def receive_delivered_request(
     keys meaning ``origin``'s rows first; ``RecordRejected`` names every bad field and nothing is written.
     Call inside the caller's transaction (which also records the inbox item)."""
     kind = record_kind("requests").exchange
+    description = str(values.pop("description", None) or "")
+    values = {name: value for name, value in values.items() if name in kind.fields}
     values = {**values, "steward": stewardship.entity.key, "partnership": None}
     refs = References(preferred=origin)
     refs.load(**kind.referenced(values))
@@ -79,7 +81,7 @@ def receive_delivered_request(
     clean, errors = kind.clean(values, refs)
     if errors:
         raise RecordRejected(grouped(errors), "the support request has invalid fields")
-    request = SupportRequest(status=RequestStatus.OFFERED, stewardship=stewardship)
+    request = SupportRequest(status=RequestStatus.OFFERED, stewardship=stewardship, description=description)
     kind.assign(request, {**clean, "status": RequestStatus.OFFERED}, frozenset(kind.fields), refs)
     request.stewardship = stewardship
     request.save()
@@ -105,7 +107,7 @@ def apply_peer_answer(
     status: str,
     resolved: dt.date | None,
     peer_name: str,
-    note: str = "",
+    note: str | Message = "",
 ) -> bool:
     """Take the status a peer reports for a request we delivered to its ``stewardship_id`` as the steward's
     answer. Returns whether anything changed."""

@@ -12,13 +12,11 @@ and an audit event in the same transaction, and e-mails both sides once the tran
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partnernet.audit.services import record
@@ -26,9 +24,9 @@ from partnernet.base.identity import instance_id
 from partnernet.core.routing import (
     Candidate,
 )
-from partnernet.directory.models import Entity, Partner
+from partnernet.directory.models import Entity
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
-from partnernet.i18n.sentences import message
+from partnernet.i18n.sentences import Message, message
 from partnernet.partnerships.models import Partnership
 from partnernet.support.candidates import (
     split_routing_key,
@@ -36,7 +34,6 @@ from partnernet.support.candidates import (
 from partnernet.support.models import (
     LOAD_STATUSES,
     EventKind,
-    Need,
     RequestStatus,
     SupportRequest,
 )
@@ -101,53 +98,6 @@ def create_request(
     add_event(request, EventKind.CREATED, actor)
     record(actor, "create", "create_request", request)
     route_to_next(request, actor, preferred=preferred)
-    return request
-
-
-@transaction.atomic
-def submit_public_proposal(
-    *,
-    institution: str,
-    kind: str,
-    country: Region | None,
-    website: str,
-    contact_name: str,
-    contact_email: str,
-    type: PartnershipType,
-    region: Region,
-    theme: Theme | None = None,
-    language: str = "",
-    description: str = "",
-) -> SupportRequest:
-    """An external institution proposes a partnership through the public form (no account).
-
-    The institution becomes a ``Partner`` row and the proposal a request with need ``other``, routed like any
-    other; the contact address gets the same e-mails a requester's members get.
-    """
-    partner = Partner.objects.create(
-        key=f"{slugify(institution)[:80] or 'partner'}-{secrets.token_hex(3)}",
-        name=institution,
-        kind=kind,
-        country=country,
-        website=website,
-    )
-    record(None, "create", "submit_public_proposal", partner)
-    request = SupportRequest.objects.create(
-        key=new_key(),
-        partner=partner,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        type=type,
-        theme=theme,
-        region=region,
-        need=Need.OTHER,
-        language=language,
-        description=description,
-        created=timezone.localdate(),
-    )
-    add_event(request, EventKind.CREATED, None, message("support.proposed_by", name=contact_name))
-    record(None, "create", "submit_public_proposal", request)
-    route_to_next(request, None)
     return request
 
 
@@ -321,6 +271,22 @@ def move_on_from_lapsed(sender: Any = None, ids: Iterable[int] = (), **kwargs: A
     """Receiver of ``framework.signals.stewardships_lapsed``: requests still offered to a stewardship whose
     term ended move to their next candidate (accepted ones stay with the steward who took them). Runs in the
     lapsing transaction; returns how many moved."""
+    return move_on_from(ids, lambda steward: message("support.term_ended", steward=steward), EventKind.LAPSED)
+
+
+def move_on_from_peer(ids: Iterable[int], peer: str) -> int:
+    """Requests offered to stewardships of a peer this instance suspended move to their next candidate now
+    (a suspended peer's stewardships are out of routing). Returns how many moved."""
+
+    def note(steward: str) -> Message:
+        return message("support.peer_suspended", steward=steward, peer=peer)
+
+    return move_on_from(ids, note, EventKind.DECLINED)
+
+
+def move_on_from(ids: Iterable[int], note_for: Callable[[str], Message], kind: str) -> int:
+    """Move every request still offered to one of the stewardships ``ids`` to its next candidate, with the
+    timeline note ``note_for(steward name)``; a delivered copy goes back to its sender instead."""
     moved = 0
     ids = list(ids)
     keys = SupportRequest.objects.filter(stewardship_id__in=ids, status=RequestStatus.OFFERED)
@@ -331,11 +297,11 @@ def move_on_from_lapsed(sender: Any = None, ids: Iterable[int] = (), **kwargs: A
         request.tried = [*request.tried, request.stewardship_id]
         save_fields(request, ["tried"])
         steward = request.steward.name if request.steward else ""
-        note = message("support.term_ended", steward=steward)
+        note = note_for(steward)
         if peers.is_delivered_copy(request):
-            peers.decline_delivered_copy(request, None, note, EventKind.LAPSED)
+            peers.decline_delivered_copy(request, None, note, kind)
         else:
-            add_event(request, EventKind.LAPSED, None, note)
+            add_event(request, kind, None, note)
             route_to_next(request, None)
         moved += 1
     return moved

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partnernet.federation.client import PeerUnreachable
+from partnernet.federation.management.operator import operator_verb
 from partnernet.federation.models import Peer
 from partnernet.federation.pull import sync_peer
 from partnernet.federation.selectors import peer_by_url, peers_overview, this_instance
@@ -16,7 +17,9 @@ from partnernet.federation.services import PeerRefused, add_peer
 
 
 def peer_state(peer: Peer) -> str:
-    """One word for a peer's health: ok, new, retrying, needs_attention or unavailable."""
+    """One word for a peer's health: suspended, ok, new, retrying, needs_attention or unavailable."""
+    if peer.suspended_at is not None:
+        return "suspended"
     if peer.unavailable_since is not None:
         return "unavailable"
     if peer.needs_attention:
@@ -46,13 +49,16 @@ def peer_summary(peer: Peer) -> dict[str, Any]:
         "unavailable_since": when(peer.unavailable_since),
         "last_error": peer.last_error or None,
         "changes_applied": peer.records_applied,
+        "suspended_since": when(peer.suspended_at),
     }
 
 
 class Command(BaseCommand):
     help = (
         "Federation with other Partnernet instances. add: trust the instance at URL once its published key "
-        "matches --fingerprint; peers: list peers; status: show lag and errors; sync: pull changes now."
+        "matches --fingerprint; peers: list peers; status: show lag and errors; sync: pull changes now; "
+        "suspend/resume/remove URL: stop, restart or end exchanging with a peer; move URL NEW_URL: a peer's "
+        "new address; key rotate|replace: change this instance's key."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -70,10 +76,27 @@ class Command(BaseCommand):
             if name != "peers":
                 verb.add_argument("url", nargs="?", help="only this peer")
             verb.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        for name, text in (
+            ("suspend", "stop pulling from and delivering to the peer; its stewardships leave routing now"),
+            ("resume", "exchange with a suspended peer again"),
+            ("remove", "suspend the peer, then delete it and every row of its origin"),
+        ):
+            control: ArgumentParser = verbs.add_parser(name, help=text)
+            control.add_argument("url", help="the peer's base URL")
+            control.add_argument("--dry-run", action="store_true", help="only print what would change")
+        move = verbs.add_parser(
+            "move", help="the peer at URL moved to NEW_URL (same id, same or rotated key)"
+        )
+        move.add_argument("url")
+        move.add_argument("new_url")
+        key = verbs.add_parser("key", help="rotate this instance's key, or replace a lost one")
+        key.add_argument("action", choices=["rotate", "replace"])
 
     def handle(self, *args: Any, **options: Any) -> None:
         verb = options["verb"]
-        if verb == "add":
+        if verb in ("suspend", "resume", "remove", "move", "key"):
+            operator_verb(self, verb, options)
+        elif verb == "add":
             self._add(options)
         elif verb == "peers":
             self._peers(options)
@@ -136,7 +159,13 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _sync(self, options: dict[str, Any]) -> None:
-        reports = [sync_peer(peer) for peer in self._selected(options["url"])]
+        selected = self._selected(options["url"])
+        if options["url"] and selected[0].suspended_at is not None:
+            raise CommandError(
+                f"{options['url']}: suspended; `partnernet federation resume {selected[0].base_url}` first",
+                returncode=2,
+            )
+        reports = [sync_peer(peer) for peer in selected if peer.suspended_at is None]
         if options["json"]:
             self.stdout.write(json.dumps({"peers": [report.as_dict() for report in reports]}, indent=2))
         else:
