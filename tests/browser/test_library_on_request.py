@@ -40,3 +40,6 @@ def test_a_volunteer_sees_a_matching_playbook_on_their_request_page(world: World
     page.wait_for_url(f"{page.base_url}/library/glam-upload-playbook/")
     assert page.locator("main h3").inner_text() == "Steps"
     check(page, "library-resource")
+    page.goto(f"{page.base_url}/library/?q=upload&type=glam")
+    assert "Playbook: your first GLAM upload" in page.locator("main").inner_text()
+    check(page, "library-index")

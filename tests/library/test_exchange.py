@@ -121,3 +121,17 @@ def test_a_peers_copy_is_applied_through_the_writer_without_people_and_stays_rea
     bad = {**values, "attachments": ["/etc/passwd"]}
     problems, _, _ = RESOURCES.upsert_foreign(peer, [ForeignRow(uuid.uuid4(), bad)])
     assert "is not an http(s) URL" in next(iter(problems.values()))
+
+
+def test_the_import_command_names_file_line_and_field_and_exits_2(lib: Any, tmp_path: Path) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "resources.csv"
+    path.write_text("key,title,kind,language,publisher\nok,Fine,playbook,en,wmse\nbad,Bad,playbook,xx,wmse\n")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_rows", "resources", str(path), stderr=stderr)
+    assert failed.value.returncode == 2
+    assert f"{path}:3: field 'language': unknown language 'xx'" in stderr.getvalue()
+    assert not Resource.objects.exists()

@@ -150,3 +150,15 @@ class _on_commit:
 
         for _, callback, _robust in connection.run_on_commit[self.before :]:
             callback()
+
+
+def test_states_go_forward_draft_published_retired_and_back_to_published(lib: Any) -> None:
+    resource = make_resource(lib.steward, lib.admin, key="s")
+    services.set_status(lib.admin, resource, "published")
+    with pytest.raises(RecordRejected) as refused:
+        RESOURCES.update(lib.admin, resource, {"status": "draft"})
+    assert "retire it instead" in refused.value.fields["status"][0]
+    services.set_status(lib.admin, resource, "retired")
+    services.set_status(lib.admin, resource, "published")
+    resource.refresh_from_db()
+    assert resource.status == "published"

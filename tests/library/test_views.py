@@ -115,3 +115,39 @@ def test_request_page_and_inbox_show_matching_resources_and_the_steward_answers_
     use = _client(lib.admin).get("/library/letter-tpl/").content.decode()
     assert "Given in 1 answer to a support request." in use
     assert "1 person said it helped." in use
+
+
+def test_translations_link_to_each_other_by_language(lib: Any) -> None:
+    make_resource(lib.steward, lib.admin, key="guide", title="Guide", language="en", status="published")
+    make_resource(lib.steward, lib.admin, key="guide-sv", title="Guide på svenska", language="sv",
+                  translation_of="guide", status="published")  # fmt: skip
+    make_resource(lib.steward, lib.admin, key="guide-fr", title="Guide en français", language="fr",
+                  translation_of="guide")  # fmt: skip
+    page = _client().get("/library/guide/").content.decode()
+    assert 'hreflang="sv"' in page
+    assert 'hreflang="fr"' not in page, "a draft translation stays private"
+    assert 'hreflang="en"' in _client().get("/library/guide-sv/").content.decode()
+
+
+def test_an_unsafe_upload_is_refused_on_the_form_and_nothing_changes(lib: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    resource = make_resource(lib.steward, lib.admin, key="tpl", kind="template", template_kind="mou")
+    client = _client(lib.admin)
+    form = client.get("/library/tpl/edit/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["upload"] = SimpleUploadedFile("mou.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    answer = client.post("/library/tpl/edit/", data)
+    assert answer.status_code == 400
+    assert "not one of the accepted formats" in answer.content.decode()
+    resource.refresh_from_db()
+    assert resource.attachments == []
+    data["upload"] = SimpleUploadedFile("mou.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert client.post("/library/tpl/edit/", data).status_code == 302
+    resource.refresh_from_db()
+    assert resource.attachments[0].endswith("/mou.pdf")
+    download = _client(lib.admin).get("/library/tpl/files/0/")
+    assert download.status_code == 200
+    assert _client(lib.outsider).get("/library/tpl/files/0/").status_code == 404, (
+        "a draft's files stay private"
+    )

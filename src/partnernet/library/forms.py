@@ -73,7 +73,7 @@ class ResourceForm(forms.Form):
         row: dict[str, Any] | None = None,
         **kwargs: Any,
     ):
-        if row is not None and not args and "initial" not in kwargs:
+        if row is not None and "initial" not in kwargs:
             initial = dict(row)
             for name in ("types", "themes", "regions", "maintainers", "evaluations"):
                 initial[name] = _listing(row[name])

@@ -28,8 +28,9 @@ from partnernet.partnerships.search_triggers import PG_CONFIG, TOKENIZER
 
 TABLE = "library_search"
 BM25_WEIGHTS = "10.0, 1.0, 4.0"
-MAX_HITS = 5000
-"""Enough for any library; a bound on what one search ranks."""
+MAX_HITS = 2000
+"""Enough for any library; a bound on what one search ranks (and on the parameters of the query that
+orders the hits)."""
 
 _SOURCE = (
     "SELECT r.id, r.title, r.body, e.name || ' ' || r.toolhub AS names "

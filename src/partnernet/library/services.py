@@ -59,6 +59,10 @@ class ResourceWriter(RecordWriter):
         extra: dict[str, Any] | None = None,
         verb: str | None = None,
     ) -> Any:
+        if changes.get("status") == ResourceStatus.DRAFT and obj.status != ResourceStatus.DRAFT:
+            raise RecordRejected(
+                {"status": ["a published resource cannot become a draft again; retire it instead"]}
+            )
         with transaction.atomic():
             super().update(actor, obj, changes, extra, verb)
             record_versions([obj.pk], actor)

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -228,8 +229,12 @@ def helped(request: HttpRequest, key: str) -> HttpResponse:
             request,
             _("Thank you: the maintainers will know it helped.") if new else _("You said so already."),
         )
-    target = request.POST.get("next") or reverse("library:detail", args=[resource.key])
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "library:index")
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(reverse("library:detail", args=[resource.key]))
 
 
 @login_required
