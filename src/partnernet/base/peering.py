@@ -29,6 +29,9 @@ class Peering(Protocol):
     def crossing(self, record: Any) -> Any:
         """What a record's page says about the other instance involved (a delivery or an inbox item)."""
 
+    def suspended(self) -> frozenset[str]:
+        """Instance ids whose stewardships are out of routing now (peers this instance suspended)."""
+
 
 class NoPeering:
     """No federation: every stewardship is local, nothing is delivered or received."""
@@ -47,6 +50,9 @@ class NoPeering:
 
     def crossing(self, record: Any) -> Any:
         return None
+
+    def suspended(self) -> frozenset[str]:
+        return frozenset()
 
 
 _peering: Peering = NoPeering()
