@@ -29,13 +29,15 @@ LAYERS: list[tuple[str, ...]] = [
     ("audit",),
     ("i18n",),
     ("base",),
+    ("notifications",),
     ("directory",),
     ("accounts",),
     ("framework",),
     ("partnerships",),
     ("support",),
     ("impact",),
-    ("analytics",),
+    ("sustainability",),
+    ("analytics", "library"),
     ("federation", "exchange"),
     ("api", "web"),
 ]
@@ -46,7 +48,10 @@ SHELL = {"settings", "urls", "wsgi", "cli", "locale"}
 """The project's shell: settings, the URL map, the WSGI and command-line entry points. They sit above
 every layer (they assemble it), and nothing but the server runner imports them."""
 
-DOMAIN_APPS = {"directory", "accounts", "framework", "partnerships", "support", "impact", "analytics"}
+DOMAIN_APPS = {
+    "directory", "accounts", "framework", "partnerships", "support", "impact", "sustainability", "analytics",
+    "library",
+}  # fmt: skip
 
 REGISTRY_ONLY = {
     "exchange": {"services.py", "selectors.py", "planner.py", "management/commands/import_rows.py",

@@ -23,7 +23,9 @@ from django.utils import timezone
 from partnernet.accounts.services import create_token
 from partnernet.base.rows import export_rows
 from partnernet.framework.models import FrameworkVersion, Stewardship
+from partnernet.i18n.sentences import message
 from partnernet.impact.models import Criterion, Evaluation, FetchRun, Outcome, Rubric
+from partnernet.notifications.services import notify
 from partnernet.partnerships.models import Agreement, Partnership
 from partnernet.support.models import Hosting, SupportRequest
 from tests.api.conftest import World, world  # noqa: F401  (the fixture)
@@ -100,6 +102,17 @@ API_CASES = [
     Case("read_partner", "get", "/api/v1/partners/p-free", everyone(200)),
     Case("list_stewardships", "get", "/api/v1/stewardships", everyone(200)),
     Case("read_stewardship", "get", "/api/v1/stewardships/st-a", everyone(200)),
+    # the caller about themselves
+    Case("me", "get", "/api/v1/me", only(200, *AUTHED)),
+    Case("notifications", "get", "/api/v1/notifications", only(200, *AUTHED)),
+    Case("read_notifications", "post", "/api/v1/notifications/read", only(200, *AUTHED), {}),
+    Case(
+        "read_notification",
+        "post",
+        "/api/v1/notifications/{note}/read",
+        only(200, "member", otherwise=404),
+        {},
+    ),
     # partnerships by visibility
     Case("list_partnerships", "get", "/api/v1/partnerships", everyone(200)),
     Case("read_partnership (public)", "get", "/api/v1/partnerships/pub-b", everyone(200)),
@@ -485,7 +498,7 @@ WEB_CASES += [
     # the framework's coverage matrix: public aggregates
     Case("matrix", "get", "/matrix/", everyone(200)),
     Case("matrix_cell", "get", "/matrix/glam/154/", everyone(200)),
-    Case("web:find_steward", "get", "/stewards/?region=SE&type=glam", everyone(200)),
+    Case("web:find_steward", "get", "/stewards/?place=SE&type=glam", everyone(200)),
     # directory
     Case("directory:entities", "get", "/directory/entities/", everyone(200)),
     Case("directory:entity", "get", "/directory/entities/home-group/", everyone(200)),
@@ -687,7 +700,22 @@ WEB_CASES += [
     ),
     # support workflow pages
     Case("support:index", "get", "/support/", everyone(200)),
-    Case("support:new", "get", "/support/new/", logged_in(200, *PARTY)),
+    # a person without an entity gets the form that makes their individual profile with the request
+    Case("support:new", "get", "/support/new/", LOGIN_NEEDED),
+    Case("support:follow", "get", "{follow}", everyone(200)),
+    Case("support:follow (wrong token)", "get", "/support/follow/req-pub/{wrong_token}/", everyone(404)),
+    Case(
+        "support:link_partner",
+        "post",
+        "/support/r/req-pub/link-partner/",
+        logged_in(302, *PARTY, *STAFF, otherwise=404),
+        {"partner": "{p_match}"},
+    ),
+    # the personal home and a person's own notifications
+    Case("personal_home", "get", "/me/", LOGIN_NEEDED),
+    Case("notifications:list", "get", "/notifications/", LOGIN_NEEDED),
+    Case("notifications:open", "get", "/notifications/{note}/", logged_in(302, "member", otherwise=404)),
+    Case("notifications:read", "post", "/notifications/read/", logged_in(302, *AUTHED), {"id": "{note}"}),
     Case("support:inbox", "get", "/support/inbox/", LOGIN_NEEDED),
     Case("support:queue", "get", "/support/queue/", logged_in(200, *STAFF)),
     Case("support:propose", "get", "/support/propose/", everyone(200)),
@@ -760,6 +788,66 @@ WEB_CASES += [
     Case("federation-feed (unsigned)", "get", "/federation/feed", everyone(200)),
     Case("federation-peers", "get", "/federation/peers/", logged_in(200, *STAFF)),
     Case("federation-partner", "get", "/federation/partners/Q190804/", everyone(200)),
+]
+
+RESOURCE = {"key": "lib-new", "title": "New", "kind": "playbook", "language": "en", "publisher": "home-group"}
+
+API_CASES += [
+    # the library: published public resources for everyone; drafts for the publisher's admins (and
+    # maintainers); writes for the publisher's admins and the maintainers only
+    Case("list_resources", "get", "/api/v1/resources", everyone(200)),
+    Case("read_resource", "get", "/api/v1/resources/lib-pub", everyone(200)),
+    Case(
+        "read_resource (draft)",
+        "get",
+        "/api/v1/resources/lib-draft",
+        only(200, "admin", "superuser", otherwise=404, anonymous=404),
+    ),
+    Case(
+        "create_resource (own publisher)",
+        "post",
+        "/api/v1/resources",
+        only(201, "admin", "superuser"),
+        RESOURCE,
+    ),
+    Case(
+        "update_resource",
+        "patch",
+        "/api/v1/resources/lib-pub",
+        only(200, "admin", "superuser"),
+        {"title": "Renamed"},
+    ),
+]
+
+WEB_CASES += [
+    Case("library:index", "get", "/library/", everyone(200)),
+    Case("library:create", "get", "/library/new/", logged_in(200, "admin")),
+    Case("library:detail", "get", "/library/lib-pub/", everyone(200)),
+    Case(
+        "library:detail (draft)",
+        "get",
+        "/library/lib-draft/",
+        only(200, "admin", "superuser", otherwise=404, anonymous=404),
+    ),
+    Case("library:edit", "get", "/library/lib-pub/edit/", logged_in(200, "admin", "superuser")),
+    Case(
+        "library:publish (draft)",
+        "post",
+        "/library/lib-draft/publish/",
+        logged_in(302, "admin", "superuser", otherwise=404),
+    ),
+    Case("library:retire", "post", "/library/lib-pub/retire/", logged_in(302, "admin", "superuser")),
+    Case("library:history", "get", "/library/lib-pub/history/", everyone(200)),
+    Case("library:diff", "get", "/library/lib-pub/diff/?from=1&to=1", everyone(200)),
+    Case("library:attachment", "get", "/library/lib-pub/files/0/", everyone(302)),
+    Case("library:helped", "post", "/library/lib-pub/helped/", everyone(302)),
+    Case(
+        "library:answer (held by home-group)",
+        "post",
+        "/library/answer/req-held/",
+        logged_in(302, "member", "admin", "superuser", otherwise=404) | {"facilitator": 403},
+        {"resources": "{lib_pub_pk}"},
+    ),
 ]
 
 COVERED_ELSEWHERE = {
@@ -859,10 +947,29 @@ def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
         end_reason=HOSTING_REASON,
     )
     proposal = take_up(world.admin, world.entity, type="research", region="154")
+    proposed = SupportRequestFactory(
+        key="req-pub",
+        requester=None,
+        partner=PartnerFactory(key="p-proposing", name="Tropenmuseum"),
+        contact_name="Eva",
+        contact_email="eva@museum.example",
+        steward=world.entity,
+        stewardship=steward,
+        status="offered",
+    )
+    match = PartnerFactory(key="p-match", name="Tropenmuseum Amsterdam")
+    (note,) = notify([world.member], message("mail.started.subject"), "/support/", email=False)
     version = FrameworkVersion.objects.order_by("number").first() or FrameworkVersion.objects.create(
         number=1, changelog="First", snapshot={}
     )
+    from tests.factories import make_resource
+
+    library = make_resource(
+        world.entity, world.admin, key="lib-pub", status="published", attachments="https://example.org/a.pdf"
+    )
+    make_resource(world.entity, world.admin, key="lib-draft")
     return {
+        "lib_pub_pk": library.pk,
         "proposal": proposal.key,
         "version": version.number,
         "entity_pk": world.entity.pk,
@@ -873,6 +980,10 @@ def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
         "run_pub": FetchRun.objects.create(partnership=public).pk,
         "run_priv": FetchRun.objects.create(partnership=private_b).pk,
         "run_all": FetchRun.objects.create(partnership=None).pk,
+        "follow": proposed.follow_path,
+        "wrong_token": "0" * 40,
+        "p_match": match.pk,
+        "note": note.pk,
     }
 
 

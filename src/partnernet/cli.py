@@ -24,6 +24,7 @@ VERBS = {
     "route": "route",
     "rebalance": "rebalance",
     "worker": "db_worker",
+    "entity": "entity",
 }
 USAGE = """usage: partnernet VERB [options]
 
@@ -45,8 +46,10 @@ verbs:
                                        rank the stewards for such a request, with reasons; changes nothing
   rebalance [--dry-run] [--json]       reassign open and offered requests optimally under capacities
   worker                               run background tasks (SLA escalation of unanswered offers)
+  entity home KEY | entity move-home KEY --to INSTANCE_ID
+                                       where a seeded entity is homed; move its home (audited, on both)
 
-KIND is one of: entities, partners, stewardships, partnerships, requests.
+KIND is one of: entities, partners, stewardships, partnerships, requests, profiles.
 Every other verb is a Django management command (partnernet migrate, partnernet createsuperuser, ...);
 `partnernet help` lists them and `partnernet VERB --help` explains one.
 """

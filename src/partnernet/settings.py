@@ -61,13 +61,16 @@ INSTALLED_APPS = [
     "partnernet.audit",
     "partnernet.i18n",
     "partnernet.base",
+    "partnernet.notifications",
     "partnernet.directory",
     "partnernet.accounts",
     "partnernet.framework",
     "partnernet.partnerships",
     "partnernet.support",
     "partnernet.impact",
+    "partnernet.sustainability",
     "partnernet.analytics",
+    "partnernet.library",
     "partnernet.federation",
     "partnernet.exchange",
     "partnernet.api",
@@ -109,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "partnernet.notifications.context_processors.unread",
             ],
         },
     },
@@ -160,7 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "personal_home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
@@ -311,4 +315,6 @@ CONTENT_SECURITY_POLICY = {
 # Uploads: a request body or file above this size is refused before it is read into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Anonymous full exports streaming at once per server process; more answer 429 (base/fairuse.py).
+PARTNERNET_ANONYMOUS_EXPORTS = int(os.environ.get("PARTNERNET_ANONYMOUS_EXPORTS", "2"))
 PARTNERNET_UPLOAD_MAX_BYTES = int(os.environ.get("PARTNERNET_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

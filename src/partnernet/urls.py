@@ -11,7 +11,7 @@ from django.urls import include, path
 from partnernet.directory import urls as directory_urls
 from partnernet.federation import views as federation_views
 from partnernet.i18n import views as i18n_views
-from partnernet.web import directory_views, finder_views, views
+from partnernet.web import directory_views, finder_views, personal_views, views
 
 directory_pages = [
     *directory_urls.urlpatterns,  # first: "partners/new/" before "partners/<key>/"
@@ -24,6 +24,7 @@ admin.site.site_header = admin.site.site_title = "Partnernet"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", personal_views.me, name="personal_home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", i18n_views.set_language, name="set_language"),
@@ -42,4 +43,7 @@ urlpatterns = [
     path("accounts/", include("partnernet.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("support/", include("partnernet.support.urls")),
+    path("notifications/", include("partnernet.notifications.urls")),
+    path("needs/", include("partnernet.sustainability.urls")),
+    path("library/", include("partnernet.library.urls")),
 ]

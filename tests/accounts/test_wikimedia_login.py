@@ -124,7 +124,7 @@ def test_wikimedia_login_creates_and_logs_in_the_account(fake_wiki: str) -> None
     query = _start(client, fake_wiki)
     back = client.get("/accounts/mediawiki/login/callback/", {"code": CODE, "state": query["state"]})
     assert back.status_code == 302
-    assert back["Location"] == "/"
+    assert back["Location"] == "/me/"  # the personal home
     account = SocialAccount.objects.get(provider="mediawiki", uid="4242")
     assert account.extra_data["username"] == "Wiki Volunteer"
     assert account.user.email == "volunteer@example.org"

@@ -61,3 +61,20 @@ def test_a_suggestion_links_to_a_prefilled_proposal_form(client) -> None:  # typ
     assert 'data-key="glam"' in form.content.decode()
     assert 'data-key="154"' in form.content.decode()
     assert 'value="Northern Europe"' in form.content.decode()
+
+
+def test_timed_out_offers_count_as_slow_responses() -> None:
+    steward = EntityFactory(key="silent-steward", kind="chapter")
+    StewardshipFactory(entity=steward, response_days=7)
+    quick = SupportRequestFactory(key="answered")
+    event(quick, EventKind.OFFERED, steward, 0)
+    event(quick, EventKind.ACCEPTED, steward, 1)
+    for n in range(2):
+        request = SupportRequestFactory(key=f"silent-{n}")
+        event(request, EventKind.OFFERED, steward, 0)
+        event(request, EventKind.TIMED_OUT, steward, 7)
+    figures = sustainability(network_data())["silent-steward"].to_json()
+    assert figures["timed_out_offers"] == 2
+    assert figures["median_response_days"] == 7.0
+    assert "slow_responses" in figures["alerts"]
+    assert response_days_by_steward() == {steward.pk: [1.0]}

@@ -65,3 +65,11 @@ def test_openapi_schema_and_docs_are_served_without_a_cdn(client: Client) -> Non
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_the_openapi_document_is_built_once_per_process() -> None:
+    from partnernet.api.urls import api
+
+    first = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert api.get_openapi_schema(path_prefix="/api/v1/") is first
+    assert "/api/v1/partnerships" in first["paths"]

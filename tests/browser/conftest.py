@@ -32,9 +32,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 @pytest.fixture
 def seeded(transactional_db: Any) -> dict[str, str]:
     """Reference and demo data (a transactional test starts from a flushed database), and the demo admin."""
+    from partnernet.base.identity import forget_instance_id
     from partnernet.exchange.demo import seed_demo
     from partnernet.exchange.seed import seed_reference
-    from partnernet.federation.selectors import forget_instance_id
     from partnernet.framework.labels import forget_term_labels
     from partnernet.framework.selectors import forget_region_tree
     from partnernet.web.management.commands.demo import DEMO_ADMIN, reset_demo_admin
@@ -95,7 +95,7 @@ def log_in(page: Any, credentials: dict[str, str]) -> None:
     page.fill("#id_login", credentials["username"])
     page.fill("#id_password", credentials["password"])
     page.click("main button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     assert credentials["username"] in page.inner_text("header")
 
 

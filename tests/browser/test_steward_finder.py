@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from partnernet.support.models import SupportRequest
+from tests.browser.conftest import pick
 from tests.browser.test_support_flow import CHROMIUM, serious_violations, session_cookie
 from tests.conftest import skip_unless_ci
 from tests.support.conftest import World
@@ -40,8 +41,8 @@ def test_a_volunteer_finds_the_stewards_of_a_place_and_asks_one(
         page.goto(f"{live_server.url}/")
         page.get_by_role("link", name="Find a steward").first.click()
         page.wait_for_url("**/stewards/**")
-        page.get_by_label("Place (a country or a region)").select_option("SE")
-        page.get_by_label("Partnership type").select_option("glam")
+        pick(page, "id_place", "Swed", "Sweden")
+        pick(page, "id_type", "GLAM", "GLAM")
         page.get_by_role("button", name="Find stewards").click()
         page.wait_for_url("**/stewards/?**")
         results = page.locator(".pn-steward-list > li h3").all_inner_texts()

@@ -98,3 +98,14 @@ def test_years_active_and_spread_of_partnership_types() -> None:
 def test_negative_counts_are_rejected() -> None:
     with pytest.raises(ValueError, match="negative"):
         assess(EntityFacts("a", load=-1), TODAY)
+
+
+def test_a_steward_that_lets_offers_time_out_gets_the_slow_responses_alert() -> None:
+    silent = EntityFacts("a", capacity=3, committed_response_days=7, response_days=[1], timed_out_days=[7, 7])
+    result = assess(silent, TODAY)
+    assert result.timed_out_offers == 2
+    assert SLOW_RESPONSES in result.alerts
+    answered = EntityFacts(
+        "a", capacity=3, committed_response_days=7, response_days=[1, 2], timed_out_days=[7]
+    )
+    assert SLOW_RESPONSES not in assess(answered, TODAY).alerts

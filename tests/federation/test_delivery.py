@@ -471,6 +471,7 @@ def test_a_public_proposal_stays_on_this_instance(steward_peer: tuple[HostilePee
         website="",
         contact_name="Ann",
         contact_email="ann@example.org",
+        consent=True,
         type=far.type,
         region=region("SE"),
     )

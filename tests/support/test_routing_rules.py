@@ -157,3 +157,21 @@ def test_the_inbox_shows_load_and_capacity_and_where_a_declined_request_went(wor
     held = client.get(reverse("support:inbox")).content.decode()
     assert "Wikimedia Norge" in held
     assert "Passed on" not in held
+
+
+def test_the_explanation_names_the_runners_up_in_the_readers_language(world: World) -> None:
+    from partnernet.i18n.sentences import render
+
+    request = new_request(world, need="tools")
+    assert request.stewardship == world.first
+    assert request.explanation.endswith("next in line: Wikimedia Norge")
+    assert "Next in line: Wikimedia Norge." in render(request.explanation_message, "en")
+    offered = request.events.filter(kind="offered").latest("pk")
+    assert offered.message == request.explanation_message
+
+
+def test_a_lone_steward_has_no_runners_up_to_name(world: World) -> None:
+    world.second.delete()
+    request = new_request(world, need="tools")
+    assert request.stewardship == world.first
+    assert "next in line" not in request.explanation

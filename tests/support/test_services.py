@@ -30,7 +30,8 @@ def test_new_request_is_offered_to_the_best_candidate_with_the_reason(world: Wor
     assert request.steward.name == "Wikimedia Sverige"
     assert (
         request.explanation
-        == "routed to Wikimedia Sverige: GLAM lead for Northern Europe, load 0/3, shares sv"
+        == "routed to Wikimedia Sverige: GLAM lead for Northern Europe, load 0/3, shares sv; "
+        "next in line: Wikimedia Norge"
     )
     assert kinds(request) == ["created", "offered"]
     assert request.due_at - request.offered_at == dt.timedelta(days=7)
@@ -86,7 +87,7 @@ def test_a_steward_at_capacity_is_only_chosen_when_nobody_else_can(world: World)
     world.second.save()
     fallback = new_request(world)
     assert fallback.steward.name == "Wikimedia Sverige"
-    assert fallback.explanation.endswith("at capacity")
+    assert fallback.explanation.endswith("at capacity; next in line: Wikimedia Norge")
 
 
 def test_accept_start_and_resolve_with_outcome(world: World) -> None:
@@ -237,6 +238,7 @@ def test_public_proposal_becomes_a_partner_and_a_routed_request(world: World) ->
         website="https://museum.example",
         contact_name="Eva",
         contact_email="eva@museum.example",
+        consent=True,
         type=ptype("glam"),
         region=region("SE"),
         description="We hold 10,000 photographs.",

@@ -68,9 +68,11 @@ def test_request_form_shows_errors_next_to_the_field_and_saves_nothing(world: Wo
     assert not SupportRequest.objects.exists()
 
 
-def test_request_form_needs_a_login_and_an_entity(world: World) -> None:
+def test_request_form_needs_a_login_and_offers_a_person_without_an_entity_their_profile(world: World) -> None:
     assert Client().get("/support/new/").status_code == 302
-    assert logged_in(world.facilitator).get("/support/new/").status_code == 403
+    page = logged_in(world.facilitator).get("/support/new/")
+    assert page.status_code == 200
+    assert "Your individual profile" in page.content.decode()
 
 
 def test_steward_accepts_from_the_page_and_a_second_tab_gets_a_message(world: World) -> None:
@@ -157,6 +159,7 @@ PROPOSAL = {
     "region": "SE",
     "language": "sv",
     "description": "We hold 10,000 photographs.",
+    "consent": "on",
     "homepage": "",
 }
 

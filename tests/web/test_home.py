@@ -29,8 +29,10 @@ def test_numbers_on_the_home_page_follow_the_readers_language(client: Client) ->
     assert f">{number(Entity.objects.count(), 'de')}</a>" in body
 
 
-def test_no_find_a_steward_box_until_the_finder_exists(client: Client) -> None:
-    assert 'id="find-steward-title"' not in client.get("/").content.decode()
+def test_the_home_page_asks_the_real_steward_finder(client: Client) -> None:
+    body = client.get("/").content.decode()
+    assert 'id="find-steward-title"' in body
+    assert 'action="/stewards/"' in body
 
 
 def _finder(request):  # type: ignore[no-untyped-def]

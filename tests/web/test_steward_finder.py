@@ -29,7 +29,7 @@ def stewards() -> dict[str, object]:
 
 
 def test_the_finder_ranks_exactly_as_routing_does(client: Client, stewards: dict[str, object]) -> None:
-    page = client.get(reverse("web:find_steward"), {"region": "se", "type": "glam"})
+    page = client.get(reverse("web:find_steward"), {"place": "se", "type": "glam"})
     assert page.status_code == 200
     html = page.content.decode()
     expected = [c.entity_name for c in route_candidates(RoutingRequest("glam", None, "SE"))]
@@ -45,7 +45,7 @@ def test_a_member_asking_from_the_finder_is_not_offered_its_own_stewardship(
     client: Client, stewards: dict[str, object]
 ) -> None:
     client.force_login(MembershipFactory(entity=stewards["sweden"]).user)
-    html = client.get(reverse("web:find_steward"), {"region": "SE", "type": "glam"}).content.decode()
+    html = client.get(reverse("web:find_steward"), {"place": "SE", "type": "glam"}).content.decode()
     assert "Wikimedia Norge" in html
     assert "steward=se-glam" not in html
 
@@ -69,10 +69,10 @@ def test_asking_a_chosen_steward_offers_it_the_request(client: Client, stewards:
 def test_unknown_codes_are_field_errors_not_an_empty_list(
     client: Client, stewards: dict[str, object]
 ) -> None:
-    page = client.get(reverse("web:find_steward"), {"region": "ZZ", "type": "glam"})
+    page = client.get(reverse("web:find_steward"), {"place": "ZZ", "type": "glam"})
     assert page.status_code == 400
     html = page.content.decode()
-    assert "Unknown region code" in html
+    assert "Nothing called “ZZ” can be picked here" in html
     assert 'aria-invalid="true"' in html
 
 
@@ -87,5 +87,5 @@ def test_the_directory_tells_based_in_from_serves(client: Client, stewards: dict
     part = client.get(url, {"serves": "150", "type": "glam"}).content.decode()
     assert all(name in part for name in ("Wikimedia Sverige", "Wikimedia Norge", "Europe group"))
     unknown = client.get(url, {"serves": "XX"}).content.decode()
-    assert "Unknown region code" in unknown
+    assert "Nothing called “XX” can be picked here" in unknown
     assert "No entity matches these filters." in unknown

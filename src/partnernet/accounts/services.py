@@ -14,14 +14,18 @@ from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from partnernet.accounts.models import TOKEN_START, ApiToken, token_digest
 from partnernet.accounts.selectors import login_names
 from partnernet.audit.models import AuditEvent
 from partnernet.audit.services import record
-from partnernet.directory.models import Membership
+from partnernet.directory.models import Entity, Membership
+from partnernet.directory.services import ENTITIES
 
 DELETED_LABEL = "deleted account"
 """What the audit log shows instead of a deleted person's name: the change stays, the person goes."""
@@ -103,3 +107,50 @@ def delete_account(user: Any) -> None:
     SocialAccount.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
     user.delete()
+
+
+def _free_entity_key(name: str) -> str:
+    """A key no entity uses on any origin (so the person's profile is never mistaken for a seeded row)."""
+    base = (slugify(name)[:90] or "individual").strip("-") or "individual"
+    taken = set(Entity.objects.filter(key__startswith=base).values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def create_individual_profile(
+    user: Any, *, name: str, country: str | None = None, languages: list[str] | None = None
+) -> Entity:
+    """The person's own entity (kind ``individual``, no legal identity), with them as its admin.
+
+    A volunteer without an organisation acts in the movement through it: asks for support, records
+    partnerships, can be hosted. ``country`` is an ISO 3166-1 code, ``languages`` BCP 47 tags; the entities
+    kind's cleaner checks both (``RecordRejected`` on bad values). One per person (``PermissionDenied``).
+    """
+    if not user.has_perm("accounts.create_individual_profile"):
+        raise PermissionDenied(_("You already have an individual profile."))
+    entity: Entity = ENTITIES.create(
+        user,
+        {
+            "key": _free_entity_key(name),
+            "name": name.strip(),
+            "kind": Entity.Kind.INDIVIDUAL,
+            "country": country or None,
+            "languages": languages or [],
+            "legal_identity": "no",
+        },
+    )
+    membership = Membership.objects.create(user=user, entity=entity, role=Membership.Role.ADMIN)
+    record(
+        user,
+        "create",
+        "create_membership",
+        membership,
+        {"entity": [None, entity.key], "role": [None, membership.role]},
+    )
+    for cached in ("_partnernet_roles",):  # the rules' per-request cache of the person's roles
+        if hasattr(user, cached):
+            delattr(user, cached)
+    return entity

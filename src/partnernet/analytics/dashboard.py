@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from partnernet.analytics.graph import graph_elements
+from partnernet.analytics.priorities import Priority, support_priorities
 from partnernet.analytics.report import PageReport, page_report
 from partnernet.analytics.selectors import network_data
 from partnernet.analytics.sustainability import sustainability
@@ -25,6 +26,9 @@ def type_names() -> dict[str, str]:
         for key, name, labels in PartnershipType.objects.values_list("key", "name", "labels")
     }
 
+
+NEED_ROWS = 20
+"""Open needs listed on the page, best ranked first; the page "Where support matters most" has them all."""
 
 SUSTAINABILITY_ROWS = 200
 """Stewards listed on the page: those with alerts first, then the fullest; the download has them all."""
@@ -47,11 +51,17 @@ class Dashboard:
     trends: list[dict[str, Any]]
     sustainability: dict[str, Sustainability] | None
     assessed: int
+    needs: list[Priority] | None = None
+    """Open needs ranked by their effect on the network, for facilitators (beside gaps and single points of
+    failure); ``None`` for others."""
+    unmet: dict[str, int] | None = None
+    """Open needs per entity key, among ``needs``."""
 
 
-def dashboard(level: str, scope: set[int] | None) -> Dashboard:
+def dashboard(level: str, scope: set[int] | None, needs_for: Any = None) -> Dashboard:
     """The analytics page. ``scope`` limits sustainability: ``None`` all entities, a set of entity ids only
-    those, an empty set none and the section is left out (see ``analytics.rules.sustainability_scope``)."""
+    those, an empty set none and the section is left out (see ``analytics.rules.sustainability_scope``).
+    With ``needs_for`` (a facilitator), the open needs that person may see, ranked, come along."""
     data = network_data()
     report = page_report(data, level=level)
     coverage = report.coverage
@@ -74,6 +84,12 @@ def dashboard(level: str, scope: set[int] | None) -> Dashboard:
             everyone.items(), key=lambda item: (not item[1].alerts, -(item[1].load_ratio or 0), item[0])
         )
         sustained = dict(ranked[:SUSTAINABILITY_ROWS])
+    needs = support_priorities(needs_for, data=data) if needs_for is not None else None
+    unmet: dict[str, int] | None = None
+    if needs is not None:
+        unmet = {}
+        for priority in needs:
+            unmet[priority.ranked.entity] = unmet.get(priority.ranked.entity, 0) + 1
     return Dashboard(
         level=level,
         report=report,
@@ -88,4 +104,6 @@ def dashboard(level: str, scope: set[int] | None) -> Dashboard:
         trends=trend_rows(),
         sustainability=sustained,
         assessed=assessed,
+        needs=needs[:NEED_ROWS] if needs is not None else None,
+        unmet=unmet,
     )

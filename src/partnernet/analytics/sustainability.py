@@ -53,21 +53,21 @@ def _closed_requests(steward_ids: Iterable[int] | None = None) -> dict[int, tupl
     return closed
 
 
-def response_days_by_steward(steward_ids: Iterable[int] | None = None) -> dict[int, list[float]]:
-    """Days from offer to answer per steward entity id: the input of ``median_response_days``.
+def offer_answers(steward_ids: Iterable[int] | None = None) -> dict[int, tuple[list[float], list[float]]]:
+    """Per steward entity id: days from offer to answer (accept or decline), and days from offer to timeout.
 
     Read from the support workflow's timeline: an ``offered`` event opens the clock for the steward it names,
-    and the next ``accepted`` or ``declined`` event by that steward on the same request stops it. Offers that
-    timed out or are still waiting are not answers and are left out (the SLA escalation covers them).
+    and the next ``accepted``, ``declined`` or ``timed_out`` event for that steward on the same request stops
+    it. An offer that timed out was never answered: it counts as a slow response (``core.sustainability``).
+    Offers still waiting are left out.
     """
     from partnernet.support.models import EventKind, RequestEvent
 
-    events = RequestEvent.objects.filter(
-        kind__in=[EventKind.OFFERED, EventKind.ACCEPTED, EventKind.DECLINED], steward__isnull=False
-    )
+    stops = [EventKind.ACCEPTED, EventKind.DECLINED, EventKind.TIMED_OUT]
+    events = RequestEvent.objects.filter(kind__in=[EventKind.OFFERED, *stops], steward__isnull=False)
     if steward_ids is not None:
         events = events.filter(steward_id__in=list(steward_ids))
-    result: dict[int, list[float]] = defaultdict(list)
+    result: dict[int, tuple[list[float], list[float]]] = {}
     open_offer: dict[int, tuple[int, dt.datetime]] = {}
     rows = events.order_by("request_id", "at", "pk").values_list("request_id", "kind", "steward_id", "at")
     for request_id, kind, steward_id, at in rows.iterator(chunk_size=5000):
@@ -76,8 +76,15 @@ def response_days_by_steward(steward_ids: Iterable[int] | None = None) -> dict[i
             continue
         offer = open_offer.pop(request_id, None)
         if offer is not None and offer[0] == steward_id:
-            result[steward_id].append((at - offer[1]).total_seconds() / 86400)
-    return dict(result)
+            answered, timed_out = result.setdefault(steward_id, ([], []))
+            days = (at - offer[1]).total_seconds() / 86400
+            (timed_out if kind == EventKind.TIMED_OUT else answered).append(days)
+    return result
+
+
+def response_days_by_steward(steward_ids: Iterable[int] | None = None) -> dict[int, list[float]]:
+    """Days from offer to answer per steward entity id (answered offers only; see ``offer_answers``)."""
+    return {pk: answered for pk, (answered, _) in offer_answers(steward_ids).items() if answered}
 
 
 def sustainability(data: NetworkData, today: dt.date | None = None) -> dict[str, Sustainability]:
@@ -85,7 +92,7 @@ def sustainability(data: NetworkData, today: dt.date | None = None) -> dict[str,
     been the steward of a support request. Keyed by entity key, in key order."""
     day = today or timezone.localdate()
     closed = _closed_requests()
-    responses = response_days_by_steward()
+    responses = offer_answers()
     members = dict(
         Membership.objects.values("entity_id").annotate(n=Count("pk")).values_list("entity_id", "n")
     )
@@ -111,7 +118,8 @@ def sustainability(data: NetworkData, today: dt.date | None = None) -> dict[str,
             load=sum(row.load for row in rows),
             capacity=sum(row.capacity for row in rows),
             committed_response_days=max((row.response_days for row in rows), default=None),
-            response_days=responses.get(pk, []),
+            response_days=responses.get(pk, ([], []))[0],
+            timed_out_days=responses.get(pk, ([], []))[1],
             resolution_days=days,
             resolved=done,
             declined=declined,
@@ -154,6 +162,7 @@ def entity_sustainability(entity: Entity, today: dt.date | None = None) -> Entit
         .values_list("type__key", "n")
     )
     history = load_history([entity.key]).get(entity.key, [])
+    answers = offer_answers([entity.pk]).get(entity.pk, ([], []))
     facts = EntityFacts(
         key=entity.key,
         is_individual=entity.kind == EntityKind.INDIVIDUAL,
@@ -165,7 +174,8 @@ def entity_sustainability(entity: Entity, today: dt.date | None = None) -> Entit
         load=sum(row[3] for row in held),
         capacity=sum(row[1] for row in held),
         committed_response_days=max((row[2] for row in held), default=None),
-        response_days=response_days_by_steward([entity.pk]).get(entity.pk, []),
+        response_days=answers[0],
+        timed_out_days=answers[1],
         resolution_days=days,
         resolved=done,
         declined=declined,

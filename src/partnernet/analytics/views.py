@@ -40,6 +40,7 @@ SUSTAINABILITY_COLUMNS = (
     "load_ratio",
     "over_capacity_weeks",
     "median_response_days",
+    "timed_out_offers",
     "median_resolution_days",
     "resolution_rate",
     "requests_resolved",
@@ -125,7 +126,10 @@ def _trend_charts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("analytics.view_dashboard"):
         raise PermissionDenied
-    data = dashboard_of(_level(request), sustainability_scope(request.user))
+    facilitator = request.user.has_perm("analytics.view_suggestions")
+    data = dashboard_of(
+        _level(request), sustainability_scope(request.user), needs_for=request.user if facilitator else None
+    )
     return render(
         request,
         "analytics/dashboard.html",

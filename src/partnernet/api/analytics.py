@@ -56,6 +56,7 @@ class SustainabilityOut(Schema):
     load_ratio: float | None
     over_capacity_weeks: int | None
     median_response_days: float | None
+    timed_out_offers: int
     median_resolution_days: float | None
     resolution_rate: float | None
     requests_resolved: int

@@ -8,7 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from partnernet.api.auth import READ, WRITE, caller
-from partnernet.api.records import find, listing, one, refusals, require, require_local
+from partnernet.api.errors import ApiError
+from partnernet.api.pagination import paginate
+from partnernet.api.records import find, listing, one, refusals, require, require_local, serializer
 from partnernet.api.schemas import (
     ERRORS,
     READ_ERRORS,
@@ -21,7 +23,11 @@ from partnernet.api.schemas import (
     PartnerPatch,
     Text,
 )
+from partnernet.base.models import SEED_ORIGIN
+from partnernet.base.registry import record_kind
 from partnernet.base.rows import visible_rows
+from partnernet.directory.profiles import EDITABLE, NotHome, edit_profile, require_home
+from partnernet.directory.selectors import with_profile
 from partnernet.directory.services import ENTITIES, PARTNERS
 from partnernet.framework.selectors import entities_matching
 
@@ -46,6 +52,26 @@ class PartnerFilters(Schema):
     limit: int | None = None
 
 
+def entity_out(request: HttpRequest) -> Any:
+    """An entity as the API shows it: a seeded entity with the profile its home keeps."""
+    plain = serializer("entities", caller(request))
+
+    def serialize(obj: Any) -> dict[str, Any]:
+        shown = with_profile(obj)
+        return {
+            **plain(shown),
+            "home": shown.home_instance or None,
+            "languages_derived": shown.languages_derived,
+            "contact": getattr(shown, "contact", ""),
+        }
+
+    return serialize
+
+
+def _one_entity(request: HttpRequest, obj: Any) -> dict[str, Any]:
+    return dict(entity_out(request)(record_kind("entities").exchange.queryset().get(pk=obj.pk)))
+
+
 @router.get("/entities", response={200: Page[EntityOut], **READ_ERRORS}, auth=READ, summary="List entities")
 def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> Any:
     rows = entities_matching(
@@ -56,12 +82,12 @@ def list_entities(request: HttpRequest, filters: Query[EntityFilters]) -> Any:
         language=filters.language,
         search=filters.q,
     )
-    return listing(request, "entities", rows, filters.cursor, filters.limit)
+    return paginate(request, rows, entity_out(request), filters.cursor, filters.limit)
 
 
 @router.get("/entities/{key}", response={200: EntityOut, **READ_ERRORS}, auth=READ, summary="Read one entity")
 def read_entity(request: HttpRequest, key: str, origin: str | None = None) -> Any:
-    return one(request, "entities", find("entities", caller(request), key, origin))
+    return _one_entity(request, find("entities", caller(request), key, origin))
 
 
 @router.post("/entities", response={201: EntityOut, **ERRORS}, auth=WRITE, summary="Create an entity")
@@ -70,18 +96,49 @@ def create_entity(request: HttpRequest, payload: EntityIn) -> Any:
     require(user, "directory.add_entity", message="Only facilitators may add entities.")
     with refusals():
         obj = ENTITIES.create(user, payload.dict())
-    return Status(201, one(request, "entities", obj))
+    return Status(201, _one_entity(request, obj))
 
 
 @router.patch("/entities/{key}", response={200: EntityOut, **ERRORS}, auth=WRITE, summary="Change an entity")
 def update_entity(request: HttpRequest, key: str, payload: EntityPatch) -> Any:
+    """A seeded entity's admins change the profile its home keeps (only at its home); an entity of this
+    instance is changed itself; a peer's is changed only on its instance."""
     user = caller(request)
     obj = find("entities", user, key)
+    changes = payload.dict(exclude_unset=True)
+    if obj.origin == SEED_ORIGIN:
+        _edit_seeded_profile(user, obj, changes)
+        return _one_entity(request, obj)
     require_local("entities", obj)
     require(user, "directory.change_entity", obj, "Only the entity's admins and facilitators may change it.")
+    if "contact" in changes:
+        raise ApiError(422, "invalid", "Some fields are invalid.", {"contact": [SEEDED_ONLY]})
+    extra: dict[str, Any] = {n: changes.pop(n) or "" for n in ("description", "jurisdiction") if n in changes}
     with refusals():
-        ENTITIES.update(user, obj, payload.dict(exclude_unset=True))
-    return one(request, "entities", obj)
+        ENTITIES.update(user, obj, changes, extra=extra)
+    return _one_entity(request, obj)
+
+
+SEEDED_ONLY = "is kept only in the profile of a seeded entity"
+
+
+def _edit_seeded_profile(user: Any, entity: Any, changes: dict[str, Any]) -> None:
+    try:
+        require_home(entity)
+    except NotHome as error:
+        raise ApiError(403, "not_home", str(error)) from None
+    require(
+        user,
+        "directory.change_profile",
+        entity,
+        "Only the entity's admins and facilitators may change its profile.",
+    )
+    fixed = sorted(set(changes) - set(EDITABLE))
+    if fixed:
+        message = "is reference data loaded by seed; only its profile's fields change here"
+        raise ApiError(422, "invalid", "Some fields are invalid.", {name: [message] for name in fixed})
+    with refusals():
+        edit_profile(user, entity, changes)
 
 
 @router.delete("/entities/{key}", response={204: None, **ERRORS}, auth=WRITE, summary="Delete an entity")

@@ -30,6 +30,9 @@ NOUNS = {
     "stewardships": "stewardship",
     "partnerships": "partnership",
     "requests": "support request",
+    "needs": "need",
+    "pledges": "pledge",
+    "resources": "resource",
 }
 
 

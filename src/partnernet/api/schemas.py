@@ -62,7 +62,14 @@ class EntityOut(Schema):
     staff_fte: Decimal | None
     volunteers: int | None
     origin: str
-    home: str | None = None
+    home: str | None = Field(
+        None,
+        description="Instance id of the instance that keeps its profile; null for an unclaimed seeded row.",
+    )
+    languages_derived: bool = Field(
+        False, description="The languages are CLDR's for its country, not stated."
+    )
+    contact: str = Field("", description="A public e-mail address or web page (a seeded entity's profile).")
 
 
 class EntityIn(Schema):
@@ -94,6 +101,9 @@ class EntityPatch(Schema):
     founded: int | None = None
     staff_fte: Decimal | None = None
     volunteers: int | None = None
+    contact: Text | None = Field(None, description="A seeded entity's public contact (e-mail or web page).")
+    description: Text | None = None
+    jurisdiction: Text | None = None
 
 
 class PartnerOut(Schema):

@@ -9,7 +9,18 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from partnernet.api import analytics, directory, impact, partnerships, stewardships, support
+from partnernet.api import (
+    analytics,
+    directory,
+    impact,
+    library,
+    me,
+    membership,
+    needs,
+    partnerships,
+    stewardships,
+    support,
+)
 from partnernet.api.errors import install_error_handlers
 from partnernet.api.schemas import ErrorOut
 from partnernet.api.support.requests import kind_paths as request_kind_paths
@@ -25,7 +36,18 @@ class PartnernetAPI(NinjaAPI):
     success answers.
     """
 
+    _schemas: dict[Any, OpenAPISchema] = {}
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        """The schema, built once per process and prefix: the routes cannot change while the process runs,
+        and building it walks every operation and model (tens of milliseconds per request otherwise)."""
+        cache_key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cached = self._schemas.get(cache_key)
+        if cached is None:
+            cached = self._schemas[cache_key] = self._build_schema(path_prefix, path_params)
+        return cached
+
+    def _build_schema(self, path_prefix: str | None, path_params: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         if "ErrorOut" not in components:
@@ -55,13 +77,17 @@ api = PartnernetAPI(
 )
 install_error_handlers(api)
 api.add_router("/", directory.router)
+api.add_router("/", membership.router)
 api.add_router("/", "partnernet.api.framework.router")
 api.add_router("/", impact.router)
 api.add_router("/", analytics.router)
 api.add_router("/", stewardships.router)
 api.add_router("/", partnerships.router)
+api.add_router("/", needs.router)
 api.add_router("/", request_kind_paths)
+api.add_router("/", library.router)
 api.add_router("/support", support.router)
+api.add_router("/", me.router)
 
 
 def docs(request: HttpRequest) -> HttpResponse:

@@ -199,3 +199,15 @@ def languages(raw: Raw) -> list[str]:
 
 def keys(raw: Raw) -> list[str]:
     return sorted({key(item) for item in items(raw)})
+
+
+def currency(raw: Raw) -> str:
+    """An ISO 4217 currency code (``EUR``, ``GHS``), as Babel (CLDR) knows them; written in capitals."""
+    from babel.numbers import list_currencies
+
+    value = text(raw).upper()
+    if not value:
+        return ""
+    if not re.fullmatch(r"[A-Z]{3}", value) or value not in list_currencies():
+        raise FieldError(f"'{text(raw)}' is not an ISO 4217 currency code (such as EUR, USD, GHS)")
+    return value

@@ -32,6 +32,9 @@ class Peering(Protocol):
     def suspended(self) -> frozenset[str]:
         """Instance ids whose stewardships are out of routing now (peers this instance suspended)."""
 
+    def address_of(self, origin: str) -> str | None:
+        """The base URL of the instance ``origin`` when it is a known peer (to send people there)."""
+
 
 class NoPeering:
     """No federation: every stewardship is local, nothing is delivered or received."""
@@ -53,6 +56,9 @@ class NoPeering:
 
     def suspended(self) -> frozenset[str]:
         return frozenset()
+
+    def address_of(self, origin: str) -> str | None:
+        return None
 
 
 _peering: Peering = NoPeering()

@@ -91,6 +91,9 @@ class RecordWriter:
     kind_name: ClassVar[str]
     noun: ClassVar[str] = "record"
     audit_imports: ClassVar[bool] = False
+    keyed_by_subject: ClassVar[bool] = False
+    """True for a kind whose key names the record it describes (a profile is keyed by its entity): each
+    origin keeps its own row under that key, and readers choose by origin, so a peer's row is no conflict."""
     """Whether an import records an audit event per row written (for kinds whose rows otherwise change only
     through a process, such as stewardships); bulk kinds leave it off to stay close to a raw insert."""
 
@@ -211,7 +214,7 @@ class RecordWriter:
         origins = set(taken.values_list("origin", flat=True))
         if origins & {instance_id(), SEED_ORIGIN}:
             raise RecordConflict({"key": [f"'{key}' is already taken"]}, "The key is already taken.")
-        if origins:
+        if origins and not self.keyed_by_subject:
             message = f"'{key}' is already the key of a record of {sorted(origins)[0]}; choose another key"
             raise RecordConflict({"key": [message]}, "The key is already taken.")
 
@@ -306,9 +309,10 @@ class RecordWriter:
         """Create or update ``origin``'s copies of its records; returns problems by record, created, updated.
 
         Fields go through the kind's own cleaner, so a peer's row passes the same checks as an imported one;
-        keys it names mean the peer's own rows first. Call inside the apply transaction (a savepoint).
+        keys it names mean the peer's own rows first. Call inside the apply transaction (a savepoint). A kind
+        with a wire form of its own (``RecordKind.wire``) is cleaned in that form, the one peers send.
         """
-        kind = self.exchange
+        kind = record_kind(self.kind_name).serializer
         refs = References(preferred=origin)
         wanted: dict[str, set[str]] = {}
         for row in rows:

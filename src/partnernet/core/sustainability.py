@@ -15,7 +15,9 @@ How each indicator is computed (the README repeats this for readers of the dashb
   up to now, in which it was at capacity. ``0`` when it is at capacity now but no earlier snapshot shows it;
   ``None`` when it is not at capacity now. Snapshots are monthly, so this is exact to a snapshot interval.
 - ``median_response_days``: the median of the days between a request being offered to the entity and its
-  answer (accept or decline). ``None`` until the support workflow records offer times.
+  answer (accept or decline), an offer that timed out counted with the days it waited. ``None`` until the
+  support workflow records offer times.
+- ``timed_out_offers``: offers the entity let time out without an answer.
 - ``median_resolution_days``: the median of the days from ``created`` to ``resolved`` of the requests it
   resolved as steward.
 - ``resolution_rate``: resolved / (resolved + declined) over the requests it was steward of; withdrawn
@@ -29,7 +31,8 @@ Alerts (codes, stable for scripts):
 
 - ``over_capacity``: at capacity for at least ``Thresholds.over_capacity_weeks`` weeks.
 - ``slow_responses``: median response time above the response time the entity committed to (the longest
-  ``response_days`` of its active stewardships).
+  ``response_days`` of its active stewardships), or more than half of its offers answered late or not at all:
+  a timed-out offer always counts as a slow response, so a steward that never answers gets the alert.
 - ``slow_resolution``: median resolution time above ``Thresholds.slow_resolution_days``.
 - ``single_person_lead``: it holds an active *lead* stewardship and a single person stands behind it (the
   entity is an individual, or exactly one user account is a member of it).
@@ -82,6 +85,8 @@ class EntityFacts:
     capacity: int = 0
     committed_response_days: int | None = None
     response_days: Sequence[float] = ()
+    timed_out_days: Sequence[float] = ()
+    """Days each offer waited before it timed out unanswered."""
     resolution_days: Sequence[float] = ()
     resolved: int = 0
     declined: int = 0
@@ -97,6 +102,7 @@ class Sustainability:
     load_ratio: float | None
     over_capacity_weeks: int | None
     median_response_days: float | None
+    timed_out_offers: int
     median_resolution_days: float | None
     resolution_rate: float | None
     requests_resolved: int
@@ -116,6 +122,7 @@ class Sustainability:
             "load_ratio": self.load_ratio,
             "over_capacity_weeks": self.over_capacity_weeks,
             "median_response_days": self.median_response_days,
+            "timed_out_offers": self.timed_out_offers,
             "median_resolution_days": self.median_resolution_days,
             "resolution_rate": self.resolution_rate,
             "requests_resolved": self.requests_resolved,
@@ -152,23 +159,29 @@ def _median(values: Sequence[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+def _slow_responses(facts: EntityFacts, median: float | None) -> bool:
+    """The median answer came later than committed, or most offers were answered late or timed out."""
+    committed = facts.committed_response_days
+    if median is None or committed is None:
+        return False
+    offers = len(facts.response_days) + len(facts.timed_out_days)
+    late = sum(1 for days in facts.response_days if days > committed) + len(facts.timed_out_days)
+    return median > committed or 2 * late > offers
+
+
 def assess(facts: EntityFacts, today: dt.date, thresholds: Thresholds | None = None) -> Sustainability:
     """The indicators and alerts of one entity (see the module doc for each definition)."""
     limits = thresholds or Thresholds()
     if facts.load < 0 or facts.capacity < 0 or facts.resolved < 0 or facts.declined < 0:
         raise ValueError(f"counts of {facts.key!r} must not be negative")
     weeks = over_capacity_weeks(facts.load, facts.capacity, facts.history, today)
-    response = _median(facts.response_days)
+    response = _median([*facts.response_days, *facts.timed_out_days])
     resolution = _median(facts.resolution_days)
     ended = facts.resolved + facts.declined
     alerts: list[str] = []
     if weeks is not None and weeks >= limits.over_capacity_weeks:
         alerts.append(OVER_CAPACITY)
-    if (
-        response is not None
-        and facts.committed_response_days is not None
-        and response > facts.committed_response_days
-    ):
+    if _slow_responses(facts, response):
         alerts.append(SLOW_RESPONSES)
     if resolution is not None and resolution > limits.slow_resolution_days:
         alerts.append(SLOW_RESOLUTION)
@@ -182,6 +195,7 @@ def assess(facts: EntityFacts, today: dt.date, thresholds: Thresholds | None = N
         load_ratio=facts.load / facts.capacity if facts.capacity else None,
         over_capacity_weeks=weeks,
         median_response_days=response,
+        timed_out_offers=len(facts.timed_out_days),
         median_resolution_days=resolution,
         resolution_rate=facts.resolved / ended if ended else None,
         requests_resolved=facts.resolved,

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 
 from partnernet.base.admin import ForeignRowsReadOnly
-from partnernet.directory.models import Entity, Membership, Partner
+from partnernet.directory.models import Claim, Entity, EntityProfile, JoinRequest, Membership, Partner
 
 
 class MembershipInline(admin.TabularInline[Membership, Entity]):
@@ -40,3 +42,40 @@ class PartnerAdmin(ForeignRowsReadOnly, admin.ModelAdmin[Partner]):
     autocomplete_fields = ("country",)
     readonly_fields = ("uuid", "origin", "created_at", "updated_at")
     list_select_related = ("country",)
+
+
+class ReadOnly:
+    """Shown, never written here: these rows change through their services (pages, API, import), audited,
+    with their side effects (a membership, a home, who is told)."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EntityProfile)
+class EntityProfileAdmin(ReadOnly, admin.ModelAdmin[EntityProfile]):
+    list_display = ("entity", "origin", "website", "updated_at")
+    list_filter = ("origin",)
+    search_fields = ("key", "entity__name")
+    list_select_related = ("entity",)
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ReadOnly, admin.ModelAdmin[JoinRequest]):
+    list_display = ("user", "entity", "status", "created_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("user__username", "entity__name")
+    list_select_related = ("user", "entity", "decided_by")
+    readonly_fields = ("uuid", "origin", "created_at", "updated_at")
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnly, admin.ModelAdmin[Claim]):
+    list_display = ("user", "entity", "status", "created_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("user__username", "entity__name", "evidence_url")
+    list_select_related = ("user", "entity", "decided_by")
+    readonly_fields = ("uuid", "origin", "created_at", "updated_at")

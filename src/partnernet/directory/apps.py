@@ -8,8 +8,10 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from partnernet.base.registry import RecordKind, register
-        from partnernet.directory.kinds import EntityKind, PartnerKind
+        from partnernet.directory.kinds import EntityKind, PartnerKind, ProfileKind
+        from partnernet.directory.profiles import PROFILES
         from partnernet.directory.services import ENTITIES, PARTNERS
 
         register(RecordKind("entities", EntityKind(), ENTITIES, m2m=("regions",)))
         register(RecordKind("partners", PartnerKind(), PARTNERS))
+        register(RecordKind("profiles", ProfileKind(), PROFILES))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import QuerySet
 
 from partnernet.base import fields as f
 from partnernet.base.cleaning import Clean, Cleaner, Kind, Problems, region_pk
 from partnernet.base.fields import Raw
+from partnernet.base.identity import instance_id
+from partnernet.base.models import SEED_ORIGIN
 from partnernet.base.references import References
-from partnernet.directory.models import Entity, Partner
+from partnernet.directory.models import Entity, EntityProfile, Partner
 
 
 class EntityKind(Kind):
@@ -103,3 +107,94 @@ class PartnerKind(Kind):
                 setattr(obj, name, clean[name])
         if "country" in present:
             obj.country_id = region_pk(refs, clean["country"])
+
+
+PROFILE_FIELDS = (
+    "key", "languages", "website", "contact", "description", "wikidata", "legal_identity", "jurisdiction",
+    "founded", "staff_fte", "volunteers",
+)  # fmt: skip
+
+
+def contact(raw: Raw) -> str:
+    """A public contact: an e-mail address or an http(s) page."""
+    value = f.optional_text(raw, 200)
+    if not value or value.startswith(("http://", "https://")):
+        return f.url(value)
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise f.FieldError(f"'{value}' is neither an e-mail address nor an http(s) URL") from None
+    return value
+
+
+class ProfileKind(Kind):
+    """FORMATS.md kind ``profiles``: this instance's profile of a seeded entity homed here.
+
+    A profile is written only where its entity is homed: an import or an edit for an entity homed elsewhere
+    (or not yet claimed anywhere) is refused; a peer's profile arrives through its feed (``References`` then
+    prefers the peer), where the home it names is the peer itself.
+    """
+
+    name = "profiles"
+    model = EntityProfile
+    fields = PROFILE_FIELDS
+    required = frozenset({"key"})
+
+    def clean(self, values: dict[str, Raw], refs: References) -> tuple[Clean, Problems]:
+        c = Cleaner(values, self.required)
+        c.take("key", f.key)
+        c.take("languages", f.languages)
+        c.take("website", f.url)
+        c.take("contact", contact)
+        c.take("description", lambda raw: f.optional_text(raw, 5000))
+        c.take("wikidata", f.qid)
+        c.take("legal_identity", f.yes_no)
+        c.take("jurisdiction", lambda raw: f.optional_text(raw, 200))
+        c.take("founded", f.year)
+        c.take("staff_fte", f.decimal)
+        c.take("volunteers", f.integer)
+        c.check("key", lambda key: _profiled_entity(key, refs.preferred))
+        return c.clean, c.errors
+
+    def queryset(self) -> QuerySet[EntityProfile]:
+        return EntityProfile.objects.select_related("entity")
+
+    def row(self, obj: EntityProfile) -> Clean:
+        return {
+            "key": obj.key,
+            "languages": sorted(obj.languages),
+            "website": obj.website,
+            "contact": obj.contact,
+            "description": obj.description,
+            "wikidata": obj.wikidata,
+            "legal_identity": obj.legal_identity,
+            "jurisdiction": obj.jurisdiction,
+            "founded": obj.founded,
+            "staff_fte": obj.staff_fte,
+            "volunteers": obj.volunteers,
+        }
+
+    def assign(self, obj: EntityProfile, clean: Clean, present: frozenset[str], refs: References) -> None:
+        for name in PROFILE_FIELDS:
+            if name in present:
+                setattr(obj, name, clean[name])
+        if "key" in present:
+            obj.entity_id = Entity.objects.filter(origin=SEED_ORIGIN, key=clean["key"]).values_list(
+                "pk", flat=True
+            )[0]
+
+
+def _profiled_entity(key: str, speaker: str | None) -> str:
+    """``key`` names a seeded entity whose profile ``speaker`` (this instance when None) may publish."""
+    entity = Entity.objects.filter(origin=SEED_ORIGIN, key=key).first()
+    if entity is None:
+        raise f.FieldError(f"'{key}' is not a seeded entity (profiles are kept for seeded entities only)")
+    local = instance_id()
+    if (speaker or local) != local:
+        return key  # a peer's profile of an entity it says is homed there: kept, shown if that is its home
+    home = entity.home_instance
+    if not home:
+        raise f.FieldError(f"'{key}' has no home yet: approve a claim on it here first")
+    if home != local:
+        raise f.FieldError(f"'{key}' is homed at {home}: only its home keeps its profile")
+    return key

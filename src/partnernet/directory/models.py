@@ -53,6 +53,11 @@ class Entity(GlobalRecord):
         "framework.Region", verbose_name=_("regions"), blank=True, related_name="entities"
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    languages_derived = models.BooleanField(
+        _("languages derived"),
+        default=False,
+        help_text=_("The languages were derived from CLDR's official languages of the country, not stated."),
+    )
     legal_identity = models.BooleanField(
         _("legal identity"), null=True, blank=True, help_text=_("Can it sign agreements in its own name?")
     )
@@ -194,3 +199,140 @@ class Partner(GlobalRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EntityProfile(GlobalRecord):
+    """This instance's profile of a seeded entity, kept beside the seed row (which stays identical reference
+    data on every instance) and shown instead of it.
+
+    Only the entity's home keeps a profile it may change (its origin is the home); peers receive it through
+    the feed, and the profile whose origin is the entity's home wins on display and in routing.
+    """
+
+    key = models.SlugField(_("key"), max_length=100, help_text=_("The seeded entity's key."))
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="profiles"
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact = models.CharField(
+        _("public contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("An e-mail address or a web page where people can reach the entity."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    wikidata = models.CharField(_("Wikidata item"), max_length=20, blank=True)
+    legal_identity = models.BooleanField(_("legal identity"), null=True, blank=True)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=200, blank=True)
+    founded = models.PositiveSmallIntegerField(_("founded (year)"), null=True, blank=True)
+    staff_fte = models.DecimalField(_("staff (FTE)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("entity profile")
+        verbose_name_plural = _("entity profiles")
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["origin", "key"], name="entity_profile_key_per_origin"),
+            models.UniqueConstraint(fields=["origin", "entity"], name="entity_profile_once_per_origin"),
+            models.CheckConstraint(
+                condition=Q(founded__isnull=True) | Q(founded__gte=1000, founded__lte=9999),
+                name="entity_profile_founded_is_a_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} ({self.origin})"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class JoinRequest(GlobalRecord):
+    """A person asks to become a member of an entity; the entity's admins approve or refuse."""
+
+    Status = Decision
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at"]
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["user", "entity"], condition=Q(status="pending"), name="join_request_one_pending"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Decision.values), name="join_request_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.entity}"
+
+
+class Claim(GlobalRecord):
+    """A person claims a real affiliate loaded by the seed, with evidence; facilitators decide. The approved
+    claimant becomes its admin, and this instance its home."""
+
+    Status = Decision
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("claimant"), on_delete=models.CASCADE, related_name="+"
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="claims"
+    )
+    evidence_url = models.URLField(
+        _("evidence (link)"),
+        max_length=500,
+        help_text=_("A page on the affiliate's site or on Meta-Wiki that names you as its contact."),
+    )
+    statement = models.TextField(_("statement"), help_text=_("Who you are and what your role is."))
+    status = models.CharField(_("status"), max_length=8, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta(GlobalRecord.Meta):
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["-created_at"]
+        constraints = [
+            *GlobalRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["user", "entity"], condition=Q(status="pending"), name="claim_one_pending"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Decision.values), name="claim_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} claims {self.entity}"

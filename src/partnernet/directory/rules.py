@@ -70,7 +70,31 @@ def is_local_row(user: Any, obj: Any) -> bool:
     return obj is not None and getattr(obj, "origin", None) == instance_id()
 
 
+@rules.predicate
+def is_seed_row(user: Any, obj: Any) -> bool:
+    from partnernet.base.models import SEED_ORIGIN
+
+    return obj is not None and getattr(obj, "origin", None) == SEED_ORIGIN
+
+
+@rules.predicate
+def is_homed_here(user: Any, entity: Entity | None) -> bool:
+    """This instance is the entity's home: the only one that keeps (and accepts edits of) its profile."""
+    from partnernet.base.identity import instance_id
+
+    return entity is not None and entity.home_instance == instance_id()
+
+
+@rules.predicate
+def decides_join(user: Any, join: Any) -> bool:
+    """The admins of the entity a person asks to join decide on it."""
+    return join is not None and bool(is_entity_admin(user, join.entity))
+
+
 rules.add_perm("directory.view_entity", rules.always_allow)
+rules.add_perm("directory.change_profile", is_seed_row & is_homed_here & (is_entity_admin | is_facilitator))
+rules.add_perm("directory.decide_join", decides_join)
+rules.add_perm("directory.decide_claims", is_facilitator)
 rules.add_perm("directory.add_entity", is_facilitator)
 rules.add_perm("directory.delete_entity", is_local_row & is_facilitator)
 rules.add_perm("directory.view_partner", rules.always_allow)
@@ -88,14 +112,38 @@ class EntityActions:
 
     edit: bool = False
     see_members: bool = False
+    join: bool = False
+    claim: bool = False
+    decide_joins: bool = False
 
 
 def entity_actions(user: Any, entity: Entity) -> EntityActions:
-    """The origin check applies to superusers too (Django grants them every permission): a row from the
-    seed or a peer is read-only here for everyone."""
+    """The origin check applies to superusers too (Django grants them every permission): a row from a peer
+    is read-only here for everyone, and a seeded row is edited only as the profile its home keeps.
+
+    ``join`` and ``claim`` are offered to signed-in people who are not yet members, where the step can be
+    taken here (a seeded affiliate without admins is claimed; an entity with admins is joined); the services
+    still refuse, with a reason, what changed since the page was drawn.
+    """
+    from partnernet.base.identity import instance_id
+
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    seeded = bool(is_seed_row(user, entity))
+    home = entity.home_instance
+    here = not home or home == instance_id()
+    member = bool(is_entity_member(user, entity))
+    may_step_in = signed_in and here and not member
+    has_admins = may_step_in and entity.memberships.filter(role=Membership.Role.ADMIN).exists()
+    local_edit = bool(is_local_row(user, entity)) and user.has_perm("directory.change_entity", entity)
+    profile_edit = (
+        seeded and bool(is_homed_here(user, entity)) and user.has_perm("directory.change_profile", entity)
+    )
     return EntityActions(
-        edit=bool(is_local_row(user, entity)) and user.has_perm("directory.change_entity", entity),
+        edit=local_edit or profile_edit,
         see_members=user.has_perm("directory.view_members", entity),
+        join=may_step_in and has_admins,
+        claim=may_step_in and seeded and not has_admins,
+        decide_joins=bool(is_entity_admin(user, entity)),
     )
 
 

@@ -23,6 +23,7 @@ from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.tally import rebuild_registry_tally
 from partnernet.support.models import SupportRequest
 from partnernet.support.selectors import covering_stewardship
+from partnernet.sustainability.demo import load_needs_demo
 
 CONCLUDED_BEFORE = 2024
 """Real rows dated before this year are recorded as concluded, later or undated ones as active (editorial)."""
@@ -531,6 +532,7 @@ def seed_demo() -> SeedCounts:
         load_real_partnerships(counts)
         load_demo(counts)
         load_impact_demo(counts)
+        load_needs_demo(counts)
         # A few dozen partnerships written row by row: recounting the registry's tally once is simplest.
         rebuild_registry_tally()
     return counts

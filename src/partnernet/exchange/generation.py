@@ -25,6 +25,7 @@ from partnernet.framework.models import PartnershipType, Region, Stewardship, Th
 from partnernet.framework.selectors import region_tree
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
+from partnernet.sustainability.generation import generate_needs
 
 BATCH = 5000
 T = TypeVar("T")
@@ -42,6 +43,8 @@ class GeneratedCounts:
     stewardships: int = 0
     partnerships: int = 0
     requests: int = 0
+    needs: int = 0
+    pledges: int = 0
 
 
 def _batches(rows: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
@@ -92,8 +95,11 @@ def generate(shape: Shape, progress: Progress | None = None) -> GeneratedCounts:
     stewardships = _stewardships(synth, prefix, ids, entity_ids, report)
     partnerships = _partnerships(synth, prefix, ids, entity_ids, partner_ids, report)
     requests = _requests(synth, prefix, ids, entity_ids, stewardships, report)
+    needs, pledges = generate_needs(prefix, stewardships, entity_ids, report)
     refresh_planner_statistics()
-    return GeneratedCounts(len(entity_ids), len(partner_ids), len(stewardships), partnerships, requests)
+    return GeneratedCounts(
+        len(entity_ids), len(partner_ids), len(stewardships), partnerships, requests, needs, pledges
+    )
 
 
 def _entities(synth: Generator, prefix: str, ids: _Lookups, report: Progress) -> list[int]:

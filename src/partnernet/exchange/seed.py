@@ -20,6 +20,7 @@ from partnernet.base.seeding import SeedCounts, seed_uuid, upsert
 from partnernet.directory.models import Entity
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.framework.selectors import forget_region_tree
+from partnernet.i18n.names import official_languages
 
 PARTNERSHIP_TYPES = (
     ("glam", "GLAM", "Galleries, libraries, archives and museums sharing collections and knowledge."),
@@ -47,6 +48,8 @@ THEMES = (
     ("local_history", "Local history"),
     ("sports", "Sports"),
 )
+CLDR_SOURCE = "Unicode CLDR official languages (derived through Babel's get_official_languages)"
+
 LEGAL_KINDS = frozenset({"chapter", "thematic_org", "foundation"})
 """Kinds recognised only as incorporated organisations; for the others the source says nothing."""
 
@@ -123,10 +126,19 @@ def load_regions(counts: SeedCounts) -> None:
 
 
 def load_entities(counts: SeedCounts) -> None:
-    """The real movement affiliates of ``data/affiliates.csv`` (sources in ``data/README.md``)."""
+    """The real movement affiliates of ``data/affiliates.csv`` (sources in ``data/README.md``).
+
+    Their languages are derived, not read: CLDR's official languages of their country, marked as derived
+    (``languages_derived``, and a line in the row's sources) until their admins state them in the profile
+    their home keeps. An affiliate without a country gets none.
+    """
     regions = {r.code: r for r in Region.objects.all()}
     for row in data_rows("affiliates.csv"):
         key = slug(row["name"])
+        languages = official_languages(row["country_code"]) if row["country_code"] else []
+        sources = row["source_url"]
+        if languages:
+            sources += f" ; languages: {CLDR_SOURCE} of {row['country_code']}"
         _, outcome = upsert(
             Entity,
             {"origin": SEED_ORIGIN, "key": key},
@@ -138,7 +150,9 @@ def load_entities(counts: SeedCounts) -> None:
                 "wikidata": row["wikidata_qid"],
                 "founded": int(row["recognised_year"]) if row["recognised_year"] else None,
                 "legal_identity": True if row["kind"] in LEGAL_KINDS else None,
-                "source_url": row["source_url"],
+                "languages": languages,
+                "languages_derived": bool(languages),
+                "source_url": sources,
             },
             m2m={"regions": [regions[code].pk for code in row["region"].split(";") if code]},
         )

@@ -38,6 +38,12 @@ class FederationPeering:
         )
         return peer
 
+    def address_of(self, origin: str) -> str | None:
+        address: str | None = (
+            Peer.objects.filter(instance_id=origin).values_list("base_url", flat=True).first()
+        )
+        return address
+
     def crossing(self, record: Any) -> Any:
         """The delivery carrying ``record`` to the peer whose stewardship it is offered to now, if any, and
         otherwise the inbox item it arrived by."""

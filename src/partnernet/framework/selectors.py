@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from partnernet.core.regions import RegionTree
-from partnernet.directory.models import Entity
+from partnernet.directory.models import Entity, EntityProfile
 from partnernet.framework.models import LOAD_STATUSES, Region, Stewardship
 
 _tree: dict[str, RegionTree] = {}
@@ -138,7 +138,15 @@ def filter_stewardships(
     if status:
         rows = rows.filter(status=status)
     if language:
-        rows = rows.filter(languages__icontains=f'"{language}"')
+        token = f'"{language}"'
+        # A seeded entity whose home states its languages is matched on those, not on the derived ones.
+        stated = EntityProfile.objects.filter(entity=OuterRef("pk"), origin=OuterRef("home")).exclude(
+            languages=[]
+        )
+        rows = rows.filter(
+            (Q(languages__icontains=token) & ~Exists(stated))
+            | Exists(stated.filter(languages__icontains=token))
+        )
     return rows
 
 
@@ -184,7 +192,15 @@ def entities_matching(
     if stewarded_type or serves:
         rows = rows.filter(pk__in=holders.values("entity_id"))
     if language:
-        rows = rows.filter(languages__icontains=f'"{language}"')
+        token = f'"{language}"'
+        # A seeded entity whose home states its languages is matched on those, not on the derived ones.
+        stated = EntityProfile.objects.filter(entity=OuterRef("pk"), origin=OuterRef("home")).exclude(
+            languages=[]
+        )
+        rows = rows.filter(
+            (Q(languages__icontains=token) & ~Exists(stated))
+            | Exists(stated.filter(languages__icontains=token))
+        )
     if search:
         rows = rows.filter(name__icontains=search.strip())
     return rows

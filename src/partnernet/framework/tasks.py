@@ -17,8 +17,8 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from partnernet.framework.models import Proposal, Stewardship
-from partnernet.i18n.mail import send_localised
 from partnernet.i18n.sentences import message
+from partnernet.notifications.services import notify
 
 
 @task()
@@ -46,14 +46,16 @@ def schedule_closing(closing_task: Any, proposal: Proposal) -> None:
 
 @task()
 def send_proposal_mail(proposal_id: int, event: str) -> int:
-    """Tell the admins of the affected entities that a proposal opened or closed; returns messages sent."""
+    """Tell the admins of the affected entities that a proposal opened or closed (in the app and by e-mail);
+    returns how many people were told."""
     from partnernet.framework.proposals import admin_people, affected_entities
 
     proposal = Proposal.objects.select_related("proposer").get(pk=proposal_id)
     people = admin_people(affected_entities(proposal))
     if not people:
         return 0
-    link = f"{settings.BASE_URL}/framework/proposals/{proposal.key}"
+    path = f"/framework/proposals/{proposal.key}"
+    link = settings.BASE_URL + path
     if event == "opened":
         subject = message("mail.proposal_opened.subject", title=proposal.title)
         body = message(
@@ -78,7 +80,8 @@ def send_proposal_mail(proposal_id: int, event: str) -> int:
             reasons="\n".join(f"- {reason}" for reason in decision.reasons),
             link=link,
         )
-    return send_localised(subject, [body], user_ids=people, fail_silently=False, each=True, prefix="")
+    made = notify(people, subject, path, body=[body], each=True, prefix="", fail_silently=False)
+    return len(made)
 
 
 @task()

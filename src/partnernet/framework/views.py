@@ -42,6 +42,7 @@ from partnernet.framework.models import (
     RegionGrouping,
     Theme,
 )
+from partnernet.framework.panels import proposal_panels
 from partnernet.framework.proposals import (
     framework_audit_events,
     open_proposals_affecting,
@@ -189,6 +190,7 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
             "endorse_form": endorse_form if entities.exists() and proposal.status == "open" else None,
             "comment_form": comment_form if request.user.is_authenticated else None,
             "history": history_of(proposal)[:100] if is_facilitator(request.user) else None,
+            "panels": proposal_panels(proposal, request.user),
         },
     )
 

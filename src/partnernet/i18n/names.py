@@ -115,3 +115,13 @@ def language_name(tag: str, language: str | None = None, *, capitalise: bool = F
     if not name:
         return tag
     return _capitalised(name) if capitalise else name
+
+
+def official_languages(territory: str) -> list[str]:
+    """BCP 47 tags of the languages CLDR records as official in ``territory`` (ISO 3166-1 alpha-2), sorted;
+    where CLDR records none official (the United States), its de facto official ones. Data, not a claim
+    about what an organisation works in: whoever stores it marks it as derived."""
+    from babel.languages import get_official_languages
+
+    tags = get_official_languages(territory) or get_official_languages(territory, de_facto=True)
+    return sorted({tag.replace("_", "-") for tag in tags})

@@ -26,7 +26,7 @@ text and are shown as they were.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils import translation
@@ -63,6 +63,9 @@ MESSAGES: dict[str, Promise] = {
     ),
     "routing.only_the_requester": _("The only steward of this cell is the entity that asks."),
     "routing.asked_for": _("%(decision)s (asked for by the requester)"),
+    "routing.runners_up": ngettext_lazy(
+        "%(decision)s. Next in line: %(names)s.", "%(decision)s. Next in line: %(names)s.", "count"
+    ),
     "support.term_ended": _("The term of %(steward)s's stewardship ended."),
     # Timeline notes of a support request.
     "support.proposed_by": _("Proposed by %(name)s"),
@@ -101,6 +104,7 @@ MESSAGES: dict[str, Promise] = {
     "mail.hosting_ended.subject": _("Hosting ended"),
     "mail.hosting_ended.body": _("%(side)s ended the hosting of %(hosted)s by %(host)s: %(reason)s"),
     "mail.request_footer": _("Request: %(key)s"),
+    "mail.follow_link": _("Follow your proposal at this private link (do not share it): %(link)s"),
     "mail.proposal_opened.subject": _("Proposal opened: %(title)s"),
     "mail.proposal_opened.body": _(
         "%(proposer)s proposes: %(title)s\n\n%(rationale)s\n\n"
@@ -111,6 +115,51 @@ MESSAGES: dict[str, Promise] = {
         "The proposal %(title)s closed: %(outcome)s.\n"
         "Support %(support)s, oppose %(oppose)s, abstain %(abstain)s.\n%(reasons)s\n%(link)s\n"
     ),
+    # Joining an entity and claiming a seeded affiliate (``directory/joining.py``, ``directory/telling.py``).
+    "mail.join_asked.subject": _("%(person)s asks to join %(entity)s"),
+    "mail.join_asked.body": _(
+        "%(person)s asks to become a member of %(entity)s.\n\n%(message)s\n\n"
+        "Approve or refuse it on the entity's page: %(link)s"
+    ),
+    "mail.join_sent.subject": _("Your request to join %(entity)s was sent"),
+    "mail.join_sent.body": _("The admins of %(entity)s will approve or refuse it; you will be told."),
+    "mail.join_approved.subject": _("You are now a member of %(entity)s"),
+    "mail.join_approved.body": _("%(decider)s approved your request: %(link)s"),
+    "mail.join_refused.subject": _("Your request to join %(entity)s was refused"),
+    "mail.join_refused.body": _("%(decider)s refused your request. %(reason)s"),
+    "mail.claim_made.subject": _("%(person)s claims %(entity)s"),
+    "mail.claim_made.body": _(
+        "%(person)s claims to represent %(entity)s.\n\nEvidence: %(evidence)s\n\n%(statement)s\n\n"
+        "Review it in the facilitators' queue: %(link)s"
+    ),
+    "mail.claim_sent.subject": _("Your claim on %(entity)s was received"),
+    "mail.claim_sent.body": _(
+        "Facilitators will review your evidence and approve or refuse it; you will be told."
+    ),
+    "mail.claim_approved.subject": _("You are now an admin of %(entity)s"),
+    "mail.claim_approved.body": _("%(decider)s approved your claim. You can now edit its profile: %(link)s"),
+    "mail.claim_refused.subject": _("Your claim on %(entity)s was refused"),
+    "mail.claim_refused.body": _("%(decider)s refused your claim. %(reason)s"),
+    # E-mails about needs and pledges (the sustainability app): both sides are told.
+    "mail.pledge_made.subject": _("New pledge to %(need)s"),
+    "mail.pledge_made.body": _(
+        "%(pledger)s pledged %(what)s (%(amount)s) to the need %(need)s of %(entity)s.\n"
+        "The need's admins confirm it once it is delivered.\n%(link)s"
+    ),
+    "mail.pledge_delivered.subject": _("Pledge delivered: %(need)s"),
+    "mail.pledge_delivered.body": _(
+        "%(entity)s confirmed that %(pledger)s delivered %(what)s (%(amount)s).\n"
+        "The need is now: %(status)s.\n%(link)s"
+    ),
+    "mail.pledge_cancelled.subject": _("Pledge cancelled: %(need)s"),
+    "mail.pledge_cancelled.body": _(
+        "The pledge of %(pledger)s (%(what)s) to the need %(need)s was cancelled.\n%(link)s"
+    ),
+    "mail.need_withdrawn.subject": _("Need withdrawn: %(need)s"),
+    "mail.need_withdrawn.body": _(
+        "%(entity)s withdrew the need %(need)s; pledges not yet delivered are cancelled.\n%(link)s"
+    ),
+    "needs.no_amount": pgettext_lazy("a pledge without an amount", "no amount"),
     # Timeline entries composed from the audit log (``i18n/timeline.py``).
     "timeline.recorded": _("%(who)s recorded the partnership"),
     "timeline.changed": _("%(who)s changed %(fields)s"),
@@ -121,6 +170,11 @@ MESSAGES: dict[str, Promise] = {
 
 _KINDS: dict[str, Resolver] = {}
 _CHOICES: dict[str, Any] = {}
+
+
+def register_messages(messages: Mapping[str, Promise]) -> None:
+    """Declare an app's own message ids (from its ``AppConfig.ready()``), so this module imports no app."""
+    MESSAGES.update(messages)
 
 
 def register_choices(name: str, choices: Any) -> None:

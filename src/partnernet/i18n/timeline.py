@@ -18,6 +18,12 @@ VERBS: dict[str, str] = {
     "create_partnership": "timeline.recorded",
     "update_partnership": "timeline.changed",
     "add_agreement": "timeline.agreement",
+    "create_entityprofile": "timeline.changed",
+    "update_entity_profile": "timeline.changed",
+    "import_entityprofile": "timeline.changed",
+    "set_entity_home": "timeline.changed",
+    "learn_entity_home": "timeline.changed",
+    "move_entity_home": "timeline.changed",
 }
 
 

@@ -220,7 +220,7 @@ class SearchDocumentField(models.Field[Any, Any]):
         return "tsvector" if connection.vendor == "postgresql" else None
 
 
-def _tsquery(query: TextQuery) -> tuple[str, list[str]]:
+def tsquery_sql(query: TextQuery) -> tuple[str, list[str]]:
     """The terms as a tsquery, built from parameters only: each word or phrase must match."""
     parts: list[str] = []
     params: list[str] = []
@@ -255,7 +255,7 @@ class Matches(Lookup[Any]):
         if connection.vendor == "sqlite":
             return f"{_sqlite_table_column(compiler, self.lhs)} MATCH %s", (query.fts5(),)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        tsquery, params = _tsquery(query)
+        tsquery, params = tsquery_sql(query)
         return f"{lhs} @@ {tsquery}", (*lhs_params, *params)
 
 
@@ -279,5 +279,5 @@ class TextRelevance(Expression):
         if connection.vendor == "sqlite":
             return f"(-bm25({_sqlite_table_column(compiler, self.document)}, {BM25_WEIGHTS}))", ()
         document, params = compiler.compile(self.document)
-        tsquery, query_params = _tsquery(self.query)
+        tsquery, query_params = tsquery_sql(self.query)
         return f"ts_rank({document}, {tsquery})", (*params, *query_params)

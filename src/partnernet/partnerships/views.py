@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnernet.audit.selectors import history_of
+from partnernet.base import fairuse
 from partnernet.base.formats import iter_lines
 from partnernet.base.pagination import page_of
 from partnernet.base.registry import record_kind
@@ -52,15 +53,25 @@ def registry(request: HttpRequest) -> HttpResponse:
     )
 
 
-def export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The current filter in the FORMATS.md format, streamed (only rows the viewer may see)."""
     if fmt not in ("csv", "jsonl"):
         raise Http404
-    form = RegistryFilterForm(request.GET or None)
-    kind = record_kind("partnerships").exchange
-    rows = filter_partnerships(visible_partnerships(request.user, kind.queryset()), form.registry_filter())
+    taken = fairuse.take_slot(request)
+    if taken is False:
+        return fairuse.busy()
+    try:
+        form = RegistryFilterForm(request.GET or None)
+        kind = record_kind("partnerships").exchange
+        visible = visible_partnerships(request.user, kind.queryset())
+        rows = filter_partnerships(visible, form.registry_filter())
+        lines = iter_lines(export_rows(kind.name, rows), fmt, kind.fields)
+    except BaseException:
+        if taken:
+            fairuse.release_slot()
+        raise
     response = StreamingHttpResponse(
-        iter_lines(export_rows(kind.name, rows), fmt, kind.fields),
+        fairuse.holding_slot(lines, taken),
         content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/jsonl; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="partnerships.{fmt}"'

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from partnernet.base.models import SEED_ORIGIN
 from partnernet.base.peering import peering
 from partnernet.core.regions import RegionTree
 from partnernet.core.routing import ActiveStewardship, Candidate, RoutingRequest, rank_stewardships
+from partnernet.directory.models import EntityProfile
 from partnernet.framework.models import PartnershipType, Region, Stewardship
 from partnernet.framework.selectors import region_tree
 from partnernet.support.models import LOAD_STATUSES, SupportRequest
@@ -56,7 +57,7 @@ _POOL_FIELDS = (
     "languages_text",
     "load",
     "origin",
-    "entity__legal_identity",
+    "legal_identity",
     "entity__origin",
     "term_start",
     "term_end",
@@ -103,6 +104,9 @@ def stewardship_rows(
     excluded = list(exclude_ids)
     if excluded:
         rows = rows.exclude(pk__in=excluded)
+    profile_legal = EntityProfile.objects.filter(
+        entity=OuterRef("entity_id"), origin=OuterRef("entity__home")
+    ).values("legal_identity")[:1]  # a seeded entity's legal identity as the profile its home keeps says
     load = (
         SupportRequest.objects.filter(stewardship=OuterRef("pk"), status__in=LOAD_STATUSES)
         .order_by()
@@ -111,6 +115,9 @@ def stewardship_rows(
     rows = rows.annotate(
         load=Subquery(load, output_field=IntegerField()),
         languages_text=Cast("languages", output_field=TextField()),
+        legal_identity=Coalesce(
+            Subquery(profile_legal, output_field=BooleanField()), F("entity__legal_identity")
+        ),
     )
     return rows.values_list(*_POOL_FIELDS).order_by()
 

@@ -59,6 +59,10 @@ def reason_part(stored: dict[str, Any] | None) -> dict[str, Any] | None:
     """The reasons of a "routed to" sentence alone, for a page that already names the steward."""
     if stored and stored.get("id") == "routing.routed_to":
         return {"id": "text", "params": {"text": stored["params"]["reasons"]}}
+    if stored and stored.get("id") in ("routing.runners_up", "routing.asked_for"):
+        inner = stored["params"]["decision"].get("message")
+        params = {**stored["params"], "decision": {"message": reason_part(inner)}}
+        return {"id": stored["id"], "params": params}
     return stored
 
 

@@ -167,6 +167,46 @@ class RequestForm(_PickedCell):
         partnership.queryset = partnerships
 
 
+class IndividualRequestForm(_PickedCell):
+    """A person without an entity: their individual profile and their first request in one form."""
+
+    name = forms.CharField(
+        label=_("Your name in the directory"),
+        max_length=200,
+        help_text=_("Shown to stewards and in the directory as your individual profile."),
+    )
+    country = PickerField("countries", label=_("Your country"))
+    languages = forms.CharField(
+        label=_("Languages you work in"),
+        max_length=300,
+        help_text=_("Language codes separated by commas, such as en, sv, pt-BR."),
+    )
+    need = RequestForm.base_fields["need"]
+    description = RequestForm.base_fields["description"]
+    steward = RequestForm.base_fields["steward"]
+    field_order = [
+        "name",
+        "country",
+        "languages",
+        "need",
+        "type",
+        "theme",
+        "region",
+        "language",
+        "description",
+    ]
+
+    def clean_languages(self) -> list[str]:
+        tags = [tag.strip() for tag in (self.cleaned_data.get("languages") or "").split(",") if tag.strip()]
+        if not tags:
+            raise ValidationError(_("Give at least one language code, such as en."))
+        return sorted({_clean_language(tag) for tag in tags})
+
+    def profile(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"name": data["name"], "country": data["country"].code, "languages": data["languages"]}
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you decline?"),
@@ -217,6 +257,12 @@ class PublicProposalForm(_PickedCell):
     kind = forms.ChoiceField(label=_("Kind of institution"), choices=Partner.Kind.choices)
     country = PickerField("countries", label=_("Country"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    wikidata = forms.CharField(
+        label=_("Wikidata item (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("Your institution's item on Wikidata, such as Q190804: it helps the steward find it."),
+    )
     contact_name = forms.CharField(label=_("Your name"), max_length=200)
     contact_email = forms.EmailField(label=_("Your e-mail"))
     description = forms.CharField(
@@ -224,6 +270,15 @@ class PublicProposalForm(_PickedCell):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
         help_text=_("What you hold (collections, data, expertise) and what you would like to do together."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my name and e-mail are shared with the steward organisation that receives this "
+            "proposal, and with the movement's facilitators, so that they can write back."
+        ),
+        error_messages={
+            "required": _("Without your agreement the steward cannot write back: tick the box to send.")
+        },
     )
     homepage = forms.CharField(
         label=_("Leave this field empty"),
@@ -235,6 +290,7 @@ class PublicProposalForm(_PickedCell):
         "kind",
         "country",
         "website",
+        "wikidata",
         "contact_name",
         "contact_email",
         "type",
@@ -242,12 +298,20 @@ class PublicProposalForm(_PickedCell):
         "region",
         "language",
         "description",
+        "consent",
         "homepage",
     ]
 
     def __init__(self, *args: Any, client: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.client = client
+
+    def clean_wikidata(self) -> str:
+        value = (self.cleaned_data.get("wikidata") or "").strip().upper()
+        try:
+            return exchange_fields.qid(value)
+        except exchange_fields.FieldError:
+            raise ValidationError(_("A Wikidata item looks like Q190804.")) from None
 
     @property
     def is_spam(self) -> bool:
@@ -263,3 +327,9 @@ class PublicProposalForm(_PickedCell):
                 raise ValidationError(_("Too many proposals from your address; please try again in an hour."))
             cache.set(bucket, count + 1, 3600)
         return cleaned
+
+
+class LinkPartnerForm(forms.Form):
+    """The steward picks one of the partner records that match a proposal's institution."""
+
+    partner = forms.IntegerField(widget=forms.HiddenInput)

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from partnernet.base.models import GlobalRecord
@@ -187,6 +188,20 @@ class SupportRequest(GlobalRecord):
         )
 
     @property
+    def follow_token(self) -> str:
+        """The secret of the private link a proposing institution follows its proposal with: unguessable
+        (an HMAC of the request's UUID under the instance's secret key), so it needs no column and no
+        account; empty for a request of an entity."""
+        if self.partner_id is None or self.requester_id is not None:
+            return ""
+        return salted_hmac("partnernet.support.follow", str(self.uuid)).hexdigest()[:40]
+
+    @property
+    def follow_path(self) -> str:
+        token = self.follow_token
+        return f"/support/follow/{self.key}/{token}/" if token else ""
+
+    @property
     def asker_name(self) -> str:
         """Who asks: the requesting entity, or the proposing institution of a public entry."""
         if self.requester is not None:
@@ -206,6 +221,7 @@ class EventKind(models.TextChoices):
     QUEUED = "queued", _("Sent to the facilitators' queue")
     REASSIGNED = "reassigned", _("Reassigned by rebalance")
     LAPSED = "lapsed", _("The stewardship's term ended")
+    RESOURCES = "resources", _("Answered with library resources")
 
 
 class RequestEvent(models.Model):

@@ -77,6 +77,11 @@ rules.add_perm("support.view_request", is_requester_member | is_steward_member |
 rules.add_perm("support.answer_request", is_steward_member)
 rules.add_perm("support.withdraw_request", is_requester_member)
 rules.add_perm("support.manage_queue", is_facilitator)
+# A proposing institution's contact person agreed to share their name and address with the steward; the
+# facilitators, who may have to find another steward, see it too. Nobody else (the requester of an entity's
+# request is its members, who have the same rights as before).
+rules.add_perm("support.view_contact", is_steward_member | is_facilitator)
+rules.add_perm("support.link_partner", is_steward_member | is_facilitator)
 rules.add_perm("support.establish_hosting", is_steward_member)
 rules.add_perm("support.end_hosting", is_hosting_party)
 # The reason a hosting ended goes by e-mail to both sides' members and is shown nowhere else.
@@ -118,6 +123,8 @@ class RequestActions:
     route_again: bool = False
     offer: bool = False
     see_delivery_errors: bool = False
+    see_contact: bool = False
+    link_partner: bool = False
 
     @property
     def answer(self) -> bool:
@@ -152,4 +159,9 @@ def request_actions(user: Any, request: SupportRequest) -> RequestActions:
         route_again=managing and status == "open",
         offer=managing and status in ("open", "offered"),
         see_delivery_errors=managing,
+        see_contact=user.has_perm("support.view_contact", request),
+        link_partner=request.partner_id is not None
+        and request.requester_id is None
+        and status in OPEN_TO_WITHDRAW
+        and user.has_perm("support.link_partner", request),
     )

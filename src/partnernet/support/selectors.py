@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,7 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from partnernet.directory.models import Entity
+from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import Region, Stewardship
 from partnernet.framework.selectors import region_path, region_tree
@@ -267,3 +270,86 @@ def entity_support(entity: Entity) -> dict[str, Any]:
             requester=entity, status__in=[RequestStatus.OPEN, *LOAD_STATUSES]
         ).count(),
     }
+
+
+GENERIC_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "of",
+        "de",
+        "du",
+        "la",
+        "le",
+        "les",
+        "der",
+        "die",
+        "das",
+        "het",
+        "van",
+        "museum",
+        "museo",
+        "musee",
+        "library",
+        "biblioteca",
+        "bibliotheque",
+        "bibliothek",
+        "archive",
+        "archives",
+        "archivo",
+        "archief",
+        "university",
+        "universidad",
+        "universite",
+        "universitat",
+        "national",
+        "nacional",
+        "city",
+        "state",
+        "royal",
+        "gallery",
+        "foundation",
+        "institute",
+    ]
+)
+
+
+def _compact(name: str) -> str:
+    """A name without accents, case, punctuation or spaces: "Tropen Museum" and "tropenmuseum" agree."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", plain)
+
+
+def _close(one: str, other: str) -> bool:
+    a, b = _compact(one), _compact(other)
+    if not a or not b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 6 and shorter in longer:
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def matching_partners(partner: Partner, limit: int = 5) -> list[Partner]:
+    """Other partner records that may stand for the same institution as ``partner``: the same Wikidata item
+    first, then close names (the same letters but for spacing, accents and case, one name inside the other,
+    or nearly the same spelling). The steward chooses; nothing is merged by guess."""
+    rows = Partner.objects.exclude(pk=partner.pk).select_related("country")
+    found: list[Partner] = []
+    if partner.wikidata:
+        found += list(rows.filter(wikidata=partner.wikidata).order_by("origin", "key")[:limit])
+    words = sorted(
+        {w for w in re.findall(r"\w{4,}", partner.name.lower()) if w not in GENERIC_WORDS},
+        key=len,
+        reverse=True,
+    )[:2]
+    if words:
+        wanted = Q()
+        for word in words:
+            wanted |= Q(name__icontains=word)
+        seen = {p.pk for p in found}
+        for row in rows.filter(wanted).order_by("origin", "key")[:2000]:
+            if row.pk not in seen and _close(partner.name, row.name):
+                found.append(row)
+    return found[:limit]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partnernet.support import views
+from partnernet.support import public_views, views
 
 app_name = "support"
 
@@ -11,8 +11,9 @@ urlpatterns = [
     path("new/", views.new_request, name="new"),
     path("inbox/", views.inbox, name="inbox"),
     path("queue/", views.queue, name="queue"),
-    path("propose/", views.propose, name="propose"),
-    path("propose/thanks/", views.proposed, name="proposed"),
+    path("propose/", public_views.propose, name="propose"),
+    path("propose/thanks/", public_views.proposed, name="proposed"),
+    path("follow/<slug:key>/<str:token>/", public_views.follow, name="follow"),
     path("entity/<slug:key>/", views.entity, name="entity"),
     path("hosting/<int:pk>/end/", views.end_hosting, name="end_hosting"),
     path("r/<slug:key>/", views.detail, name="detail"),
@@ -24,4 +25,5 @@ urlpatterns = [
     path("r/<slug:key>/offer/", views.offer, name="offer"),
     path("r/<slug:key>/route/", views.route_again, name="route"),
     path("r/<slug:key>/host/", views.host, name="host"),
+    path("r/<slug:key>/link-partner/", public_views.link_partner, name="link_partner"),
 ]

@@ -25,6 +25,7 @@ from partnernet.support import candidates as candidates_of
 from partnernet.support import forms, selectors, services
 from partnernet.support.explanations import ExplainedCandidate, explained_candidates
 from partnernet.support.models import Hosting, SupportRequest
+from partnernet.support.panels import request_panels
 from partnernet.support.rules import request_actions
 
 
@@ -45,21 +46,20 @@ def _own_entities(user: Any) -> QuerySet[Entity]:
     return Entity.objects.filter(pk__in=entity_ids_of(user)).order_by("name")
 
 
+def _chosen(request: HttpRequest) -> dict[str, str] | None:
+    """The cell (and steward) picked on the page that sent the person here (the steward finder)."""
+    names = ("type", "theme", "region", "need", "steward")
+    return {name: request.GET[name] for name in names if name in request.GET} or None
+
+
 @login_required
 def new_request(request: HttpRequest) -> HttpResponse:
     entities = _own_entities(request.user)
     if not entities.exists():
-        raise PermissionDenied(
-            _("Join an entity (or have one made for you as an individual) to ask for support.")
-        )
+        return _new_as_individual(request)
     partnerships = visible_partnerships(request.user).order_by("title")
-    chosen = {
-        name: request.GET[name]
-        for name in ("type", "theme", "region", "need", "steward")
-        if name in request.GET
-    }
     form = forms.RequestForm(
-        request.POST or None, entities=entities, partnerships=partnerships, initial=chosen or None
+        request.POST or None, entities=entities, partnerships=partnerships, initial=_chosen(request)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,6 +78,38 @@ def new_request(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your request was sent."))
         return redirect("support:detail", key=created.key)
     return render(request, "support/new.html", {"form": form})
+
+
+def _new_as_individual(request: HttpRequest) -> HttpResponse:
+    """A person without an entity: their individual profile and their first request in one form."""
+    user: Any = request.user
+    if not user.has_perm("accounts.create_individual_profile"):
+        raise PermissionDenied(
+            _("Your individual profile has no membership any more; ask a facilitator to restore it.")
+        )
+    initial = {"name": user.get_full_name() or user.get_username(), **(_chosen(request) or {})}
+    form = forms.IndividualRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.ask_as_new_individual(
+            user,
+            profile=form.profile(),
+            type=data["type"],
+            theme=data["theme"],
+            region=data["region"],
+            need=data["need"],
+            language=data["language"],
+            description=data["description"],
+            preferred=data.get("steward") or None,
+        )
+        messages.success(
+            request,
+            _("Your individual profile “%(name)s” was created and your request was sent.")
+            % {"name": created.requester.name if created.requester else ""},
+        )
+        return redirect("support:detail", key=created.key)
+    status = 400 if form.errors else 200
+    return render(request, "support/new_individual.html", {"form": form}, status=status)
 
 
 @login_required
@@ -101,6 +133,10 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "resolve_form": forms.ResolveForm(),
         "withdraw_form": forms.WithdrawForm(),
         "hosting_form": forms.HostingForm(),
+        "matches": selectors.matching_partners(support_request.partner)
+        if allowed.link_partner and support_request.partner is not None
+        else [],
+        "panels": request_panels(user, [support_request]).get(support_request.pk, []),
     }
     return render(request, "support/detail.html", context)
 
@@ -210,6 +246,9 @@ def end_hosting(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The steward inbox: offers to answer (soonest due first), then the cases being worked on."""
     rows = list(selectors.steward_inbox(request.user)[:500])
+    panels = request_panels(request.user, rows, compact=True)
+    for row in rows:
+        row.panels = panels.get(row.pk, [])  # type: ignore[attr-defined]
     return render(
         request,
         "support/inbox.html",
@@ -229,39 +268,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("support.manage_queue"):
         raise PermissionDenied(_("Only facilitators work the facilitators' queue."))
     return render(request, "support/queue.html", {"requests": selectors.facilitators_queue()[:500]})
-
-
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def propose(request: HttpRequest) -> HttpResponse:
-    """The public entry form for external institutions: no account; honeypot and rate limit."""
-    form = forms.PublicProposalForm(request.POST or None, client=_client_address(request))
-    if request.method == "POST":
-        if form.is_spam:
-            return redirect("support:proposed")
-        if form.is_valid():
-            data = form.cleaned_data
-            services.submit_public_proposal(
-                institution=data["institution"],
-                kind=data["kind"],
-                country=data["country"],
-                website=data["website"],
-                contact_name=data["contact_name"],
-                contact_email=data["contact_email"],
-                type=data["type"],
-                theme=data["theme"],
-                region=data["region"],
-                language=data["language"],
-                description=data["description"],
-            )
-            return redirect("support:proposed")
-    return render(request, "support/propose.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def proposed(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/proposed.html")
 
 
 def entity(request: HttpRequest, key: str) -> HttpResponse:

@@ -8,20 +8,35 @@ the pages that are its own (forms for profiles and partners, the partner list).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from partnernet.analytics.sustainability import entity_sustainability
+from partnernet.audit.selectors import history_of
 from partnernet.base.identity import instance_id
+from partnernet.base.models import SEED_ORIGIN
 from partnernet.base.pagination import page_of
 from partnernet.directory.models import Entity
+from partnernet.directory.profiles import home_address
 from partnernet.directory.rules import entity_actions, partner_actions
-from partnernet.directory.selectors import entity_page, members_of, partner_page, same_institution
+from partnernet.directory.selectors import (
+    entity_page,
+    members_of,
+    own_pending,
+    partner_page,
+    pending_joins,
+    same_institution,
+    with_profile,
+    with_profiles,
+)
 from partnernet.framework.selectors import active_stewards, entities_matching
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
 from partnernet.partnerships.selectors import partnerships_with_entity, partnerships_with_institution
 from partnernet.support.selectors import entity_support
+from partnernet.sustainability.selectors import needs_of
 from partnernet.web.forms import DirectoryFilterForm
 
 
@@ -31,7 +46,9 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     rows = rows.order_by("name", "pk")
     if form.is_bound and not form.is_valid():
         rows = rows.none()  # an unknown value is named next to its field, never silently an empty list
-    return render(request, "directory/entity_list.html", {"form": form, "page": page_of(request, rows)})
+    page = page_of(request, rows)
+    page.object_list = with_profiles(page.object_list)  # a seeded entity shows the profile its home keeps
+    return render(request, "directory/entity_list.html", {"form": form, "page": page})
 
 
 def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
@@ -39,6 +56,8 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
     if entity is None:
         raise Http404
     allowed = entity_actions(request.user, entity)
+    entity = with_profile(entity)
+    home = entity.home_instance
     return render(
         request,
         "directory/entity_detail.html",
@@ -48,12 +67,33 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
             "stewards": active_stewards(entity=entity),
             "partnerships": partnerships_with_entity(entity, visible_partnerships(request.user)),
             "members": members_of(entity) if allowed.see_members else None,
+            "own": own_pending(request.user, entity),
+            "join_requests": pending_joins(entity) if allowed.decide_joins else None,
+            "pending_claims": entity.claims.filter(status="pending").count()
+            if request.user.has_perm("directory.decide_claims")
+            else 0,
+            "home_here": home == instance_id(),
+            "history": _profile_history(entity) if allowed.see_members else None,
+            "home_address": home_address(home) if home else "",
             "support": entity_support(entity),
             "sustainability": entity_sustainability(entity)
             if request.user.has_perm("analytics.view_entity_sustainability", entity)
             else None,
+            "needs": needs_of(entity, request.user),
+            "can_declare_need": request.user.has_perm("sustainability.declare_need", entity),
         },
     )
+
+
+def _profile_history(entity: Entity) -> list[Any]:
+    """Who changed a seeded entity's profile and home, newest first (the audit log of both rows)."""
+    if entity.origin != SEED_ORIGIN:
+        return []
+    events = list(history_of(entity)[:20])
+    profile = getattr(entity, "profile", None)
+    if profile is not None:
+        events += list(history_of(profile)[:20])
+    return sorted(events, key=lambda event: event.at, reverse=True)[:20]
 
 
 def partner_detail(request: HttpRequest, key: str) -> HttpResponse:

@@ -37,6 +37,12 @@ def get(mapping: Mapping[str, Any], key: str) -> Any:
 
 
 @register.filter
+def count_of(mapping: Mapping[str, int], key: str) -> int:
+    """``mapping[key]``, or 0 when absent."""
+    return mapping.get(key, 0)
+
+
+@register.filter
 def load_chart(sustainability: Any) -> dict[str, Any]:
     """Chart.js config of an entity's load against capacity in each snapshot (``EntitySustainability``)."""
     from django.utils.translation import gettext

@@ -43,8 +43,22 @@ from partnernet.core.federation.signing import KeyPair, sign_document
 
 ACTIVITY_PURPOSE = "partnernet-activity-v1"
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
-KINDS = frozenset({"entities", "stewardships", "partners", "partnerships", "outcomes", "requests"})
-"""Kinds a feed may carry. ``requests`` is here because a routed request's status flows back by feed."""
+KINDS = frozenset(
+    {
+        "entities",
+        "stewardships",
+        "partners",
+        "partnerships",
+        "outcomes",
+        "requests",
+        "profiles",
+        "needs",
+        "pledges",
+        "resources",
+    }
+)
+"""Kinds a feed may carry. ``requests`` is here because a routed request's status flows back by feed;
+``profiles`` are seeded entities' profiles, published by the instance where the entity is homed."""
 MAX_KEY_LENGTH = 200
 
 _T = TypeVar("_T")

@@ -6,6 +6,8 @@ lifecycle), ``hosting`` and ``rebalance``.
 
 from partnernet.support.models import HOSTING_NEEDS
 from partnernet.support.services.hosting import end_hosting, establish_hosting
+from partnernet.support.services.onboarding import ask_as_new_individual
+from partnernet.support.services.proposals import link_partner, submit_public_proposal
 from partnernet.support.services.rebalance import RebalanceReport, rebalance_requests
 from partnernet.support.services.records import REQUESTS
 from partnernet.support.services.steps import WorkflowError, explanation_for
@@ -19,7 +21,6 @@ from partnernet.support.services.workflow import (
     resolve_request,
     route_request,
     start_work,
-    submit_public_proposal,
     withdraw,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "RebalanceReport",
     "WorkflowError",
     "accept_offer",
+    "ask_as_new_individual",
     "create_request",
     "decline_offer",
     "end_hosting",
@@ -36,6 +38,7 @@ __all__ = [
     "escalate_overdue",
     "establish_hosting",
     "explanation_for",
+    "link_partner",
     "offer",
     "rebalance_requests",
     "resolve_request",

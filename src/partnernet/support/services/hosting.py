@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from partnernet.audit.services import record
 from partnernet.directory.models import Entity, Membership
 from partnernet.directory.rules import entity_ids_of
-from partnernet.i18n.mail import send_localised
 from partnernet.i18n.sentences import message
+from partnernet.notifications.services import notify as notify_people
 from partnernet.support.models import (
     HOSTING_NEEDS,
     Hosting,
@@ -88,9 +88,11 @@ def end_hosting(actor: Any, hosting_id: int, reason: str, by: Entity | None = No
     people = Membership.objects.filter(entity_id__in=[hosting.host_id, hosting.hosted_id]).values_list(
         "user_id", flat=True
     )
-    send_localised(
+    notify_people(
+        set(people),
         message("mail.hosting_ended.subject"),
-        [
+        f"/support/entity/{hosting.hosted.key}/",
+        body=[
             message(
                 "mail.hosting_ended.body",
                 side=side.name,
@@ -99,6 +101,5 @@ def end_hosting(actor: Any, hosting_id: int, reason: str, by: Entity | None = No
                 reason=hosting.end_reason,
             )
         ],
-        user_ids=set(people),
     )
     return hosting

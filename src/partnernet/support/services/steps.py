@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,8 @@ from partnernet.directory.models import Entity, Membership
 from partnernet.directory.rules import entity_ids_of
 from partnernet.framework.models import Stewardship
 from partnernet.framework.selectors import region_tree
-from partnernet.i18n.mail import send_localised
 from partnernet.i18n.sentences import Message, english, message
+from partnernet.notifications.services import notify as notify_people
 from partnernet.support.candidates import candidate_pool, routing_request_of, split_routing_key
 from partnernet.support.explanations import reason_part, routed_to
 from partnernet.support.models import EventKind, RequestEvent, RequestStatus, SupportRequest
@@ -115,19 +116,31 @@ def notify(
     body: str | Message,
     entity_ids: Iterable[int | None] = (),
 ) -> None:
-    """E-mail the requester's and the steward's members (and anyone else named) after the commit, each in
-    their own language. ``body`` is a stored sentence, or text a person wrote (sent as written)."""
+    """Tell the requester's and the steward's members (and anyone else named), in the app and by e-mail
+    after the commit, each in their own language; the contact of a public proposal by e-mail, with the private
+    link that follows it. ``body`` is a stored sentence, or text a person wrote (sent as written)."""
     ids = {pk for pk in (request.requester_id, request.steward_id, *entity_ids) if pk is not None}
-    people = (
-        Membership.objects.filter(entity_id__in=ids).exclude(user__email="").values_list("user_id", flat=True)
-    )
+    people = Membership.objects.filter(entity_id__in=ids).values_list("user_id", flat=True)
     text = body if isinstance(body, dict) else message("text", text=body)
-    send_localised(
-        subject,
-        [text, message("mail.request_footer", key=request.key)],
-        user_ids=set(people),
-        addresses={request.contact_email: request.language} if request.contact_email else {},
-    )
+    paragraphs = [text, message("mail.request_footer", key=request.key)]
+    notify_people(set(people), subject, request_path(request), body=paragraphs)
+    if request.contact_email:
+        notify_people(
+            (),
+            subject,
+            body=[*paragraphs, *follow_paragraphs(request)],
+            addresses={request.contact_email: request.language},
+        )
+
+
+def request_path(request: SupportRequest) -> str:
+    return f"/support/r/{request.key}/"
+
+
+def follow_paragraphs(request: SupportRequest) -> list[Message]:
+    """The private link a proposing institution follows its proposal with (when it has one)."""
+    path = request.follow_path
+    return [message("mail.follow_link", link=settings.BASE_URL + path)] if path else []
 
 
 def save_fields(request: SupportRequest, fields: list[str]) -> None:
@@ -274,8 +287,29 @@ def route_to_next(
     if chose:
         explanation = f"{explanation} (asked for by the requester)"
         sentence = message("routing.asked_for", decision={"message": sentence})
+    sentence, explanation = _with_runners_up(sentence, explanation, best, wanted, candidates, tree)
     offer_to(request, stewardship_id, entity_id, explanation, actor, kind, sentence)
     return best
+
+
+def _with_runners_up(
+    sentence: Message, explanation: str, best: Candidate, wanted: Any, candidates: Any, tree: Any
+) -> tuple[Message, str]:
+    """Name the next two stewards in line, so that the requester and the facilitators see the choice was a
+    ranking, not a default, and know where the request goes if the first steward declines."""
+    names: list[str] = []
+    for other in rank_stewardships(wanted, candidates, tree, limit=6):
+        if other.entity_name != best.entity_name and other.entity_name not in names:
+            names.append(other.entity_name)
+        if len(names) == 2:
+            break
+    if not names:
+        return sentence, explanation
+    listed = {"messages": [message("text", text=name) for name in names]}
+    return (
+        message("routing.runners_up", decision={"message": sentence}, names=listed, count=len(names)),
+        f"{explanation}; next in line: {', '.join(names)}",
+    )
 
 
 def _queue_reason(request: SupportRequest, wanted: Any, stewardships: Any, tree: Any) -> Message:

@@ -12,13 +12,11 @@ and an audit event in the same transaction, and e-mails both sides once the tran
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partnernet.audit.services import record
@@ -26,7 +24,7 @@ from partnernet.base.identity import instance_id
 from partnernet.core.routing import (
     Candidate,
 )
-from partnernet.directory.models import Entity, Partner
+from partnernet.directory.models import Entity
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.i18n.sentences import Message, message
 from partnernet.partnerships.models import Partnership
@@ -36,7 +34,6 @@ from partnernet.support.candidates import (
 from partnernet.support.models import (
     LOAD_STATUSES,
     EventKind,
-    Need,
     RequestStatus,
     SupportRequest,
 )
@@ -101,53 +98,6 @@ def create_request(
     add_event(request, EventKind.CREATED, actor)
     record(actor, "create", "create_request", request)
     route_to_next(request, actor, preferred=preferred)
-    return request
-
-
-@transaction.atomic
-def submit_public_proposal(
-    *,
-    institution: str,
-    kind: str,
-    country: Region | None,
-    website: str,
-    contact_name: str,
-    contact_email: str,
-    type: PartnershipType,
-    region: Region,
-    theme: Theme | None = None,
-    language: str = "",
-    description: str = "",
-) -> SupportRequest:
-    """An external institution proposes a partnership through the public form (no account).
-
-    The institution becomes a ``Partner`` row and the proposal a request with need ``other``, routed like any
-    other; the contact address gets the same e-mails a requester's members get.
-    """
-    partner = Partner.objects.create(
-        key=f"{slugify(institution)[:80] or 'partner'}-{secrets.token_hex(3)}",
-        name=institution,
-        kind=kind,
-        country=country,
-        website=website,
-    )
-    record(None, "create", "submit_public_proposal", partner)
-    request = SupportRequest.objects.create(
-        key=new_key(),
-        partner=partner,
-        contact_name=contact_name,
-        contact_email=contact_email,
-        type=type,
-        theme=theme,
-        region=region,
-        need=Need.OTHER,
-        language=language,
-        description=description,
-        created=timezone.localdate(),
-    )
-    add_event(request, EventKind.CREATED, None, message("support.proposed_by", name=contact_name))
-    record(None, "create", "submit_public_proposal", request)
-    route_to_next(request, None)
     return request
 
 

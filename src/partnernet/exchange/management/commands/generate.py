@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from partnernet.core.synthetic import Shape
 from partnernet.exchange.generation import GenerationError, generate
 from partnernet.framework.models import Region
+from partnernet.sustainability.generation import need_count, pledge_count
 
 
 def _positive(value: str) -> int:
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         "Make synthetic data of realistic shape (a few big nodes, many small; real region codes) at any "
         "scale, for benchmarks. Inserts in bounded batches, so memory stays flat. Counts not given scale "
         "with --entities: stewardships = entities/10, requests = entities/2, partners = min(partnerships, "
-        "3 x entities)."
+        "3 x entities); one need per four stewardships, a pledge to every other need (labelled demo)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             "stewardships": shape.stewardship_count,
             "partnerships": shape.partnerships,
             "requests": shape.request_count,
+            "needs": need_count(shape.stewardship_count),
+            "pledges": pledge_count(need_count(shape.stewardship_count)),
         }
         console = Console(stderr=True)
         with Progress(

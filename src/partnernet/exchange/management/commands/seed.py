@@ -10,13 +10,15 @@ from django.core.management.base import BaseCommand
 from partnernet.base.seeding import SeedCounts
 from partnernet.exchange.demo import seed_demo
 from partnernet.exchange.seed import seed_reference
+from partnernet.library.starter import load_starter
 
 
 class Command(BaseCommand):
     help = (
-        "Migrate if needed, then load the default taxonomy, every M49 region with its countries and the real "
-        "movement entities. With --demo, also the real partnerships of the shipped data and clearly labelled "
-        "demo stewardships, partners, partnerships and requests. Running it again changes nothing."
+        "Migrate if needed, then load the default taxonomy, every M49 region with its countries, the real "
+        "movement entities and the library's starter set of cited public resources. With --demo, also the "
+        "real partnerships of the shipped data and clearly labelled demo stewardships, partners, "
+        "partnerships and requests. Running it again changes nothing."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -25,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        reference = seed_reference()
+        reference = load_starter(seed_reference())
         demo = seed_demo() if options["demo"] else SeedCounts()
         created = _merge(reference.created, demo.created)
         updated = _merge(reference.updated, demo.updated)

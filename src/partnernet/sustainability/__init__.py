@@ -1,0 +1,1 @@
+"""Sustainability support for steward nodes: needs, pledges and capacity plans (issue 17)."""
