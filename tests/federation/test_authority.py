@@ -170,3 +170,19 @@ def test_records_about_an_entity_follow_its_home_when_it_moves() -> None:
     seeded.save()
     verbs = [e.verb for e in FeedEvent.objects.filter(record_uuid=stewardship.uuid).order_by("sequence")]
     assert verbs == ["Create", "Delete"]
+
+
+def test_a_peer_may_not_publish_a_need_for_an_entity_homed_elsewhere(
+    hostile: tuple[HostilePeer, Peer],
+) -> None:
+    peer, row = hostile
+    affiliate = EntityFactory(key="seeded-chapter", origin=SEED_ORIGIN, kind="chapter")
+    need = {"entity": affiliate.key, "kind": "staff", "title": "A coordinator"}
+    activity = peer.activity(1, key="their-need", kind="needs", fields=need)  # type: ignore[arg-type]
+    peer.serve_pages({0: [activity]})
+    report = sync_peer(row)
+    assert report.ok
+    assert any("no claim has homed" in problem for problem in report.problems)
+    from partnernet.sustainability.models import Need
+
+    assert not Need.objects.filter(origin=peer.instance).exists()
