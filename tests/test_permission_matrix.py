@@ -905,6 +905,8 @@ COVERED_ELSEWHERE = {
     "mediawiki_callback": "tests/accounts/test_wikimedia_login.py",
     # who may deliver: unsigned, unknown senders, forged and stale signatures are refused there
     "federation-inbox": "tests/federation/test_delivery.py",
+    # suspend/resume/remove a peer: facilitators and staff only, with CSRF
+    "federation-peer-action": "tests/federation/test_pages.py",
 }
 """URL names whose permission behaviour is a flow tested on its own."""
 

@@ -84,6 +84,7 @@ def main() -> None:
     )
     parser.add_argument("--records", type=int, default=100_000, help="feed records to sync (about)")
     parser.add_argument("--changes", type=int, default=1_000, help="changes for the incremental sync")
+    parser.add_argument("--port", type=int, default=18731, help="A serves on PORT, B on PORT+1, C PORT+2")
     args = parser.parse_args()
     entities = max(50, args.records // 50)
     # generate makes about 3 partners per entity and 1 stewardship per 10 entities; ~20% partnerships private.
@@ -91,8 +92,8 @@ def main() -> None:
 
     base = Path(tempfile.mkdtemp(prefix="pn-bench-federation-"))
     a, b, c = base / "a", base / "b", base / "c"
-    port_a, port_b = 18731, 18732
-    for folder, port in ((a, port_a), (b, port_b), (c, 18733)):
+    port_a, port_b, port_c = args.port, args.port + 1, args.port + 2
+    for folder, port in ((a, port_a), (b, port_b), (c, port_c)):
         folder.mkdir()
         cli(folder, port, "seed")
     print(f"generating {entities} entities and {partnerships} partnerships on A …", file=sys.stderr)
@@ -161,9 +162,9 @@ def main() -> None:
                 row["title"] = row["title"] + " (edited)"
             changed_file.write_text("".join(json.dumps(row) + "\n" for row in changed))
         baseline_rows += len(rows)
-        seconds, _ = timed(c, 18733, "import", kind, str(target))
+        seconds, _ = timed(c, port_c, "import", kind, str(target))
         import_seconds += seconds
-    baseline_incremental, _ = timed(c, 18733, "import", "partnerships", str(changed_file))
+    baseline_incremental, _ = timed(c, port_c, "import", "partnerships", str(changed_file))
 
     baseline_seconds = export_seconds + import_seconds
     initial_rate = initial_records / initial_seconds

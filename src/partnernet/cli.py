@@ -45,6 +45,7 @@ verbs:
   impact fetch [--partnership KEY]     fetch outcome figures from Wikimedia's public APIs
   impact import FILE | impact export   outcome figures from and to .csv / .jsonl files
   federation add URL --fingerprint FP [--movement] | peers | status [URL] | sync [URL]
+  federation suspend|resume|remove URL [--dry-run] | move URL NEW_URL | key rotate|replace
   analyze [--json] [--level subregion|region] [--snapshot]
                                        decentralisation, coverage and sustainability report
   route --type T [--theme H] --region R [--need N] [--language L] [--json]

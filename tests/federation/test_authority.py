@@ -157,3 +157,32 @@ def test_a_peers_record_published_again_after_its_tombstone_comes_back(
 
     assert Entity.objects.get(origin=peer.instance, key="flip").name == "Flipped back"
     assert Partnership.objects.count() == 0
+
+
+def test_records_about_an_entity_follow_its_home_when_it_moves() -> None:
+    seeded = EntityFactory(origin=SEED_ORIGIN, kind="chapter")
+    stewardship = StewardshipFactory(entity=seeded, key="follows-home")
+    assert not FeedEvent.objects.filter(record_uuid=stewardship.uuid).exists()
+    seeded.home = instance_id()  # a claim on it was approved here
+    seeded.save()
+    assert [e.verb for e in FeedEvent.objects.filter(record_uuid=stewardship.uuid)] == ["Create"]
+    seeded.home = "pn-elsewhere"  # moved home to another instance
+    seeded.save()
+    verbs = [e.verb for e in FeedEvent.objects.filter(record_uuid=stewardship.uuid).order_by("sequence")]
+    assert verbs == ["Create", "Delete"]
+
+
+def test_a_peer_may_not_publish_a_need_for_an_entity_homed_elsewhere(
+    hostile: tuple[HostilePeer, Peer],
+) -> None:
+    peer, row = hostile
+    affiliate = EntityFactory(key="seeded-chapter", origin=SEED_ORIGIN, kind="chapter")
+    need = {"entity": affiliate.key, "kind": "staff", "title": "A coordinator"}
+    activity = peer.activity(1, key="their-need", kind="needs", fields=need)  # type: ignore[arg-type]
+    peer.serve_pages({0: [activity]})
+    report = sync_peer(row)
+    assert report.ok
+    assert any("no claim has homed" in problem for problem in report.problems)
+    from partnernet.sustainability.models import Need
+
+    assert not Need.objects.filter(origin=peer.instance).exists()

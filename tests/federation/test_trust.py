@@ -15,12 +15,14 @@ from pytest_django.fixtures import Settings
 from partnernet.core.federation.rotation import rotation_statement
 from partnernet.core.federation.signing import encode_public_key, generate_key_pair
 from partnernet.core.federation.transport import sign_request
+from partnernet.core.routing import RoutingRequest
 from partnernet.directory.models import Entity
 from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import OutgoingDelivery, Peer
 from partnernet.federation.pull import sync_peer
 from partnernet.federation.services import PeerRefused, add_peer, move_peer
 from partnernet.federation.trust import remove_peer, suspend_peer
+from partnernet.support.candidates import route_candidates
 from partnernet.support.services import create_request
 from tests.factories import EntityFactory, StewardshipFactory, region
 from tests.federation.hostile import HostilePeer, running
@@ -184,6 +186,8 @@ def test_suspending_a_peer_stops_exchange_and_moves_its_offers_on(
     answer = client.get("/federation/feed?after=0", **_signed(peer, "/federation/feed?after=0"))
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "forbidden"
+    ranked = route_candidates(RoutingRequest(type=far.type.key, theme=None, region="SE", need="letter"))
+    assert [candidate.stewardship for candidate in ranked] == [near.key]
     again = create_request(None, requester=EntityFactory(), type=far.type, region=region("SE"), need="letter")
     assert again.stewardship_id == near.pk
     call_command("federation", "resume", peer.base_url)
@@ -228,3 +232,10 @@ def test_a_suspended_peers_delivery_is_refused_with_the_error_shape(
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "forbidden"
     assert instance_key_pair() is not None
+
+
+def test_the_inbox_and_the_feed_answer_a_wrong_method_in_the_error_shape(client: Client) -> None:
+    for path, method in (("/federation/inbox", client.get), ("/federation/feed", client.post)):
+        answer = method(path)
+        assert answer.status_code == 405
+        assert answer.json()["error"]["code"] == "method_not_allowed"

@@ -29,6 +29,9 @@ class Peering(Protocol):
     def crossing(self, record: Any) -> Any:
         """What a record's page says about the other instance involved (a delivery or an inbox item)."""
 
+    def suspended(self) -> frozenset[str]:
+        """Instance ids whose stewardships are out of routing now (peers this instance suspended)."""
+
     def address_of(self, origin: str) -> str | None:
         """The base URL of the instance ``origin`` when it is a known peer (to send people there)."""
 
@@ -50,6 +53,9 @@ class NoPeering:
 
     def crossing(self, record: Any) -> Any:
         return None
+
+    def suspended(self) -> frozenset[str]:
+        return frozenset()
 
     def address_of(self, origin: str) -> str | None:
         return None

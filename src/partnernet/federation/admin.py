@@ -7,6 +7,7 @@ from partnernet.federation.models import (
     FeedEvent,
     ForeignRecord,
     InboxItem,
+    InstanceKey,
     OutgoingDelivery,
     Peer,
 )
@@ -15,7 +16,8 @@ from partnernet.federation.models import (
 @admin.register(Peer)
 class PeerAdmin(admin.ModelAdmin[Peer]):
     """Peers are added with ``partnernet federation add`` (which checks the key); here only the movement
-    flag can change."""
+    flag can change. Suspending and removing are the peers page's and ``partnernet federation
+    suspend|remove``'s: deleting the row here would leave its records behind, so it is not offered."""
 
     list_display = (
         "instance_id",
@@ -32,9 +34,13 @@ class PeerAdmin(admin.ModelAdmin[Peer]):
         "instance_id", "base_url", "public_key", "fingerprint", "operator", "added_at", "cursor", "failures",
         "failing_since", "unavailable_since", "next_attempt_at", "needs_attention", "last_error",
         "last_success_at", "last_attempt_at", "remote_head", "remote_scope", "records_applied",
+        "suspended_at",
     )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -67,3 +73,8 @@ class OutgoingDeliveryAdmin(ReadOnlyAdmin):
 @admin.register(InboxItem)
 class InboxItemAdmin(ReadOnlyAdmin):
     list_display = ("idempotency_key", "peer", "request", "received_at")
+
+
+@admin.register(InstanceKey)
+class InstanceKeyAdmin(ReadOnlyAdmin):
+    list_display = ("fingerprint", "reason", "since")

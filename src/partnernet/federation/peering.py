@@ -15,6 +15,10 @@ class FederationPeering:
             instance_id=origin, unavailable_since__isnull=True, suspended_at__isnull=True
         ).exists()
 
+    def suspended(self) -> frozenset[str]:
+        ids = Peer.objects.filter(suspended_at__isnull=False).values_list("instance_id", flat=True)
+        return frozenset(ids)
+
     def deliver(self, record: Any, to: Any) -> None:
         from partnernet.federation.delivery import deliver_support_request
 

@@ -24,9 +24,27 @@ def _is_local(instance: Any) -> bool:
 
 
 def record_saved(sender: type[Model], instance: Model, raw: bool = False, **_: Any) -> None:
-    if raw or kind_of_model(sender) is None or not _is_local(instance):
+    kind = kind_of_model(sender)
+    if raw or kind is None:
         return
-    publish_change(instance)
+    if kind.name == "entities":
+        _homed_records(instance)
+    if _is_local(instance):
+        publish_change(instance)
+
+
+def _homed_records(entity: Model) -> None:
+    """An entity's home may have changed (a claim approved, a home moved): this instance's records about it
+    (kinds with a ``home_field``) are sent where they may go now, or withdrawn where they may not."""
+    from partnernet.base.registry import federated_kinds
+    from partnernet.federation.registry import federated_kind
+
+    for kind in federated_kinds():
+        if kind.home_field is None or federated_kind(kind.name) is None:
+            continue
+        rows = kind.model._default_manager.filter(**{kind.home_field: entity, "origin": instance_id()})
+        for row in rows:
+            publish_change(row, audience_only=True)
 
 
 def record_deleted(sender: type[Model], instance: Model, **_: Any) -> None:

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from partnernet.base.errors import error_body
 from partnernet.core.federation.feed import MAX_PAGE_ITEMS, encode_feed_page
@@ -89,8 +89,15 @@ def _signed_peer(request: HttpRequest) -> Peer | None:
     return peer
 
 
-@require_GET
+def _method_not_allowed(allowed: str) -> JsonResponse:
+    answer = _error(405, "method_not_allowed", f"use {allowed}")
+    answer["Allow"] = allowed
+    return answer
+
+
 def feed(request: HttpRequest) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return _method_not_allowed("GET")
     after_text = request.GET.get("after", "0")
     if not after_text.isdigit() or len(after_text) > 16:
         return _error(
@@ -118,9 +125,11 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
-@require_POST
 def inbox(request: HttpRequest) -> JsonResponse:
-    """A peer delivers a support request: signed by the sender, stored once per idempotency key."""
+    """A peer delivers a support request: signed by the sender, stored once per idempotency key. Every
+    refusal, a wrong method included, has the JSON error shape."""
+    if request.method != "POST":
+        return _method_not_allowed("POST")
     try:
         item, created = receive_delivery(request.body)
     except InboxRefused as exc:

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from partnernet.base.models import SEED_ORIGIN
+from partnernet.base.peering import peering
 from partnernet.core.regions import RegionTree
 from partnernet.core.routing import ActiveStewardship, Candidate, RoutingRequest, rank_stewardships
 from partnernet.directory.models import EntityProfile
@@ -287,18 +288,22 @@ def stewardship_pool(
     stewardships that can be candidates for one request, which keeps a single routing decision fast however
     many stewardships exist; without them every active stewardship is read (for the batch rebalance).
     ``exclude_ids`` leaves out stewardships that already declined or let the offer time out; stewardships
-    outside their term today (both ends inclusive) are left out too.
+    outside their term today (both ends inclusive) are left out too, and so are the stewardships of peers
+    this instance suspended (``base.peering``).
     """
     from partnernet.base.identity import instance_id
 
     local = instance_id()
     today = timezone.localdate()
+    suspended = peering().suspended()
     stewardships: list[ActiveStewardship] = []
     ids: dict[str, tuple[int, int]] = {}
     with _pool_rows(type_key, theme_key, region_codes, exclude_ids) as rows:
         for row in rows:
             stewardship, row_ids, term = _active(row, local)
             if not term.holds(today):
+                continue
+            if suspended and split_routing_key(stewardship.key, local)[1] in suspended:
                 continue
             key = stewardship.key
             if key not in ids:

@@ -32,6 +32,7 @@ class SustainabilityConfig(AppConfig):
                 recipients=need_recipients,
                 followers=need_followers,
                 visible=rules.visible_needs,
+                home_field="entity",
             )
         )
         register(
