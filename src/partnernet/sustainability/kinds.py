@@ -179,6 +179,8 @@ class PledgeKind(Kind):
         clean = c.clean
         if clean.get("entity") and clean.get("partner"):
             c.errors.append(("partner", "a pledge comes from an entity or a partner institution, not both"))
+        if clean.get("partner") and "person" in clean and not clean["person"]:
+            c.errors.append(("person", "name the person who pledges for the partner institution"))
         if all(name in clean for name in ("entity", "partner", "person")) and not (
             clean["entity"] or clean["partner"] or clean["person"]
         ):
