@@ -17,6 +17,7 @@ from partnernet.base.fields import FieldError, Raw
 from partnernet.base.identity import instance_id
 from partnernet.base.references import References
 from partnernet.base.registry import Recipients, visibility_recipients
+from partnernet.directory.models import Entity
 from partnernet.framework.models import Stewardship
 from partnernet.sustainability.models import Need, NeedStatus, NeedUnit, Pledge, PledgeStatus
 
@@ -78,6 +79,8 @@ class NeedKind(Kind):
             c.errors.append(("end", f"{clean['end']} is before the start {clean['start']}"))
         if clean.get("entity") and clean.get("stewardships"):
             _check_own_stewardships(clean, refs, c.errors)
+        if clean.get("entity"):
+            _check_home(clean, refs, c.errors)
         return clean, c.errors
 
     def queryset(self) -> QuerySet[Need]:
@@ -134,6 +137,18 @@ def _check_amount(clean: Clean, errors: Problems) -> None:
         errors.append(("currency", "is required for money (an ISO 4217 code such as EUR)"))
     if unit != NeedUnit.MONEY and currency:
         errors.append(("currency", "is only given for money"))
+
+
+def _check_home(clean: Clean, refs: References, errors: Problems) -> None:
+    """Only the instance that publishes an entity (its home) publishes its needs; an entity without a home
+    yet (an unclaimed seeded row) may be spoken for by the instance writing."""
+    entity = Entity.objects.filter(pk=refs.entities.get(clean["entity"])).only("home", "origin").first()
+    if entity is None:
+        return
+    writer = refs.preferred or instance_id()
+    home = entity.home_instance
+    if home and home != writer:
+        errors.append(("entity", f"'{clean['entity']}' is homed on {home}: its needs are published there"))
 
 
 def _check_own_stewardships(clean: Clean, refs: References, errors: Problems) -> None:
