@@ -155,3 +155,20 @@ def test_anonymous_visitors_see_public_needs_only(world: dict[str, object]) -> N
     page = _client(None).get(reverse("sustainability:needs")).content.decode()
     assert "Open books" in page
     assert "Movement only" not in page
+
+
+def test_a_pledger_corrects_its_pledge_and_bad_input_changes_nothing(world: dict[str, object]) -> None:
+    need = _need(world["steward"])
+    mine = services.make_pledge(
+        world["giver_member"], need, what="Mine", amount=Decimal(5), entity=world["giver"]
+    )
+    change = reverse("sustainability:pledge-step", args=[mine.key, "change"])
+    pledger = _client(world["giver_member"])
+    pledger.post(change, {"what": "Mine, more", "amount": "-7"})
+    assert (Pledge.objects.get(pk=mine.pk).what, Pledge.objects.get(pk=mine.pk).amount) == (
+        "Mine",
+        Decimal(5),
+    )
+    assert pledger.post(change, {"what": "Mine, more", "amount": "7"}).status_code == 302
+    assert Pledge.objects.get(pk=mine.pk).amount == Decimal(7)
+    assert _client(world["admin"]).post(change, {"what": "Theirs", "amount": "1"}).status_code == 403

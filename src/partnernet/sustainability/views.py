@@ -205,6 +205,17 @@ def pledge_step(request: HttpRequest, key: str, step: str) -> HttpResponse:
                 raise PermissionDenied(_("Only the need's admins confirm a delivery."))
             services.confirm_delivery(request.user, pledge)
             messages.success(request, _("The delivery is confirmed."))
+        elif step == "change":
+            if not allowed.cancel:
+                raise PermissionDenied(_("Only the pledger changes its pledge."))
+            data = {name: request.POST.get(name, "").strip() or None for name in ("what", "amount", "when")}
+            try:
+                services.change_pledge(request.user, pledge, data)
+            except RecordRejected as error:
+                for name, problems in error.fields.items():
+                    messages.error(request, f"{name}: {' '.join(problems)}")
+                return redirect("sustainability:need", key=pledge.need.key)
+            messages.success(request, _("The pledge is changed."))
         elif step == "cancel":
             if not allowed.cancel:
                 raise PermissionDenied(_("Only the pledger cancels its pledge."))
