@@ -142,7 +142,8 @@ def _check_amount(clean: Clean, errors: Problems) -> None:
 def _check_home(clean: Clean, refs: References, errors: Problems) -> None:
     """Only the instance that publishes an entity (its home) publishes its needs; an entity without a home
     yet (an unclaimed seeded row) may be spoken for by the instance writing."""
-    entity = Entity.objects.filter(pk=refs.entities.get(clean["entity"])).only("home", "origin").first()
+    entity_id = refs.entities.get(clean["entity"])
+    entity = Entity.objects.filter(pk=entity_id).only("home", "origin").first() if entity_id else None
     if entity is None:
         return
     writer = refs.preferred or instance_id()
