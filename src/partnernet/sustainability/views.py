@@ -23,10 +23,10 @@ from partnernet.sustainability import services
 from partnernet.sustainability.forms import NeedFilterForm, NeedForm, PledgeForm
 from partnernet.sustainability.models import Need
 from partnernet.sustainability.rules import (
+    declarable_keys,
     need_actions,
     pledge_actions,
     pledging_entities,
-    publishes_here,
     visible_needs,
 )
 from partnernet.sustainability.selectors import (
@@ -40,8 +40,9 @@ from partnernet.sustainability.selectors import (
 
 def _declarable(user: Any) -> Any:
     """Entities whose needs ``user`` may declare here: those they administer that this instance publishes."""
-    ids = [e.pk for e in Entity.objects.filter(pk__in=entity_ids_of(user, "admin")) if publishes_here(e)]
-    return Entity.objects.filter(pk__in=ids).order_by("name")
+    return Entity.objects.filter(pk__in=entity_ids_of(user, "admin"), key__in=declarable_keys(user)).order_by(
+        "name"
+    )
 
 
 def _refused(form: forms.Form, error: RecordRejected, rename: dict[str, str] | None = None) -> None:
