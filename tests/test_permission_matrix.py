@@ -799,6 +799,7 @@ WEB_CASES += [
     Case("sustainability:pledge-step", "post", "/needs/pledges/pledge-a/cancel/",
          logged_in(302, *OWN_PLEDGE)),
     Case("sustainability:plan", "get", "/needs/plans/home-group/", everyone(200)),
+    Case("sustainability:export", "get", "/needs/export/needs.csv", everyone(200)),
     Case("analytics:support-priorities", "get", "/analytics/support/", everyone(200)),
 ]  # fmt: skip
 
@@ -1054,6 +1055,8 @@ SEEN_PAGES = (
     "/api/v1/proposals",
     "/needs/",
     "/needs/?status=unmet",
+    "/needs/export/needs.csv",
+    "/needs/export/pledges.jsonl",
     "/analytics/support/",
     "/directory/entities/other-group/",
 )

@@ -144,8 +144,12 @@ def test_a_private_need_shows_only_to_its_entitys_members(world: dict[str, objec
         client = _client(world[who] if who else None)
         assert client.get(reverse("sustainability:need", args=[need.key])).status_code == 404
         assert "Secret salary" not in client.get(reverse("sustainability:needs")).content.decode()
+        exported = client.get(reverse("sustainability:export", args=["needs", "csv"])).getvalue().decode()
+        assert "Secret salary" not in exported
     member = _client(world["member"])
     assert member.get(reverse("sustainability:need", args=[need.key])).status_code == 200
+    exported = member.get(reverse("sustainability:export", args=["needs", "jsonl"])).getvalue().decode()
+    assert "Secret salary" in exported
     assert "Secret salary" in member.get(reverse("sustainability:needs")).content.decode()
 
 
