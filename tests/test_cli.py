@@ -95,3 +95,20 @@ def test_other_verbs_are_handed_to_django(instance: Path) -> None:
     result = run_cli(instance, "showmigrations", "directory")
     assert result.returncode == 0
     assert "[X] 0001_initial" in result.stdout
+
+
+def test_importing_bad_needs_exits_2_with_file_line_field_and_writes_nothing(instance: Path) -> None:
+    bad = instance / "needs.csv"
+    bad.write_text(
+        "key,entity,kind,title,amount,unit,currency\n"
+        "ok-need,wikimedia-sweden,funding,Hosting,100,money,EUR\n"
+        "negative,wikimedia-sweden,funding,Hosting,-100,money,EUR\n"
+        "no-such-money,wikimedia-sweden,funding,Hosting,100,money,XYZ\n"
+    )
+    result = run_cli(instance, "import", "needs", str(bad))
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith(str(bad))]
+    assert [line.split(": field ")[0] for line in lines] == [f"{bad}:3", f"{bad}:4"]
+    assert [line.split("'")[1] for line in lines] == ["amount", "currency"]
+    exported = run_cli(instance, "export", "needs")
+    assert "ok-need" not in exported.stdout

@@ -50,6 +50,7 @@ SECRET_B = "Quiet archive deal of B"
 SECRET_A = "Quiet archive deal of A"
 MOVEMENT_B = "Movement-wide GLAM plan"
 HOSTING_REASON = "Quiet reason the hosting of B ended"
+SECRET_NEED_B = "Quiet need of B"
 
 
 def only(status: int, *roles: str, otherwise: int = 403, anonymous: int = 401) -> dict[str, int]:
@@ -897,6 +898,45 @@ WEB_CASES += [
         {"resources": "{lib_pub_pk}"},
     ),
 ]
+NEW_NEED = {"entity": "home-group", "kind": "tools", "title": "Laptops", "amount": "2", "unit": "hours"}
+PLEDGE = {"need": "need-pub-b", "person": "Ada", "what": "Help", "amount": "5"}
+OWN_PLEDGE = ("member", "admin", "superuser")
+"""The pledge ``pledge-a`` was made by home-group's member for home-group: its pledger (and home-group's
+admins) may change or cancel it; only the need's admins (other-group's, none of the roles) confirm it."""
+
+API_CASES += [
+    # needs and pledges: the need's visibility; its admins declare, change and confirm; a pledger its own
+    Case("list_needs", "get", "/api/v1/needs", everyone(200)),
+    Case("read_need (public)", "get", "/api/v1/needs/need-pub-b", everyone(200)),
+    Case("read_need (private, other entity)", "get", "/api/v1/needs/need-priv-b",
+         only(200, "superuser", otherwise=404, anonymous=404)),
+    Case("declare_need", "post", "/api/v1/needs", only(201, "admin", "superuser"), NEW_NEED),
+    Case("change_need", "patch", "/api/v1/needs/need-pub-b", only(200, "superuser"), {"why": "Because"}),
+    Case("list_pledges", "get", "/api/v1/pledges", everyone(200)),
+    Case("read_pledge", "get", "/api/v1/pledges/pledge-a", everyone(200)),
+    Case("make_pledge", "post", "/api/v1/pledges", only(201, *AUTHED), PLEDGE),
+    Case("change_pledge", "patch", "/api/v1/pledges/pledge-a", only(200, *OWN_PLEDGE), {"what": "More"}),
+    Case("deliver_pledge", "post", "/api/v1/pledges/pledge-a/deliver", only(200, "superuser")),
+    Case("cancel_pledge", "post", "/api/v1/pledges/pledge-a/cancel", only(200, *OWN_PLEDGE)),
+    Case("support_priorities", "get", "/api/v1/support-priorities", everyone(200)),
+]  # fmt: skip
+
+WEB_CASES += [
+    Case("sustainability:needs", "get", "/needs/", everyone(200)),
+    Case("sustainability:need", "get", "/needs/need-pub-b/", everyone(200)),
+    Case("sustainability:need (private)", "get", "/needs/need-priv-b/",
+         only(200, "superuser", otherwise=404, anonymous=404)),
+    Case("sustainability:need-new", "get", "/needs/new/", logged_in(200, "admin")),
+    Case("sustainability:need-edit", "get", "/needs/need-pub-b/edit/", logged_in(200, "superuser")),
+    Case("sustainability:need-withdraw", "post", "/needs/need-pub-b/withdraw/", logged_in(302, "superuser")),
+    Case("sustainability:pledge-new", "post", "/needs/need-pub-b/pledge/", logged_in(302, *AUTHED),
+         {"person": "Ada", "what": "Help", "amount": "5"}),
+    Case("sustainability:pledge-step", "post", "/needs/pledges/pledge-a/cancel/",
+         logged_in(302, *OWN_PLEDGE)),
+    Case("sustainability:plan", "get", "/needs/plans/home-group/", everyone(200)),
+    Case("sustainability:export", "get", "/needs/export/needs.csv", everyone(200)),
+    Case("analytics:support-priorities", "get", "/analytics/support/", everyone(200)),
+]  # fmt: skip
 
 COVERED_ELSEWHERE = {
     # anyone, no login: monitors read it (database, worker heartbeat, last sync; nothing personal)
@@ -925,6 +965,7 @@ def matrix(world: World) -> dict[str, Any]:  # noqa: F811
     PartnershipFactory(key="priv-a", lead=world.entity, visibility="private", title=SECRET_A)
     SupportRequestFactory(key="req-a", requester=world.entity)
     SupportRequestFactory(key="req-b", requester=world.other, partnership=secret_b)
+    _needs(world)
     users = {role: getattr(world, role) for role in AUTHED}
     tokens = {role: create_token(user, "matrix", "write")[1] for role, user in users.items()}
     member_token, _ = create_token(world.member, "to revoke", "write")
@@ -940,6 +981,17 @@ def matrix(world: World) -> dict[str, Any]:  # noqa: F811
             **_workflow_rows(world),
         },
     }
+
+
+def _needs(world: World) -> None:  # noqa: F811
+    from partnernet.sustainability import services as needs
+
+    base = {"kind": "funding", "amount": "100", "unit": "money", "currency": "EUR"}
+    public = needs.declare_need(None, world.other, {**base, "key": "need-pub-b", "title": "Open books of B",
+                                                    "visibility": "public"})  # fmt: skip
+    needs.declare_need(None, world.other, {**base, "key": "need-priv-b", "title": SECRET_NEED_B,
+                                           "visibility": "private"})  # fmt: skip
+    needs.make_pledge(world.member, public, key="pledge-a", what="Help", amount="10", entity=world.entity)
 
 
 def _workflow_rows(world: World) -> dict[str, Any]:  # noqa: F811
@@ -1170,6 +1222,12 @@ SEEN_PAGES = (
     "/api/v1/impact/report",
     "/api/v1/analyze",
     "/api/v1/proposals",
+    "/needs/",
+    "/needs/?status=unmet",
+    "/needs/export/needs.csv",
+    "/needs/export/pledges.jsonl",
+    "/analytics/support/",
+    "/directory/entities/other-group/",
 )
 
 
@@ -1177,8 +1235,9 @@ def _everything_seen(role: str, matrix: dict[str, Any]) -> str:
     headers = {} if role == "anonymous" else {"HTTP_AUTHORIZATION": f"Bearer {matrix['tokens'][role]}"}
     client = Client()
     bodies = []
-    for kind in ("entities", "partners", "stewardships", "partnerships", "requests"):
+    for kind in ("entities", "partners", "stewardships", "partnerships", "requests", "needs", "pledges"):
         bodies.append(client.get(f"/api/v1/{kind}", {"limit": 500}, **headers).content.decode())
+    bodies.append(client.get("/api/v1/support-priorities", **headers).content.decode())
     for query in ("Quiet", "archive", "deal", "Movement-wide"):
         bodies.append(client.get("/api/v1/partnerships", {"q": query}, **headers).content.decode())
     for key in ("priv-a", "priv-b", "mov-b", "req-a", "req-b"):
@@ -1202,7 +1261,7 @@ def _everything_seen(role: str, matrix: dict[str, Any]) -> str:
     from django.contrib.auth.models import AnonymousUser
 
     who = user if user is not None else AnonymousUser()
-    for kind in ("partnerships", "requests"):
+    for kind in ("partnerships", "requests", "needs", "pledges"):
         bodies.append(json.dumps(list(export_rows(kind, user=who)), default=str))
     return "\n".join(bodies)
 
@@ -1212,15 +1271,37 @@ def _everything_seen(role: str, matrix: dict[str, Any]) -> str:
     [
         (
             "anonymous",
-            [SECRET_A, SECRET_B, MOVEMENT_B, HOSTING_REASON, "priv-a", "priv-b", "mov-b", "req-a", "req-b"],
+            [
+                SECRET_A,
+                SECRET_B,
+                MOVEMENT_B,
+                HOSTING_REASON,
+                SECRET_NEED_B,
+                "priv-a",
+                "priv-b",
+                "mov-b",
+                "req-a",
+                "req-b",
+            ],
         ),
         (
             "outsider",
-            [SECRET_A, SECRET_B, MOVEMENT_B, HOSTING_REASON, "priv-a", "priv-b", "mov-b", "req-a", "req-b"],
+            [
+                SECRET_A,
+                SECRET_B,
+                MOVEMENT_B,
+                HOSTING_REASON,
+                SECRET_NEED_B,
+                "priv-a",
+                "priv-b",
+                "mov-b",
+                "req-a",
+                "req-b",
+            ],
         ),
-        ("member", [SECRET_B, HOSTING_REASON, "priv-b", "req-b"]),
-        ("admin", [SECRET_B, HOSTING_REASON, "priv-b", "req-b"]),
-        ("facilitator", [SECRET_A, SECRET_B, HOSTING_REASON, "priv-a", "priv-b"]),
+        ("member", [SECRET_B, HOSTING_REASON, SECRET_NEED_B, "priv-b", "req-b"]),
+        ("admin", [SECRET_B, HOSTING_REASON, SECRET_NEED_B, "priv-b", "req-b"]),
+        ("facilitator", [SECRET_A, SECRET_B, HOSTING_REASON, SECRET_NEED_B, "priv-a", "priv-b"]),
     ],
 )
 def test_nothing_private_reaches_a_list_read_search_or_export(
@@ -1237,6 +1318,7 @@ def test_the_superuser_as_operator_sees_everything(matrix: dict[str, Any]) -> No
         SECRET_B,
         MOVEMENT_B,
         HOSTING_REASON,
+        SECRET_NEED_B,
         "req-a",
         "req-b",
         "out-priv-a",

@@ -77,3 +77,12 @@ def test_the_entity_page_offers_its_admins_to_declare_a_need(needs: dict) -> Non
     assert "/needs/new/?entity=pillar" in page
     assert "Pillar coordinator" in page
     assert "/needs/new/?entity=pillar" not in Client().get("/directory/entities/pillar/").content.decode()
+
+
+def test_an_alert_on_the_dashboard_links_the_entitys_admin_to_declare_a_need(needs: dict) -> None:
+    admin = MembershipFactory(entity=needs["pillar"], role="admin").user  # one person behind a lead role
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/analytics/").content.decode()
+    assert "one person behind a lead role" in page
+    assert "/needs/new/?entity=pillar" in page

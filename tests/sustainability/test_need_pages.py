@@ -144,8 +144,12 @@ def test_a_private_need_shows_only_to_its_entitys_members(world: dict[str, objec
         client = _client(world[who] if who else None)
         assert client.get(reverse("sustainability:need", args=[need.key])).status_code == 404
         assert "Secret salary" not in client.get(reverse("sustainability:needs")).content.decode()
+        exported = client.get(reverse("sustainability:export", args=["needs", "csv"])).getvalue().decode()
+        assert "Secret salary" not in exported
     member = _client(world["member"])
     assert member.get(reverse("sustainability:need", args=[need.key])).status_code == 200
+    exported = member.get(reverse("sustainability:export", args=["needs", "jsonl"])).getvalue().decode()
+    assert "Secret salary" in exported
     assert "Secret salary" in member.get(reverse("sustainability:needs")).content.decode()
 
 
@@ -155,3 +159,20 @@ def test_anonymous_visitors_see_public_needs_only(world: dict[str, object]) -> N
     page = _client(None).get(reverse("sustainability:needs")).content.decode()
     assert "Open books" in page
     assert "Movement only" not in page
+
+
+def test_a_pledger_corrects_its_pledge_and_bad_input_changes_nothing(world: dict[str, object]) -> None:
+    need = _need(world["steward"])
+    mine = services.make_pledge(
+        world["giver_member"], need, what="Mine", amount=Decimal(5), entity=world["giver"]
+    )
+    change = reverse("sustainability:pledge-step", args=[mine.key, "change"])
+    pledger = _client(world["giver_member"])
+    pledger.post(change, {"what": "Mine, more", "amount": "-7"})
+    assert (Pledge.objects.get(pk=mine.pk).what, Pledge.objects.get(pk=mine.pk).amount) == (
+        "Mine",
+        Decimal(5),
+    )
+    assert pledger.post(change, {"what": "Mine, more", "amount": "7"}).status_code == 302
+    assert Pledge.objects.get(pk=mine.pk).amount == Decimal(7)
+    assert _client(world["admin"]).post(change, {"what": "Theirs", "amount": "1"}).status_code == 403

@@ -146,3 +146,11 @@ def test_a_private_need_and_its_pledges_never_enter_the_feed() -> None:
     assert not FeedEvent.objects.filter(record_uuid__in=[private.uuid, pledge.uuid]).exists()
     movement = _need(steward, title="Shared")
     assert {e.audience for e in FeedEvent.objects.filter(record_uuid=movement.uuid)} == {"movement"}
+
+
+def test_only_the_entitys_home_publishes_its_needs() -> None:
+    elsewhere = EntityFactory(kind="chapter", home="pn-another-instance")
+    with pytest.raises(RecordRejected) as refused:
+        _need(elsewhere)
+    assert "homed on pn-another-instance" in refused.value.fields["entity"][0]
+    assert not Need.objects.exists()

@@ -27,6 +27,7 @@ from partnernet.analytics.trends import TREND_FIGURES, trend_rows
 from partnernet.base.formats import csv_text
 from partnernet.framework.coverage import LEVELS
 from partnernet.framework.models import PartnershipType, Region
+from partnernet.sustainability.rules import declarable_keys
 
 FORMATS = ("csv", "json")
 PUBLIC_FIGURES = ("summary", "coverage", "nodes", "edges", "trends")
@@ -139,6 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_suggest": request.user.has_perm("analytics.view_suggestions"),
             "can_snapshot": request.user.has_perm("analytics.take_snapshot"),
             "levels": LEVELS,
+            "declarable": declarable_keys(request.user),
         },
     )
 

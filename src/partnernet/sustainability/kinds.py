@@ -17,6 +17,7 @@ from partnernet.base.fields import FieldError, Raw
 from partnernet.base.identity import instance_id
 from partnernet.base.references import References
 from partnernet.base.registry import Recipients, visibility_recipients
+from partnernet.directory.models import Entity
 from partnernet.framework.models import Stewardship
 from partnernet.sustainability.models import Need, NeedStatus, NeedUnit, Pledge, PledgeStatus
 
@@ -78,6 +79,8 @@ class NeedKind(Kind):
             c.errors.append(("end", f"{clean['end']} is before the start {clean['start']}"))
         if clean.get("entity") and clean.get("stewardships"):
             _check_own_stewardships(clean, refs, c.errors)
+        if clean.get("entity"):
+            _check_home(clean, refs, c.errors)
         return clean, c.errors
 
     def queryset(self) -> QuerySet[Need]:
@@ -136,6 +139,19 @@ def _check_amount(clean: Clean, errors: Problems) -> None:
         errors.append(("currency", "is only given for money"))
 
 
+def _check_home(clean: Clean, refs: References, errors: Problems) -> None:
+    """Only the instance that publishes an entity (its home) publishes its needs; an entity without a home
+    yet (an unclaimed seeded row) may be spoken for by the instance writing."""
+    entity_id = refs.entities.get(clean["entity"])
+    entity = Entity.objects.filter(pk=entity_id).only("home", "origin").first() if entity_id else None
+    if entity is None:
+        return
+    writer = refs.preferred or instance_id()
+    home = entity.home_instance
+    if home and home != writer:
+        errors.append(("entity", f"'{clean['entity']}' is homed on {home}: its needs are published there"))
+
+
 def _check_own_stewardships(clean: Clean, refs: References, errors: Problems) -> None:
     entity_id = refs.entities.get(clean["entity"])
     ids = refs.ids("stewardships")
@@ -179,6 +195,8 @@ class PledgeKind(Kind):
         clean = c.clean
         if clean.get("entity") and clean.get("partner"):
             c.errors.append(("partner", "a pledge comes from an entity or a partner institution, not both"))
+        if clean.get("partner") and "person" in clean and not clean["person"]:
+            c.errors.append(("person", "name the person who pledges for the partner institution"))
         if all(name in clean for name in ("entity", "partner", "person")) and not (
             clean["entity"] or clean["partner"] or clean["person"]
         ):

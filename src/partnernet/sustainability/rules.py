@@ -141,3 +141,9 @@ def pledge_actions(user: Any, pledge: Pledge) -> PledgeActions:
         confirm=user.has_perm("sustainability.confirm_pledge", pledge),
         cancel=user.has_perm("sustainability.change_pledge", pledge),
     )
+
+
+def declarable_keys(user: Any) -> set[str]:
+    """Keys of the entities whose needs ``user`` may declare here (the links next to alerts)."""
+    admin_of = Entity.objects.filter(pk__in=entity_ids_of(user, "admin"))
+    return {entity.key for entity in admin_of if publishes_here(entity)}

@@ -6,6 +6,7 @@ app_name = "sustainability"
 urlpatterns = [
     path("", views.need_list, name="needs"),
     path("new/", views.need_new, name="need-new"),
+    path("export/<slug:kind_name>.<str:fmt>", views.export, name="export"),
     path("plans/<slug:key>/", plan_views.plan, name="plan"),
     path("<slug:key>/", views.need_detail, name="need"),
     path("<slug:key>/edit/", views.need_edit, name="need-edit"),

@@ -9,24 +9,27 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnernet.audit.selectors import history_of
+from partnernet.base.formats import iter_lines
 from partnernet.base.pagination import page_of
 from partnernet.base.records import RecordRejected
+from partnernet.base.registry import record_kind
+from partnernet.base.rows import export_rows
 from partnernet.directory.models import Entity
 from partnernet.directory.rules import entity_ids_of
 from partnernet.sustainability import services
 from partnernet.sustainability.forms import NeedFilterForm, NeedForm, PledgeForm
 from partnernet.sustainability.models import Need
 from partnernet.sustainability.rules import (
+    declarable_keys,
     need_actions,
     pledge_actions,
     pledging_entities,
-    publishes_here,
     visible_needs,
 )
 from partnernet.sustainability.selectors import (
@@ -40,8 +43,9 @@ from partnernet.sustainability.selectors import (
 
 def _declarable(user: Any) -> Any:
     """Entities whose needs ``user`` may declare here: those they administer that this instance publishes."""
-    ids = [e.pk for e in Entity.objects.filter(pk__in=entity_ids_of(user, "admin")) if publishes_here(e)]
-    return Entity.objects.filter(pk__in=ids).order_by("name")
+    return Entity.objects.filter(pk__in=entity_ids_of(user, "admin"), key__in=declarable_keys(user)).order_by(
+        "name"
+    )
 
 
 def _refused(form: forms.Form, error: RecordRejected, rename: dict[str, str] | None = None) -> None:
@@ -205,6 +209,17 @@ def pledge_step(request: HttpRequest, key: str, step: str) -> HttpResponse:
                 raise PermissionDenied(_("Only the need's admins confirm a delivery."))
             services.confirm_delivery(request.user, pledge)
             messages.success(request, _("The delivery is confirmed."))
+        elif step == "change":
+            if not allowed.cancel:
+                raise PermissionDenied(_("Only the pledger changes its pledge."))
+            data = {name: request.POST.get(name, "").strip() or None for name in ("what", "amount", "when")}
+            try:
+                services.change_pledge(request.user, pledge, data)
+            except RecordRejected as error:
+                for name, problems in error.fields.items():
+                    messages.error(request, f"{name}: {' '.join(problems)}")
+                return redirect("sustainability:need", key=pledge.need.key)
+            messages.success(request, _("The pledge is changed."))
         elif step == "cancel":
             if not allowed.cancel:
                 raise PermissionDenied(_("Only the pledger cancels its pledge."))
@@ -215,3 +230,20 @@ def pledge_step(request: HttpRequest, key: str, step: str) -> HttpResponse:
     except services.PledgeRefused as refused:
         messages.error(request, str(refused))
     return redirect("sustainability:need", key=pledge.need.key)
+
+
+def export(request: HttpRequest, kind_name: str, fmt: str) -> StreamingHttpResponse:
+    """Needs or pledges in the FORMATS.md format, only the rows the reader may see (the list's filters apply
+    to needs)."""
+    if fmt not in ("csv", "jsonl") or kind_name not in ("needs", "pledges"):
+        raise Http404
+    kind = record_kind(kind_name).exchange
+    rows = kind.queryset()
+    if kind_name == "needs":
+        rows = needs_matching(rows, NeedFilterForm(request.GET or None).filters())
+    response = StreamingHttpResponse(
+        iter_lines(export_rows(kind_name, rows, user=request.user), fmt, kind.fields),
+        content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/jsonl; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind_name}.{fmt}"'
+    return response
