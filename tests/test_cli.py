@@ -80,6 +80,7 @@ def test_generate_adds_rows_and_reports_counts_as_json(instance: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "entities": 50, "partners": 150, "stewardships": 5, "partnerships": 200, "requests": 25,
+        "needs": 2, "pledges": 1,
     }  # fmt: skip
     again = run_cli(instance, "generate", "--entities", "50", "--partnerships", "200", "--seed", "9")
     assert again.returncode == 2

@@ -186,7 +186,7 @@ def list_profiles(request: HttpRequest, filters: Query[ProfileFilters]) -> Any:
     auth=READ,
     summary="Read a seeded entity's profile",
 )
-def read_profile(request: HttpRequest, key: str) -> Any:
+def read_profile(request: HttpRequest, key: PathKey) -> Any:
     return one(request, "profiles", find("profiles", caller(request), key))
 
 
