@@ -42,3 +42,14 @@ def default_language_after_each_test() -> Iterator[None]:
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_caches_after_each_test() -> Iterator[None]:
+    """Rate limits count in the cache per address, and every test client and browser comes from 127.0.0.1:
+    without this, the suite's sixth public proposal would be refused whichever test sends it."""
+    yield
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()

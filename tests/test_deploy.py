@@ -9,7 +9,6 @@ publishes its HTTPS base URL.
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import socket
@@ -23,7 +22,6 @@ import pytest
 
 from tests.clitools import cli_env, run_cli
 from tests.conftest import skip_unless_ci
-from tests.test_upgrade import FIXTURES
 
 pytestmark = pytest.mark.slow
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
@@ -71,8 +69,6 @@ def test_nginx_and_serve_on_loopback(tmp_path: Path) -> None:
         skip_unless_ci("nginx and openssl are needed (apt-get install nginx-light openssl)")
     data = tmp_path / "data"
     data.mkdir()
-    with gzip.open(FIXTURES[-1]) as source, (data / "partnernet.sqlite3").open("wb") as target:
-        shutil.copyfileobj(source, target)
     assert run_cli(data, "migrate", "--no-input", "-v0").returncode == 0
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     base_url = f"https://localhost:{https_port}"

@@ -53,12 +53,18 @@ def test_sync_task_schedules_exactly_one_next_run() -> None:
     assert waiting.count() == 1
 
 
-def test_a_lost_key_is_not_made_again_silently_only_on_the_operators_command(fresh_key: Path) -> None:
+def test_a_lost_key_is_not_made_again_silently_only_on_the_operators_command(
+    fresh_key: Path, client: Client
+) -> None:
     first = keys.instance_key_pair()
     keys._cache.clear()
     fresh_key.unlink()
     with pytest.raises(keys.KeyLost, match="federation key replace"):
         keys.instance_key_pair()
+    for path in ("/.well-known/partnernet", "/federation/feed"):
+        refused = client.get(path)
+        assert refused.status_code == 503
+        assert refused.json()["error"]["code"] == "unavailable"
     assert not fresh_key.exists()
     replaced = keys.replace_lost_key()
     assert replaced != first

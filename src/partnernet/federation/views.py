@@ -27,7 +27,7 @@ from partnernet.core.federation.identity import well_known_document
 from partnernet.core.federation.signing import decode_public_key
 from partnernet.core.federation.transport import TransportError, check_request, requesting_instance
 from partnernet.federation.delivery import InboxRefused, receive_delivery
-from partnernet.federation.keys import instance_key_pair, rotations
+from partnernet.federation.keys import KeyLost, instance_key_pair, rotations
 from partnernet.federation.models import Peer
 from partnernet.federation.selectors import (
     audiences_of,
@@ -55,9 +55,19 @@ def _error(status: int, code: str, message: str, fields: dict[str, list[str]] | 
     return JsonResponse(error_body(code, message, fields), status=status)
 
 
+def _key_lost(exc: KeyLost) -> JsonResponse:
+    """A lost signing key is the operator's to mend (restore or replace it); until then peers get a 503 in
+    the error shape, and the log says what to do, rather than an HTML error page they cannot parse."""
+    logger.error("%s", exc)
+    return _error(503, "unavailable", "this instance's signing key is missing; its operator has been told")
+
+
 @require_GET
 def well_known(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(well_known_document(this_instance(), instance_key_pair(), rotations=rotations()))
+    try:
+        return JsonResponse(well_known_document(this_instance(), instance_key_pair(), rotations=rotations()))
+    except KeyLost as exc:
+        return _key_lost(exc)
 
 
 class Suspended(Exception):
@@ -111,6 +121,10 @@ def feed(request: HttpRequest) -> HttpResponse:
         return _error(403, "forbidden", "this instance has suspended exchanging with yours")
     after = int(after_text)
     limit = max(1, min(settings.FEDERATION_PAGE_SIZE, MAX_PAGE_ITEMS))
+    try:
+        key_pair = instance_key_pair()
+    except KeyLost as exc:
+        return _key_lost(exc)
     rows, next_cursor, head = feed_slice(after, audiences_of(peer), limit)
     body = encode_feed_page(
         origin=instance_id(),
@@ -118,7 +132,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         items=[document.encode("utf-8") for _, document in rows],
         next_cursor=next_cursor,
         published=timezone.now(),
-        key_pair=instance_key_pair(),
+        key_pair=key_pair,
         extra={"head": head, "scope": "movement" if peer is not None and peer.movement else "public"},
     )
     return HttpResponse(body, content_type="application/activity+json")
