@@ -25,17 +25,6 @@ def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def committed(transactional_db: Any) -> None:
-    """Committed data (for threads, a live server or a worker that closes its connection); the reference
-    data again when an earlier transactional test's flush removed it."""
-    from partnernet.exchange.seed import seed_reference
-    from partnernet.framework.models import Region
-
-    if not Region.objects.exists():
-        seed_reference()
-
-
 @dataclass
 class World:
     requester: Any

@@ -21,7 +21,7 @@ from partnernet.audit.services import record
 from partnernet.base import fields as f
 from partnernet.base.identity import instance_id
 from partnernet.base.models import SEED_ORIGIN
-from partnernet.directory.models import Claim, Entity, JoinRequest, Membership
+from partnernet.directory.models import Claim, DecidedRecord, Decision, Entity, JoinRequest, Membership
 from partnernet.directory.profiles import home_address, make_home_here, start_profile
 from partnernet.directory.rules import FACILITATORS
 from partnernet.directory.telling import tell
@@ -103,22 +103,23 @@ def ask_to_join(user: Any, entity: Entity, text: str = "") -> JoinRequest:
     return join
 
 
+def _record_decision(actor: Any, decided: DecidedRecord, approve: bool, reason: str, what: str) -> None:
+    """Store who decided a pending join request or claim, when and why, and audit it as approve_/refuse_
+    ``what``: one place, so both kinds of decision keep the same fields and the same audit trail."""
+    decided.status = Decision.APPROVED if approve else Decision.REFUSED
+    decided.decided_by, decided.decided_at, decided.reason = actor, timezone.now(), reason.strip()[:2000]
+    decided.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+    verb = "approve" if approve else "refuse"
+    record(actor, "update", f"{verb}_{what}", decided, {"status": [PENDING, decided.status]})
+
+
 def decide_join(actor: Any, join: JoinRequest, approve: bool, reason: str = "") -> JoinRequest:
     """An admin of the entity approves (the person becomes a member) or refuses a pending request."""
     with transaction.atomic():
         join = JoinRequest.objects.select_for_update().select_related("entity", "user").get(pk=join.pk)
         if join.status != PENDING:
             raise Refused(f"This request was already {join.get_status_display().lower()}.", code="decided")
-        join.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REFUSED
-        join.decided_by, join.decided_at, join.reason = actor, timezone.now(), reason.strip()[:2000]
-        join.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-        record(
-            actor,
-            "update",
-            "approve_join" if approve else "refuse_join",
-            join,
-            {"status": [PENDING, join.status]},
-        )
+        _record_decision(actor, join, approve, reason, "join")
         entity, decider = join.entity, actor.get_username()
         if approve:
             _add_member(actor, join.user, entity, Membership.Role.MEMBER)
@@ -235,16 +236,7 @@ def decide_claim(actor: Any, claim: Claim, approve: bool, reason: str = "") -> C
         entity = claim.entity
         if approve:
             _claimable(entity)
-        claim.status = Claim.Status.APPROVED if approve else Claim.Status.REFUSED
-        claim.decided_by, claim.decided_at, claim.reason = actor, timezone.now(), reason.strip()[:2000]
-        claim.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-        record(
-            actor,
-            "update",
-            "approve_claim" if approve else "refuse_claim",
-            claim,
-            {"status": [PENDING, claim.status]},
-        )
+        _record_decision(actor, claim, approve, reason, "claim")
         decider = actor.get_username()
         if approve:
             make_home_here(actor, entity)

@@ -252,18 +252,12 @@ class Decision(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class JoinRequest(GlobalRecord):
-    """A person asks to become a member of an entity; the entity's admins approve or refuse."""
+class DecidedRecord(GlobalRecord):
+    """A person's request that someone else decides (join requests, claims): pending until approved or
+    refused, with who decided, when and why, so both kinds answer the same questions the same way."""
 
     Status = Decision
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
-    )
-    entity = models.ForeignKey(
-        Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="join_requests"
-    )
-    message = models.TextField(_("message"), blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -277,6 +271,21 @@ class JoinRequest(GlobalRecord):
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta(GlobalRecord.Meta):
+        abstract = True
+
+
+class JoinRequest(DecidedRecord):
+    """A person asks to become a member of an entity; the entity's admins approve or refuse."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta(DecidedRecord.Meta):
         verbose_name = _("join request")
         verbose_name_plural = _("join requests")
         ordering = ["-created_at"]
@@ -292,11 +301,9 @@ class JoinRequest(GlobalRecord):
         return f"{self.user} → {self.entity}"
 
 
-class Claim(GlobalRecord):
+class Claim(DecidedRecord):
     """A person claims a real affiliate loaded by the seed, with evidence; facilitators decide. The approved
     claimant becomes its admin, and this instance its home."""
-
-    Status = Decision
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("claimant"), on_delete=models.CASCADE, related_name="+"
@@ -310,19 +317,8 @@ class Claim(GlobalRecord):
         help_text=_("A page on the affiliate's site or on Meta-Wiki that names you as its contact."),
     )
     statement = models.TextField(_("statement"), help_text=_("Who you are and what your role is."))
-    status = models.CharField(_("status"), max_length=8, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta(GlobalRecord.Meta):
+    class Meta(DecidedRecord.Meta):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         ordering = ["-created_at"]
