@@ -66,3 +66,25 @@ def empty_caches_after_each_test() -> Iterator[None]:
 
     for cache in caches.all(initialized_only=True):
         cache.clear()
+
+
+PASS_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "engine_urls",
+}
+"""Fixtures through which a test reaches the pass's database (``engine_urls``: the backup round trip makes
+its databases on the pass's server)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``no_database`` every test that never touches the pass's database: the pure core, and the real
+    processes that run on their own SQLite data folders. scripts/test runs them once, in the SQLite pass; the
+    PostgreSQL pass would repeat exactly the same work."""
+    for item in items:
+        uses = PASS_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if not uses and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.no_database)
