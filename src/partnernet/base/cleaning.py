@@ -110,6 +110,13 @@ class Kind(ABC):
     required: ClassVar[frozenset[str]]
     m2m: ClassVar[dict[str, str]] = {}
     """Clean list field -> model many-to-many field."""
+    export_columns: ClassVar[dict[str, str]] = {}
+    """Exchange field -> the ORM lookup that reads it as ``row`` gives it (``lead`` -> ``lead__key``), so an
+    export can stream plain values instead of building an object per row (``base.rows.export_rows``); list
+    fields are named in ``export_lists`` instead. Empty: export builds each object and calls ``row``."""
+    export_lists: ClassVar[dict[str, str]] = {}
+    """List field -> the many-to-many lookup of its items (``supporters`` -> ``supporters__key``), read from
+    the link table once per chunk of exported rows."""
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         """Keys of other rows this row names, by kind, so they can be resolved in bulk beforehand."""

@@ -7,34 +7,125 @@ The one place the API, the web's exports and search ask; each kind's rule comes 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Field, JSONField, ManyToManyField, Model, QuerySet
 
-from partnernet.base.cleaning import Clean
+from partnernet.base.cleaning import Clean, Kind
 from partnernet.base.registry import record_kind
 
 CHUNK = 2000
 
 
 def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None, user: Any = None) -> Iterator[Clean]:
-    """Rows ordered by key, then origin, fetched in chunks (related rows prefetched per chunk).
+    """Rows ordered by key, then origin, fetched in chunks.
 
     With ``user``, the rows are those ``user`` may see, with the fields they may not see emptied: the export
     a web page or the API offers. Without, the operator's full export of the command line (pass the rows,
     ``exchange.selectors.export_queryset``).
+
+    A kind that names its ``export_columns`` is streamed as plain values (``value_rows``): building a model
+    object, its joined rows and its prefetch caches for every row made an export of 50,000 partnerships
+    twenty times slower than the SQL behind it. Kinds without them, and rows a redaction must look at as
+    objects, go through ``Kind.row``; both give the same clean rows.
     """
-    kind = record_kind(kind_name).exchange
+    record = record_kind(kind_name)
+    kind = record.exchange
     if queryset is None:
         queryset = kind.queryset()
     hide = None
     if user is not None:
         queryset = visible_rows(kind_name, user, queryset)
-        hide = hidden_fields(kind_name, user)
-    for obj in queryset.order_by("key", "origin").iterator(chunk_size=CHUNK):
+        if record.redact is not None:
+            hide = record.redact(user)
+    ordered = queryset.order_by("key", "origin")
+    if kind.export_columns and hide is None:
+        yield from value_rows(kind, ordered)
+        return
+    for obj in ordered.iterator(chunk_size=CHUNK):
         row = kind.row(obj)
         yield hide(obj, row) if hide else row
+
+
+def value_rows(kind: Kind, queryset: QuerySet[Any]) -> Iterator[Clean]:
+    """The clean rows of ``queryset`` (in its order) read as values, without a model object.
+
+    One streaming statement reads the columns (``Kind.export_columns``, joins included); each list field
+    (``Kind.export_lists``) costs one statement per chunk of ``CHUNK`` rows, on its link table, for the
+    rows of that chunk. Lists are sorted here, as ``Kind.row`` sorts them, so a row is the same whichever
+    way it was read.
+    """
+    scalars = [name for name in kind.fields if name not in kind.export_lists]
+    missing = set(scalars) - set(kind.export_columns)
+    if missing:
+        raise ValueError(f"{kind.name}: no export lookup for {sorted(missing)}")
+    stored_lists = [name for name in scalars if _is_stored_list(kind.model, kind.export_columns[name])]
+    links = [
+        (name, _LinkItems(kind.model, lookup, queryset.db)) for name, lookup in kind.export_lists.items()
+    ]
+    lookups = ["pk", *(kind.export_columns[name] for name in scalars)]
+    values = queryset.prefetch_related(None).values_list(*lookups).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(values, CHUNK)):
+        ids = [values_row[0] for values_row in chunk]
+        items = [(name, link.of(ids)) for name, link in links]
+        for values_row in chunk:
+            row: Clean = dict(zip(scalars, values_row[1:], strict=True))
+            for name in stored_lists:
+                row[name] = sorted(row[name])
+            for name, found in items:
+                row[name] = sorted(found.get(values_row[0], ()))
+            yield row
+
+
+def _is_stored_list(model: type[Model], lookup: str) -> bool:
+    """A column of the row's own table holding a JSON list (``languages``), which ``Kind.row`` sorts."""
+    return "__" not in lookup and isinstance(model._meta.get_field(lookup), JSONField)
+
+
+class _LinkItems:
+    """The items of one many-to-many list field (``supporters__key``) for given rows, by row id: one
+    statement on the link table joined to the items' table, for a chunk of rows at once.
+
+    The statement is written out from the models' metadata rather than built by the ORM for each chunk: with
+    the ORM, preparing the ``IN`` list value by value cost four times the query itself.
+    """
+
+    def __init__(self, model: type[Model], lookup: str, using: str):
+        name, attribute = lookup.split("__", 1)
+        field = model._meta.get_field(name)
+        if not isinstance(field, ManyToManyField):
+            raise ValueError(f"{model.__name__}.{name} is not a many-to-many field")
+        through: type[Model] = field.remote_field.through  # type: ignore[assignment]
+        target: type[Model] = field.remote_field.model
+        self.connection = connections[using]
+        quote = self.connection.ops.quote_name
+        source = quote(_column(through, field.m2m_field_name()))
+        self.select = (
+            f"SELECT l.{source}, t.{quote(_column(target, attribute))} "  # noqa: S608 (names from the models, values bound)
+            f"FROM {quote(through._meta.db_table)} l JOIN {quote(target._meta.db_table)} t "
+            f"ON t.{quote(_column(target, target._meta.pk.name))} "
+            f"= l.{quote(_column(through, field.m2m_reverse_field_name()))} "
+            f"WHERE l.{source} IN "
+        )
+
+    def of(self, ids: list[Any]) -> dict[Any, list[Any]]:
+        items: dict[Any, list[Any]] = defaultdict(list)
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.select + "(" + ", ".join(["%s"] * len(ids)) + ")", ids)
+            for parent, item in cursor.fetchall():
+                items[parent].append(item)
+        return items
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
 
 
 def visible_rows(kind_name: str, user: Any, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:

@@ -29,6 +29,12 @@ class EntityKind(Kind):
     )  # fmt: skip
     required = frozenset({"key", "name", "kind"})
     m2m = {"regions": "regions"}
+    export_columns = {
+        "key": "key", "name": "name", "kind": "kind", "country": "country__code", "languages": "languages",
+        "legal_identity": "legal_identity", "wikidata": "wikidata", "website": "website",
+        "founded": "founded", "staff_fte": "staff_fte", "volunteers": "volunteers",
+    }  # fmt: skip
+    export_lists = {"regions": "regions__code"}
 
     def clean(self, values: dict[str, Raw], refs: References) -> tuple[Clean, Problems]:
         c = Cleaner(values, self.required)
@@ -82,6 +88,10 @@ class PartnerKind(Kind):
     model = Partner
     fields = ("key", "name", "kind", "country", "wikidata", "website")
     required = frozenset({"key", "name", "kind"})
+    export_columns = {
+        "key": "key", "name": "name", "kind": "kind", "country": "country__code", "wikidata": "wikidata",
+        "website": "website",
+    }  # fmt: skip
 
     def clean(self, values: dict[str, Raw], refs: References) -> tuple[Clean, Problems]:
         c = Cleaner(values, self.required)

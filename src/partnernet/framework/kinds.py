@@ -29,6 +29,12 @@ class StewardshipKind(Kind):
         "response_days", "term_start", "term_end",
     )  # fmt: skip
     required = frozenset({"key", "entity", "type", "level", "capacity"})
+    export_columns = {
+        "key": "key", "entity": "entity__key", "type": "type__key", "theme": "theme__key",
+        "region": "region__code", "level": "level", "capacity": "capacity", "languages": "languages",
+        "status": "status", "response_days": "response_days", "term_start": "term_start",
+        "term_end": "term_end",
+    }  # fmt: skip
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         return {"entities": one_of(values, "entity")}

@@ -25,6 +25,11 @@ class PartnershipKind(Kind):
     )  # fmt: skip
     required = frozenset({"key", "title", "lead", "type", "status"})
     m2m = {"supporters": "supporters", "partners": "partners", "themes": "themes"}
+    export_columns = {
+        "key": "key", "title": "title", "lead": "lead__key", "type": "type__key", "region": "region__code",
+        "status": "status", "start": "start", "end": "end", "visibility": "visibility",
+    }  # fmt: skip
+    export_lists = {"supporters": "supporters__key", "partners": "partners__key", "themes": "themes__key"}
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         return {

@@ -23,6 +23,11 @@ class RequestKind(Kind):
         "created", "resolved",
     )  # fmt: skip
     required = frozenset({"key", "requester", "type", "region", "need", "status"})
+    export_columns = {
+        "key": "key", "requester": "requester__key", "partnership": "partnership__key", "type": "type__key",
+        "theme": "theme__key", "region": "region__code", "need": "need", "language": "language",
+        "status": "status", "steward": "steward__key", "created": "created", "resolved": "resolved",
+    }  # fmt: skip
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         return {
@@ -118,6 +123,9 @@ class PeerRequestKind(RequestKind):
     The partnership may be private, and the receiving instance could not resolve it anyway (it only holds
     the partnerships it was sent).
     """
+
+    export_columns = {}
+    """Its rows are not plain column values (see ``row``), so it is never streamed from values."""
 
     def row(self, obj: SupportRequest) -> Clean:
         row: Clean = {**super().row(obj), "partnership": None, "description": obj.description or None}
