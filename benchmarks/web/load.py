@@ -296,7 +296,7 @@ def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> sub
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"partnernet serve exited with {server.returncode}; see {log}")
+            raise SystemExit(f"partnernet serve exited with {server.returncode}:\n{log.read_text()[-3000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
                 return server
@@ -315,6 +315,21 @@ def check(base: str, chosen: list[Target]) -> None:
                 answer = session.get(path)
                 if answer.status_code != 200:
                     raise SystemExit(f"{target.name}: {path} answered {answer.status_code}")
+
+
+def drain(base: str) -> None:
+    """Wait until the requests wrk left queued at the server are answered, so the next run starts clean.
+
+    wrk stops counting at the deadline, but up to one request per connection is still queued at gunicorn; a
+    ``/healthz`` answered behind them, then a fast one, means the queue is empty.
+    """
+    with httpx.Client(base_url=base, timeout=120) as session:
+        for _ in range(20):
+            started = time.perf_counter()
+            session.get("/healthz")
+            if time.perf_counter() - started < 0.2:
+                return
+            time.sleep(0.2)
 
 
 def run_wrk(base: str, target: Target, connections: int, seconds: float, threads: int, work: Path) -> Measure:
@@ -393,6 +408,7 @@ def main() -> None:
         try:
             chosen = [t for t in targets(words, base, seed=1) if not args.only or t.name in args.only]
             check(base, chosen)
+            drain(base)
             print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
             print(f"instance: {wanted}; partnernet serve --workers {args.workers} (gthread, 4 threads each)")
             print(f"wrk: {args.wrk_threads} threads, {seconds:g} s per run, load average {_load()} before")
@@ -402,6 +418,7 @@ def main() -> None:
             for connections in args.connections:
                 for target in chosen:
                     measure = run_wrk(base, target, connections, seconds, args.wrk_threads, scratch)
+                    drain(base)
                     measures.append(measure)
                     print(
                         f"| {target.name} | {len(target.paths)} ({target.natural}) | {connections} | "
