@@ -10,7 +10,7 @@ starting point), so nothing is measured on one warm row:
 * ``registry first``: ``/partnerships/``, the first page in each of the five sort orders (dummy-padded);
 * ``registry filtered``: ``/partnerships/?type=…&status=…&region=…`` over a seeded sample of the product;
 * ``registry search``: ``/partnerships/?q=WORD`` over words of the public titles and descriptions, spread
-  across the frequency ranking (common and rare words alike);
+  across the frequency ranking (common and rare words alike), and pairs of them where there are few words;
 * ``entity page``: ``/directory/entities/KEY/``;
 * ``matrix``: ``/matrix/?level=…&theme=…&map=…``;
 * ``analytics``: ``/analytics/?level=…`` (dummy-padded);
@@ -230,6 +230,15 @@ def spread(items: list[str], count: int) -> list[str]:
     return [items[int(i * step)] for i in range(count)]
 
 
+def searches(ranked: list[str], rng: random.Random, count: int = 150) -> list[str]:
+    """Words spread over the frequency ranking; where the titles use few words (generated data), pairs of
+    them too (every word must match), so the searches differ."""
+    chosen = spread(ranked, count)
+    pairs = [f"{a} {b}" for a, b in itertools.combinations(ranked[:40], 2)]
+    rng.shuffle(pairs)
+    return chosen + pairs[: max(0, count - len(chosen))]
+
+
 def cursor_pages(base: str, first_pages: list[str], wanted: int) -> list[str]:
     """Follow ``next`` links from each first page in turn until ``wanted`` distinct next pages are known."""
     found: list[str] = []
@@ -270,7 +279,7 @@ def targets(words: dict[str, list[str]], base: str, seed: int) -> list[Target]:
         "registry filtered": padded(
             query("/partnerships/", type=t, status=s, region=r) for t, s, r in combos[:150]
         ),
-        "registry search": padded(query("/partnerships/", q=word) for word in spread(words["words"], 150)),
+        "registry search": padded(query("/partnerships/", q=text) for text in searches(words["words"], rng)),
         "entity page": padded(f"/directory/entities/{key}/" for key in spread(words["entities"], 150)),
         "matrix": padded(
             query("/matrix/", level=level, theme=theme, map=mapped)
