@@ -26,8 +26,9 @@ Four solvers get the same instance:
 * **networkx**: ``network_simplex`` on the unmerged graph (its solve only, not the graph build).
 
 The costs must be equal (the tie-break does not change the optimum; the floor's cost, divided by the scale,
-is the true cost and its remainder the number of moves, which must equal ours too). OR-Tools runs are the
-median of ``--repeat`` runs, networkx runs once.
+is the true cost and its remainder the number of moves, which must equal ours too). Ours, the floor and the
+unmerged graph run in ``--repeat`` alternating rounds (a shared machine's load then hits them alike); times
+are medians, the ratio is the median of the rounds' ratios, printed with each round's. networkx runs once.
 
 Run from the repository root::
 
@@ -267,15 +268,10 @@ def solve_networkx(graph: BareGraph) -> tuple[int, float]:
 R = TypeVar("R")
 
 
-def timed(run: Callable[[], R], repeat: int) -> tuple[R, float]:
-    times: list[float] = []
-    result: R | None = None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
-    assert result is not None
-    return result, statistics.median(times)
+def timed(run: Callable[[], R]) -> tuple[R, float]:
+    started = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - started
 
 
 def main() -> None:
@@ -284,7 +280,7 @@ def main() -> None:
     parser.add_argument("--stewardships", type=int, default=600)
     parser.add_argument("--candidates", type=int, default=10, help="candidates per request (best by cost)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="OR-Tools runs to take the median of")
+    parser.add_argument("--repeat", type=int, default=5, help="alternating rounds to take the median of")
     parser.add_argument("--skip-networkx", action="store_true")
     parser.add_argument(
         "--small", action="store_true", help="5,000 requests / 200 stewardships, no networkx: seconds"
@@ -312,10 +308,22 @@ def main() -> None:
     def ours() -> RebalanceResult:
         return rebalance(instance.requests, instance.residual, QUEUE_PENALTY, describe=describe_cost)
 
-    result, ours_time = timed(ours, args.repeat)
-    floor_scaled, floor_time = timed(lambda: solve_bare(merged), args.repeat)
+    # Rounds alternate the three solvers, so a change in the shared machine's load hits each of them alike;
+    # each figure is the median of its rounds, and the ratio the median of the rounds' own ratios.
+    ours_times: list[float] = []
+    floor_times: list[float] = []
+    bare_times: list[float] = []
+    for _ in range(args.repeat):
+        result, elapsed = timed(ours)
+        ours_times.append(elapsed)
+        floor_scaled, elapsed = timed(lambda: solve_bare(merged))
+        floor_times.append(elapsed)
+        bare_cost, elapsed = timed(lambda: solve_bare(graph))
+        bare_times.append(elapsed)
     floor_cost, floor_moves = divmod(floor_scaled, scale)
-    bare_cost, bare_time = timed(lambda: solve_bare(graph), args.repeat)
+    ours_time, floor_time, bare_time = map(statistics.median, (ours_times, floor_times, bare_times))
+    ratio = statistics.median(o / f for o, f in zip(ours_times, floor_times, strict=True))
+    spread = ", ".join(f"{o / f:.2f}" for o, f in zip(ours_times, floor_times, strict=True))
     print(
         f"result: {len(instance.requests) - len(result.unassigned)} assigned, {len(result.unassigned)} "
         f"to the facilitators' queue, {len(result.moves)} moves"
@@ -330,7 +338,7 @@ def main() -> None:
         print(f"networkx  {nx_time:8.3f} s  cost {nx_cost}")
     equal = len(set(costs)) == 1 and floor_moves == len(result.moves)
     print(f"costs and moves equal: {'yes' if equal else 'NO'}")
-    print(f"ratio ours / floor (bare OR-Tools, same merged graph): {ours_time / floor_time:.2f}")
+    print(f"ratio ours / floor (bare OR-Tools, same merged graph): {ratio:.2f} (rounds: {spread})")
     print(f"secondary: ours / bare OR-Tools on the unmerged graph: {ours_time / bare_time:.2f}")
     if not args.skip_networkx:
         print(f"ratio networkx / ours: {nx_time / ours_time:.1f}")
