@@ -30,7 +30,9 @@ Data (built in ``--data-dir`` when it holds none yet, reused otherwise; a tempor
 * default: ``partnernet seed`` then ``partnernet generate --entities E --partnerships P --seed 1`` with
   P = ``--partnerships`` (100,000) and E = P / 50;
 * ``--small``: the demo data (``partnernet seed --demo``, 58 partnerships, 207 entities) and 1 s per run:
-  under a minute once ``--data-dir`` holds the instance; the first run seeds it (about 50 s more).
+  about 80 s on the shared 2-core machine at load average 7 to 8 once ``--data-dir`` holds the instance (the
+  server's start, the cursor walk, 22 one-second runs and the drains between them; under a minute on a quiet
+  machine is likely but was not seen); the first run seeds the instance (about 50 s more).
 
 ``--database-url postgres://…`` serves (and builds into) that database instead of SQLite; the data folder
 still holds the secret and federation keys and the static files. Run from the repository root::
