@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +44,8 @@ _QUEUE = -1
 _GONE = -2
 """A place code: a current stewardship that is not in ``residual_capacity`` any more."""
 _NO_COST = np.iinfo(np.int64).max
+_KEY = itemgetter(0)
+_COST = itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +113,8 @@ def rebalance(
     n = len(requests)
     if n == 0:
         return RebalanceResult({}, 0, (), ())
-    if len({request.key for request in requests}) != n:
+    keys = [request.key for request in requests]
+    if len(set(keys)) != n:
         raise ValueError("request keys must be unique")
     stewardships = list(residual_capacity)
     groups = _Groups.build(requests, {key: index for index, key in enumerate(stewardships)})
@@ -122,25 +127,35 @@ def rebalance(
     assigned = new_place >= 0
     total_cost = int(new_cost[assigned].sum()) + queue_penalty * int(n - assigned.sum())
 
-    new_keys = [stewardships[place] if place >= 0 else None for place in new_place.tolist()]
+    # Place codes index an object array whose last entry is None, so _QUEUE (-1) reads as the queue.
+    names = np.array([*stewardships, None], dtype=object)
+    new_keys = names[new_place].tolist()
     held = np.bincount(current[current >= 0], minlength=len(stewardships)).tolist()
     reasons = _Reasons(residual_capacity, dict(zip(stewardships, held, strict=True)), describe)
-    old_costs, new_costs = old_cost.tolist(), new_cost.tolist()
+    moved = np.flatnonzero(new_place != current)
     moves = tuple(
-        reasons.move(requests[i], new_keys[i], _known(old_costs[i]), _known(new_costs[i]))
-        for i in np.flatnonzero(new_place != current).tolist()
+        map(
+            reasons.move,
+            [requests[i] for i in moved.tolist()],
+            names[new_place[moved]].tolist(),
+            _known(old_cost[moved]),
+            _known(new_cost[moved]),
+        )
     )
-    keys = [request.key for request in requests]
     return RebalanceResult(
         dict(zip(keys, new_keys, strict=True)),
         total_cost,
         moves,
-        tuple(key for key, place in zip(keys, new_keys, strict=True) if place is None),
+        tuple(keys[i] for i in np.flatnonzero(~assigned).tolist()),
     )
 
 
-def _known(cost: int) -> int | None:
-    return None if cost in (_NO_COST, _QUEUE) else cost
+def _known(costs: npt.NDArray[np.int64]) -> list[int | None]:
+    """Costs as Python ints, with the sentinels (no current candidate, the queue) as ``None``."""
+    known: npt.NDArray[np.object_] = costs.astype(object)
+    known[(costs == _NO_COST) | (costs == _QUEUE)] = None
+    result: list[int | None] = known.tolist()
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,25 +175,25 @@ class _Groups:
 
     @classmethod
     def build(cls, requests: Sequence[RebalanceRequest], index_of: Mapping[str, int]) -> _Groups:
+        # The loops below run once per request or candidate, so they stay in C where they can: one
+        # ``setdefault`` numbers the groups in first-seen order, ``np.unique`` finds each group's first
+        # member, and ``map`` with ``itemgetter`` splits the candidate pairs.
         group_of: dict[tuple[tuple[tuple[str, int], ...], str | None], int] = {}
-        first: list[RebalanceRequest] = []
-        member_group = np.empty(len(requests), dtype=np.int64)
-        for position, request in enumerate(requests):
-            signature = (request.candidates, request.current)
-            group = group_of.get(signature)
-            if group is None:
-                group = group_of[signature] = len(first)
-                first.append(request)
-            member_group[position] = group
-        pairs = [pair for request in first for pair in request.candidates]
+        member_group = np.fromiter(
+            (group_of.setdefault((r.candidates, r.current), len(group_of)) for r in requests),
+            dtype=np.int64,
+            count=len(requests),
+        )
+        first = [requests[i] for i in np.unique(member_group, return_index=True)[1].tolist()]
+        pairs = list(chain.from_iterable(r.candidates for r in first))
         try:
-            heads = np.fromiter((index_of[key] for key, _cost in pairs), dtype=np.int32, count=len(pairs))
+            heads = np.fromiter(map(index_of.__getitem__, map(_KEY, pairs)), dtype=np.int32, count=len(pairs))
         except KeyError as missing:
             owner = next(r.key for r in first if any(key == missing.args[0] for key, _ in r.candidates))
             raise ValueError(
                 f"request {owner}: candidate {missing.args[0]} has no residual capacity"
             ) from None
-        counts = np.fromiter((len(r.candidates) for r in first), dtype=np.int64, count=len(first))
+        counts = np.fromiter(map(len, (r.candidates for r in first)), dtype=np.int64, count=len(first))
         current = np.fromiter(
             (_QUEUE if r.current is None else index_of.get(r.current, _GONE) for r in first),
             dtype=np.int64,
@@ -190,7 +205,7 @@ class _Groups:
             current=current,
             tails=np.repeat(np.arange(len(first), dtype=np.int32), counts),
             heads=heads,
-            costs=np.fromiter((cost for _key, cost in pairs), dtype=np.int64, count=len(pairs)),
+            costs=np.fromiter(map(_COST, pairs), dtype=np.int64, count=len(pairs)),
         )
 
     def is_current(self) -> npt.NDArray[np.bool_]:

@@ -96,6 +96,13 @@ class Partnership(GlobalRecord):
             models.Index(fields=["visibility", "start"], name="partnership_vis_start"),
             models.Index(fields=["type", "start"], name="partnership_type_start"),
             models.Index(fields=["updated_at"], name="partnership_updated"),
+            # What an anonymous reader asks first: the home page's latest public partnerships and the API's
+            # list in key order. Without them SQLite sorts every public row (80% of the table) for 6 or 51.
+            models.Index(fields=["visibility", "updated_at"], name="partnership_vis_updated"),
+            models.Index(fields=["visibility", "key", "origin"], name="partnership_vis_key"),
+            # An entity's page lists what it leads, newest first: found by lead, not by walking every public
+            # row in date order looking for it (0.6 s at 100,000 partnerships on SQLite).
+            models.Index(fields=["lead", "visibility", "start"], name="partnership_lead_vis_start"),
         ]
 
     def __str__(self) -> str:
