@@ -58,6 +58,14 @@ def default_language_after_each_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    """Argon2 costs a quarter of a CPU second per hash, on purpose; the factories make thousands of accounts.
+    In-process tests hash with MD5 (tests/accounts checks that the shipped setting is Argon2); the real
+    processes some tests start run with the shipped settings."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_caches_after_each_test() -> Iterator[None]:
     """Rate limits count in the cache per address, and every test client and browser comes from 127.0.0.1:
     without this, the suite's sixth public proposal would be refused whichever test sends it."""

@@ -28,3 +28,10 @@ def test_secret_key_is_made_once_in_the_data_folder_and_private(tmp_path: Path) 
     assert first.stdout == second.stdout
     assert len(first.stdout.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_djangos_system_checks_pass() -> None:
+    """The data verbs skip Django's checks at every start (cli.UNCHECKED); here they run once, in-process."""
+    from django.core.management import call_command
+
+    call_command("check", fail_level="WARNING")

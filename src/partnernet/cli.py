@@ -32,6 +32,11 @@ PREFLIGHT = frozenset(VERBS) - {"migrate", "seed", "demo", "restore"}
 """The verbs of FORMATS.md that need a working, migrated database: each checks it first (``preflight``) and
 stops with one clear line and status 1 when it cannot. ``seed`` and ``demo`` migrate themselves, ``restore``
 needs an empty database, and Django's own commands (``migrate`` …) are left as Django made them."""
+UNCHECKED = PREFLIGHT - {"serve", "worker"}
+"""Verbs that skip Django's system checks (settings, URLs, models: about a CPU second at every start). The
+preflight has checked the database they need; the checks run where they protect something — when ``serve``
+and ``worker`` start, at ``migrate``, and in CI (tests/test_settings.py runs ``check --deploy``). A script
+calling ``export`` or ``federation sync`` in a loop pays only for its work."""
 USAGE = """usage: partnernet VERB [options]
 
 verbs:
@@ -111,7 +116,10 @@ def main(argv: list[str] | None = None) -> None:
         preflight(verb, VERBS[verb], args[2:])
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["partnernet", VERBS.get(verb, verb), *args[2:]])
+    rest = args[2:]
+    if verb in UNCHECKED and "--skip-checks" not in rest:
+        rest = ["--skip-checks", *rest]
+    execute_from_command_line(["partnernet", VERBS.get(verb, verb), *rest])
 
 
 if __name__ == "__main__":

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a long test password"
 
 
-def test_passwords_are_hashed_with_argon2() -> None:
+def test_passwords_are_hashed_with_argon2(settings: Any) -> None:
+    from partnernet import settings as shipped
+
+    settings.PASSWORD_HASHERS = shipped.PASSWORD_HASHERS
     user = UserFactory(password=PASSWORD)
     assert user.password.startswith("argon2$")
 

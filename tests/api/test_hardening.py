@@ -13,7 +13,7 @@ from django.test import Client
 from partnernet.framework.models import Proposal
 from partnernet.support.models import SupportRequest
 from tests.framework.agreement import entity_with_admin
-from tests.support.conftest import World, fast_passwords, world  # noqa: F401 - the fixtures
+from tests.support.conftest import World, world  # noqa: F401 - the fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.mariadb]
 

@@ -16,7 +16,7 @@ from partnernet.audit.models import AuditEvent
 from partnernet.support import services
 from partnernet.support.models import Hosting
 from tests.factories import EntityFactory, MembershipFactory
-from tests.support.conftest import World, fast_passwords, new_request, world  # noqa: F401 - this module's fixtures
+from tests.support.conftest import World, new_request, world  # noqa: F401 - this module's fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.support.conftest import World, fast_passwords, new_request, world  # noqa: F401 - this module's fixtures
+from tests.support.conftest import World, new_request, world  # noqa: F401 - this module's fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import skip_unless_ci
-from tests.support.conftest import fast_passwords, world
+from tests.support.conftest import world
 
 __all__ = [
     "browser_page",
     "check",
-    "fast_passwords",
     "log_in",
     "pick",
     "seeded",

@@ -11,9 +11,9 @@ from partnernet.notifications.models import Notification
 from partnernet.support import services
 from tests.factories import MembershipFactory, StewardshipFactory, UserFactory, region
 from tests.framework.agreement import entity_with_admin, take_up
-from tests.support.conftest import World, fast_passwords, new_request, world
+from tests.support.conftest import World, new_request, world
 
-__all__ = ["fast_passwords", "world"]
+__all__ = ["world"]
 
 pytestmark = pytest.mark.django_db
 

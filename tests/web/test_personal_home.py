@@ -10,9 +10,9 @@ from django.test import Client
 from partnernet.i18n.sentences import message
 from partnernet.notifications.services import notify
 from tests.factories import UserFactory
-from tests.support.conftest import World, fast_passwords, new_request, world
+from tests.support.conftest import World, new_request, world
 
-__all__ = ["fast_passwords", "world"]
+__all__ = ["world"]
 
 pytestmark = pytest.mark.django_db
 
