@@ -110,6 +110,11 @@ class Kind(ABC):
     required: ClassVar[frozenset[str]]
     m2m: ClassVar[dict[str, str]] = {}
     """Clean list field -> model many-to-many field."""
+    clean_is_row: ClassVar[bool] = False
+    """True when ``row()`` of a row just inserted from a full clean row gives that clean row back value for
+    value (no column the database or a writer's hook changes, an empty value read back as the cleaner
+    wrote it). A bulk write then hands its clean rows to listeners (``records_created``) instead of their
+    reading every row back; a test per such kind holds it to that."""
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         """Keys of other rows this row names, by kind, so they can be resolved in bulk beforehand."""

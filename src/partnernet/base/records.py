@@ -12,12 +12,12 @@ signals — the writer never imports federation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Model, ProtectedError
 
 from partnernet.audit.services import record
@@ -313,7 +313,12 @@ class RecordWriter:
         kind = self.exchange
         kind.model._default_manager.bulk_create([obj for obj, _ in rows], batch_size=BATCH)
         bulk_links(kind, rows, refs)
-        records_created.send(sender=kind.model, records=[obj for obj, _ in rows])
+        exchange_rows = (
+            [{name: clean.get(name) for name in kind.fields} for _, clean in rows]
+            if kind.clean_is_row
+            else None
+        )
+        records_created.send(sender=kind.model, records=[obj for obj, _ in rows], rows=exchange_rows)
 
     # -- a peer's copies (federation apply) ----------------------------------------------------------
 
@@ -385,11 +390,35 @@ def bulk_links(kind: Kind, rows: Iterable[tuple[Model, Clean]], refs: References
     for name, field_name in kind.m2m.items():
         relation = kind.model._meta.get_field(field_name)
         through: type[Model] = relation.remote_field.through  # type: ignore[union-attr]
-        source = relation.m2m_field_name()  # type: ignore[union-attr]
-        target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
-        links = [
-            through(**{f"{source}_id": obj.pk, f"{target}_id": target_id})
-            for obj, clean in rows
-            for target_id in kind.m2m_ids(clean, refs)[name]
-        ]
-        through._default_manager.bulk_create(links, batch_size=BATCH)
+        source = f"{relation.m2m_field_name()}_id"  # type: ignore[union-attr]
+        target = f"{relation.m2m_reverse_field_name()}_id"  # type: ignore[union-attr]
+        links = [(obj.pk, target_id) for obj, clean in rows for target_id in kind.m2m_ids(clean, refs)[name]]
+        insert_rows(through, (source, target), links)
+
+
+def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Insert plain rows of ``model`` (values for the fields ``names``, by name or attname) with one
+    prepared statement run over all of them; returns how many.
+
+    For rows nobody needs back as objects - many-to-many links, feed events: ``bulk_create`` builds one
+    multi-row statement per batch value by value and returns primary keys, which costs several times the
+    insert itself. Values go through each field's ``get_db_prep_save``, as ``bulk_create`` would send them;
+    no signals, no primary keys set (the database numbers the rows).
+    """
+    if not rows:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join("%s" for _ in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    preps = [field.get_db_prep_save for field in fields]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH * 5):
+            batch = rows[start : start + BATCH * 5]
+            cursor.executemany(
+                sql,
+                [[prep(value, connection) for prep, value in zip(preps, row, strict=True)] for row in batch],
+            )
+    return len(rows)

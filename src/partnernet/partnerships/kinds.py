@@ -25,6 +25,7 @@ class PartnershipKind(Kind):
     )  # fmt: skip
     required = frozenset({"key", "title", "lead", "type", "status"})
     m2m = {"supporters": "supporters", "partners": "partners", "themes": "themes"}
+    clean_is_row = True
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         return {
