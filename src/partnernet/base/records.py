@@ -311,7 +311,7 @@ class RecordWriter:
     def create_many(self, rows: list[tuple[Model, Clean]], refs: References) -> None:
         """Insert rows made from clean rows, with their links, and announce them (no per-row signals)."""
         kind = self.exchange
-        kind.model._default_manager.bulk_create([obj for obj, _ in rows], batch_size=BATCH)
+        insert_objects(kind.model, [obj for obj, _ in rows])
         bulk_links(kind, rows, refs)
         exchange_rows = (
             [{name: clean.get(name) for name in kind.fields} for _, clean in rows]
@@ -368,7 +368,7 @@ class RecordWriter:
                 watch.after([obj.pk])
                 updated += 1
             if new:
-                kind.model._default_manager.bulk_create([obj for obj, _ in new], batch_size=BATCH)
+                insert_objects(kind.model, [obj for obj, _ in new])
                 bulk_links(kind, new, refs)
                 watch.after([obj.pk for obj, _ in new])
         return problems, len(new), updated
@@ -394,6 +394,55 @@ def bulk_links(kind: Kind, rows: Iterable[tuple[Model, Clean]], refs: References
         target = f"{relation.m2m_reverse_field_name()}_id"  # type: ignore[union-attr]
         links = [(obj.pk, target_id) for obj, clean in rows for target_id in kind.m2m_ids(clean, refs)[name]]
         insert_rows(through, (source, target), links)
+
+
+def insert_objects(model: type[Model], objs: Sequence[Model]) -> None:
+    """``bulk_create(objs)`` for new rows of a model with an automatic primary key, at a fraction of the cost.
+
+    Same statement (multi-row ``INSERT … RETURNING`` the primary key, in batches the backend allows), same
+    values (each concrete field's ``pre_save`` with ``add=True`` - timestamps - then ``get_db_prep_save``),
+    same state afterwards (primary keys set, rows no longer ``adding``); what it leaves out is the query
+    compiler's per-value work, which cost three times the insert in an import. Falls back to
+    ``bulk_create`` where a backend cannot return rows from a bulk insert.
+    """
+    if not objs:
+        return
+    manager = model._default_manager
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    pk = opts.pk
+    if not connection.features.can_return_rows_from_bulk_insert or pk is None or not pk.auto_created:
+        manager.bulk_create(objs, batch_size=BATCH)
+        return
+    fields: list[Any] = [field for field in opts.concrete_fields if field is not pk and not field.generated]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    pk_column = str(pk.column)
+    columns = ", ".join(quote(field.column) for field in fields)
+    row_marks = "(" + ", ".join("%s" for _ in fields) + ")"
+    size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, objs)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            batch = objs[start : start + size]
+            params = [
+                field.get_db_prep_save(field.pre_save(obj, True), connection)
+                for obj in batch
+                for field in fields
+            ]
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(batch))} "  # noqa: S608
+                f"RETURNING {table}.{quote(pk_column)}"
+            )
+            cursor.execute(sql, params)
+            ids = cursor.fetchall()
+            if len(ids) != len(batch):
+                raise IntegrityError(f"{len(batch)} rows inserted into {opts.db_table}, {len(ids)} returned")
+            for obj, (value,) in zip(batch, ids, strict=True):
+                setattr(obj, pk.attname, value)
+                obj._state.adding = False
+                obj._state.db = connection.alias
 
 
 def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
