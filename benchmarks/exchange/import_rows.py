@@ -105,8 +105,9 @@ def run(env: dict[str, str], *args: str) -> None:
     )
 
 
-def timed(env: dict[str, str], *args: str) -> tuple[float, float]:
-    """Seconds and peak resident MiB of one command, from its own rusage (not the earlier commands')."""
+def timed(env: dict[str, str], *args: str) -> tuple[float, float, float]:
+    """Seconds, CPU seconds and peak resident MiB of one command, from its own rusage (not the earlier
+    commands')."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "partnernet.cli", *args], env=env)
     _, status, usage = os.wait4(process.pid, 0)
@@ -114,7 +115,7 @@ def timed(env: dict[str, str], *args: str) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode})")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def environment(data: Path, url: str | None) -> dict[str, str]:
@@ -191,10 +192,12 @@ def sign_rows(
 
 def floor_sqlite(
     target: Path, added: dict[str, tuple[list[str], list[Any]]], key: Any, fingerprint: str, last: int
-) -> float:
+) -> tuple[float, float]:
+    """Seconds and CPU seconds (SQLite works in this process, so its CPU is counted too)."""
     columns, feed = added[FEED]
     bodies = unsigned_bodies(columns, feed)
     conn = Database(sqlite=target).connect()
+    cpu = time.process_time()
     start = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
     for table, (names, rows) in added.items():
@@ -206,8 +209,9 @@ def floor_sqlite(
     conn.execute("UPDATE federation_feedsequence SET last = ? WHERE id = 1", (last,))
     conn.execute("COMMIT")
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     conn.close()
-    return seconds
+    return seconds, cpu
 
 
 def floor_postgres(
@@ -284,15 +288,17 @@ def main() -> None:
             ours, floor = Database(sqlite=db), Database(sqlite=work / "floor" / "partnernet.sqlite3")
         before = ours.last_ids()
 
-        ours_seconds, peak_mib = timed(ours_env, "import", "partnerships", str(work / "partnerships.csv"))
+        ours_seconds, ours_cpu, peak_mib = timed(
+            ours_env, "import", "partnerships", str(work / "partnerships.csv")
+        )
 
         added = added_rows(ours, before)
         last = ours.rows("SELECT last FROM federation_feedsequence WHERE id = 1")[0][0]
         key, fingerprint = load_key(work / "ours")
         if floor_url is None:
-            floor_seconds = floor_sqlite(floor.sqlite, added, key, fingerprint, last)  # type: ignore[arg-type]
+            floor_seconds, floor_cpu = floor_sqlite(floor.sqlite, added, key, fingerprint, last)  # type: ignore[arg-type]
         else:
-            floor_seconds = floor_postgres(floor_url, added, key, fingerprint, last)
+            floor_seconds, floor_cpu = floor_postgres(floor_url, added, key, fingerprint, last), 0.0
 
         ours_counts, floor_counts = ours.counts(), floor.counts()
         assert ours_counts == floor_counts, (ours_counts, floor_counts)
@@ -310,6 +316,10 @@ def main() -> None:
         rate = rows / floor_seconds
         print(f"raw {engine:<14}: {floor_seconds:8.1f} s  {rate:10,.0f} rows/s (signing included)")
         print(f"ratio (ours / raw): {ours_seconds / floor_seconds:8.2f}x")
+        if floor_url is None:
+            cpu_ratio = ours_cpu / floor_cpu
+            print(f"CPU seconds       : ours {ours_cpu:.1f}, raw {floor_cpu:.1f}, ratio {cpu_ratio:.2f}x "
+                  "(steadier than wall time on a shared machine)")  # fmt: skip
         if args.keep:
             print(f"kept {work}")
     finally:

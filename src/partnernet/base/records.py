@@ -269,14 +269,8 @@ class RecordWriter:
         before_rows = {obj.pk: kind.row(obj) for obj in changing} if self.audit_imports else {}
         with transaction.atomic(), watching(self.kind_name, repair=True) as watch:
             watch.before([obj.pk for obj in changing])
-            new: list[tuple[Model, Clean]] = []
             for item in plan:
                 if item.existing is None:
-                    obj = kind.model()
-                    kind.assign(obj, item.clean, full, refs)
-                    kind.prepare(obj, refs)
-                    self.before_save(obj, item.clean, refs)
-                    new.append((obj, item.clean))
                     counts.created += 1
                 elif self.changes(item.existing, item.clean, item.present):
                     kind.assign(item.existing, item.clean, item.present, refs)
@@ -289,11 +283,31 @@ class RecordWriter:
                     counts.updated += 1
                 else:
                     counts.unchanged += 1
-            for start in range(0, len(new), BATCH):
-                self.create_many(new[start : start + BATCH], refs)
-            watch.after([obj.pk for obj in changing] + [obj.pk for obj, _ in new])
+            # New rows become model objects one batch at a time and only their ids are kept: memory
+            # holds the plan, not a model object per row of the file.
+            made_ids: list[int] = []
+            made: list[Model] = []
+            batch: list[tuple[Model, Clean]] = []
+            fresh = (item for item in plan if item.existing is None)
+            while True:
+                batch.clear()
+                for item in fresh:
+                    obj = kind.model()
+                    kind.assign(obj, item.clean, full, refs)
+                    kind.prepare(obj, refs)
+                    self.before_save(obj, item.clean, refs)
+                    batch.append((obj, item.clean))
+                    if len(batch) == BATCH:
+                        break
+                if not batch:
+                    break
+                self.create_many(batch, refs)
+                made_ids.extend(obj.pk for obj, _ in batch)
+                if self.audit_imports:
+                    made.extend(obj for obj, _ in batch)
+            watch.after([obj.pk for obj in changing] + made_ids)
             if self.audit_imports:
-                self._audit_import(before_rows, changing, [obj for obj, _ in new])
+                self._audit_import(before_rows, changing, made)
         return counts
 
     def _audit_import(self, before: dict[int, Clean], changed: list[Any], made: list[Any]) -> None:
