@@ -141,12 +141,17 @@ def recreate(url: str, *names: str, template: str | None = None) -> None:
             conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
+def quoted(names: list[str]) -> str:
+    """Column names as SQL identifiers (``end`` is a reserved word on PostgreSQL)."""
+    return ", ".join(f'"{name}"' for name in names)
+
+
 def added_rows(db: Database, before: dict[str, int]) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
     """Every row the import added, by table, in id order (read outside the timer: the floor's input)."""
     added = {}
     for table in TABLES:
         columns = db.columns(table)
-        sql = f"SELECT {', '.join(columns)} FROM {table} WHERE id > ? ORDER BY id"  # noqa: S608
+        sql = f"SELECT {quoted(columns)} FROM {table} WHERE id > ? ORDER BY id"  # noqa: S608
         added[table] = (columns, db.rows(sql, before[table]))
     return added
 
@@ -203,7 +208,7 @@ def floor_sqlite(
     for table, (names, rows) in added.items():
         if table == FEED:
             rows = sign_rows(key, fingerprint, names, rows, bodies)
-        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({quoted(names)}) VALUES ({', '.join('?' for _ in names)})"  # noqa: S608
         for first in range(0, len(rows), BATCH):
             conn.executemany(sql, rows[first : first + BATCH])
     conn.execute("UPDATE federation_feedsequence SET last = ? WHERE id = 1", (last,))
@@ -227,7 +232,7 @@ def floor_postgres(
             for table, (names, rows) in added.items():
                 if table == FEED:
                     rows = sign_rows(key, fingerprint, names, rows, bodies)
-                with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+                with cursor.copy(f"COPY {table} ({quoted(names)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             cursor.execute("UPDATE federation_feedsequence SET last = %s WHERE id = 1", (last,))
