@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -460,8 +461,8 @@ def insert_objects(model: type[Model], objs: Sequence[Model]) -> None:
 
 
 def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Insert plain rows of ``model`` (values for the fields ``names``, by name or attname) with one
-    prepared statement run over all of them; returns how many.
+    """Insert plain rows of ``model`` (values for the fields ``names``, by name or attname): on SQLite one
+    prepared statement run over all of them, on a server many rows per statement; returns how many.
 
     For rows nobody needs back as objects - many-to-many links, feed events: ``bulk_create`` builds one
     multi-row statement per batch value by value and returns primary keys, which costs several times the
@@ -474,14 +475,28 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequenc
     fields: list[Any] = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join("%s" for _ in fields)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    marks = "(" + ", ".join("%s" for _ in fields) + ")"
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
     preps = [field.get_db_prep_save for field in fields]
+    prepared = ([prep(value, connection) for prep, value in zip(preps, row, strict=True)] for row in rows)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH * 5):
-            batch = rows[start : start + BATCH * 5]
-            cursor.executemany(
-                sql,
-                [[prep(value, connection) for prep, value in zip(preps, row, strict=True)] for row in batch],
-            )
+        if connection.vendor == "sqlite":
+            # SQLite runs in this process: one prepared statement stepped over every row is the fastest.
+            for _ in range(0, len(rows), BATCH * 5):
+                cursor.executemany(sql + marks, list(islice(prepared, BATCH * 5)))
+        else:
+            # A server answers each statement: many rows per statement, as bulk_create sends them.
+            size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, rows)))
+            batch: list[Any] = []
+            for values in prepared:
+                batch.append(values)
+                if len(batch) == size:
+                    _insert_values(cursor, sql, marks, batch)
+                    batch = []
+            if batch:
+                _insert_values(cursor, sql, marks, batch)
     return len(rows)
+
+
+def _insert_values(cursor: Any, sql: str, marks: str, batch: list[list[Any]]) -> None:
+    cursor.execute(sql + ", ".join([marks] * len(batch)), [value for values in batch for value in values])
