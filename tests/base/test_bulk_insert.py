@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnernet.base.records import insert_objects, insert_rows
+from partnernet.base.bulk import insert_objects, insert_rows
 from partnernet.directory.models import Partner
 from partnernet.partnerships.models import Partnership
 from tests.factories import EntityFactory, PartnerFactory, ptype

@@ -32,8 +32,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from partnernet.base.bulk import insert_rows
 from partnernet.base.identity import instance_id
-from partnernet.base.records import insert_rows
 from partnernet.base.registry import RecordKind, home_of
 from partnernet.core.federation.activities import Activity, Verb, signed_activity_json
 from partnernet.core.federation.canonical import JsonValue
