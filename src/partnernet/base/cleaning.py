@@ -117,6 +117,11 @@ class Kind(ABC):
     export_lists: ClassVar[dict[str, str]] = {}
     """List field -> the many-to-many lookup of its items (``supporters`` -> ``supporters__key``), read from
     the link table once per chunk of exported rows."""
+    clean_is_row: ClassVar[bool] = False
+    """True when ``row()`` of a row just inserted from a full clean row gives that clean row back value for
+    value (no column the database or a writer's hook changes, an empty value read back as the cleaner
+    wrote it). A bulk write then hands its clean rows to listeners (``records_created``) instead of their
+    reading every row back; a test per such kind holds it to that."""
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         """Keys of other rows this row names, by kind, so they can be resolved in bulk beforehand."""

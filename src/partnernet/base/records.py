@@ -12,7 +12,6 @@ signals — the writer never imports federation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
@@ -21,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError
 
 from partnernet.audit.services import record
+from partnernet.base.bulk import BATCH, bulk_links, insert_objects
 from partnernet.base.cleaning import Clean, Kind, Problems
 from partnernet.base.identity import instance_id
 from partnernet.base.models import SEED_ORIGIN
@@ -28,8 +28,6 @@ from partnernet.base.observers import watching
 from partnernet.base.references import CHUNK, References
 from partnernet.base.registry import record_kind
 from partnernet.base.signals import records_created
-
-BATCH = 1000
 
 
 class RecordRejected(Exception):
@@ -269,14 +267,8 @@ class RecordWriter:
         before_rows = {obj.pk: kind.row(obj) for obj in changing} if self.audit_imports else {}
         with transaction.atomic(), watching(self.kind_name, repair=True) as watch:
             watch.before([obj.pk for obj in changing])
-            new: list[tuple[Model, Clean]] = []
             for item in plan:
                 if item.existing is None:
-                    obj = kind.model()
-                    kind.assign(obj, item.clean, full, refs)
-                    kind.prepare(obj, refs)
-                    self.before_save(obj, item.clean, refs)
-                    new.append((obj, item.clean))
                     counts.created += 1
                 elif self.changes(item.existing, item.clean, item.present):
                     kind.assign(item.existing, item.clean, item.present, refs)
@@ -289,11 +281,31 @@ class RecordWriter:
                     counts.updated += 1
                 else:
                     counts.unchanged += 1
-            for start in range(0, len(new), BATCH):
-                self.create_many(new[start : start + BATCH], refs)
-            watch.after([obj.pk for obj in changing] + [obj.pk for obj, _ in new])
+            # New rows become model objects one batch at a time and only their ids are kept: memory
+            # holds the plan, not a model object per row of the file.
+            made_ids: list[int] = []
+            made: list[Model] = []
+            batch: list[tuple[Model, Clean]] = []
+            fresh = (item for item in plan if item.existing is None)
+            while True:
+                batch.clear()
+                for item in fresh:
+                    obj = kind.model()
+                    kind.assign(obj, item.clean, full, refs)
+                    kind.prepare(obj, refs)
+                    self.before_save(obj, item.clean, refs)
+                    batch.append((obj, item.clean))
+                    if len(batch) == BATCH:
+                        break
+                if not batch:
+                    break
+                self.create_many(batch, refs)
+                made_ids.extend(obj.pk for obj, _ in batch)
+                if self.audit_imports:
+                    made.extend(obj for obj, _ in batch)
+            watch.after([obj.pk for obj in changing] + made_ids)
             if self.audit_imports:
-                self._audit_import(before_rows, changing, [obj for obj, _ in new])
+                self._audit_import(before_rows, changing, made)
         return counts
 
     def _audit_import(self, before: dict[int, Clean], changed: list[Any], made: list[Any]) -> None:
@@ -311,9 +323,14 @@ class RecordWriter:
     def create_many(self, rows: list[tuple[Model, Clean]], refs: References) -> None:
         """Insert rows made from clean rows, with their links, and announce them (no per-row signals)."""
         kind = self.exchange
-        kind.model._default_manager.bulk_create([obj for obj, _ in rows], batch_size=BATCH)
+        insert_objects(kind.model, [obj for obj, _ in rows])
         bulk_links(kind, rows, refs)
-        records_created.send(sender=kind.model, records=[obj for obj, _ in rows])
+        exchange_rows = (
+            [{name: clean.get(name) for name in kind.fields} for _, clean in rows]
+            if kind.clean_is_row
+            else None
+        )
+        records_created.send(sender=kind.model, records=[obj for obj, _ in rows], rows=exchange_rows)
 
     # -- a peer's copies (federation apply) ----------------------------------------------------------
 
@@ -363,7 +380,7 @@ class RecordWriter:
                 watch.after([obj.pk])
                 updated += 1
             if new:
-                kind.model._default_manager.bulk_create([obj for obj, _ in new], batch_size=BATCH)
+                insert_objects(kind.model, [obj for obj, _ in new])
                 bulk_links(kind, new, refs)
                 watch.after([obj.pk for obj, _ in new])
         return problems, len(new), updated
@@ -377,19 +394,3 @@ class RecordWriter:
             rows.delete()
             watch.after([])
         return 1 if ids else 0
-
-
-def bulk_links(kind: Kind, rows: Iterable[tuple[Model, Clean]], refs: References) -> None:
-    """The many-to-many links of rows just inserted in bulk, inserted in bulk too."""
-    rows = list(rows)
-    for name, field_name in kind.m2m.items():
-        relation = kind.model._meta.get_field(field_name)
-        through: type[Model] = relation.remote_field.through  # type: ignore[union-attr]
-        source = relation.m2m_field_name()  # type: ignore[union-attr]
-        target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
-        links = [
-            through(**{f"{source}_id": obj.pk, f"{target}_id": target_id})
-            for obj, clean in rows
-            for target_id in kind.m2m_ids(clean, refs)[name]
-        ]
-        through._default_manager.bulk_create(links, batch_size=BATCH)

@@ -32,11 +32,13 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from partnernet.base.bulk import insert_rows
 from partnernet.base.identity import instance_id
 from partnernet.base.registry import RecordKind, home_of
-from partnernet.core.federation.activities import Activity, Verb, sign_activity
-from partnernet.core.federation.canonical import JsonValue, canonical_json
+from partnernet.core.federation.activities import Activity, Verb, signed_activity_json
+from partnernet.core.federation.canonical import JsonValue
 from partnernet.core.federation.identity import GlobalId
+from partnernet.core.federation.signing import KeyPair
 from partnernet.federation.keys import instance_key_pair
 from partnernet.federation.models import Audience, FeedEvent, FeedSequence
 from partnernet.federation.registry import federated_kind, kind_of_model
@@ -63,7 +65,11 @@ def wire_fields(kind_name: str, obj: Any) -> dict[str, JsonValue]:
     kind = federated_kind(kind_name)
     if kind is None:
         raise KeyError(f"kind {kind_name} does not federate")
-    row = kind.serializer.row(obj)
+    return wire_row(kind.serializer.row(obj))
+
+
+def wire_row(row: dict[str, Any]) -> dict[str, JsonValue]:
+    """An exchange row without its key, in activity form."""
     return {name: wire_value(value) for name, value in row.items() if name != "key"}
 
 
@@ -127,7 +133,13 @@ class _Planned:
     audience: str
 
 
-def _event(kind: str, planned: _Planned, sequence: int, origin: str, now: dt.datetime) -> FeedEvent:
+_EVENT_FIELDS = ("sequence", "kind", "record_uuid", "verb", "audience", "published_at", "document")
+
+
+def _event(
+    kind: str, planned: _Planned, sequence: int, origin: str, now: dt.datetime, key_pair: KeyPair
+) -> tuple[Any, ...]:
+    """The values of one feed event (``_EVENT_FIELDS``), its activity signed."""
     record: UUID = planned.row.uuid
     activity = Activity(
         verb=planned.verb,
@@ -139,16 +151,8 @@ def _event(kind: str, planned: _Planned, sequence: int, origin: str, now: dt.dat
         key=planned.row.key,
         fields=planned.fields,
     )
-    document = canonical_json(sign_activity(activity, instance_key_pair())).decode("utf-8")
-    return FeedEvent(
-        sequence=sequence,
-        kind=kind,
-        record_uuid=record,
-        verb=planned.verb.value,
-        audience=planned.audience,
-        published_at=now,
-        document=document,
-    )
+    document = signed_activity_json(activity, key_pair).decode("utf-8")
+    return (sequence, kind, record, planned.verb.value, planned.audience, now, document)
 
 
 def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = False) -> list[FeedEvent]:
@@ -182,8 +186,18 @@ def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = F
         plan += [_Planned(row, Verb.DELETE, None, audience) for audience in audiences_for(withdraw)]
         first = _reserve(len(plan))
         now = timezone.now()
+        key_pair = instance_key_pair()
         events = [
-            _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
+            FeedEvent(
+                **dict(
+                    zip(
+                        _EVENT_FIELDS,
+                        _event(kind.name, planned, first + offset, origin, now, key_pair),
+                        strict=True,
+                    )
+                )
+            )
+            for offset, planned in enumerate(plan)
         ]
         FeedEvent.objects.bulk_create(events)
         if audience_changed:
@@ -201,17 +215,36 @@ def _follow(kind: RecordKind, row: Any, deleted: bool) -> list[FeedEvent]:
     return events
 
 
-def publish_new(model: type[Model], objs: Sequence[Model] | Iterable[Model]) -> int:
+def publish_new(
+    model: type[Model],
+    objs: Sequence[Model] | Iterable[Model],
+    rows: Sequence[dict[str, Any]] | None = None,
+) -> int:
     """Publish rows that were just made in bulk (``bulk_create`` sends no signals); returns events made.
 
     Call it in the transaction that inserted the rows, after their many-to-many links, with the rows'
-    primary keys set. The rows are read back through the exchange kind so related keys are resolved in a
-    few queries, and their sequence numbers are reserved in one step.
+    primary keys set. ``rows``, when given, are the objects' exchange rows in the same order, as the writer
+    that inserted them already holds them (``Kind.clean_is_row``); they are used only when the kind travels
+    in its exchange form. Otherwise the rows are read back through the kind, so related keys are resolved in
+    a few queries. Sequence numbers are reserved in one step per batch, the key is loaded once, and each
+    activity is encoded once.
     """
     kind = kind_of_model(model)
     origin = instance_id()
+    if kind is None:
+        return 0
+    objs = list(objs)
+    if rows is not None and kind.wire is None and len(rows) == len(objs):
+        own = [
+            (obj, row) for obj, row in zip(objs, rows, strict=True) if getattr(obj, "origin", None) == origin
+        ]
+        made = 0
+        with transaction.atomic():
+            for start in range(0, len(own), 2000):
+                made += _publish_batch(kind, own[start : start + 2000], origin)
+        return made
     pks = [obj.pk for obj in objs if getattr(obj, "origin", None) == origin]
-    if kind is None or not pks:
+    if not pks:
         return 0
     return _publish_rows(kind, pks, origin)
 
@@ -221,19 +254,25 @@ def _publish_rows(kind: RecordKind, pks: list[int], origin: str) -> int:
     with transaction.atomic():
         for start in range(0, len(pks), 2000):
             chunk = pks[start : start + 2000]
-            rows = list(kind.serializer.queryset().filter(pk__in=chunk).order_by("pk"))
-            plan = [
-                _Planned(obj, Verb.CREATE, wire_fields(kind.name, obj), audience)
-                for obj in rows
-                for audience in audiences_for(_channels(kind, obj, origin))
-            ]
-            if not plan:
-                continue
-            first = _reserve(len(plan))
-            now = timezone.now()
-            events = [
-                _event(kind.name, planned, first + offset, origin, now) for offset, planned in enumerate(plan)
-            ]
-            FeedEvent.objects.bulk_create(events, batch_size=1000)
-            made += len(events)
+            objs = list(kind.serializer.queryset().filter(pk__in=chunk).order_by("pk"))
+            made += _publish_batch(kind, [(obj, kind.serializer.row(obj)) for obj in objs], origin)
     return made
+
+
+def _publish_batch(kind: RecordKind, rows: list[tuple[Any, dict[str, Any]]], origin: str) -> int:
+    """Sign and store the Create activities of new rows given with their exchange rows."""
+    plan = [
+        _Planned(obj, Verb.CREATE, wire_row(row), audience)
+        for obj, row in rows
+        for audience in audiences_for(_channels(kind, obj, origin))
+    ]
+    if not plan:
+        return 0
+    first = _reserve(len(plan))
+    now = timezone.now()
+    key_pair = instance_key_pair()
+    events = [
+        _event(kind.name, planned, first + offset, origin, now, key_pair)
+        for offset, planned in enumerate(plan)
+    ]
+    return insert_rows(FeedEvent, _EVENT_FIELDS, events)

@@ -80,11 +80,14 @@ def links_changed(
             publish_change(record)
 
 
-def records_bulk_created(sender: type[Model], records: list[Model], **_: Any) -> None:
-    """``base.signals.records_created``: rows a writer inserted in bulk (no ``post_save`` was sent)."""
+def records_bulk_created(
+    sender: type[Model], records: list[Model], rows: list[dict[str, Any]] | None = None, **_: Any
+) -> None:
+    """``base.signals.records_created``: rows a writer inserted in bulk (no ``post_save`` was sent), with
+    their exchange rows when the writer holds them."""
     from partnernet.federation.outbox import publish_new
 
-    publish_new(sender, records)
+    publish_new(sender, records, rows)
 
 
 def records_bulk_changed(sender: type[Model], ids: list[int], **_: Any) -> None:

@@ -30,6 +30,7 @@ class PartnershipKind(Kind):
         "status": "status", "start": "start", "end": "end", "visibility": "visibility",
     }  # fmt: skip
     export_lists = {"supporters": "supporters__key", "partners": "partners__key", "themes": "themes__key"}
+    clean_is_row = True
 
     def referenced(self, values: dict[str, Raw]) -> dict[str, list[str]]:
         return {

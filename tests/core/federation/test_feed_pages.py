@@ -20,8 +20,9 @@ from partnernet.core.federation.activities import (
     parse_activity,
     parse_timestamp,
     sign_activity,
+    signed_activity_json,
 )
-from partnernet.core.federation.canonical import JsonValue
+from partnernet.core.federation.canonical import JsonValue, canonical_json
 from partnernet.core.federation.feed import (
     ItemProblem,
     PageProblem,
@@ -124,6 +125,13 @@ def test_activity_wire_form() -> None:
 def test_an_instance_never_signs_another_origins_record() -> None:
     with pytest.raises(ValueError, match="only publish its own"):
         sign_activity(activity(1, record_origin=OTHER), KEYS)
+    with pytest.raises(ValueError, match="only publish its own"):
+        signed_activity_json(activity(1, record_origin=OTHER), KEYS)
+
+
+def test_the_stored_form_of_a_signed_activity_is_its_canonical_json() -> None:
+    for original in (activity(1), activity(2, verb=Verb.DELETE, published=LAST_MONTH.replace(microsecond=7))):
+        assert signed_activity_json(original, KEYS) == canonical_json(sign_activity(original, KEYS))
 
 
 def test_timestamps_are_utc_with_z() -> None:

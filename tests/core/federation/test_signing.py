@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from partnernet.core.federation.canonical import JsonValue
+from partnernet.core.federation.canonical import CanonicalJsonError, JsonValue, canonical_json
 from partnernet.core.federation.signing import (
     KeyPair,
     SignatureProblem,
@@ -23,6 +23,7 @@ from partnernet.core.federation.signing import (
     private_key_pem,
     sign,
     sign_document,
+    signed_canonical,
     verify,
 )
 
@@ -142,3 +143,31 @@ def test_malformed_signature_blocks_are_named(signature: JsonValue, problem: Sig
     if signature is not None:
         document["signature"] = signature
     assert check_document_signature(document, PURPOSE, KEYS.public_key) is problem
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        DOCUMENT,
+        {**DOCUMENT, "signature": {"algorithm": "ed25519", "fingerprint": "old", "value": "old"}},
+        {"ß": "x", "z": None, "a": [True, False, {"é": '\u2028\n"q"'}], "😀": 1, "\ue000": -(2**53 - 1)},
+        {},
+    ],
+)
+def test_signed_canonical_is_the_canonical_signed_document_encoded_once(
+    document: dict[str, JsonValue],
+) -> None:
+    assert signed_canonical(document, PURPOSE, KEYS) == canonical_json(sign_document(document, PURPOSE, KEYS))
+
+
+def test_signed_canonical_refuses_what_canonical_json_refuses() -> None:
+    with pytest.raises(CanonicalJsonError):
+        signed_canonical({"n": 1.5}, PURPOSE, KEYS)
+    with pytest.raises(CanonicalJsonError):
+        signed_canonical({"s": "\ud800"}, PURPOSE, KEYS)
+
+
+def test_a_key_pair_builds_its_private_key_object_once() -> None:
+    keys = key_pair_from_private_bytes(bytes(range(1, 33)))
+    assert keys.signer is keys.signer
+    assert verify(keys.public_key, b"m", sign(keys, b"m"))

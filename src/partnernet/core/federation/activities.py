@@ -39,7 +39,7 @@ from typing import TypeVar
 
 from partnernet.core.federation.canonical import MAX_SAFE_INTEGER, JsonValue
 from partnernet.core.federation.identity import GlobalId, IdentityError, is_instance_id, parse_global_id
-from partnernet.core.federation.signing import KeyPair, sign_document
+from partnernet.core.federation.signing import KeyPair, sign_document, signed_canonical
 
 ACTIVITY_PURPOSE = "partnernet-activity-v1"
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -160,6 +160,14 @@ def sign_activity(activity: Activity, key_pair: KeyPair) -> dict[str, JsonValue]
     if activity.record.origin != activity.actor:
         raise ValueError(f"{activity.actor} may only publish its own records, not {activity.global_id}")
     return sign_document(activity_document(activity), ACTIVITY_PURPOSE, key_pair)
+
+
+def signed_activity_json(activity: Activity, key_pair: KeyPair) -> bytes:
+    """``canonical_json(sign_activity(activity, key_pair))``, the document encoded once: what the feed
+    stores. Same checks, same signed bytes."""
+    if activity.record.origin != activity.actor:
+        raise ValueError(f"{activity.actor} may only publish its own records, not {activity.global_id}")
+    return signed_canonical(activity_document(activity), ACTIVITY_PURPOSE, key_pair)
 
 
 def parse_activity(document: JsonValue) -> Activity:

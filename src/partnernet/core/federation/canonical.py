@@ -47,10 +47,47 @@ def canonical_json(value: JsonValue) -> bytes:
     Equal values give equal bytes regardless of mapping order, and ``json.loads`` of the result gives the
     value back (tuples come back as lists). Raises ``CanonicalJsonError`` for anything outside the subset.
     """
-    parts: list[str] = []
-    _encode(value, parts, 0)
     try:
+        if _plain(value, 0):
+            return _dumps(value).encode("utf-8")
+        parts: list[str] = []
+        _encode(value, parts, 0)
         return "".join(parts).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CanonicalJsonError("string holds a lone surrogate, which has no UTF-8 form") from exc
+
+
+def encode_members(value: Mapping[str, JsonValue]) -> dict[str, str]:
+    """Each member of the object ``value`` in canonical form (``"name":value``), by name.
+
+    With ``join_members`` it gives exactly ``canonical_json(value)``; kept apart so a signer can encode a
+    document's members once and join them twice, without and with its signature.
+    """
+    members: dict[str, str] = {}
+    for key in value:
+        if not isinstance(key, str):
+            raise CanonicalJsonError(f"object keys must be strings, not {type(key).__name__}")
+        _check_surrogates(key)
+        item = value[key]
+        if _plain(item, 1):
+            members[key] = f"{_encode_string(key)}:{_dumps(item)}"
+            continue
+        parts: list[str] = [_encode_string(key), ":"]
+        _encode(item, parts, 1)
+        members[key] = "".join(parts)
+    return members
+
+
+def join_members(members: Mapping[str, str]) -> bytes:
+    """The canonical UTF-8 bytes of an object from its members as ``encode_members`` wrote them."""
+    keys = list(members)
+    if all(key.isascii() for key in keys):
+        keys.sort()
+    else:
+        keys.sort(key=lambda key: key.encode("utf-16-be"))
+    text = "{" + ",".join(members[key] for key in keys) + "}"
+    try:
+        return text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise CanonicalJsonError("string holds a lone surrogate, which has no UTF-8 form") from exc
 
@@ -77,6 +114,32 @@ def parse_json(data: bytes | str) -> JsonValue:
         raise CanonicalJsonError(f"not strict JSON: {exc}") from exc
     canonical_json(value)
     return value
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+
+
+def _plain(value: object, depth: int) -> bool:
+    """Whether ``json``'s C encoder writes ``value`` exactly as ``_encode`` would: only exact dicts with
+    ASCII string keys (sorted the same by code point and by UTF-16), lists, tuples, exact strings, safe
+    integers, booleans and null, within the depth limit. Checking is much cheaper than encoding in Python,
+    and anything else (a float, a huge integer, a subclass, a non-ASCII key) takes the careful path, which
+    gives the same bytes or the same error. Lone surrogates fail in the final UTF-8 encoding on both."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return True
+    if kind is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER  # type: ignore[operator]
+    if depth >= MAX_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str or not key.isascii() or not _plain(item, depth + 1):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(_plain(item, depth + 1) for item in value)  # type: ignore[attr-defined]
+    return False
 
 
 def _encode(value: object, out: list[str], depth: int) -> None:
