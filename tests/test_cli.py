@@ -113,3 +113,19 @@ def test_importing_bad_needs_exits_2_with_file_line_field_and_writes_nothing(ins
     assert [line.split("'")[1] for line in lines] == ["amount", "currency"]
     exported = run_cli(instance, "export", "needs")
     assert "ok-need" not in exported.stdout
+
+
+def test_every_unchecked_verb_accepts_skip_checks() -> None:
+    """The entry point adds ``--skip-checks`` to these verbs; a command that opts out of system checks
+    itself has no such option and would refuse every call."""
+    from django.core.management import get_commands, load_command_class
+
+    from partnernet.cli import UNCHECKED, VERBS
+
+    commands = get_commands()
+    refusing = [
+        verb
+        for verb in sorted(UNCHECKED)
+        if not load_command_class(commands[VERBS[verb]], VERBS[verb]).requires_system_checks
+    ]
+    assert refusing == []

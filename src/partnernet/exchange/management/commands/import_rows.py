@@ -17,9 +17,6 @@ class Command(BaseCommand):
         "problem as FILE:LINE: field 'F': message on stderr, write nothing and exit with status 2. "
         "Used as `partnernet import KIND FILE`."
     )
-    requires_system_checks: list[str] = []
-    """As Django's ``loaddata``: a data command does not import every URL configuration to check it first,
-    which was a tenth of a small import's time."""
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("kind", choices=file_kind_names(), help="the kind of rows in the file")
