@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partnernet.core.impact import (
+    Credit,
     OutcomeFact,
     by_region,
     by_theme,
@@ -65,7 +66,7 @@ def test_each_of_the_four_parties_sees_the_outcome_credited_in_full() -> None:
     for supporter in ("s1", "s2", "s3"):
         assert credit[supporter].supported == {"media_uploaded": Decimal(500)}
         assert credit[supporter].total == {"media_uploaded": Decimal(500)}
-    assert credit["s1"].partnerships_supported == {1}
+    assert (credit["s1"].partnerships_supported, credit["lead"].partnerships_led) == (1, 1)
 
 
 def test_rows_repeated_by_a_join_count_once() -> None:
@@ -102,7 +103,7 @@ def test_region_roll_up_follows_the_m49_hierarchy() -> None:
 def test_entity_that_leads_and_supports_the_same_partnership_is_credited_once() -> None:
     credit = credits([fact(1, 3, lead="x", supporters=("x", "y"))])
     assert credit["x"].total == {"media_uploaded": Decimal(3)}
-    assert credit["x"].partnerships_supported == set()
+    assert (credit["x"].partnerships_led, credit["x"].partnerships_supported) == (1, 0)
 
 
 def test_types_and_years_split_indicators_apart() -> None:
@@ -201,22 +202,34 @@ def test_roll_ups_equal_a_brute_force_over_outcomes(partnerships: list[tuple], o
         )
 
 
+THEMES = st.lists(st.sampled_from(["science", "climate"]), max_size=2).map(tuple)
+
+
 @given(
-    st.lists(PARTNERSHIP, min_size=1, max_size=6),
-    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 100), st.integers(2020, 2022)), max_size=30),
+    st.lists(st.tuples(st.sampled_from(["glam", "education"]), THEMES, PARTIES), min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 100), st.booleans()), max_size=30),
 )
-def test_rollup_agrees_with_each_roll_up_alone(partnerships: list[tuple], outcomes: list[tuple]) -> None:  # type: ignore[type-arg]
+def test_rollup_equals_a_brute_force_over_types_themes_and_partnerships(
+    partnerships: list[tuple],  # type: ignore[type-arg]
+    outcomes: list[tuple],  # type: ignore[type-arg]
+) -> None:
     facts = []
-    for number, (index, value, year) in enumerate(outcomes):
-        lead, supporters, where = partnerships[index % len(partnerships)]
-        facts.append(
-            fact(number, value, partnership=index % len(partnerships), lead=lead, supporters=supporters,
-                 region=where, year=year)
-        )  # fmt: skip
+    for number, (index, value, repeated) in enumerate(outcomes):
+        kind, themes, supporters = partnerships[index % len(partnerships)]
+        row = fact(number, value, partnership=index % len(partnerships), type=kind, themes=themes,
+                   supporters=supporters)  # fmt: skip
+        facts.extend([row, row] if repeated else [row])  # a join may repeat a row
+    unique = {f.outcome: f for f in facts}.values()
     rolled = rollup(facts, TREE)
-    assert rolled.totals == totals(facts)
-    assert rolled.by_region == by_region(facts, TREE)
-    assert rolled.by_year == by_year(facts)
-    assert rolled.by_type == by_type(facts)
-    assert rolled.by_theme == by_theme(facts)
-    assert {k: c.total for k, c in rolled.credits.items()} == {k: c.total for k, c in credits(facts).items()}
+    assert rolled.totals.get("media_uploaded", Decimal(0)) == sum(f.value for f in unique)
+    for kind in ("glam", "education"):
+        expected = sum(f.value for f in unique if f.type == kind)
+        assert rolled.by_type.get(kind, {}).get("media_uploaded", Decimal(0)) == expected
+    for theme in ("science", "climate", ""):
+        expected = sum(f.value for f in unique if theme in f.themes or (theme == "" and not f.themes))
+        assert rolled.by_theme.get(theme, {}).get("media_uploaded", Decimal(0)) == expected
+    for entity in ("wmse", "a", "b", "c", "d", "e"):
+        led = {f.partnership for f in unique if f.lead == entity}
+        supported = {f.partnership for f in unique if entity in f.supporters and f.lead != entity}
+        credit = rolled.credits.get(entity, Credit(entity))
+        assert (credit.partnerships_led, credit.partnerships_supported) == (len(led), len(supported))

@@ -2,15 +2,28 @@
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
-from partnernet.impact.selectors import ReportFilters, impact_report
+from partnernet.core import impact as core
+from partnernet.framework.selectors import region_tree
+from partnernet.impact.indicators import NUMERIC
+from partnernet.impact.models import Outcome
+from partnernet.impact.selectors import ReportFilters, impact_report, outcome_sums, visible_outcomes
 from partnernet.impact.services import record_outcome
-from tests.factories import EntityFactory, MembershipFactory, PartnershipFactory, region
+from tests.factories import (
+    EntityFactory,
+    MembershipFactory,
+    PartnershipFactory,
+    UserFactory,
+    ptype,
+    region,
+    theme,
+)
 
 pytestmark = pytest.mark.django_db
 YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
@@ -154,3 +167,57 @@ def test_api_reads_one_outcome_and_hides_private_ones(shared: dict, client: Clie
     bad = client.get("/api/v1/outcomes", {"indicator": "nonsense"})
     assert bad.status_code == 422
     assert "indicator" in bad.json()["error"]["fields"]
+
+
+def facts_of(outcomes: Iterable[Outcome]) -> list[core.OutcomeFact]:
+    """The outcomes as the core's plain facts, one by one: the definition the report's SQL must agree with."""
+    return [
+        core.OutcomeFact(
+            outcome=o.pk,
+            partnership=o.partnership_id,
+            indicator=o.indicator,
+            value=o.value,
+            year=o.period_end.year,
+            type=o.partnership.type.key,
+            region=o.partnership.region.code if o.partnership.region else None,
+            lead=str(o.partnership.lead_id),
+            supporters=tuple(str(e.pk) for e in o.partnership.supporters.all()),
+            themes=tuple(t.key for t in o.partnership.themes.all()),
+        )
+        for o in outcomes
+        if o.indicator in NUMERIC and o.value is not None
+    ]
+
+
+def test_the_databases_group_sums_equal_the_core_over_every_outcome() -> None:
+    """Leads that also support, several themes and none, no region, cents, years, text and empty figures."""
+    a, b, c = (EntityFactory(key=f"party-{n}") for n in "abc")
+    mixed = PartnershipFactory(key="mixed", lead=a, type=ptype("glam"), region=region("SE"))
+    mixed.supporters.set([a, b, c])
+    mixed.themes.set([theme("climate"), theme("science")])
+    bare = PartnershipFactory(key="bare", lead=b, type=ptype("education"), region=None)
+    bare.supporters.set([c])
+    figures = [
+        (mixed, "media_uploaded", 2024, Decimal("10.25")),
+        (mixed, "media_uploaded", 2025, Decimal("4.75")),
+        (mixed, "participants", 2025, Decimal(30)),
+        (bare, "media_uploaded", 2025, Decimal(7)),
+        (bare, "page_views", 2023, None),
+    ]
+    for partnership, indicator, year, value in figures:
+        record_outcome(None, partnership, indicator=indicator, period_start=dt.date(year, 1, 1),
+                       period_end=dt.date(year, 12, 31), value=value)  # fmt: skip
+    record_outcome(None, bare, indicator="results", period_start=YEAR[0], period_end=YEAR[1], text="A report")
+    operator = UserFactory(is_superuser=True)
+    sums, count = outcome_sums(visible_outcomes(operator))
+    every = Outcome.objects.select_related("partnership__type", "partnership__region")
+    expected = core.rollup(facts_of(every), region_tree())
+    got = core.rollup_sums(sums, region_tree())
+    assert count == 4
+    assert (got.totals, got.by_type, got.by_theme, got.by_year, got.by_region) == (
+        expected.totals, expected.by_type, expected.by_theme, expected.by_year, expected.by_region
+    )  # fmt: skip
+    assert got.credits == expected.credits
+    assert got.totals == {"media_uploaded": Decimal("22.00"), "participants": Decimal(30)}
+    assert got.credits[str(a.pk)].supported == {}  # the lead listed as supporter is credited once, as lead
+    assert got.credits[str(c.pk)].partnerships_supported == 2

@@ -17,7 +17,7 @@ Rules that keep figures honest:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -50,38 +50,36 @@ class Credit:
     entity: str
     led: Figures = field(default_factory=dict)
     supported: Figures = field(default_factory=dict)
-    partnerships_led: set[int] = field(default_factory=set)
-    partnerships_supported: set[int] = field(default_factory=set)
+    partnerships_led: int = 0
+    partnerships_supported: int = 0
 
     @property
     def total(self) -> Figures:
         """Led and supported together; an entity that both leads and supports a partnership counts it once."""
-        return _add({}, self.led, self.supported)
-
-
-def _add(target: Figures, *more: Mapping[str, Decimal]) -> Figures:
-    for figures in more:
-        for code, value in figures.items():
-            target[code] = target.get(code, Decimal(0)) + value
-    return target
+        return _figures(_add_cents(_add_cents({}, _to_cents(self.led)), _to_cents(self.supported)))
 
 
 Cents = dict[str, int]
-"""Figures in hundredths, as integers: the roll-ups add hundreds of thousands of values, and integer
-addition is exact and far cheaper than ``Decimal``. Values are stored to two places, so nothing is lost."""
+"""Figures in hundredths, as integers: integer addition is exact and far cheaper than ``Decimal``. Values
+are stored to two places, so nothing is lost."""
 
 
 def _cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value())
 
 
+def _to_cents(figures: Mapping[str, Decimal]) -> Cents:
+    return {code: _cents(value) for code, value in figures.items()}
+
+
 def _figures(cents: Mapping[str, int]) -> Figures:
     return {code: Decimal(value).scaleb(-2) for code, value in cents.items()}
 
 
-def _add_cents(target: Cents, more: Mapping[str, int]) -> None:
+def _add_cents(target: Cents, more: Mapping[str, int]) -> Cents:
     for code, value in more.items():
         target[code] = target.get(code, 0) + value
+    return target
 
 
 def distinct(facts: Iterable[OutcomeFact]) -> list[OutcomeFact]:
@@ -95,101 +93,62 @@ def distinct(facts: Iterable[OutcomeFact]) -> list[OutcomeFact]:
     return unique
 
 
-Buckets = list[tuple[OutcomeFact, Cents]]
+@dataclass(frozen=True)
+class Share:
+    """One entity's side of the credit (as lead, or as supporter): its sums and how many partnerships."""
+
+    figures: Figures
+    partnerships: int
 
 
-def _collapse(unique: list[OutcomeFact], by_year: bool) -> Buckets:
-    """Sum distinct outcomes per partnership (and year): every group depends only on those, so rolling up
-    these buckets gives the same figures as rolling up outcomes, with far fewer additions."""
-    buckets: dict[tuple[int, int], tuple[OutcomeFact, Cents]] = {}
-    for fact in unique:
-        slot = (fact.partnership, fact.year if by_year else 0)
-        bucket = buckets.get(slot)
-        if bucket is None:
-            bucket = buckets[slot] = (fact, {})
-        cents = bucket[1]
-        cents[fact.indicator] = cents.get(fact.indicator, 0) + _cents(fact.value)
-    return list(buckets.values())
+@dataclass(frozen=True)
+class GroupSums:
+    """Every sum a report needs, each over the distinct outcomes of one group.
 
-
-def _group(buckets: Buckets, groups: Callable[[OutcomeFact], Iterable[str]]) -> dict[str, Figures]:
-    result: dict[str, Cents] = defaultdict(dict)
-    for fact, cents in buckets:
-        for group in set(groups(fact)):
-            _add_cents(result[group], cents)
-    return {group: _figures(cents) for group, cents in result.items()}
-
-
-def totals(facts: Iterable[OutcomeFact]) -> Figures:
-    """The movement's totals: every distinct outcome once."""
-    return _group(_collapse(distinct(facts), by_year=False), lambda fact: ("",)).get("", {})
-
-
-def totals_by(
-    facts: Iterable[OutcomeFact], groups: Callable[[OutcomeFact], Iterable[str]], *, by_year: bool = False
-) -> dict[str, Figures]:
-    """Totals per group; ``groups`` names the groups a fact belongs to, and each counts it at most once.
-
-    ``groups`` may look only at the fact's partnership (and at its year when ``by_year``): facts are summed
-    per partnership first.
+    These are what one ``GROUP BY`` per dimension gives (the impact app has the database make them), so the
+    counting rules live in how the groups are formed: an outcome belongs to one (type, region) cell, to each
+    of its partnership's themes once (``""`` when it has none), to its year, to its lead, and to each
+    supporter other than the lead. ``group_sums`` forms them from outcomes in memory; it is the definition
+    the database queries are tested against.
     """
-    return _group(_collapse(distinct(facts), by_year), groups)
+
+    cells: Mapping[tuple[str, str | None], Figures]
+    """(partnership type, region code or ``None``) -> sums."""
+    themes: Mapping[str, Figures]
+    years: Mapping[int, Figures]
+    led: Mapping[str, Share]
+    supported: Mapping[str, Share]
 
 
-def by_type(facts: Iterable[OutcomeFact]) -> dict[str, Figures]:
-    return totals_by(facts, lambda fact: (fact.type,))
-
-
-def by_theme(facts: Iterable[OutcomeFact]) -> dict[str, Figures]:
-    """Per theme; a partnership without a theme is grouped under the empty string."""
-    return totals_by(facts, lambda fact: fact.themes or ("",))
-
-
-def by_year(facts: Iterable[OutcomeFact]) -> dict[int, Figures]:
-    """The trend: totals per year of the measured period."""
-    grouped = totals_by(facts, lambda fact: (str(fact.year),), by_year=True)
-    return {int(year): figures for year, figures in sorted(grouped.items())}
-
-
-def _region_chain(tree: RegionTree) -> Callable[[OutcomeFact], tuple[str, ...]]:
-    def chain(fact: OutcomeFact) -> tuple[str, ...]:
-        if fact.region and fact.region in tree:
-            return tree.chain(fact.region)
-        return (WORLD,)
-
-    return chain
-
-
-def by_region(facts: Iterable[OutcomeFact], tree: RegionTree) -> dict[str, Figures]:
-    """Roll-up along the M49 hierarchy: an outcome counts once in its region and once in each ancestor.
-
-    A partnership without a region (or with a code the tree does not know) counts in the world only.
-    """
-    return totals_by(facts, _region_chain(tree))
-
-
-def credits(facts: Iterable[OutcomeFact]) -> dict[str, Credit]:
-    """Who contributed what: the lead and every supporter are credited with each outcome in full.
-
-    An entity listed as both lead and supporter of the same partnership is credited once, as lead.
-    """
-    return _credits(_collapse(distinct(facts), by_year=False))
-
-
-def _credits(buckets: Buckets) -> dict[str, Credit]:
+def group_sums(facts: Iterable[OutcomeFact]) -> GroupSums:
+    """The group sums of these outcomes, each outcome once per group (see ``GroupSums``)."""
+    cells: dict[tuple[str, str | None], Cents] = defaultdict(dict)
+    themes: dict[str, Cents] = defaultdict(dict)
+    years: dict[int, Cents] = defaultdict(dict)
     led: dict[str, Cents] = defaultdict(dict)
     supported: dict[str, Cents] = defaultdict(dict)
-    result: dict[str, Credit] = {}
-    for fact, cents in buckets:
-        result.setdefault(fact.lead, Credit(fact.lead)).partnerships_led.add(fact.partnership)
-        _add_cents(led[fact.lead], cents)
+    led_partnerships: dict[str, set[int]] = defaultdict(set)
+    supported_partnerships: dict[str, set[int]] = defaultdict(set)
+    for fact in distinct(facts):
+        figure = {fact.indicator: _cents(fact.value)}
+        _add_cents(cells[(fact.type, fact.region)], figure)
+        for theme in set(fact.themes) or {""}:
+            _add_cents(themes[theme], figure)
+        _add_cents(years[fact.year], figure)
+        _add_cents(led[fact.lead], figure)
+        led_partnerships[fact.lead].add(fact.partnership)
         for supporter in set(fact.supporters) - {fact.lead}:
-            result.setdefault(supporter, Credit(supporter)).partnerships_supported.add(fact.partnership)
-            _add_cents(supported[supporter], cents)
-    for entity, credit in result.items():
-        credit.led = _figures(led.get(entity, {}))
-        credit.supported = _figures(supported.get(entity, {}))
-    return result
+            _add_cents(supported[supporter], figure)
+            supported_partnerships[supporter].add(fact.partnership)
+    return GroupSums(
+        cells={key: _figures(cents) for key, cents in cells.items()},
+        themes={key: _figures(cents) for key, cents in themes.items()},
+        years={key: _figures(cents) for key, cents in years.items()},
+        led={key: Share(_figures(cents), len(led_partnerships[key])) for key, cents in led.items()},
+        supported={
+            key: Share(_figures(cents), len(supported_partnerships[key])) for key, cents in supported.items()
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -204,40 +163,82 @@ class Rollup:
     credits: dict[str, Credit]
 
 
-def _merge(buckets: Buckets, key: Callable[[OutcomeFact], object]) -> Buckets:
-    """Merge buckets whose facts agree on ``key``; groups that read only those fields see the same sums."""
-    merged: dict[object, tuple[OutcomeFact, Cents]] = {}
-    for fact, cents in buckets:
-        slot = key(fact)
-        bucket = merged.get(slot)
-        if bucket is None:
-            merged[slot] = (fact, dict(cents))
-        else:
-            _add_cents(bucket[1], cents)
-    return list(merged.values())
+def _region_chain(tree: RegionTree, region: str | None) -> tuple[str, ...]:
+    """The region and its ancestors; a partnership without a (known) region counts in the world only."""
+    return tree.chain(region) if region and region in tree else (WORLD,)
+
+
+def rollup_sums(sums: GroupSums, tree: RegionTree) -> Rollup:
+    """The report from its group sums: totals and types from the cells, regions up the M49 hierarchy.
+
+    A cell counts once in its region and once in each ancestor; every cell is a disjoint set of outcomes,
+    so adding cells never counts an outcome twice.
+    """
+    total: Cents = {}
+    types: dict[str, Cents] = defaultdict(dict)
+    regions: dict[str, Cents] = defaultdict(dict)
+    for (type_key, region), figures in sums.cells.items():
+        cents = _to_cents(figures)
+        _add_cents(total, cents)
+        _add_cents(types[type_key], cents)
+        for code in _region_chain(tree, region):
+            _add_cents(regions[code], cents)
+    credit: dict[str, Credit] = {}
+    for entity, share in sums.led.items():
+        credit[entity] = Credit(entity, led=dict(share.figures), partnerships_led=share.partnerships)
+    for entity, share in sums.supported.items():
+        found = credit.setdefault(entity, Credit(entity))
+        found.supported, found.partnerships_supported = dict(share.figures), share.partnerships
+    return Rollup(
+        totals=_figures(total),
+        by_type={key: _figures(cents) for key, cents in types.items()},
+        by_theme={key: dict(figures) for key, figures in sums.themes.items()},
+        by_year={year: dict(sums.years[year]) for year in sorted(sums.years)},
+        by_region={key: _figures(cents) for key, cents in regions.items()},
+        credits=credit,
+    )
 
 
 def rollup(facts: Iterable[OutcomeFact], tree: RegionTree) -> Rollup:
-    """All roll-ups at once: outcomes are de-duplicated and summed per partnership a single time.
+    """All roll-ups of these outcomes at once."""
+    return rollup_sums(group_sums(facts), tree)
 
-    Partnerships that share type, themes and region are then merged, so the totals, type, theme and region
-    roll-ups touch each such combination once instead of each partnership.
+
+def totals(facts: Iterable[OutcomeFact]) -> Figures:
+    """The movement's totals: every distinct outcome once."""
+    return rollup_sums(group_sums(facts), RegionTree.from_rows([])).totals
+
+
+def by_type(facts: Iterable[OutcomeFact]) -> dict[str, Figures]:
+    return rollup_sums(group_sums(facts), RegionTree.from_rows([])).by_type
+
+
+def by_theme(facts: Iterable[OutcomeFact]) -> dict[str, Figures]:
+    """Per theme; a partnership without a theme is grouped under the empty string. Theme rows may add up to
+    more than the total (a partnership with two themes is under both)."""
+    return dict(group_sums(facts).themes)
+
+
+def by_year(facts: Iterable[OutcomeFact]) -> dict[int, Figures]:
+    """The trend: totals per year of the measured period."""
+    years = group_sums(facts).years
+    return {year: dict(years[year]) for year in sorted(years)}
+
+
+def by_region(facts: Iterable[OutcomeFact], tree: RegionTree) -> dict[str, Figures]:
+    """Roll-up along the M49 hierarchy: an outcome counts once in its region and once in each ancestor.
+
+    A partnership without a region (or with a code the tree does not know) counts in the world only.
     """
-    unique = distinct(facts)
-    per_partnership = _collapse(unique, by_year=False)
-    cells = _merge(per_partnership, lambda fact: (fact.type, fact.themes, fact.region))
-    years: dict[str, Cents] = defaultdict(dict)
-    for fact in unique:
-        year = years[str(fact.year)]
-        year[fact.indicator] = year.get(fact.indicator, 0) + _cents(fact.value)
-    return Rollup(
-        totals=_group(cells, lambda fact: ("",)).get("", {}),
-        by_type=_group(cells, lambda fact: (fact.type,)),
-        by_theme=_group(cells, lambda fact: fact.themes or ("",)),
-        by_year={int(year): _figures(cents) for year, cents in sorted(years.items())},
-        by_region=_group(cells, _region_chain(tree)),
-        credits=_credits(per_partnership),
-    )
+    return rollup_sums(group_sums(facts), tree).by_region
+
+
+def credits(facts: Iterable[OutcomeFact]) -> dict[str, Credit]:
+    """Who contributed what: the lead and every supporter are credited with each outcome in full.
+
+    An entity listed as both lead and supporter of the same partnership is credited once, as lead.
+    """
+    return rollup_sums(group_sums(facts), RegionTree.from_rows([])).credits
 
 
 def weighted_score(scores: Mapping[str, int | None], weights: Mapping[str, Decimal]) -> Decimal | None:
