@@ -58,7 +58,13 @@ def filtered_outcomes(user: Any, filters: ReportFilters) -> QuerySet[Outcome]:
         partnerships = partnerships.filter(region__path__startswith=path) if path else partnerships.none()
     if filters.entity:
         partnerships = partnerships.filter(Q(lead__key=filters.entity) | Q(supporters__key=filters.entity))
-    rows = Outcome.objects.filter(partnership__in=partnerships.values("pk"))
+    # Unrestricted (an operator's whole report): no subquery over every partnership in each statement.
+    restricted = bool(partnerships.query.where)
+    rows = (
+        Outcome.objects.filter(partnership__in=partnerships.values("pk"))
+        if restricted
+        else Outcome.objects.all()
+    )
     if filters.year:
         rows = rows.filter(period_end__year=filters.year)
     return rows
@@ -243,7 +249,7 @@ def impact_report(user: Any, filters: ReportFilters | None = None) -> ImpactRepo
         ],
         by_year=[Row(str(y), str(y), _line(v, codes)) for y, v in rolled.by_year.items()],
         credits=credit_rows,
-        as_of=outcomes.aggregate(as_of=Max("measured_on"))["as_of"],
+        as_of=latest[0]["as_of"] if latest else None,  # the newest date of all: latest is ordered by it
         outcomes=count,
         partnerships=sum(share.partnerships for share in sums.led.values()),  # one lead per partnership
         results=results,
