@@ -1,11 +1,15 @@
+import json
 from collections import Counter
 
 import pytest
 from django.db import connection
 
+from partnernet.base.registry import record_kind
 from partnernet.core.synthetic import Shape
-from partnernet.directory.models import Entity
+from partnernet.directory.models import Entity, Partner
 from partnernet.exchange.generation import GenerationError, generate
+from partnernet.federation.models import FeedEvent
+from partnernet.federation.outbox import wire_row
 from partnernet.framework.models import Stewardship
 from partnernet.partnerships.models import Partnership
 from partnernet.support.models import SupportRequest
@@ -61,3 +65,21 @@ def test_generate_leaves_postgresql_planner_statistics_that_know_the_new_rows() 
     after = _estimated_rows("partnerships_partnership")
     assert before < 800
     assert after >= 800
+
+
+def test_generated_rows_are_published_with_the_fields_they_have_when_read_back() -> None:
+    """Generate signs partners and partnerships from what it generated, without reading them back: the feed
+    must still say exactly what the kind's row of the stored record says."""
+    generate(Shape(entities=30, partnerships=120, seed=6))
+    for kind_name, model in (("partnerships", Partnership), ("partners", Partner)):
+        serializer = record_kind(kind_name).serializer
+        stored = {
+            str(obj.uuid): wire_row(serializer.row(obj))
+            for obj in serializer.queryset().filter(key__startswith="gen6-")
+        }
+        published = {
+            str(event.record_uuid): json.loads(event.document)["object"]["fields"]
+            for event in FeedEvent.objects.filter(kind=kind_name, record_uuid__in=list(stored))
+        }
+        assert len(published) >= len(stored) * 0.5 > 0, "public and movement rows are published"
+        assert published == {uuid: stored[uuid] for uuid in published}, model.__name__

@@ -189,6 +189,7 @@ def facts_of(outcomes: Iterable[Outcome]) -> list[core.OutcomeFact]:
     ]
 
 
+@pytest.mark.mariadb
 def test_the_databases_group_sums_equal_the_core_over_every_outcome() -> None:
     """Leads that also support, several themes and none, no region, cents, years, text and empty figures."""
     a, b, c = (EntityFactory(key=f"party-{n}") for n in "abc")

@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Model
 
+from partnernet.base.bulk import insert_objects
 from partnernet.base.observers import watching
 from partnernet.base.signals import records_created
-from partnernet.core.synthetic import Generator, Shape
+from partnernet.core.synthetic import Generator, Shape, SynthPartnership
 from partnernet.directory.models import Entity, Partner
 from partnernet.exchange.planner import refresh_planner_statistics
 from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
@@ -66,6 +67,24 @@ def _through_insert(relation_owner: type[Model], field_name: str, pairs: list[tu
         cursor.executemany(f"INSERT INTO {table} ({source}, {target}) VALUES (%s, %s)", pairs)  # noqa: S608
 
 
+M = TypeVar("M", bound=Model)
+
+
+def _insert(model: type[M], objs: Iterable[M]) -> list[M]:
+    """Insert new rows as ``bulk_create`` would (primary keys set), without its per-value compiler work."""
+    made = list(objs)
+    insert_objects(model, made)
+    return made
+
+
+def _entity_key(prefix: str, index: int) -> str:
+    return f"{prefix}e{index:07d}"
+
+
+def _partner_key(prefix: str, index: int) -> str:
+    return f"{prefix}p{index:07d}"
+
+
 @dataclass(frozen=True)
 class _Lookups:
     """Ids of reference rows by code or key, read once."""
@@ -106,19 +125,22 @@ def _entities(synth: Generator, prefix: str, ids: _Lookups, report: Progress) ->
     entity_ids: list[int] = []
     for batch in _batches(synth.entities()):
         with transaction.atomic():
-            objs = Entity.objects.bulk_create(
-                Entity(
-                    key=f"{prefix}e{row.index:07d}",
-                    name=f"Generated {row.kind.replace('_', ' ')} {row.index}",
-                    kind=row.kind,
-                    country_id=ids.regions[row.country],
-                    languages=list(row.languages),
-                    legal_identity=row.legal_identity,
-                    founded=row.founded,
-                    staff_fte=Decimal(row.staff_fte),
-                    volunteers=row.volunteers,
-                )
-                for row in batch
+            objs = _insert(
+                Entity,
+                [
+                    Entity(
+                        key=_entity_key(prefix, row.index),
+                        name=f"Generated {row.kind.replace('_', ' ')} {row.index}",
+                        kind=row.kind,
+                        country_id=ids.regions[row.country],
+                        languages=list(row.languages),
+                        legal_identity=row.legal_identity,
+                        founded=row.founded,
+                        staff_fte=Decimal(row.staff_fte),
+                        volunteers=row.volunteers,
+                    )
+                    for row in batch
+                ],
             )
             pairs = zip(objs, batch, strict=True)
             _through_insert(
@@ -134,16 +156,24 @@ def _partners(synth: Generator, prefix: str, ids: _Lookups, report: Progress) ->
     partner_ids: list[int] = []
     for batch in _batches(synth.partners()):
         with transaction.atomic():
-            objs = Partner.objects.bulk_create(
-                Partner(
-                    key=f"{prefix}p{row.index:07d}",
-                    name=f"Generated {row.kind} {row.index}",
-                    kind=row.kind,
-                    country_id=ids.regions[row.country],
-                )
-                for row in batch
+            objs = _insert(
+                Partner,
+                [
+                    Partner(
+                        key=_partner_key(prefix, row.index),
+                        name=f"Generated {row.kind} {row.index}",
+                        kind=row.kind,
+                        country_id=ids.regions[row.country],
+                    )
+                    for row in batch
+                ],
             )
-            records_created.send(sender=Partner, records=objs)
+            rows = [
+                {"key": o.key, "name": o.name, "kind": o.kind, "country": row.country,
+                 "wikidata": o.wikidata, "website": o.website}
+                for o, row in zip(objs, batch, strict=True)
+            ]  # fmt: skip
+            records_created.send(sender=Partner, records=objs, rows=rows)
         partner_ids.extend(obj.pk for obj in objs)
         report("partners", len(batch))
     return partner_ids
@@ -156,18 +186,21 @@ def _stewardships(
     made: list[tuple[int, int]] = []
     for batch in _batches(synth.stewardship_rows()):
         with transaction.atomic():
-            objs = Stewardship.objects.bulk_create(
-                Stewardship(
-                    key=f"{prefix}s{row.index:07d}",
-                    entity_id=entity_ids[row.entity],
-                    type_id=ids.types[row.type],
-                    theme_id=ids.themes[row.theme] if row.theme else None,
-                    region_id=ids.regions[row.region],
-                    level=row.level,
-                    capacity=row.capacity,
-                    languages=list(row.languages),
-                )
-                for row in batch
+            objs = _insert(
+                Stewardship,
+                [
+                    Stewardship(
+                        key=f"{prefix}s{row.index:07d}",
+                        entity_id=entity_ids[row.entity],
+                        type_id=ids.types[row.type],
+                        theme_id=ids.themes[row.theme] if row.theme else None,
+                        region_id=ids.regions[row.region],
+                        level=row.level,
+                        capacity=row.capacity,
+                        languages=list(row.languages),
+                    )
+                    for row in batch
+                ],
             )
             records_created.send(sender=Stewardship, records=objs)
         made.extend((obj.pk, obj.entity_id) for obj in objs)
@@ -188,19 +221,22 @@ def _partnerships(
         # Each batch is counted into what the owning apps derive from partnerships (the registry's facet
         # tally) in its own transaction, so it is exact after every committed batch.
         with transaction.atomic(), watching("partnerships", repair=True) as watch:
-            objs = Partnership.objects.bulk_create(
-                Partnership(
-                    key=f"{prefix}x{row.index:08d}",
-                    title=f"Generated {row.type} partnership {row.index}",
-                    lead_id=entity_ids[row.lead],
-                    type_id=ids.types[row.type],
-                    region_id=ids.regions[row.region],
-                    status=row.status,
-                    start=row.start,
-                    end=row.end,
-                    visibility=row.visibility,
-                )
-                for row in batch
+            objs = _insert(
+                Partnership,
+                [
+                    Partnership(
+                        key=f"{prefix}x{row.index:08d}",
+                        title=f"Generated {row.type} partnership {row.index}",
+                        lead_id=entity_ids[row.lead],
+                        type_id=ids.types[row.type],
+                        region_id=ids.regions[row.region],
+                        status=row.status,
+                        start=row.start,
+                        end=row.end,
+                        visibility=row.visibility,
+                    )
+                    for row in batch
+                ],
             )
             pairs = list(zip(objs, batch, strict=True))
             _through_insert(
@@ -213,10 +249,31 @@ def _partnerships(
                 Partnership, "themes", [(o.pk, ids.themes[t]) for o, r in pairs for t in r.themes]
             )
             watch.after([obj.pk for obj in objs])
-            records_created.send(sender=Partnership, records=objs)
+            records_created.send(
+                sender=Partnership, records=objs, rows=[_partnership_row(prefix, o, r) for o, r in pairs]
+            )
         count += len(batch)
         report("partnerships", len(batch))
     return count
+
+
+def _partnership_row(prefix: str, obj: Partnership, row: SynthPartnership) -> dict[str, Any]:
+    """The exchange row of a generated partnership (``PartnershipKind.row``), from what was generated: the
+    feed signs it without reading the rows back."""
+    return {
+        "key": obj.key,
+        "title": obj.title,
+        "lead": _entity_key(prefix, row.lead),
+        "supporters": sorted(_entity_key(prefix, s) for s in row.supporters),
+        "partners": sorted(_partner_key(prefix, p) for p in row.partners),
+        "type": row.type,
+        "themes": sorted(row.themes),
+        "region": row.region,
+        "status": obj.status,
+        "start": obj.start,
+        "end": obj.end,
+        "visibility": obj.visibility,
+    }
 
 
 def _requests(
@@ -229,22 +286,25 @@ def _requests(
 ) -> int:
     count = 0
     for batch in _batches(synth.request_rows()):
-        SupportRequest.objects.bulk_create(
-            SupportRequest(
-                key=f"{prefix}r{row.index:07d}",
-                requester_id=entity_ids[row.requester],
-                type_id=ids.types[row.type],
-                theme_id=ids.themes[row.theme] if row.theme else None,
-                region_id=ids.regions[row.region],
-                need=row.need,
-                language=row.language,
-                status=row.status,
-                stewardship_id=stewardships[row.stewardship][0] if row.stewardship is not None else None,
-                steward_id=stewardships[row.stewardship][1] if row.stewardship is not None else None,
-                created=row.created,
-                resolved=row.resolved,
-            )
-            for row in batch
+        _insert(
+            SupportRequest,
+            [
+                SupportRequest(
+                    key=f"{prefix}r{row.index:07d}",
+                    requester_id=entity_ids[row.requester],
+                    type_id=ids.types[row.type],
+                    theme_id=ids.themes[row.theme] if row.theme else None,
+                    region_id=ids.regions[row.region],
+                    need=row.need,
+                    language=row.language,
+                    status=row.status,
+                    stewardship_id=stewardships[row.stewardship][0] if row.stewardship is not None else None,
+                    steward_id=stewardships[row.stewardship][1] if row.stewardship is not None else None,
+                    created=row.created,
+                    resolved=row.resolved,
+                )
+                for row in batch
+            ],
         )
         count += len(batch)
         report("requests", len(batch))
