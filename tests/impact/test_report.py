@@ -222,3 +222,14 @@ def test_the_databases_group_sums_equal_the_core_over_every_outcome() -> None:
     assert got.totals == {"media_uploaded": Decimal("22.00"), "participants": Decimal(30)}
     assert got.credits[str(a.pk)].supported == {}  # the lead listed as supporter is credited once, as lead
     assert got.credits[str(c.pk)].partnerships_supported == 2
+
+
+@pytest.mark.mariadb
+def test_totals_may_outgrow_the_digits_of_one_figure() -> None:
+    """A figure holds 16 digits; the movement's page views added up may need more."""
+    for key in ("views-a", "views-b"):
+        partnership = PartnershipFactory(key=key, visibility="public")
+        record_outcome(None, partnership, indicator="page_views", period_start=YEAR[0], period_end=YEAR[1],
+                       value=Decimal(90_000_000_000_000))  # fmt: skip
+    report = impact_report(UserFactory(is_superuser=True))
+    assert total(report, "page_views") == Decimal(180_000_000_000_000)
