@@ -41,10 +41,18 @@ class ReportFilters:
         return {name: str(value) for name, value in self.__dict__.items() if value not in (None, "")}
 
 
+def _of_partnerships(rows: QuerySet[Outcome], partnerships: QuerySet[Partnership]) -> QuerySet[Outcome]:
+    """``rows`` of these partnerships; when nothing restricts them (an operator's whole view), all of
+    ``rows``, without a subquery over every partnership in each statement."""
+    if not partnerships.query.where:
+        return rows
+    return rows.filter(partnership__in=partnerships.values("pk"))
+
+
 def visible_outcomes(user: Any, queryset: QuerySet[Outcome] | None = None) -> QuerySet[Outcome]:
     """Outcomes the person may see: exactly those of the partnerships they may see."""
     rows = Outcome.objects.all() if queryset is None else queryset
-    return rows.filter(partnership__in=visible_partnerships(user).values("pk"))
+    return _of_partnerships(rows, visible_partnerships(user))
 
 
 def filtered_outcomes(user: Any, filters: ReportFilters) -> QuerySet[Outcome]:
@@ -58,19 +66,13 @@ def filtered_outcomes(user: Any, filters: ReportFilters) -> QuerySet[Outcome]:
         partnerships = partnerships.filter(region__path__startswith=path) if path else partnerships.none()
     if filters.entity:
         partnerships = partnerships.filter(Q(lead__key=filters.entity) | Q(supporters__key=filters.entity))
-    # Unrestricted (an operator's whole report): no subquery over every partnership in each statement.
-    restricted = bool(partnerships.query.where)
-    rows = (
-        Outcome.objects.filter(partnership__in=partnerships.values("pk"))
-        if restricted
-        else Outcome.objects.all()
-    )
+    rows = _of_partnerships(Outcome.objects.all(), partnerships)
     if filters.year:
         rows = rows.filter(period_end__year=filters.year)
     return rows
 
 
-def _figures(rows: Iterable[Mapping[str, Any]], group: str) -> dict[Any, core.Figures]:
+def _by_group(rows: Iterable[Mapping[str, Any]], group: str) -> dict[Any, core.Figures]:
     """``{group value: {indicator: sum}}`` from ``values(group, "indicator").annotate(sum=…)`` rows."""
     result: dict[Any, core.Figures] = defaultdict(dict)
     for row in rows:
@@ -110,7 +112,7 @@ def outcome_sums(outcomes: QuerySet[Outcome]) -> tuple[core.GroupSums, int]:
         cells[cell][row["indicator"]] = row["sum"]
         count += row["outcomes"]
     codes = sorted({code for figures in cells.values() for code in figures})
-    themes = _figures(
+    themes = _by_group(
         numeric.annotate(theme=F("partnership__themes__key"))
         .values("theme", "indicator")
         .annotate(sum=Sum("value")),
