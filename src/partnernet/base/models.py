@@ -10,11 +10,15 @@ how records travel.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 SEED_ORIGIN = "seed"
+_CHOICE_LABELS: dict[models.Field[Any, Any], dict[Any, Any]] = {}
 
 
 def local_origin() -> str:
@@ -60,6 +64,17 @@ class GlobalRecord(models.Model):
     @property
     def global_id(self) -> str:
         return f"{self.origin}:{self.uuid}"
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        """What ``get_status_display()`` and its kin return, as Django defines it, from a label dict built
+        once per field: Django's own builds a dict of every choice on each call, and a registry page of 50
+        rows calls it a hundred times. The labels are lazy translations, so one dict serves every language.
+        """
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS[field] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
     @property
     def is_reference(self) -> bool:

@@ -1,7 +1,10 @@
 """Template helpers for the coverage matrix, shared by the matrix page, the cell pages and the analytics.
 
 A cell's state is told three ways, so colour is never the only one: a class (colour and border), a glyph
-(● covered, ◐ partly covered, ○ gap) and words for screen readers (``includes/matrix_state.html``).
+(● covered, ◐ partly covered, ○ gap) and words for screen readers (``matrix_state``).
+
+The matrix is a table of a few hundred cells, and a template ``include`` with its tags per cell cost most of
+the page's time; each cell's markup is therefore made here, in one function, with ``format_html``.
 """
 
 from __future__ import annotations
@@ -9,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
-from partnernet.core.coverage import COVERED, GAP, MatrixCell
+from partnernet.core.coverage import COVERED, GAP, PARTIAL, WHY_THEME, MatrixCell
 
 register = template.Library()
 
@@ -38,3 +45,59 @@ def matrix_class(cell: MatrixCell) -> str:
     else:
         state = "pn-matrix-one" if cell.count == 1 else "pn-matrix-several"
     return f"{state} pn-matrix-over" if cell.over_capacity else state
+
+
+@register.simple_tag
+def matrix_state(cell: MatrixCell) -> SafeString:
+    """The cell's glyph and count, with its state in words for screen readers."""
+    if cell.state == COVERED:
+        words = ngettext("steward covers it", "stewards cover it", cell.count)
+        state = format_html(
+            '<span aria-hidden="true">●</span> {}<span class="pn-visually-hidden"> {}</span>',
+            cell.count,
+            words,
+        )
+    elif cell.state == PARTIAL:
+        if cell.why == WHY_THEME:
+            words = gettext("partly covered: only some themes")
+        else:
+            words = gettext("partly covered: only part of the area")
+        state = format_html(
+            '<span aria-hidden="true">◐</span><span class="pn-visually-hidden">{}</span>', words
+        )
+    else:
+        words = gettext("stewards: a gap")
+        state = format_html(
+            '<span aria-hidden="true">○</span> 0<span class="pn-visually-hidden"> {}</span>', words
+        )
+    if cell.over_capacity:
+        state += format_html('<span class="pn-visually-hidden">, {}</span>', gettext("over capacity"))
+    return state
+
+
+@register.simple_tag
+def matrix_page_cell(cell: MatrixCell, names: Mapping[str, str], theme_key: str = "") -> SafeString:
+    """One cell of the matrix page: the link to the cell's page, its state, and the first two stewards
+    shown (all of them in the title)."""
+    shown = shown_stewards(cell, names)
+    url = reverse("matrix_cell", args=(cell.type, cell.region))
+    if theme_key:
+        url += f"?theme={theme_key}"
+    title = format_html(' title="{}"', ", ".join(shown)) if shown else ""
+    names_shown = ""
+    if shown:
+        more = f" +{len(shown) - 2}" if len(shown) > 2 else ""
+        names_shown = format_html(
+            '<span class="pn-matrix-names" dir="auto">{}{}</span>', ", ".join(shown[:2]), more
+        )
+    return format_html(
+        '<td class="{}"{}><a href="{}" data-cell="{}-{}" data-state="{}">{}{}</a></td>',
+        matrix_class(cell),
+        title,
+        url,
+        cell.type,
+        cell.region,
+        cell.state,
+        matrix_state(cell),
+        names_shown,
+    )
