@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 
 from partnernet.core.regions import RegionTree
 from partnernet.directory.models import Entity, EntityProfile
 from partnernet.framework.models import LOAD_STATUSES, Region, Stewardship
+from partnernet.i18n.names import label_for, region_name
 
 _tree: dict[str, RegionTree] = {}
 
@@ -67,33 +69,72 @@ class StewardView:
 
 
 def active_stewards(**filters: Any) -> list[StewardView]:
-    """Active stewardships with their load, in two queries whatever their number (load is aggregated)."""
-    rows = list(
+    """Active stewardships with their load, in one query whatever their number (load is aggregated).
+
+    Read as values, not as a stewardship with four related rows each: the home page, the matrix and the
+    entity pages call this on every request, and building the model objects cost more than the query.
+    """
+    rows = (
         Stewardship.objects.filter(status=Stewardship.Status.ACTIVE, **filters)
-        .select_related("entity", "type", "theme", "region")
         .annotate(load=Count("requests", filter=Q(requests__status__in=LOAD_STATUSES)))
         .order_by("entity__name", "key")
+        .values_list(
+            "pk",
+            "key",
+            "entity__key",
+            "entity__name",
+            "entity__origin",
+            "type__key",
+            "type__name",
+            "type__labels",
+            "theme__key",
+            "theme__name",
+            "theme__labels",
+            "region__code",
+            "region__name",
+            "level",
+            "capacity",
+            "load",
+        )
     )
     levels = dict(Stewardship.Level.choices)
+    language = get_language()
     return [
         StewardView(
-            pk=s.pk,
-            key=s.key,
-            entity_key=s.entity.key,
-            entity_name=s.entity.name,
-            entity_origin=s.entity.origin,
-            type_key=s.type.key,
-            type_name=s.type.label,
-            theme_key=s.theme.key if s.theme else None,
-            theme_name=s.theme.label if s.theme else None,
-            region_code=s.region.code,
-            region_name=s.region.label,
-            level=s.level,
-            level_label=str(levels.get(s.level, s.level)),
-            capacity=s.capacity,
-            load=s.load,
+            pk=pk,
+            key=key,
+            entity_key=entity_key,
+            entity_name=entity_name,
+            entity_origin=entity_origin,
+            type_key=type_key,
+            type_name=label_for(type_labels, type_name, language),
+            theme_key=theme_key,
+            theme_name=label_for(theme_labels, theme_name, language) if theme_key is not None else None,
+            region_code=region_code,
+            region_name=region_name(region_code, region_stored, language),
+            level=level,
+            level_label=str(levels.get(level, level)),
+            capacity=capacity,
+            load=load,
         )
-        for s in rows
+        for (
+            pk,
+            key,
+            entity_key,
+            entity_name,
+            entity_origin,
+            type_key,
+            type_name,
+            type_labels,
+            theme_key,
+            theme_name,
+            theme_labels,
+            region_code,
+            region_stored,
+            level,
+            capacity,
+            load,
+        ) in rows
     ]
 
 

@@ -86,12 +86,19 @@ def filter_partnerships(rows: QuerySet[Partnership], filters: RegistryFilter) ->
     return rows
 
 
+REGISTRY_COLUMNS = (
+    *("key", "title", "origin", "is_demo", "status", "start", "visibility"),
+    *("lead__key", "lead__name", "type__key", "type__name", "type__labels", "region__code", "region__name"),
+)
+"""What a registry row shows (``templatetags/registry.py``): its page's rows load nothing else."""
+
+
 def registry_page_rows(rows: QuerySet[Partnership], sort: str) -> QuerySet[Partnership]:
     """The columns a registry table shows, in the chosen order (one query per page).
 
     ``relevance`` needs rows from ``search_partnerships`` with a real query; otherwise the default applies.
     """
-    rows = rows.select_related("lead", "type", "region")
+    rows = rows.select_related("lead", "type", "region").only(*REGISTRY_COLUMNS)
     if sort == RELEVANCE and "relevance" in rows.query.annotations:
         return rows.order_by(F("relevance").desc(), "-start", "-id")
     return rows.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
@@ -163,7 +170,9 @@ class SearchRows:
         with connections[self.unsearched.db].cursor() as cursor:
             cursor.execute(page_sql, (*params, (stop - start) if stop is not None else -1, start))
             ids = [row[0] for row in cursor.fetchall()]
-        found = Partnership.objects.select_related("lead", "type", "region").in_bulk(ids)
+        found = (
+            Partnership.objects.select_related("lead", "type", "region").only(*REGISTRY_COLUMNS).in_bulk(ids)
+        )
         return [found[pk] for pk in ids if pk in found]
 
 

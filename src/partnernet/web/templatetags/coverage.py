@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from partnernet.base.links import keyed_url
 from partnernet.core.coverage import COVERED, GAP, PARTIAL, WHY_THEME, MatrixCell
 
 register = template.Library()
@@ -80,7 +80,7 @@ def matrix_page_cell(cell: MatrixCell, names: Mapping[str, str], theme_key: str 
     """One cell of the matrix page: the link to the cell's page, its state, and the first two stewards
     shown (all of them in the title)."""
     shown = shown_stewards(cell, names)
-    url = reverse("matrix_cell", args=(cell.type, cell.region))
+    url = keyed_url("matrix_cell", cell.type, cell.region)
     if theme_key:
         url += f"?theme={theme_key}"
     title = format_html(' title="{}"', ", ".join(shown)) if shown else ""
