@@ -297,10 +297,23 @@ def targets(words: dict[str, list[str]], base: str, seed: int) -> list[Target]:
     return [Target(name, paths, natural) for name, (paths, natural) in made.items()]
 
 
-def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    env: dict[str, str], port: int, workers: int, threads: int, log: Path
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-m", "partnernet.cli", "serve", "--port", str(port), "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "partnernet.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=sink,
@@ -393,6 +406,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--seconds", type=int, help="whole seconds per wrk run (default 10, --small 1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (serve's default: 2)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gunicorn worker (serve's default: 4)"
+    )
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18_790)
     parser.add_argument("--only", nargs="+", help="measure only these targets (names as printed)")
@@ -416,13 +432,14 @@ def main() -> None:
         build(data_dir, env, wanted)
         words = vocabulary(env)
         (scratch / "rotate.lua").write_text(LUA)
-        server = start_server(env, args.port, args.workers, scratch / "server.log")
+        server = start_server(env, args.port, args.workers, args.threads, scratch / "server.log")
         try:
             chosen = [t for t in targets(words, base, seed=1) if not args.only or t.name in args.only]
             check(base, chosen, 3 if args.small else 10)
             drain(base)
             print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-            print(f"instance: {wanted}; partnernet serve --workers {args.workers} (gthread, 4 threads each)")
+            served = f"partnernet serve --workers {args.workers} --threads {args.threads} (gthread)"
+            print(f"instance: {wanted}; {served}")
             print(f"wrk: {args.wrk_threads} threads, {seconds} s per run, load average {_load()} before")
             print("| target | URLs (distinct) | connections | requests/s | p50 ms | p99 ms | errors |")
             print("|---|---:|---:|---:|---:|---:|---:|")

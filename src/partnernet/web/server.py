@@ -40,7 +40,10 @@ class PartnernetServer(BaseApplication):
         return application
 
 
-def serve(port: int, workers: int = 2, threads: int = 4) -> None:
+DEFAULT_THREADS = 4
+
+
+def serve(port: int, workers: int = 2, threads: int = DEFAULT_THREADS) -> None:
     """Collect static files into the data folder (WhiteNoise serves them), then serve on 127.0.0.1."""
     call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()

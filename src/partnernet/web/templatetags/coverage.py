@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from partnernet.base.links import keyed_url
 from partnernet.core.coverage import COVERED, GAP, PARTIAL, WHY_THEME, MatrixCell
+from partnernet.framework.coverage import Matrix
+from partnernet.web.maps import CoverageMap
 
 register = template.Library()
 
@@ -76,7 +78,22 @@ def matrix_state(cell: MatrixCell) -> SafeString:
 
 
 @register.simple_tag
-def matrix_page_cell(cell: MatrixCell, names: Mapping[str, str], theme_key: str = "") -> SafeString:
+def matrix_rows(matrix: Matrix) -> SafeString:
+    """The matrix page's table body: a row per partnership type, a cell per region column."""
+    theme_key = matrix.theme.key if matrix.theme is not None else ""
+    return SafeString(
+        "\n".join(
+            format_html(
+                '<tr><th scope="row">{}</th>\n{}\n</tr>',
+                ptype.label,
+                SafeString("".join(matrix_page_cell(cell, matrix.names, theme_key) for cell in cells)),
+            )
+            for ptype, cells in matrix.rows
+        )
+    )
+
+
+def matrix_page_cell(cell: MatrixCell, names: Mapping[str, str], theme_key: str) -> SafeString:
     """One cell of the matrix page: the link to the cell's page, its state, and the first two stewards
     shown (all of them in the title)."""
     shown = shown_stewards(cell, names)
@@ -101,3 +118,39 @@ def matrix_page_cell(cell: MatrixCell, names: Mapping[str, str], theme_key: str 
         matrix_state(cell),
         names_shown,
     )
+
+
+@register.simple_tag
+def board_cell(cell: MatrixCell, names: Mapping[str, str], type_key: str, can_suggest: bool) -> SafeString:
+    """One cell of the analytics board: its state, the first eight stewards in the title, and for those who
+    may suggest stewards a link to the suggestions where fewer than two cover it."""
+    shown = shown_stewards(cell, names)
+    title = ", ".join(shown[:8])
+    if len(shown) > 8:
+        n = len(shown) - 8
+        title += " " + ngettext("and %(n)s more", "and %(n)s more", n) % {"n": n}
+    state = matrix_state(cell)
+    if can_suggest and cell.count < 2:
+        state = format_html(
+            '<a href="{}">{}<span class="pn-visually-hidden"> — {}</span></a>',
+            keyed_url("analytics:suggestions", type_key, cell.region),
+            state,
+            gettext("suggest stewards"),
+        )
+    return format_html('<td class="{}" title="{}">{}</td>', matrix_class(cell), title, state)
+
+
+@register.simple_tag
+def map_shapes(coverage_map: CoverageMap) -> SafeString:
+    """The map's country shapes: those outside every column, then one group per column with its state and,
+    as its title, the column's name and number of stewards."""
+    parts = [format_html('<path class="pn-map-land" d="{}"/>', path) for path in coverage_map.unplaced]
+    for area in coverage_map.areas:
+        title = escape(
+            ngettext("%(region)s: %(stewards)s steward", "%(region)s: %(stewards)s stewards", area.stewards)
+        ) % {"region": escape(area.name), "stewards": area.stewards}
+        paths = "".join(format_html('<path d="{}"/>', path) for path in area.paths)
+        parts.append(
+            format_html('<g class="pn-map-{}"><title>{}</title>{}</g>', area.state, title, SafeString(paths))
+        )
+    return SafeString("".join(parts))

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from partnernet.web.server import port_number, serve, worker_count
+from partnernet.web.server import DEFAULT_THREADS, port_number, serve, worker_count
 
 
 class Command(BaseCommand):
@@ -18,6 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (default 8000)")
         parser.add_argument("--workers", type=worker_count, default=2, help="worker processes (default 2)")
+        parser.add_argument(
+            "--threads",
+            type=worker_count,
+            default=DEFAULT_THREADS,
+            help=f"threads per worker (default {DEFAULT_THREADS})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        serve(options["port"], workers=options["workers"])
+        serve(options["port"], workers=options["workers"], threads=options["threads"])
