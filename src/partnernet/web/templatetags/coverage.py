@@ -146,9 +146,11 @@ def map_shapes(coverage_map: CoverageMap) -> SafeString:
     as its title, the column's name and number of stewards."""
     parts = [format_html('<path class="pn-map-land" d="{}"/>', path) for path in coverage_map.unplaced]
     for area in coverage_map.areas:
-        title = escape(
-            ngettext("%(region)s: %(stewards)s steward", "%(region)s: %(stewards)s stewards", area.stewards)
-        ) % {"region": escape(area.name), "stewards": area.stewards}
+        words = ngettext(
+            "%(region)s: %(stewards)s steward", "%(region)s: %(stewards)s stewards", area.stewards
+        )
+        # Both the words and the name are escaped before they meet; the result is marked safe once.
+        title = SafeString(escape(words) % {"region": escape(area.name), "stewards": area.stewards})
         paths = "".join(format_html('<path d="{}"/>', path) for path in area.paths)
         parts.append(
             format_html('<g class="pn-map-{}"><title>{}</title>{}</g>', area.state, title, SafeString(paths))
