@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from partnernet.analytics.graph import graph_elements
+from partnernet.analytics.memo import current_network, current_page_report
 from partnernet.analytics.priorities import Priority, support_priorities
-from partnernet.analytics.report import PageReport, page_report
-from partnernet.analytics.selectors import network_data
+from partnernet.analytics.report import PageReport
 from partnernet.analytics.sustainability import sustainability
 from partnernet.analytics.trends import trend_rows
 from partnernet.core.coverage import MatrixCell
@@ -62,8 +62,8 @@ def dashboard(level: str, scope: set[int] | None, needs_for: Any = None) -> Dash
     """The analytics page. ``scope`` limits sustainability: ``None`` all entities, a set of entity ids only
     those, an empty set none and the section is left out (see ``analytics.rules.sustainability_scope``).
     With ``needs_for`` (a facilitator), the open needs that person may see, ranked, come along."""
-    data = network_data()
-    report = page_report(data, level=level)
+    version, data = current_network()
+    report = current_page_report(version, data, level)
     coverage = report.coverage
     tree = region_tree()
     names_of_types = type_names()
