@@ -41,7 +41,8 @@ USAGE = """usage: partnernet VERB [options]
 
 verbs:
   demo [--port P]                      migrate, seed --demo, print a demo login, serve on 127.0.0.1
-  serve [--port P]                     serve with the production WSGI server on 127.0.0.1
+  serve [--port P] [--workers N] [--threads T]
+                                       serve with the production WSGI server on 127.0.0.1
   seed [--demo]                        load the taxonomy, M49 regions and the real movement entities
   import KIND FILE                     upsert rows from a .csv or .jsonl file, all or nothing
   export KIND [--format csv|jsonl] [--output FILE] [--origin local|all]

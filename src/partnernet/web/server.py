@@ -23,6 +23,12 @@ def worker_count(value: str) -> int:
     return int(value)
 
 
+def thread_count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise ArgumentTypeError(f"'{value}' is not a number of threads (1 to 64)")
+    return int(value)
+
+
 class PartnernetServer(BaseApplication):
     """Gunicorn configured in code: no config file to ship, same settings everywhere."""
 

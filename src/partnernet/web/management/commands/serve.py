@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from partnernet.web.server import DEFAULT_THREADS, port_number, serve, worker_count
+from partnernet.web.server import DEFAULT_THREADS, port_number, serve, thread_count, worker_count
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=worker_count, default=2, help="worker processes (default 2)")
         parser.add_argument(
             "--threads",
-            type=worker_count,
+            type=thread_count,
             default=DEFAULT_THREADS,
             help=f"threads per worker (default {DEFAULT_THREADS})",
         )
