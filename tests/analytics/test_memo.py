@@ -8,7 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from partnernet.analytics.memo import current_network, forget, network_version
+from partnernet.analytics.memo import current_network, network_version
+from partnernet.base.versions import forget
 from tests.factories import EntityFactory, PartnershipFactory, StewardshipFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db

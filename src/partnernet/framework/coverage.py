@@ -9,9 +9,13 @@ columns (``matrix_columns``) and the same rule, so their numbers agree.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
+from partnernet.base.versions import Table, reuse, version_of
 from partnernet.core.coverage import (
     COVERED,
     Coverage,
@@ -20,7 +24,8 @@ from partnernet.core.coverage import (
     cell_coverage,
     coverage_matrix,
 )
-from partnernet.framework.models import PartnershipType, Region, Theme
+from partnernet.directory.models import Entity
+from partnernet.framework.models import PartnershipType, Region, Stewardship, Theme
 from partnernet.framework.selectors import StewardView, active_stewards, region_tree
 
 LEVELS = ("subregion", "region")
@@ -109,9 +114,27 @@ def active_themes() -> list[Theme]:
     return list(Theme.objects.filter(active=True).order_by("position", "key"))
 
 
+COVERAGE_READS: tuple[Table, ...] = (
+    (Stewardship, "updated_at"),
+    (Stewardship._meta.get_field("requests").related_model, "updated_at"),  # their load
+    (Entity, "updated_at"),
+    (PartnershipType, "updated_at"),
+    (Theme, "updated_at"),
+    (Region, "updated_at"),
+)
+"""Every table the matrix reads: a write to any of them makes the next ``coverage_of`` read afresh."""
+
+
 def coverage_of(level: str = "subregion", theme: Theme | None = None) -> Matrix:
     """The whole matrix at ``level`` (of ``theme``, or of every theme) in four queries, whatever the number
-    of stewardships."""
+    of stewardships; kept per process while none of ``COVERAGE_READS`` changes (``base.versions``), since
+    the home page and the matrix page show it on every request."""
+    version = version_of(COVERAGE_READS)
+    slot = ("coverage", level, theme.key if theme is not None else None, get_language())
+    return reuse(slot, (version, dt.date.today()), lambda: _read_coverage(level, theme))
+
+
+def _read_coverage(level: str, theme: Theme | None) -> Matrix:
     types = active_types()
     regions = matrix_regions(level)
     stewards = active_stewards()

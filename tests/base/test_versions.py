@@ -1,0 +1,65 @@
+"""``base.versions``: the version moves with every kind of write, and held figures are reused only at the
+version they were made at."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from partnernet.base.versions import forget, reuse, version_of
+from partnernet.directory.models import Entity
+from partnernet.partnerships.models import Partnership
+from tests.factories import EntityFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+TABLES = ((Entity, "updated_at"), (Partnership.supporters.through, None))
+
+
+def test_inserts_updates_deletes_and_links_each_move_the_version() -> None:
+    entity = EntityFactory()
+    partnership = PartnershipFactory()
+    seen = [version_of(TABLES)]
+    EntityFactory()
+    seen.append(version_of(TABLES))
+    entity.name = "Another name"
+    entity.save()
+    seen.append(version_of(TABLES))
+    partnership.supporters.add(entity)
+    seen.append(version_of(TABLES))
+    partnership.supporters.remove(entity)
+    seen.append(version_of(TABLES))
+    partnership.supporters.add(entity)  # the same link again is a new row
+    seen.append(version_of(TABLES))
+    EntityFactory(key="gone").delete()
+    seen.append(version_of(TABLES))
+    assert all(before != after for before, after in itertools.pairwise(seen[:-1]))
+    assert seen[-1] == seen[-2], "a row made and deleted leaves the rows, and the version, as they were"
+    assert version_of(TABLES) == seen[-1], "reading changes nothing"
+
+
+def test_reuse_makes_once_per_version() -> None:
+    forget()
+    made: list[int] = []
+
+    def make() -> list[int]:
+        made.append(1)
+        return [len(made)]
+
+    first = reuse("slot", ("v", 1), make)
+    assert reuse("slot", ("v", 1), make) is first
+    assert reuse("slot", ("v", 2), make) == [2]
+    assert reuse("other", ("v", 2), make) == [3]
+    assert len(made) == 3
+
+
+def test_held_figures_are_made_afresh_after_max_age(monkeypatch: pytest.MonkeyPatch) -> None:
+    forget()
+    clock = [1000.0]
+    monkeypatch.setattr("partnernet.base.versions.time.monotonic", lambda: clock[0])
+    first = reuse("aged", "v", lambda: ["first"])
+    clock[0] += 59
+    assert reuse("aged", "v", lambda: ["second"]) is first
+    clock[0] += 2
+    assert reuse("aged", "v", lambda: ["third"]) == ["third"]
