@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.framework.models import Region, Stewardship
-from partnernet.framework.selectors import region_path, region_tree
+from partnernet.framework.selectors import StewardView, active_stewards, region_path, region_tree
 from partnernet.support.models import (
     LOAD_STATUSES,
     EventKind,
@@ -244,27 +244,17 @@ def hostings_of(entity: Entity) -> QuerySet[Hosting]:
     )
 
 
-@dataclass(frozen=True)
-class StewardshipLoad:
-    stewardship: Stewardship
-    load: int
+def entity_support(entity: Entity, stewards: list[StewardView] | None = None) -> dict[str, Any]:
+    """What an entity page shows about support: live loads of its stewardships, its hostings, open asks.
 
-    @property
-    def at_capacity(self) -> bool:
-        return self.load >= self.stewardship.capacity
-
-
-def entity_support(entity: Entity) -> dict[str, Any]:
-    """What an entity page shows about support: live loads of its stewardships, its hostings, open asks."""
-    stewardships = list(
-        Stewardship.objects.filter(entity=entity, status=Stewardship.Status.ACTIVE)
-        .select_related("type", "theme", "region")
-        .order_by("key")
-    )
-    loads = stewardship_loads(s.pk for s in stewardships)
+    ``stewards``: the entity's active stewards when the caller has read them already (``active_stewards``,
+    with their load), so the page does not read them twice.
+    """
+    if stewards is None:
+        stewards = active_stewards(entity=entity)
     return {
         "entity": entity,
-        "loads": [StewardshipLoad(s, loads.get(s.pk, 0)) for s in stewardships],
+        "loads": sorted(stewards, key=lambda steward: steward.key),
         "hostings": list(hostings_of(entity)),
         "open_requests": SupportRequest.objects.filter(
             requester=entity, status__in=[RequestStatus.OPEN, *LOAD_STATUSES]

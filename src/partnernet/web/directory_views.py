@@ -58,13 +58,14 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
     allowed = entity_actions(request.user, entity)
     entity = with_profile(entity)
     home = entity.home_instance
+    stewards = active_stewards(entity=entity)
     return render(
         request,
         "directory/entity_detail.html",
         {
             "entity": entity,
             "allowed": allowed,
-            "stewards": active_stewards(entity=entity),
+            "stewards": stewards,
             "partnerships": partnerships_with_entity(entity, visible_partnerships(request.user)),
             "members": members_of(entity) if allowed.see_members else None,
             "own": own_pending(request.user, entity),
@@ -75,7 +76,7 @@ def entity_detail(request: HttpRequest, key: str) -> HttpResponse:
             "home_here": home == instance_id(),
             "history": _profile_history(entity) if allowed.see_members else None,
             "home_address": home_address(home) if home else "",
-            "support": entity_support(entity),
+            "support": entity_support(entity, stewards),
             "sustainability": entity_sustainability(entity)
             if request.user.has_perm("analytics.view_entity_sustainability", entity)
             else None,
