@@ -22,6 +22,7 @@ from django.db import connections
 from django.db.models import Count, F, Max, QuerySet
 from django.utils.translation import get_language
 
+from partnernet.base.versions import Table, reuse, version_of
 from partnernet.core.search import TextQuery, parse_text_query
 from partnernet.directory.models import Entity, Partner
 from partnernet.directory.rules import entity_ids_of, is_movement_member
@@ -165,6 +166,23 @@ def _tally_visibilities(user: Any) -> list[str]:
     return [Visibility.PUBLIC]
 
 
+UNFILTERED_READS: tuple[Table, ...] = (
+    (Partner, "updated_at"),
+    (Partnership.partners.through, None),
+    (Partnership.themes.through, None),
+    (PartnershipType, "updated_at"),
+    (Theme, "updated_at"),
+    (Region, "updated_at"),
+)
+"""What the unfiltered facets read besides the partnership table: partner kinds and links, theme links, the
+taxonomy's labels."""
+
+
+def _counts_own_private(user: Any) -> bool:
+    """A member who is not a superuser also sees their own entities' private rows, counted live."""
+    return bool(entity_ids_of(user)) and not getattr(user, "is_superuser", False)
+
+
 def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilter) -> Facets:
     """Facets summed from the pre-aggregated tally, which the caller found fresh.
 
@@ -177,7 +195,7 @@ def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilte
     counts = tally_counts(
         _tally_visibilities(user), type=filters.type, status=filters.status, region_codes=region_codes
     )
-    if entity_ids_of(user) and not getattr(user, "is_superuser", False):
+    if _counts_own_private(user):
         private = _live_counts(rows.filter(visibility=Visibility.PRIVATE))
         for name, extra in private.items():
             for key, n in extra.items():
@@ -204,7 +222,13 @@ def registry_facets(user: Any, unsearched: QuerySet[Partnership], filters: Regis
     query = parse_text_query(filters.q)
     fingerprint = table_fingerprint()
     if not (query or filters.theme or filters.partner_kind or filters.lead) and tally_is_fresh(fingerprint):
-        return _tally_facets(user, unsearched, filters)
+        if filters.type or filters.status or filters.region or _counts_own_private(user):
+            return _tally_facets(user, unsearched, filters)
+        # The unfiltered registry, the most read page: its facets are kept while nothing they count or
+        # label changes (the tally follows the partnership table, the rest is in UNFILTERED_READS).
+        version = (fingerprint, version_of(UNFILTERED_READS))
+        slot = ("registry-facets", tuple(_tally_visibilities(user)), get_language())
+        return reuse(slot, version, lambda: _tally_facets(user, unsearched, filters))
     active = {**filters.active(), "q": query.fts5()}
     if query:
         fingerprint += f"/{_names_fingerprint()}"
