@@ -12,9 +12,9 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from partnernet.base.badges import origin_badges, visibility_badge
 from partnernet.base.links import keyed_url
 from partnernet.partnerships.models import Partnership
-from partnernet.web.templatetags.partnernet import origin_badges, visibility_badge
 
 register = template.Library()
 

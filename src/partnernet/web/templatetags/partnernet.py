@@ -7,45 +7,15 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
+from partnernet.base.badges import origin_badges, visibility_badge
 from partnernet.base.identity import instance_id
-from partnernet.base.models import SEED_ORIGIN
 
 register = template.Library()
 
 
-@register.simple_tag
-def origin_badges(obj: Any) -> SafeString:
-    """Demo, reference-data (seed) and federated (read-only) badges for a row."""
-    parts: list[SafeString] = []
-    if getattr(obj, "is_demo", False):
-        parts.append(format_html('<span class="pn-badge pn-badge-demo">{}</span>', _("demo")))
-    origin = getattr(obj, "origin", None)
-    if origin == SEED_ORIGIN:
-        parts.append(
-            format_html(
-                '<span class="pn-badge" title="{}">{}</span>',
-                _("Loaded by seed, the same on every instance: read-only here."),
-                _("reference data"),
-            )
-        )
-    elif origin and origin != instance_id():
-        parts.append(
-            format_html(
-                '<span class="pn-badge pn-badge-foreign" title="{}">{}</span>',
-                _("Made on instance %(origin)s; only that instance can change it.") % {"origin": origin},
-                _("from another instance"),
-            )
-        )
-    return SafeString(" ".join(parts))
-
-
-@register.simple_tag
-def visibility_badge(visibility: str, label: str) -> SafeString:
-    return format_html('<span class="pn-badge pn-badge-{}">{}</span>', visibility, label)
+register.simple_tag(origin_badges)
+register.simple_tag(visibility_badge)
 
 
 @register.simple_tag
