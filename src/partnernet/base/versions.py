@@ -69,5 +69,5 @@ def reuse(slot: Hashable, version: Hashable, make: Callable[[], T]) -> T:
 
 
 def forget() -> None:
-    """Drop everything held (a test that changes rows under a fixed clock, ``seed``)."""
+    """Drop everything this process holds (tests start from nothing with it)."""
     _held.clear()
