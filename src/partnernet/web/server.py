@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentTypeError
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
@@ -17,16 +18,19 @@ def port_number(value: str) -> int:
     return int(value)
 
 
-def worker_count(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 64:
-        raise ArgumentTypeError(f"'{value}' is not a number of workers (1 to 64)")
-    return int(value)
+def _count_of(what: str) -> Callable[[str], int]:
+    """An argparse type for a count of ``what`` from 1 to 64, refused with one line naming it."""
+
+    def parse(value: str) -> int:
+        if not value.isdigit() or not 1 <= int(value) <= 64:
+            raise ArgumentTypeError(f"'{value}' is not a number of {what} (1 to 64)")
+        return int(value)
+
+    return parse
 
 
-def thread_count(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 64:
-        raise ArgumentTypeError(f"'{value}' is not a number of threads (1 to 64)")
-    return int(value)
+worker_count = _count_of("workers")
+thread_count = _count_of("threads")
 
 
 class PartnernetServer(BaseApplication):
