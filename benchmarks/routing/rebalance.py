@@ -6,9 +6,9 @@ are drawn with Zipf weights (rank ** -1) over a random order of the countries, t
 itself (45%), its sub-region or intermediate region (25%), its continent (15%) or the world (15%), half have a
 theme. Requests come from the same skewed countries, with types weighted towards GLAM and education, a theme
 70% of the time and a language 70% of the time. Each request's candidates are its best ``--candidates``
-stewardships by the routing preference cost (``StewardshipIndex.rank``, no load). Residual capacities follow
-demand only roughly, as when facilitators size them by hand: each stewardship's share of the requests that
-list it, times log-normal noise (sigma 0.75, so some stewards get several times what they are asked for and
+stewardships by the routing preference cost (``StewardshipIndex.rank``, no load; requests of one shape share
+one tuple, as the support service hands them over). Residual capacities follow demand only roughly, as when
+facilitators size them by hand: each stewardship's share of the requests that list it, times log-normal noise (sigma 0.75, so some stewards get several times what they are asked for and
 others a fraction), scaled to add up to 1.1 times the number of requests, so the flow has to trade places.
 60% of the requests currently sit on one of their candidates, 5% on a stewardship that has lapsed, the rest
 are open.
@@ -110,15 +110,15 @@ def generate(requests: int, stewardships: int, candidates: int, seed: int) -> In
         return rng.choices(options, weights)[0]
 
     pool: list[ActiveStewardship] = []
-    for index in range(stewardships):
+    for position in range(stewardships):
         chain = tree.chain(pick(countries, zipf))
         height = pick((0, 1, 2, 3), (45, 25, 15, 15))
         region = WORLD if height == 3 else chain[min(height, len(chain) - 2)] if height < 2 else chain[-2]
         pool.append(
             ActiveStewardship(
-                key=f"stewardship-{index:05}",
-                entity=f"entity-{index // 3:05}",
-                entity_name=f"Entity {index // 3}",
+                key=f"stewardship-{position:05}",
+                entity=f"entity-{position // 3:05}",
+                entity_name=f"Entity {position // 3}",
                 type=pick(TYPES, TYPE_WEIGHTS),
                 type_name="",
                 theme=rng.choice(THEMES) if rng.random() < 0.5 else None,
@@ -133,6 +133,9 @@ def generate(requests: int, stewardships: int, candidates: int, seed: int) -> In
     index = StewardshipIndex.build(pool)
 
     made: list[RebalanceRequest] = []
+    # Requests of one shape share one candidates tuple, as the support service hands them to the core
+    # (``_rebalance_inputs`` ranks each cell and language once).
+    ranked: dict[RoutingRequest, tuple[tuple[str, int], ...]] = {}
     demand = dict.fromkeys((s.key for s in pool), 0.0)
     arcs = 0
     for number in range(requests):
@@ -142,7 +145,11 @@ def generate(requests: int, stewardships: int, candidates: int, seed: int) -> In
             region=pick(countries, zipf),
             language=pick(LANGUAGES, LANGUAGE_WEIGHTS) if rng.random() < 0.7 else None,
         )
-        options = tuple((c.stewardship, c.cost) for c in index.rank(wanted, tree, limit=candidates))
+        options = ranked.get(wanted)
+        if options is None:
+            options = ranked[wanted] = tuple(
+                (c.stewardship, c.cost) for c in index.rank(wanted, tree, limit=candidates)
+            )
         arcs += len(options)
         for key, _cost in options:
             demand[key] += 1 / len(options)
