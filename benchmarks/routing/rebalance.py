@@ -8,10 +8,10 @@ theme. Requests come from the same skewed countries, with types weighted towards
 70% of the time and a language 70% of the time. Each request's candidates are its best ``--candidates``
 stewardships by the routing preference cost (``StewardshipIndex.rank``, no load; requests of one shape share
 one tuple, as the support service hands them over). Residual capacities follow demand only roughly, as when
-facilitators size them by hand: each stewardship's share of the requests that list it, times log-normal noise (sigma 0.75, so some stewards get several times what they are asked for and
-others a fraction), scaled to add up to 1.1 times the number of requests, so the flow has to trade places.
-60% of the requests currently sit on one of their candidates, 5% on a stewardship that has lapsed, the rest
-are open.
+facilitators size them by hand: each stewardship's share of the requests that list it, times log-normal noise
+(sigma 0.75, so some stewards get several times what they are asked for and others a fraction), scaled to add
+up to 1.1 times the number of requests, so the flow has to trade places. 60% of the requests currently sit on
+one of their candidates, 5% on a stewardship that has lapsed, the rest are open.
 
 Four solvers get the same instance:
 
