@@ -31,8 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -47,6 +47,8 @@ _GONE = -2
 _NO_COST = np.iinfo(np.int64).max
 _KEY = itemgetter(0)
 _COST = itemgetter(1)
+_REQUEST_KEY = attrgetter("key")
+_CURRENT = attrgetter("current")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +136,9 @@ def rebalance(
     held = np.bincount(current[current >= 0], minlength=len(stewardships)).tolist()
     reasons = _Reasons(residual_capacity, dict(zip(stewardships, held, strict=True)), describe)
     moved = np.flatnonzero(new_place != current)
-    moves = tuple(
-        map(
-            reasons.move,
-            [requests[i] for i in moved.tolist()],
-            names[new_place[moved]].tolist(),
-            _known(old_cost[moved]),
-            _known(new_cost[moved]),
-        )
+    movers = [requests[i] for i in moved.tolist()]
+    moves = _moves(
+        movers, groups.member_group[moved], new_place[moved], names, old_cost[moved], new_cost[moved], reasons
     )
     return RebalanceResult(
         dict(zip(keys, new_keys, strict=True)),
@@ -149,6 +146,47 @@ def rebalance(
         moves,
         tuple(keys[i] for i in np.flatnonzero(~assigned).tolist()),
     )
+
+
+def _moves(
+    movers: list[RebalanceRequest],
+    group: npt.NDArray[np.int64],
+    to: npt.NDArray[np.int64],
+    names: npt.NDArray[np.object_],
+    from_cost: npt.NDArray[np.int64],
+    to_cost: npt.NDArray[np.int64],
+    reasons: _Reasons,
+) -> tuple[Move, ...]:
+    """The moves of the requests that change place, in input order, each with its reason.
+
+    Members of one group going to one place make the same move but for the request's key, so a reason is
+    worded once per (group, destination), and the moves are put together by ``map`` and ``zip`` without a
+    Python call per move: at 30,000 requests some 20,000 of them move.
+    """
+    _, first, inverse = np.unique(group * len(names) + (to + 1), return_index=True, return_inverse=True)
+    rows = first.tolist()
+    to_keys = names[to].tolist()
+    from_costs, to_costs = _known(from_cost), _known(to_cost)
+
+    said = list(
+        map(
+            reasons.reason,
+            [movers[row] for row in rows],
+            [to_keys[row] for row in rows],
+            [from_costs[row] for row in rows],
+            [to_costs[row] for row in rows],
+        )
+    )
+    columns = zip(
+        map(_REQUEST_KEY, movers),
+        map(_CURRENT, movers),
+        to_keys,
+        from_costs,
+        to_costs,
+        map(said.__getitem__, inverse.tolist()),
+        strict=True,
+    )
+    return tuple(map(tuple.__new__, repeat(Move), columns))
 
 
 def _known(costs: npt.NDArray[np.int64]) -> list[int | None]:
@@ -318,15 +356,14 @@ class _Reasons:
             self.words[cost] = words
         return f"{key} ({words})"
 
-    def move(
+    def reason(
         self, request: RebalanceRequest, to: str | None, from_cost: int | None, to_cost: int | None
-    ) -> Move:
-        source = request.current
-        said = (source, from_cost, to, to_cost, not request.candidates)
+    ) -> str:
+        said = (request.current, from_cost, to, to_cost, not request.candidates)
         reason = self.said.get(said)
         if reason is None:
             reason = self.said[said] = self._reason(request, to, from_cost, to_cost)
-        return Move(request.key, source, to, from_cost, to_cost, reason)
+        return reason
 
     def _reason(
         self, request: RebalanceRequest, to: str | None, from_cost: int | None, to_cost: int | None
