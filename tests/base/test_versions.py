@@ -4,9 +4,13 @@ version they were made at."""
 from __future__ import annotations
 
 import itertools
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from partnernet.base import versions
 from partnernet.base.versions import forget, reuse, version_of
 from partnernet.directory.models import Entity
 from partnernet.partnerships.models import Partnership
@@ -63,3 +67,39 @@ def test_held_figures_are_made_afresh_after_max_age(monkeypatch: pytest.MonkeyPa
     assert reuse("aged", "v", lambda: ["second"]) is first
     clock[0] += 2
     assert reuse("aged", "v", lambda: ["third"]) == ["third"]
+
+
+def test_threads_that_need_a_new_version_wait_for_one_maker() -> None:
+    forget()
+    made: list[int] = []
+    start = threading.Barrier(6)
+
+    def make() -> list[int]:
+        made.append(1)
+        time.sleep(0.2)  # long enough that every other thread arrives while this one makes
+        return [len(made)]
+
+    def ask() -> list[int]:
+        start.wait()
+        return reuse("shared", ("v", 1), make)
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: ask(), range(6)))
+    assert len(made) == 1
+    assert all(answer is answers[0] for answer in answers)
+
+
+def test_aged_figures_are_served_while_another_thread_renews_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    forget()
+    clock = [1000.0]
+    monkeypatch.setattr("partnernet.base.versions.time.monotonic", lambda: clock[0])
+    first = reuse("renewing", "v", lambda: ["first"])
+    clock[0] += 61
+    renewing = versions._lock("renewing")
+    renewing.acquire()  # as if another thread were making them afresh
+    try:
+        assert reuse("renewing", "v", lambda: ["not now"]) is first
+    finally:
+        renewing.release()
+    assert reuse("renewing", "v", lambda: ["renewed"]) == ["renewed"]
+    assert reuse("renewing", "v2", lambda: ["next version"]) == ["next version"]
