@@ -6,3 +6,19 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnernet.settings")
 application = get_wsgi_application()
+
+
+def warm_up() -> None:
+    """Import the URL configuration (every view module) and build the API's schema when a worker loads the
+    application, before it takes a request. Django and the API do both on first use: the first requests a
+    worker answered paid about a second for them, and its threads, arriving together, built the schema side
+    by side."""
+    from django.urls import get_resolver
+
+    from partnernet.api.urls import api
+
+    get_resolver().url_patterns  # noqa: B018 (the property imports the URL modules)
+    api.get_openapi_schema(path_params={})
+
+
+warm_up()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +38,7 @@ class PartnernetAPI(NinjaAPI):
     """
 
     _schemas: dict[Any, OpenAPISchema] = {}
+    _building = threading.Lock()
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
         """The schema, built once per process and prefix: the routes cannot change while the process runs,
@@ -44,7 +46,10 @@ class PartnernetAPI(NinjaAPI):
         cache_key = (path_prefix, tuple(sorted((path_params or {}).items())))
         cached = self._schemas.get(cache_key)
         if cached is None:
-            cached = self._schemas[cache_key] = self._build_schema(path_prefix, path_params)
+            with self._building:  # threads asking together wait for one build
+                cached = self._schemas.get(cache_key)
+                if cached is None:
+                    cached = self._schemas[cache_key] = self._build_schema(path_prefix, path_params)
         return cached
 
     def _build_schema(self, path_prefix: str | None, path_params: Any) -> OpenAPISchema:

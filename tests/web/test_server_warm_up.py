@@ -1,0 +1,41 @@
+"""Each worker builds the API schema before its first request (``partnernet.wsgi.warm_up``), once."""
+
+from __future__ import annotations
+
+import importlib
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from partnernet import wsgi
+from partnernet.api.urls import PartnernetAPI, api
+
+
+def test_warm_up_builds_the_schema_the_openapi_view_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PartnernetAPI, "_schemas", {})
+    wsgi.warm_up()
+    assert list(PartnernetAPI._schemas) == [(None, ())]
+    assert api.get_openapi_schema(path_params={}) is PartnernetAPI._schemas[(None, ())]
+
+
+def test_loading_the_application_warms_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PartnernetAPI, "_schemas", {})
+    loaded = importlib.reload(wsgi)  # what a gunicorn worker does first, in its own process
+    assert callable(loaded.application)
+    assert (None, ()) in PartnernetAPI._schemas
+
+
+def test_threads_asking_together_build_the_schema_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PartnernetAPI, "_schemas", {})
+    builds: list[int] = []
+    build = PartnernetAPI._build_schema
+
+    def counted(self: PartnernetAPI, *args: object) -> object:
+        builds.append(1)
+        return build(self, *args)
+
+    monkeypatch.setattr(PartnernetAPI, "_build_schema", counted)
+    with ThreadPoolExecutor(4) as pool:
+        schemas = list(pool.map(lambda _: api.get_openapi_schema(path_params={}), range(4)))
+    assert len(builds) == 1
+    assert all(schema is schemas[0] for schema in schemas)
