@@ -45,9 +45,13 @@ def paginate(
     limit: int | None,
     *,
     key_field: str = "key",
+    read: Callable[[QuerySet[Any]], list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """One page of ``queryset`` in ``(key_field, origin)`` order. ``key_field`` names what identifies a row
-    within its origin: ``key`` for the kinds of FORMATS.md, ``uuid`` for rows that have no key."""
+    within its origin: ``key`` for the kinds of FORMATS.md, ``uuid`` for rows that have no key.
+
+    ``read`` reads the page's rows as dicts (holding ``key_field`` and ``origin``) instead of model objects;
+    ``serialize`` then takes such a dict."""
     size = DEFAULT_LIMIT if limit is None else limit
     if not 1 <= size <= MAX_LIMIT:
         raise ApiError(
@@ -62,12 +66,14 @@ def paginate(
             raise ApiError(
                 400, "bad_cursor", "The cursor is not one this API gave out.", {"cursor": ["invalid"]}
             ) from None
-    page = list(rows[: size + 1])
+    page: list[Any] = list(rows[: size + 1]) if read is None else read(rows[: size + 1])
     more = len(page) > size
     page = page[:size]
     next_url = None
     if more:
+        last = page[-1]
+        position = (last[key_field], last["origin"]) if read else (getattr(last, key_field), last.origin)
         query = request.GET.copy()
-        query["cursor"] = _encode(str(getattr(page[-1], key_field)), page[-1].origin)
+        query["cursor"] = _encode(str(position[0]), position[1])
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return {"items": [serialize(obj) for obj in page], "next": next_url}

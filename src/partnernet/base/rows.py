@@ -8,7 +8,7 @@ The one place the API, the web's exports and search ask; each kind's rule comes 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
@@ -51,13 +51,16 @@ def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None, user: Any
         yield hide(obj, row) if hide else row
 
 
-def value_rows(kind: Kind, queryset: QuerySet[Any]) -> Iterator[Clean]:
+def value_rows(
+    kind: Kind, queryset: QuerySet[Any], extra: Mapping[str, str] | None = None
+) -> Iterator[Clean]:
     """The clean rows of ``queryset`` (in its order) read as values, without a model object.
 
     One streaming statement reads the columns (``Kind.export_columns``, joins included); each list field
     (``Kind.export_lists``) costs one statement per chunk of ``CHUNK`` rows, on its link table, for the
     rows of that chunk. Lists are sorted here, as ``Kind.row`` sorts them, so a row is the same whichever
-    way it was read.
+    way it was read. ``extra`` adds columns that are not fields of the kind (name: lookup), such as the
+    ``origin`` an API page shows beside the row.
     """
     scalars = [name for name in kind.fields if name not in kind.export_lists]
     missing = set(scalars) - set(kind.export_columns)
@@ -67,13 +70,14 @@ def value_rows(kind: Kind, queryset: QuerySet[Any]) -> Iterator[Clean]:
     links = [
         (name, _LinkItems(kind.model, lookup, queryset.db)) for name, lookup in kind.export_lists.items()
     ]
-    lookups = ["pk", *(kind.export_columns[name] for name in scalars)]
-    values = queryset.prefetch_related(None).values_list(*lookups).iterator(chunk_size=CHUNK)
+    columns = {name: kind.export_columns[name] for name in scalars} | dict(extra or {})
+    names = list(columns)
+    values = queryset.prefetch_related(None).values_list("pk", *columns.values()).iterator(chunk_size=CHUNK)
     while chunk := list(islice(values, CHUNK)):
         ids = [values_row[0] for values_row in chunk]
         items = [(name, link.of(ids)) for name, link in links]
         for values_row in chunk:
-            row: Clean = dict(zip(scalars, values_row[1:], strict=True))
+            row: Clean = dict(zip(names, values_row[1:], strict=True))
             for name in stored_lists:
                 row[name] = sorted(row[name])
             for name, found in items:
