@@ -95,11 +95,33 @@ def test_aged_figures_are_served_while_another_thread_renews_them(monkeypatch: p
     monkeypatch.setattr("partnernet.base.versions.time.monotonic", lambda: clock[0])
     first = reuse("renewing", "v", lambda: ["first"])
     clock[0] += 61
-    renewing = versions._lock("renewing")
-    renewing.acquire()  # as if another thread were making them afresh
+    holding, done = threading.Event(), threading.Event()
+
+    def renew_elsewhere() -> None:  # another thread making them afresh, holding the slot's lock
+        with versions._lock("renewing"):
+            holding.set()
+            done.wait(10)
+
+    other = threading.Thread(target=renew_elsewhere, daemon=True)
+    other.start()
+    assert holding.wait(10)
     try:
         assert reuse("renewing", "v", lambda: ["not now"]) is first
     finally:
-        renewing.release()
+        done.set()
+        other.join(10)
     assert reuse("renewing", "v", lambda: ["renewed"]) == ["renewed"]
     assert reuse("renewing", "v2", lambda: ["next version"]) == ["next version"]
+
+
+def test_a_maker_that_reads_its_own_slot_does_not_deadlock() -> None:
+    forget()
+    answers: list[str] = []
+
+    def outer() -> str:
+        return reuse("nested", "v", lambda: "inner") + " then outer"
+
+    worker = threading.Thread(target=lambda: answers.append(reuse("nested", "v", outer)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert answers == ["inner then outer"]

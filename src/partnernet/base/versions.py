@@ -43,7 +43,7 @@ MAX_AGE = 60.0
 """Seconds after which held figures are made afresh whatever the version (see above)."""
 
 _held: dict[Hashable, tuple[Hashable, float, Any]] = {}
-_making: dict[Hashable, threading.Lock] = {}
+_making: dict[Hashable, threading.RLock] = {}
 _locks_lock = threading.Lock()
 
 
@@ -95,11 +95,12 @@ def _value(held: tuple[Hashable, float, Any]) -> Any:
     return held[2]
 
 
-def _lock(slot: Hashable) -> threading.Lock:
+def _lock(slot: Hashable) -> threading.RLock:
+    """The slot's lock; re-entrant, so a ``make`` that reads its own slot again cannot deadlock its thread."""
     lock = _making.get(slot)
     if lock is None:
         with _locks_lock:
-            lock = _making.setdefault(slot, threading.Lock())
+            lock = _making.setdefault(slot, threading.RLock())
     return lock
 
 
