@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import DateField
 from django.http import HttpRequest, HttpResponse
 from ninja.responses import NinjaJSONEncoder
 
@@ -83,8 +84,12 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
     if not (kind.exchange.export_columns and kind.redact is None and _home_is_origin(kind)):
         return paginate(request, rows, serializer(kind_name, caller(request)), cursor, limit)
     names = (*kind.exchange.fields, "origin")
+    dates = _date_fields(kind.exchange)
 
     def item(row: dict[str, Any]) -> dict[str, Any]:
+        for name in dates:  # as the API's encoder writes a date, without its Python fallback per value
+            if row[name] is not None:
+                row[name] = row[name].isoformat()
         return {**{name: row[name] for name in names}, "home": row["origin"] or None}
 
     page = paginate(
@@ -99,6 +104,16 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
 
 
 JSON = "application/json; charset=utf-8"
+
+
+def _date_fields(kind: Any) -> list[str]:
+    """The kind's fields stored in a date column (not a date and time, which the encoder writes otherwise)."""
+    model = kind.model
+    return [
+        name
+        for name, lookup in kind.export_columns.items()
+        if "__" not in lookup and type(model._meta.get_field(lookup)) is DateField
+    ]
 
 
 def _home_is_origin(kind: Any) -> bool:
