@@ -23,6 +23,7 @@ Usage:
   python benchmarks/exchange/import_rows.py [--partnerships 50000] [--entities 2000]
   python benchmarks/exchange/import_rows.py --small                # 5,000 partnerships, under a minute
   python benchmarks/exchange/import_rows.py --database-url postgres://postgres@127.0.0.1:5432/pn_bench_import
+  python benchmarks/exchange/import_rows.py --small --profile import.prof  # where the import's time goes
 """
 
 from __future__ import annotations
@@ -105,11 +106,13 @@ def run(env: dict[str, str], *args: str) -> None:
     )
 
 
-def timed(env: dict[str, str], *args: str) -> tuple[float, float, float]:
+def timed(env: dict[str, str], *args: str, profile: Path | None = None) -> tuple[float, float, float]:
     """Seconds, CPU seconds and peak resident MiB of one command, from its own rusage (not the earlier
-    commands')."""
+    commands'); with ``profile``, run under cProfile and save its statistics there (times then include the
+    profiler's overhead)."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "partnernet.cli", *args], env=env)
+    profiler = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    process = subprocess.Popen([sys.executable, *profiler, "-m", "partnernet.cli", *args], env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -250,6 +253,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="5,000 partnerships of 500 entities")
     parser.add_argument("--database-url", help="PostgreSQL URL; its database and NAME_floor are recreated")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
+    parser.add_argument("--profile", type=Path, help="run the import under cProfile, statistics to this file")
     args = parser.parse_args()
     if args.small:
         args.partnerships, args.entities = 5000, 500
@@ -294,7 +298,7 @@ def main() -> None:
         before = ours.last_ids()
 
         ours_seconds, ours_cpu, peak_mib = timed(
-            ours_env, "import", "partnerships", str(work / "partnerships.csv")
+            ours_env, "import", "partnerships", str(work / "partnerships.csv"), profile=args.profile
         )
 
         added = added_rows(ours, before)

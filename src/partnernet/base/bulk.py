@@ -35,8 +35,9 @@ def insert_objects(model: type[Model], objs: Sequence[Model]) -> None:
     Same statement (multi-row ``INSERT … RETURNING`` the primary key, in batches the backend allows), same
     values (each concrete field's ``pre_save`` with ``add=True`` - timestamps - then ``get_db_prep_save``),
     same state afterwards (primary keys set, rows no longer ``adding``); what it leaves out is the query
-    compiler's per-value work, which cost three times the insert in an import. Falls back to
-    ``bulk_create`` where a backend cannot return rows from a bulk insert.
+    compiler's per-value work, which cost three times the insert in an import. On PostgreSQL the keys are
+    drawn from the table's sequence first and the rows sent by ``COPY``. Falls back to ``bulk_create`` where
+    a backend cannot return rows from a bulk insert.
     """
     if not objs:
         return
@@ -50,6 +51,9 @@ def insert_objects(model: type[Model], objs: Sequence[Model]) -> None:
     fields: list[Any] = [field for field in opts.concrete_fields if field is not pk and not field.generated]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    if connection.vendor == "postgresql":
+        _copy_objects(connection, model, fields, objs)
+        return
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     pk_column = str(pk.column)
@@ -80,7 +84,8 @@ def insert_objects(model: type[Model], objs: Sequence[Model]) -> None:
 
 def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """Insert plain rows of ``model`` (values for the fields ``names``, by name or attname): on SQLite one
-    prepared statement run over all of them, on a server many rows per statement; returns how many.
+    prepared statement run over all of them, on PostgreSQL one ``COPY``, on MariaDB many rows per statement;
+    returns how many.
 
     For rows nobody needs back as objects - many-to-many links, feed events: ``bulk_create`` builds one
     multi-row statement per batch value by value and returns primary keys, which costs several times the
@@ -98,7 +103,9 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequenc
     preps = [field.get_db_prep_save for field in fields]
     prepared = ([prep(value, connection) for prep, value in zip(preps, row, strict=True)] for row in rows)
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+        if connection.vendor == "postgresql":
+            _copy(cursor, quote(model._meta.db_table), columns, prepared)
+        elif connection.vendor == "sqlite":
             # SQLite runs in this process: one prepared statement stepped over every row is the fastest.
             for _ in range(0, len(rows), BATCH * 5):
                 cursor.executemany(sql + marks, list(islice(prepared, BATCH * 5)))
@@ -114,6 +121,39 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[Sequenc
             if batch:
                 _insert_values(cursor, sql, marks, batch)
     return len(rows)
+
+
+def _copy_objects(connection: Any, model: type[Model], fields: list[Any], objs: Sequence[Model]) -> None:
+    """PostgreSQL: the primary keys drawn from the table's sequence in one statement, then every row,
+    keys included, sent by ``COPY``; the objects end as ``insert_objects`` leaves them."""
+    opts = model._meta
+    pk = opts.pk
+    assert pk is not None
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [quote(opts.db_table), pk.column, len(objs)],
+        )
+        ids = sorted(value for (value,) in cursor.fetchall())
+        rows = (
+            [value, *(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)]
+            for value, obj in zip(ids, objs, strict=True)
+        )
+        columns = ", ".join(quote(field.column) for field in [pk, *fields])
+        _copy(cursor, quote(opts.db_table), columns, rows)
+    for obj, value in zip(objs, ids, strict=True):
+        setattr(obj, pk.attname, value)
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _copy(cursor: Any, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL's ``COPY … FROM STDIN`` of ``rows``: no statement to parse per batch (psycopg re-parsed
+    each many-row ``INSERT``, a fifth of an import's time) and the server's fastest way in."""
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _insert_values(cursor: Any, sql: str, marks: str, batch: list[list[Any]]) -> None:
