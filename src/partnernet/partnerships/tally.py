@@ -256,12 +256,21 @@ def _apply_deltas(deltas: dict[TallyKey, int]) -> None:
     count = connection.ops.quote_name("count")
     # Only names from the model's metadata are interpolated; the counts are parameters.
     insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
-    if connection.vendor == "mysql":  # MariaDB's upsert names no conflict target: the cell's unique key
-        sql = insert + f"ON DUPLICATE KEY UPDATE {count} = {count} + VALUES({count})"
-    else:
-        sql = insert + f"ON CONFLICT ({cell}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    upsert = f"ON CONFLICT ({cell}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, changed)
+        if connection.vendor == "postgresql":
+            # One statement over arrays, not one per cell: 12,000 cells took a second as single upserts.
+            # The cells are distinct (``deltas`` is keyed by them), as one upsert statement requires.
+            arrays = ", ".join(["%s::varchar[]"] * len(TALLY_FIELDS) + ["%s::integer[]"])
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {upsert}",  # noqa: S608
+                [list(column) for column in zip(*changed, strict=True)],
+            )
+        elif connection.vendor == "mysql":  # MariaDB's upsert names no conflict target: the cell's unique key
+            duplicate = f"ON DUPLICATE KEY UPDATE {count} = {count} + VALUES({count})"
+            cursor.executemany(insert + duplicate, changed)
+        else:
+            cursor.executemany(insert + upsert, changed)
 
 
 # ---- Reading ------------------------------------------------------------------------------------------
