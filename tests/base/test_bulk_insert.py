@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnernet.base.bulk import insert_objects, insert_rows
+from partnernet.base.bulk import among, insert_objects, insert_rows
 from partnernet.directory.models import Partner
 from partnernet.partnerships.models import Partnership
 from tests.factories import EntityFactory, PartnerFactory, ptype
@@ -41,3 +41,12 @@ def test_inserted_rows_are_linked_as_given() -> None:
     assert sorted(p.pk for p in Partnership.objects.get(key="lean-p").partners.all()) == sorted(
         m.pk for m in museums
     )
+
+
+def test_among_selects_the_rows_a_plain_in_list_selects() -> None:
+    partners = [PartnerFactory() for _ in range(5)]
+    wanted = [partners[0].pk, partners[3].pk, partners[4].pk, 10**9]
+    assert sorted(Partner.objects.filter(among("pk", wanted)).values_list("pk", flat=True)) == sorted(
+        Partner.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    assert not Partner.objects.filter(among("pk", [])).exists()

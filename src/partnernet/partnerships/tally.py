@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 
+from partnernet.base.bulk import among
 from partnernet.partnerships.models import Partnership, RegistryTally, RegistryTallyState
 
 TallyKey = tuple[str, str, str, str, str, str]
@@ -223,11 +224,12 @@ def _count_into_tally(partnership_ids: Collection[int], sign: int) -> None:
     through_cell = tuple(f"partnership__{name}" for name in cell)
     for start in range(0, len(ids), TALLY_CHUNK):
         chunk = ids[start : start + TALLY_CHUNK]
-        rows = Partnership.objects.filter(pk__in=chunk).order_by().values_list(*cell).annotate(n=Count("pk"))
+        partnerships = Partnership.objects.filter(among("pk", chunk)).order_by()
+        rows = partnerships.values_list(*cell).annotate(n=Count("pk"))
         for vis, type_key, status, region, n in rows:
             add(("row", "", vis, type_key, status, region or ""), n)
         themes = (
-            Partnership.themes.through.objects.filter(partnership_id__in=chunk)
+            Partnership.themes.through.objects.filter(among("partnership_id", chunk))
             .order_by()
             .values_list("theme__key", *through_cell)
             .annotate(n=Count("pk"))
@@ -235,7 +237,7 @@ def _count_into_tally(partnership_ids: Collection[int], sign: int) -> None:
         for value, vis, type_key, status, region, n in themes:
             add(("theme", value, vis, type_key, status, region or ""), n)
         kinds = (
-            Partnership.partners.through.objects.filter(partnership_id__in=chunk)
+            Partnership.partners.through.objects.filter(among("partnership_id", chunk))
             .order_by()
             .values_list("partner__kind", *through_cell)
             .annotate(n=Count("partnership_id", distinct=True))
