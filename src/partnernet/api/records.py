@@ -87,9 +87,6 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
     dates = _date_fields(kind.exchange)
 
     def item(row: dict[str, Any]) -> dict[str, Any]:
-        for name in dates:  # as the API's encoder writes a date, without its Python fallback per value
-            if row[name] is not None:
-                row[name] = row[name].isoformat()
         return {**{name: row[name] for name in names}, "home": row["origin"] or None}
 
     page = paginate(
@@ -98,12 +95,14 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
         item,
         cursor,
         limit,
-        read=lambda chosen: list(value_rows(kind.exchange, chosen, extra={"origin": "origin"})),
+        # Dates are read as the database's ISO text, which is what the API's encoder would write.
+        read=lambda chosen: list(value_rows(kind.exchange, chosen, extra=ORIGIN, as_text=dates)),
     )
     return HttpResponse(json.dumps(page, cls=NinjaJSONEncoder), content_type=JSON)
 
 
 JSON = "application/json; charset=utf-8"
+ORIGIN = {"origin": "origin"}
 
 
 def _date_fields(kind: Any) -> list[str]:

@@ -8,12 +8,13 @@ The one place the API, the web's exports and search ask; each kind's rule comes 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
 from django.db import connections
-from django.db.models import Field, JSONField, ManyToManyField, Model, QuerySet
+from django.db.models import CharField, Field, JSONField, ManyToManyField, Model, QuerySet
+from django.db.models.functions import Cast
 
 from partnernet.base.cleaning import Clean, Kind
 from partnernet.base.registry import record_kind
@@ -52,7 +53,10 @@ def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None, user: Any
 
 
 def value_rows(
-    kind: Kind, queryset: QuerySet[Any], extra: Mapping[str, str] | None = None
+    kind: Kind,
+    queryset: QuerySet[Any],
+    extra: Mapping[str, str] | None = None,
+    as_text: Collection[str] = (),
 ) -> Iterator[Clean]:
     """The clean rows of ``queryset`` (in its order) read as values, without a model object.
 
@@ -60,7 +64,8 @@ def value_rows(
     (``Kind.export_lists``) costs one statement per chunk of ``CHUNK`` rows, on its link table, for the
     rows of that chunk. Lists are sorted here, as ``Kind.row`` sorts them, so a row is the same whichever
     way it was read. ``extra`` adds columns that are not fields of the kind (name: lookup), such as the
-    ``origin`` an API page shows beside the row.
+    ``origin`` an API page shows beside the row. Fields named in ``as_text`` are read as the database's
+    text of the value (a date as ``YYYY-MM-DD``) rather than converted to a Python value.
     """
     scalars = [name for name in kind.fields if name not in kind.export_lists]
     missing = set(scalars) - set(kind.export_columns)
@@ -72,7 +77,8 @@ def value_rows(
     ]
     columns = {name: kind.export_columns[name] for name in scalars} | dict(extra or {})
     names = list(columns)
-    values = queryset.prefetch_related(None).values_list("pk", *columns.values()).iterator(chunk_size=CHUNK)
+    read = [Cast(lookup, CharField()) if name in as_text else lookup for name, lookup in columns.items()]
+    values = queryset.prefetch_related(None).values_list("pk", *read).iterator(chunk_size=CHUNK)
     while chunk := list(islice(values, CHUNK)):
         ids = [values_row[0] for values_row in chunk]
         items = [(name, link.of(ids)) for name, link in links]
