@@ -58,10 +58,16 @@ def test_reuse_makes_once_per_version() -> None:
     assert len(made) == 3
 
 
-def test_held_figures_are_made_afresh_after_max_age(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A monotonic clock the test moves by hand (``clock[0] += seconds``), with nothing held yet."""
     forget()
-    clock = [1000.0]
-    monkeypatch.setattr("partnernet.base.versions.time.monotonic", lambda: clock[0])
+    now = [1000.0]
+    monkeypatch.setattr("partnernet.base.versions.time.monotonic", lambda: now[0])
+    return now
+
+
+def test_held_figures_are_made_afresh_after_max_age(clock: list[float]) -> None:
     first = reuse("aged", "v", lambda: ["first"])
     clock[0] += 59
     assert reuse("aged", "v", lambda: ["second"]) is first
@@ -89,10 +95,7 @@ def test_threads_that_need_a_new_version_wait_for_one_maker() -> None:
     assert all(answer is answers[0] for answer in answers)
 
 
-def test_aged_figures_are_served_while_another_thread_renews_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    forget()
-    clock = [1000.0]
-    monkeypatch.setattr("partnernet.base.versions.time.monotonic", lambda: clock[0])
+def test_aged_figures_are_served_while_another_thread_renews_them(clock: list[float]) -> None:
     first = reuse("renewing", "v", lambda: ["first"])
     clock[0] += 61
     holding, done = threading.Event(), threading.Event()
