@@ -25,7 +25,9 @@ from uuid import UUID
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, ProtectedError
+from django.utils import timezone
 
+from partnernet.base.bulk import insert_rows
 from partnernet.base.records import ForeignRow
 from partnernet.base.references import CHUNK, preferred_ids
 from partnernet.base.registry import RecordKind, find_kind
@@ -77,7 +79,7 @@ def apply_page(
         effective = [c for c in plan.changes if c.action in (Action.CREATE, Action.UPDATE, Action.DELETE)]
         for run in _runs(effective):
             problems.update(_apply_run(peer, run, result))
-        _store_versions(peer.instance_id, plan.versions, problems, documents)
+        _store_versions(peer.instance_id, plan.versions, problems, documents, known)
         for global_id, problem in problems.items():
             message = f"{global_id}: {problem}"
             result.problems.append(message)
@@ -230,17 +232,20 @@ def _store_versions(
     versions: Mapping[str, KnownVersion],
     problems: dict[str, str],
     documents: dict[int, JsonValue],
+    known: Mapping[str, KnownVersion],
 ) -> None:
+    """Record the version now held of every record the page named; ``known`` (read at the start of the
+    page) says which have a row already, so a first pull reads nothing back and inserts plain rows."""
     uuids = {global_id: UUID(global_id.split(":", 1)[1]) for global_id in versions}
+    stored = [uuids[global_id] for global_id in versions if global_id in known]
     current = {
         row.uuid: row
-        for start in range(0, len(uuids), CHUNK)
-        for row in ForeignRecord.objects.filter(
-            origin=origin, uuid__in=list(uuids.values())[start : start + CHUNK]
-        )
+        for start in range(0, len(stored), CHUNK)
+        for row in ForeignRecord.objects.filter(origin=origin, uuid__in=stored[start : start + CHUNK])
     }
+    now = timezone.now()
     changed: list[ForeignRecord] = []
-    made: list[ForeignRecord] = []
+    made: list[tuple[object, ...]] = []
     for global_id, version in versions.items():
         problem = problems.get(global_id, "")
         kept = documents.get(version.sequence) if problem else None
@@ -248,24 +253,28 @@ def _store_versions(
         row = current.get(uuids[global_id])
         if row is None:
             made.append(
-                ForeignRecord(
-                    origin=origin,
-                    uuid=uuids[global_id],
-                    kind=version.kind,
-                    sequence=version.sequence,
-                    deleted=version.deleted,
-                    problem=problem,
-                    document=document,
+                (
+                    origin,
+                    uuids[global_id],
+                    version.kind,
+                    version.sequence,
+                    version.deleted,
+                    problem,
+                    document,
+                    now,
                 )
             )
         else:
             row.kind, row.sequence, row.deleted = version.kind, version.sequence, version.deleted
-            row.problem, row.document = problem, document
+            row.problem, row.document, row.updated_at = problem, document, now
             changed.append(row)
-    ForeignRecord.objects.bulk_create(made, batch_size=1000)
+    insert_rows(ForeignRecord, VERSION_FIELDS, made)
     ForeignRecord.objects.bulk_update(
-        changed, ["kind", "sequence", "deleted", "problem", "document"], batch_size=500
+        changed, ["kind", "sequence", "deleted", "problem", "document", "updated_at"], batch_size=500
     )
+
+
+VERSION_FIELDS = ("origin", "uuid", "kind", "sequence", "deleted", "problem", "document", "updated_at")
 
 
 def retry_problems(peer: Peer) -> PageResult:
