@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import uuid
+from decimal import Decimal
 
-from partnernet.base.bulk import among, insert_objects, insert_rows
+import pytest
+from django.db import connection, models
+from django.utils.translation import gettext_lazy
+
+from partnernet.base.bulk import among, insert_objects, insert_rows, preparer
 from partnernet.directory.models import Partner
 from partnernet.partnerships.models import Partnership
 from tests.factories import EntityFactory, PartnerFactory, ptype
@@ -50,3 +56,40 @@ def test_among_selects_the_rows_a_plain_in_list_selects() -> None:
         Partner.objects.filter(pk__in=wanted).values_list("pk", flat=True)
     )
     assert not Partner.objects.filter(among("pk", [])).exists()
+
+
+@pytest.mark.parametrize(
+    ("field_class", "values"),
+    [
+        (models.CharField, ["", "text", "ünïcødé", None, 12, gettext_lazy("Museum")]),
+        (models.TextField, ["a\nb", None, 3.5]),
+        (models.IntegerField, [0, -7, 2**31 - 1, None, "42", True, 4.0]),
+        (models.BigIntegerField, [2**53, None, "9"]),
+        (models.PositiveSmallIntegerField, [3, None]),
+        (models.BooleanField, [True, False, None, 1, 0]),
+        (models.DateField, [dt.date(2026, 12, 4), None]),
+        (models.UUIDField, [uuid.UUID(int=7), None]),
+        (models.DecimalField, [Decimal("2.50"), None]),
+    ],
+)
+def test_the_preparer_gives_what_django_prepares(field_class: type[models.Field], values: list) -> None:
+    """The shortcut for plain fields must send the database exactly what ``get_db_prep_save`` sends,
+    whatever the value's type (a lazy string, a number for text, text for a number)."""
+    extra = {"max_digits": 6, "decimal_places": 2} if field_class is models.DecimalField else {}
+    field = field_class(name="f", **extra)
+    field.attname = "f"
+    prepare = preparer(field, connection)
+    for value in values:
+        expected = field.get_db_prep_save(value, connection)
+        got = prepare(value)
+        assert got == expected, (field_class, value)
+        assert type(got) is type(expected), (field_class, value)
+
+
+def test_a_subclass_of_a_plain_field_is_prepared_by_django() -> None:
+    class Upper(models.CharField):
+        def get_prep_value(self, value: object) -> object:
+            return str(value).upper()
+
+    field = Upper(name="f")
+    assert preparer(field, connection)("lower") == "LOWER"

@@ -78,3 +78,15 @@ def test_entity_page_finds_the_partnerships_it_leads_by_lead(client: Client) -> 
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
         assert "partnerships_partnership USING INDEX partnership_lead_vis_start" in plan, plan
+
+
+@pytest.mark.usefixtures("sqlite_only")
+@pytest.mark.parametrize("query", ["type=glam", "status=active", "type=glam&status=active"])
+def test_api_list_filtered_by_type_or_status_reads_in_key_order_from_an_index(
+    client: Client, query: str
+) -> None:
+    for number in range(3):
+        PartnershipFactory(title=f"Open scans {number}", visibility="public", status="active")
+    reads = _sorted_partnership_reads(client, f"/api/v1/partnerships?{query}&limit=2")
+    assert reads
+    assert not any(_sorts_in_a_temporary_tree(sql) for sql in reads)

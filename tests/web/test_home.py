@@ -4,7 +4,9 @@ from django.urls import include, path
 
 from partnernet.directory.models import Entity
 from partnernet.i18n.formats import number
+from partnernet.partnerships.models import Partnership
 from partnernet.web.views import home
+from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +89,25 @@ def test_home_and_analytics_count_the_same_cells(client: Client) -> None:
     )
     assert figures == document
     assert client.get("/matrix/").context["matrix"].covered == coverage.covered
+
+
+def test_the_count_of_public_partnerships_follows_every_write(client: Client) -> None:
+    """The home page keeps the count per version of the partnership table: a new public row, a row made
+    private and a deleted row each show on the next request."""
+
+    def shown() -> str:
+        return client.get("/").content.decode()
+
+    public = Partnership.objects.filter(visibility="public")
+    assert f">{number(public.count(), 'en')}</a>" in shown()
+    made = PartnershipFactory(visibility="public")
+    assert f">{number(public.count(), 'en')}</a>" in shown()
+    other = PartnershipFactory(visibility="public")
+    assert f">{number(public.count(), 'en')}</a>" in shown()
+    other.visibility = "private"
+    other.save()
+    assert f">{number(public.count(), 'en')}</a>" in shown()
+    before = public.count()
+    made.delete()
+    assert public.count() == before - 1
+    assert f">{number(public.count(), 'en')}</a>" in shown()

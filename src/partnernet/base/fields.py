@@ -8,12 +8,14 @@ rules here means import, the web forms and the API reject the same things with t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Choices
 
 Raw = str | int | float | bool | list[object] | None
 
@@ -79,9 +81,11 @@ def key(raw: Raw) -> str:
     return value
 
 
-def choice(raw: Raw, choices: Iterable[str], default: str | None = None) -> str:
+def choice(raw: Raw, choices: Iterable[str] | type[Choices], default: str | None = None) -> str:
+    """One of ``choices``: a list of codes, or a model's choices class (its values listed once per process,
+    since Django lists them afresh on every access and cleaners ask once per row)."""
     value = text(raw)
-    allowed = list(choices)
+    allowed = _choice_values(choices) if isinstance(choices, type) else list(choices)
     if not value:
         if default is not None:
             return default
@@ -89,6 +93,11 @@ def choice(raw: Raw, choices: Iterable[str], default: str | None = None) -> str:
     if value not in allowed:
         raise FieldError(f"'{value}' is not one of: {', '.join(allowed)}")
     return value
+
+
+@functools.cache
+def _choice_values(choices: type[Choices]) -> tuple[str, ...]:
+    return tuple(choices.values)
 
 
 INTEGER_MAX = 2_147_483_647

@@ -47,7 +47,7 @@ class OutcomeKind(Kind):
         c.take("period_end", f.date)
         c.take("value", f.decimal)
         c.take("text", lambda raw: f.optional_text(raw, TEXT_LIMIT))
-        c.take("source", lambda raw: f.choice(raw, Outcome.Source.values, default=Outcome.Source.IMPORTED))
+        c.take("source", lambda raw: f.choice(raw, Outcome.Source, default=Outcome.Source.IMPORTED))
         c.take("connector", lambda raw: f.choice(raw, ["", *Connector.values], default=""))
         c.take("data_as_of", f.date)
         c.take("source_url", lambda raw: f.optional_text(raw, URL_LIMIT))

@@ -51,10 +51,10 @@ class PartnershipKind(Kind):
         c.take("type", refs.type)
         c.take("themes", lambda raw: sorted({refs.theme(item) or "" for item in f.items(raw)}))
         c.take("region", refs.region)
-        c.take("status", lambda raw: f.choice(raw, Partnership.Status.values))
+        c.take("status", lambda raw: f.choice(raw, Partnership.Status))
         c.take("start", f.date)
         c.take("end", f.date)
-        c.take("visibility", lambda raw: f.choice(raw, Partnership.Visibility.values, default="public"))
+        c.take("visibility", lambda raw: f.choice(raw, Partnership.Visibility, default="public"))
         clean = c.clean
         if clean.get("start") and clean.get("end") and clean["end"] < clean["start"]:
             c.errors.append(("end", f"{clean['end']} is before the start {clean['start']}"))

@@ -60,19 +60,19 @@ class NeedKind(Kind):
         c.take("key", f.key)
         c.take("entity", f.key)
         c.check("entity", refs.entity)
-        c.take("kind", lambda raw: f.choice(raw, Need.Kind.values))
+        c.take("kind", lambda raw: f.choice(raw, Need.Kind))
         c.take("title", lambda raw: f.required_text(raw, 300))
         c.take("stewardships", f.keys)
         c.each("stewardships", lambda key: _known(refs, "stewardships", key, "stewardship"))
         c.take("amount", positive_amount)
-        c.take("unit", lambda raw: f.choice(raw, NeedUnit.values, default=""))
+        c.take("unit", lambda raw: f.choice(raw, NeedUnit, default=""))
         c.take("currency", f.currency)
         c.take("start", f.date)
         c.take("end", f.date)
         c.take("why", lambda raw: f.optional_text(raw, 5000))
-        c.take("urgency", lambda raw: f.choice(raw, Need.Urgency.values, default="normal"))
-        c.take("visibility", lambda raw: f.choice(raw, Need.Visibility.values, default="movement"))
-        c.take("status", lambda raw: f.choice(raw, NeedStatus.values, default="open"))
+        c.take("urgency", lambda raw: f.choice(raw, Need.Urgency, default="normal"))
+        c.take("visibility", lambda raw: f.choice(raw, Need.Visibility, default="movement"))
+        c.take("status", lambda raw: f.choice(raw, NeedStatus, default="open"))
         clean = c.clean
         _check_amount(clean, c.errors)
         if clean.get("start") and clean.get("end") and clean["end"] < clean["start"]:
@@ -191,7 +191,7 @@ class PledgeKind(Kind):
         c.take("what", lambda raw: f.required_text(raw, 300))
         c.take("amount", positive_amount)
         c.take("when", f.date)
-        c.take("status", lambda raw: f.choice(raw, PledgeStatus.values, default="pledged"))
+        c.take("status", lambda raw: f.choice(raw, PledgeStatus, default="pledged"))
         clean = c.clean
         if clean.get("entity") and clean.get("partner"):
             c.errors.append(("partner", "a pledge comes from an entity or a partner institution, not both"))

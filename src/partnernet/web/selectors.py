@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from partnernet.base.versions import reuse
 from partnernet.directory.models import Entity
 from partnernet.framework.models import Proposal, Stewardship
 from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.tally import table_fingerprint
 from partnernet.support.models import SupportRequest
 
 
@@ -25,9 +27,17 @@ def key_numbers(active_stewardships: int | None = None) -> KeyNumbers:
     return KeyNumbers(
         entities=Entity.objects.count(),
         active_stewardships=active_stewardships,
-        public_partnerships=Partnership.objects.filter(visibility=Partnership.Visibility.PUBLIC).count(),
+        public_partnerships=public_partnerships(),
         open_requests=SupportRequest.objects.filter(status__in=["open", "offered"]).count(),
     )
+
+
+def public_partnerships() -> int:
+    """How many partnerships are public, counted once per version of the partnership table: the count reads
+    every public row (24 ms at 1,000,000 on SQLite, more on PostgreSQL), the table's fingerprint only its
+    indexes, and every write moves the fingerprint."""
+    public = Partnership.objects.filter(visibility=Partnership.Visibility.PUBLIC)
+    return reuse("public-partnerships", table_fingerprint(), public.count)
 
 
 def open_proposals(limit: int = 3) -> list[Proposal]:
