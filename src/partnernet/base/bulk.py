@@ -29,7 +29,8 @@ AS_IS: dict[type[models.Field[Any, Any]], type] = {
     models.BooleanField: bool,
 }
 """Field classes whose ``get_db_prep_save`` gives a value of exactly this type back unchanged: Django's base
-``get_db_prep_value`` over ``get_prep_value``, which only converts (``str()``, ``int()``, ``bool``). Four
+``get_db_prep_value`` over ``get_prep_value``, which only converts (``str()``, ``int()``, ``bool``), and for
+integers the backend's ``adapt_integerfield_value`` where it changes nothing (SQLite, MariaDB). Four
 calls per value made preparing the values a fifth of a bulk insert; ``tests/base/test_bulk_insert.py``
 checks on each database that the shortcut gives what Django gives."""
 
@@ -39,6 +40,8 @@ def preparer(field: Any, db: Any) -> Callable[[Any], Any]:
     of the type a plain field of ``AS_IS`` stores (its subclasses and every other field go through it)."""
     prepare = field.get_db_prep_save
     kind = AS_IS.get(type(field))
+    if kind is int and type(db.ops.adapt_integerfield_value(1, field.get_internal_type())) is not int:
+        kind = None  # PostgreSQL's backend wraps integers in psycopg's sized types: leave that to Django
     if kind is None:
         return lambda value: prepare(value, db)
     return lambda value: value if value is None or type(value) is kind else prepare(value, db)
