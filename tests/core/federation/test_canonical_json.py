@@ -148,3 +148,26 @@ def test_matches_sorted_compact_json_dumps_when_key_orders_agree(value: JsonValu
     """Below U+D800 code-point order is UTF-16 order, so the standard library is an exact baseline."""
     baseline = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(value) == baseline.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"\\udc00": 1}',
+        '{"a": {"b": ["x\\uDBFF"]}}',
+        '["lone \ud800 as a character"]',
+        "[" * (MAX_DEPTH + 2) + "]" * (MAX_DEPTH + 2),
+    ],
+    ids=["escaped-key", "escaped-nested", "literal", "just-too-deep"],
+)
+def test_parse_refuses_what_has_no_canonical_form_however_it_is_written(text: str) -> None:
+    """``parse_json`` skips re-encoding a page when nothing in it can fail to encode: these must not slip
+    through that shortcut."""
+    with pytest.raises(CanonicalJsonError):
+        parse_json(text)
+
+
+def test_parse_accepts_an_escaped_surrogate_pair_and_the_deepest_nesting_allowed() -> None:
+    assert parse_json('["\\ud83d\\ude00"]') == ["\U0001f600"]
+    deepest = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)  # the outermost array is at depth 0
+    assert canonical_json(parse_json(deepest)) == deepest.encode()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeAlias
 
 JsonValue: TypeAlias = bool | int | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
@@ -34,6 +34,8 @@ MAX_DEPTH = 64
 """Deepest nesting accepted, so hostile input fails with a clear error instead of exhausting the stack."""
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a surrogate (``\\ud800``…``\\udfff``): a text without one holds no surrogate once parsed."""
 _escape = json.encoder.encode_basestring
 
 
@@ -112,6 +114,8 @@ def parse_json(data: bytes | str) -> JsonValue:
         raise
     except (ValueError, RecursionError) as exc:
         raise CanonicalJsonError(f"not strict JSON: {exc}") from exc
+    if _plain(value, 0) and not _SURROGATE_ESCAPE.search(text) and not _LONE_SURROGATE.search(text):
+        return value  # canonical_json would succeed: the only failure left to it is a lone surrogate
     canonical_json(value)
     return value
 
@@ -130,16 +134,33 @@ def _plain(value: object, depth: int) -> bool:
         return True
     if kind is int:
         return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER  # type: ignore[operator]
+    if kind is dict:
+        for key in value:  # type: ignore[attr-defined]
+            if type(key) is not str or not key.isascii():
+                return False
+        items = value.values()  # type: ignore[attr-defined]
+    elif kind is list or kind is tuple:
+        items = value
+    else:
+        return False
     if depth >= MAX_DEPTH:
         return False
-    if kind is dict:
-        for key, item in value.items():  # type: ignore[attr-defined]
-            if type(key) is not str or not key.isascii() or not _plain(item, depth + 1):
+    return _plain_items(items, depth + 1)
+
+
+def _plain_items(items: Iterable[object], depth: int) -> bool:
+    """``_plain`` of each of ``items``, the scalars checked here: most values of a document are scalars,
+    and a call per scalar was most of the time ``verify_page`` spent outside the signatures."""
+    for item in items:
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int:
+            if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:  # type: ignore[operator]
                 return False
-        return True
-    if kind is list or kind is tuple:
-        return all(_plain(item, depth + 1) for item in value)  # type: ignore[attr-defined]
-    return False
+        elif not _plain(item, depth):
+            return False
+    return True
 
 
 def _encode(value: object, out: list[str], depth: int) -> None:
