@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -189,3 +190,31 @@ def test_a_merge_of_partnership_types_moves_the_counts(rebuild: object) -> None:
     _merge_terms(proposal)
     assert not Partnership.objects.filter(type__key="glam").exists()
     assert_tally_is_a_fresh_recount(rebuild)
+
+
+def test_a_delete_around_every_writer_leaves_the_tally_stale() -> None:
+    """A partnership deleted by raw SQL moves the table's delete mark, so readers count live instead of
+    trusting a tally that still counts it."""
+    PartnershipFactory()
+    gone = PartnershipFactory()
+    tally.rebuild_registry_tally()
+    assert tally.tally_is_fresh()
+    with connection.cursor() as cursor:
+        for table in ("supporters", "partners", "themes"):
+            link = f"partnerships_partnership_{table}"
+            cursor.execute(f"DELETE FROM {link} WHERE partnership_id = %s", [gone.pk])  # noqa: S608
+        cursor.execute("DELETE FROM partnerships_partnership WHERE id = %s", [gone.pk])
+    assert not tally.tally_is_fresh()
+
+
+def test_migrate_carries_a_fresh_tally_over_to_the_new_fingerprint() -> None:
+    """An instance upgraded from fingerprints with a row count keeps its exact tally through ``migrate``."""
+    PartnershipFactory()
+    tally.rebuild_registry_tally()
+    RegistryTallyState.objects.update(fingerprint=tally.legacy_fingerprint())
+    assert not tally.tally_is_fresh() or connection.vendor not in ("sqlite", "postgresql")
+    tally.carry_tally_state()
+    assert tally.tally_is_fresh()
+    RegistryTallyState.objects.update(fingerprint="0:1:2")
+    tally.carry_tally_state()
+    assert not tally.tally_is_fresh(), "a tally that was not exact before stays stale"

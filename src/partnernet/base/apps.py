@@ -13,6 +13,7 @@ class BaseConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_save
 
+        from partnernet.base.deletions import install as install_delete_marks
         from partnernet.base.identity import ensure_instance_identity
         from partnernet.base.limits import check_lengths
 
@@ -20,3 +21,5 @@ class BaseConfig(AppConfig):
 
         # After migrate and after a test flush: an instance always has an identity before it writes a row.
         post_migrate.connect(ensure_instance_identity, sender=self)
+        # Sent once every migration has run, so every table exists: marks and triggers follow (idempotent).
+        post_migrate.connect(install_delete_marks, sender=self)

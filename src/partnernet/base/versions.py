@@ -2,16 +2,16 @@
 
 Some pages compute the same figures from many rows on every request: the coverage matrix from every active
 stewardship and its load, the analytics from the whole network. What they read changes only when one of
-its tables does, and each table tells cheaply that it changed: its row count, highest id and latest
-``updated_at`` (tables whose rows are only ever inserted or deleted, such as many-to-many links, by count
-and highest id). Read together, in one statement, these figures are the version. A request that finds
-figures made at the current version reuses them; a write in any process — a row saved, created or deleted,
-a link added or removed — moves the version, and the next request computes afresh.
+its tables does, and each table tells cheaply that it changed: its delete mark (``base.deletions``), highest
+id and latest ``updated_at`` (tables whose rows are only ever inserted or deleted, such as many-to-many
+links, by delete mark and highest id). Read together, in one statement, these figures are the version. A
+request that finds figures made at the current version reuses them; a write in any process — a row saved,
+created or deleted, a link added or removed — moves the version, and the next request computes afresh.
 
-A bulk ``update()`` that changes no count and no ``updated_at`` would not move it; callers name the tables
-and say which are written that way (the taxonomy merges are, and they delete the merged term, which moves
-its table's count). The version is read before the figures, so held figures are never older than their
-version. One slot per kind of figure: a process keeps only the latest.
+A bulk ``update()`` that deletes nothing and sets no ``updated_at`` would not move it; callers name the
+tables and say which are written that way (the taxonomy merges are, and they delete the merged term, which
+moves its table's delete mark). The version is read before the figures, so held figures are never older
+than their version. One slot per kind of figure: a process keeps only the latest.
 
 A stamp is taken when a row is saved, not when its transaction commits. Where two writes overlap, the one
 stamped earlier may commit later, under a version a reader has already seen; held figures would then miss
@@ -35,6 +35,8 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.db.models import Model
 
+from partnernet.base.deletions import mark_sql
+
 T = TypeVar("T")
 Table = tuple[type[Model], str | None]
 """A model and the column that every save stamps (``updated_at``), or ``None`` for insert-only rows."""
@@ -48,19 +50,22 @@ _locks_lock = threading.Lock()
 
 
 def version_of(tables: Sequence[Table]) -> tuple[Any, ...]:
-    """The count, highest id and latest stamp of each table, in one statement (each part is answered from
-    the table's primary key or the stamp's index where it has one)."""
+    """The delete mark, highest id and latest stamp of each table, in one statement (each part is answered
+    from a counter, the table's primary key or the stamp's index; ``base.deletions`` says why not a count)."""
     quote = connection.ops.quote_name
     parts: list[str] = []
-    # Every name comes from the models' metadata, quoted by the backend; the statement holds no value.
+    params: list[Any] = []
+    # Every name comes from the models' metadata, quoted by the backend; the only values are bound.
     for model, stamp in tables:
         table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
-        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
+        mark, mark_params = mark_sql(connection, model._meta.db_table)
+        parts.append(mark)
+        params.extend(mark_params)
         parts.append(f"(SELECT MAX({pk}) FROM {table})")  # noqa: S608
         if stamp:
             parts.append(f"(SELECT MAX({quote(stamp)}) FROM {table})")  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return (connection.alias, *row)
 

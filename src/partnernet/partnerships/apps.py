@@ -36,10 +36,11 @@ class PartnershipsConfig(AppConfig):
         )
         from partnernet.partnerships.rules import visible_partnerships
         from partnernet.partnerships.services import PARTNERSHIPS, retag_partnerships
-        from partnernet.partnerships.tally import tally_observer
+        from partnernet.partnerships.tally import carry_tally_state, tally_observer
 
         pre_migrate.connect(_pause_search_triggers, sender=self)
         post_migrate.connect(_resume_search_triggers, sender=self)
+        post_migrate.connect(carry_tally_state, sender=self)
         register(
             RecordKind(
                 "partnerships",

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 
 from partnernet.base.bulk import among
+from partnernet.base.deletions import delete_mark
 from partnernet.partnerships.models import Partnership, RegistryTally, RegistryTallyState
 
 TallyKey = tuple[str, str, str, str, str, str]
@@ -40,16 +41,36 @@ FACETS = ("type", "status", "region", "theme", "partner_kind")
 
 
 def table_fingerprint() -> str:
-    """Changes whenever a partnership is inserted, updated or deleted.
+    """Changes whenever a partnership is inserted, updated or deleted: the table's delete mark
+    (``base.deletions``; a row count where the database keeps none), highest id and latest ``updated_at``.
 
-    Three separate queries on purpose: alone, each aggregate is answered from an index (the count from the
-    smallest one), while one query with all three would scan the table.
+    Separate aggregates on purpose: alone, each is answered from an index, while one query with all three
+    would scan the table.
     """
     rows = Partnership.objects.order_by()
-    count = rows.count()
+    return f"{delete_mark(Partnership)}:{_highest_and_latest(rows)}"
+
+
+def legacy_fingerprint() -> str:
+    """The fingerprint as versions before the delete marks wrote it (row count first), so that ``migrate``
+    can carry a fresh tally over (``carry_tally_state``)."""
+    rows = Partnership.objects.order_by()
+    return f"{rows.count()}:{_highest_and_latest(rows)}"
+
+
+def _highest_and_latest(rows: QuerySet[Partnership]) -> str:
     top = rows.aggregate(top=Max("pk"))["top"]
     changed = rows.aggregate(changed=Max("updated_at"))["changed"]
-    return f"{count}:{top}:{changed}"
+    return f"{top}:{changed}"
+
+
+def carry_tally_state(**_: Any) -> None:
+    """After ``migrate``: a tally that was exact under the old fingerprint is exact under the new one (the
+    rows did not change in between), so it is marked fresh again instead of being counted live until an
+    operator rebuilds it."""
+    state = RegistryTallyState.objects.first()
+    if state is not None and state.fingerprint == legacy_fingerprint():
+        RegistryTallyState.objects.filter(pk=state.pk).update(fingerprint=table_fingerprint())
 
 
 def tally_is_fresh(fingerprint: str | None = None) -> bool:

@@ -35,7 +35,7 @@ MAX_DEPTH = 64
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-"""A JSON escape of a surrogate (``\\ud800``…``\\udfff``): a text without one holds no surrogate once parsed."""
+"""A JSON escape of a surrogate (``\\ud800``…``\\udfff``): a text without one has none once parsed."""
 _escape = json.encoder.encode_basestring
 
 
