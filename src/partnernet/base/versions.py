@@ -13,8 +13,9 @@ tables and say which are written that way (the taxonomy merges are, and they del
 moves its table's delete mark). The version is read before the figures, so held figures are never older
 than their version. One slot per kind of figure: a process keeps only the latest.
 
-A stamp is taken when a row is saved, not when its transaction commits. Where two writes overlap, the one
-stamped earlier may commit later, under a version a reader has already seen; held figures would then miss
+A stamp is taken when a row is saved, not when its transaction commits, and an id when it is drawn. Where
+two writes overlap (on PostgreSQL or MariaDB; SQLite writes one transaction at a time), the one stamped or
+numbered earlier may commit later, under a version a reader has already seen; held figures would then miss
 it until the next write. ``MAX_AGE`` bounds that: figures are made afresh at least once a minute.
 
 One thread makes a slot's figures at a time. Under load every thread of a worker would otherwise find the
