@@ -61,7 +61,11 @@ def paginate(
     if cursor:
         key, origin = _decode(cursor)
         try:
-            rows = rows.filter(Q(**{f"{key_field}__gt": key}) | Q(**{key_field: key, "origin__gt": origin}))
+            # "After (key, origin)", written so that the key's lower bound stands alone: with only the OR,
+            # SQLite's planner could not bound the key order index and, at 1,000,000 partnerships, merged
+            # per-type ranges and sorted them (0.7 s a page instead of 0.1 ms).
+            after = Q(**{f"{key_field}__gt": key}) | Q(origin__gt=origin)
+            rows = rows.filter(Q(**{f"{key_field}__gte": key}) & after)
         except (ValidationError, ValueError):  # a hand-made cursor whose key the field cannot hold
             raise ApiError(
                 400, "bad_cursor", "The cursor is not one this API gave out.", {"cursor": ["invalid"]}
