@@ -82,8 +82,15 @@ def filter_partnerships(rows: QuerySet[Partnership], filters: RegistryFilter) ->
         path = Region.objects.filter(code=filters.region).values_list("path", flat=True).first()
         if path is None:
             return rows.none()
-        rows = rows.filter(region__in=Region.objects.filter(path__startswith=path).values("pk"))
+        rows = rows.filter(region__in=regions_inside(path))
     return rows
+
+
+def regions_inside(path: str) -> list[int]:
+    """The ids of the regions at or under ``path``, as a list rather than a subquery: the planner then knows
+    how many there are and, for a small place, finds its partnerships by region and sorts the few, instead
+    of walking the type's rows in date order for them (0.5 s at 1,000,000 for one small country)."""
+    return list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True))
 
 
 REGISTRY_COLUMNS = (
@@ -245,7 +252,7 @@ def partnerships_matching(
         path = region_path(region)
         if path is None:
             return rows.none()
-        rows = rows.filter(region__in=Region.objects.filter(path__startswith=path))
+        rows = rows.filter(region__in=regions_inside(path))
     if status:
         rows = rows.filter(status=status)
     if visibility:
