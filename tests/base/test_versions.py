@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from partnernet.base import deletions, versions
 from partnernet.base.versions import forget, reuse, version_of
@@ -71,12 +72,14 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return now
 
 
-def test_held_figures_are_made_afresh_after_max_age(clock: list[float]) -> None:
+def test_held_figures_are_made_afresh_in_the_background_after_max_age(clock: list[float]) -> None:
     first = reuse("aged", "v", lambda: ["first"])
     clock[0] += 59
     assert reuse("aged", "v", lambda: ["second"]) is first
     clock[0] += 2
-    assert reuse("aged", "v", lambda: ["third"]) == ["third"]
+    assert reuse("aged", "v", lambda: ["third"]) is first, "aged figures are answered at once"
+    versions.settle()
+    assert reuse("aged", "v", lambda: ["fourth"]) == ["third"], "then the renewed ones"
 
 
 def test_threads_that_need_a_new_version_wait_for_one_maker() -> None:
@@ -99,26 +102,40 @@ def test_threads_that_need_a_new_version_wait_for_one_maker() -> None:
     assert all(answer is answers[0] for answer in answers)
 
 
-def test_aged_figures_are_served_while_another_thread_renews_them(clock: list[float]) -> None:
+def test_aged_figures_are_served_while_one_background_thread_renews_them(clock: list[float]) -> None:
+    """Requests never wait for a renewal, however many find the figures aged, and one thread renews them,
+    in the language of the request that found them aged."""
     first = reuse("renewing", "v", lambda: ["first"])
     clock[0] += 61
-    holding, done = threading.Event(), threading.Event()
+    release, made = threading.Event(), []
 
-    def renew_elsewhere() -> None:  # another thread making them afresh, holding the slot's lock
-        with versions._lock("renewing"):
-            holding.set()
-            done.wait(10)
+    def slow_make() -> list[str]:
+        made.append(translation.get_language())
+        release.wait(10)
+        return ["renewed"]
 
-    other = threading.Thread(target=renew_elsewhere, daemon=True)
-    other.start()
-    assert holding.wait(10)
-    try:
-        assert reuse("renewing", "v", lambda: ["not now"]) is first
-    finally:
-        done.set()
-        other.join(10)
-    assert reuse("renewing", "v", lambda: ["renewed"]) == ["renewed"]
+    with translation.override("de"):
+        answers = [reuse("renewing", "v", slow_make) for _ in range(5)]
+    assert all(answer is first for answer in answers)
+    release.set()
+    versions.settle()
+    assert made == ["de"], "one renewal, in the reader's language"
+    assert reuse("renewing", "v", lambda: ["not again"]) == ["renewed"]
     assert reuse("renewing", "v2", lambda: ["next version"]) == ["next version"]
+
+
+def test_a_failed_renewal_keeps_the_held_figures(clock: list[float]) -> None:
+    first = reuse("failing", "v", lambda: ["first"])
+    clock[0] += 61
+
+    def broken() -> list[str]:
+        raise RuntimeError("the database went away")
+
+    assert reuse("failing", "v", broken) is first
+    versions.settle()
+    assert reuse("failing", "v", lambda: ["second"]) is first, "still aged: renewed again in the background"
+    versions.settle()
+    assert reuse("failing", "v", lambda: ["third"]) == ["second"]
 
 
 def test_a_maker_that_reads_its_own_slot_does_not_deadlock() -> None:
