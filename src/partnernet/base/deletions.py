@@ -32,8 +32,7 @@ import hashlib
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, router
-from django.db.models import Model
+from django.db import connections
 
 COUNTERS = "base_deletecount"
 """SQLite's table of delete counters, one row per table (not a Django model: only SQLite has it)."""
@@ -126,15 +125,6 @@ def mark_sql(connection: Any, table: str) -> tuple[str, list[Any]]:
         )
         return f"COALESCE({marked}, {count})", [sequence_name(table)]
     return count, []
-
-
-def delete_mark(model: type[Model]) -> Any:
-    """``model``'s delete mark now (see ``mark_sql``)."""
-    connection = connections[router.db_for_read(model)]
-    expression, params = mark_sql(connection, model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {expression}", params)
-        return cursor.fetchone()[0]
 
 
 def marked_tables(connection: Any) -> set[str]:
