@@ -159,9 +159,12 @@ def _database() -> dict[str, object]:
         "OPTIONS": {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
+            # The WAL is copied into the database (and synced) every 64 MiB rather than every 4 MiB: a pull
+            # of a peer's feed commits once per page, and a checkpoint at nearly every commit cost a tenth
+            # of it (benchmarks/federation/apply.py: 24.0 s -> 21.4 s at 50,000 partnerships).
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; "
-                "PRAGMA foreign_keys=ON;"
+                "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=16384;"
             ),
         },
     }
