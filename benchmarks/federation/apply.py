@@ -199,7 +199,7 @@ class Snapshot:
                 text = b"".join(bytes(block) for block in copy)
         first = columns.index("id") if keyed else None
         for line in text.splitlines():
-            yield (int(line.split(b"\t")[first]) if first is not None else line), line + b"\n"
+            yield (line.split(b"\t")[first] if first is not None else line), line + b"\n"
 
 
 Changes = dict[str, tuple[list[str], list[Any], list[Any]]]
@@ -269,8 +269,8 @@ def floor_postgres(url: str, found: Changes, verify: Any) -> float:
             for table, (names, added, changed) in found.items():
                 if changed:
                     at = names.index("id")
-                    ids = [int(row.split(b"\t")[at]) for row in changed]
-                    cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", (ids,))  # noqa: S608
+                    ids = [row.split(b"\t")[at].decode() for row in changed]
+                    cursor.execute(f"DELETE FROM {table} WHERE id::text = ANY(%s)", (ids,))  # noqa: S608
                 with cursor.copy(f"COPY {table} ({quoted(names)}) FROM STDIN") as copy:
                     for row in (*added, *changed):
                         copy.write(row)
