@@ -144,6 +144,22 @@ def recreate(url: str, *names: str, template: str | None = None) -> None:
             conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
+def with_floor_copy(work: Path, folder: Path, url: str | None) -> tuple[Database, Database]:
+    """Ours (the instance in ``folder``, or the PostgreSQL database ``url``) and a copy of it taken now, for
+    the floor: a database ``NAME_floor`` made from ours as a template, or SQLite's file after a checkpoint
+    (copied into ``work/floor``)."""
+    if url:
+        name = urlsplit(url).path.lstrip("/")
+        recreate(url, f"{name}_floor", template=name)
+        return Database(url=url), Database(url=with_database(url, f"{name}_floor"))
+    db = folder / "partnernet.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (work / "floor").mkdir()
+    shutil.copy(db, work / "floor" / "partnernet.sqlite3")
+    return Database(sqlite=db), Database(sqlite=work / "floor" / "partnernet.sqlite3")
+
+
 def quoted(names: list[str]) -> str:
     """Column names as SQL identifiers (``end`` is a reserved word on PostgreSQL)."""
     return ", ".join(f'"{name}"' for name in names)
@@ -271,11 +287,8 @@ def main() -> None:
             run(source, "export", kind, "--output", str(work / f"{kind}.csv"))
 
         url = args.database_url
-        floor_url = None
         if url:
-            name = urlsplit(url).path.lstrip("/")
-            floor_url = with_database(url, f"{name}_floor")
-            recreate(url, name)
+            recreate(url, urlsplit(url).path.lstrip("/"))
         if url:
             ours_env = environment(work / "ours", url)
             run(ours_env, "seed")
@@ -284,17 +297,7 @@ def main() -> None:
             ours_env = environment(work / "ours", url)
         run(ours_env, "import", "entities", str(work / "entities.csv"))
         run(ours_env, "import", "partners", str(work / "partners.csv"))
-        if url:
-            assert floor_url is not None
-            recreate(url, urlsplit(floor_url).path.lstrip("/"), template=urlsplit(url).path.lstrip("/"))
-            ours, floor = Database(url=url), Database(url=floor_url)
-        else:
-            db = work / "ours" / "partnernet.sqlite3"
-            with sqlite3.connect(db) as conn:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            (work / "floor").mkdir()
-            shutil.copy(db, work / "floor" / "partnernet.sqlite3")
-            ours, floor = Database(sqlite=db), Database(sqlite=work / "floor" / "partnernet.sqlite3")
+        ours, floor = with_floor_copy(work, work / "ours", url)
         before = ours.last_ids()
 
         ours_seconds, ours_cpu, peak_mib = timed(
@@ -304,10 +307,10 @@ def main() -> None:
         added = added_rows(ours, before)
         last = ours.rows("SELECT last FROM federation_feedsequence WHERE id = 1")[0][0]
         key, fingerprint = load_key(work / "ours")
-        if floor_url is None:
+        if floor.url is None:
             floor_seconds, floor_cpu = floor_sqlite(floor.sqlite, added, key, fingerprint, last)  # type: ignore[arg-type]
         else:
-            floor_seconds, floor_cpu = floor_postgres(floor_url, added, key, fingerprint, last), 0.0
+            floor_seconds, floor_cpu = floor_postgres(floor.url, added, key, fingerprint, last), 0.0
 
         ours_counts, floor_counts = ours.counts(), floor.counts()
         assert ours_counts == floor_counts, (ours_counts, floor_counts)
@@ -325,7 +328,7 @@ def main() -> None:
         rate = rows / floor_seconds
         print(f"raw {engine:<14}: {floor_seconds:8.1f} s  {rate:10,.0f} rows/s (signing included)")
         print(f"ratio (ours / raw): {ours_seconds / floor_seconds:8.2f}x")
-        if floor_url is None:
+        if floor.url is None:
             cpu_ratio = ours_cpu / floor_cpu
             print(f"CPU seconds       : ours {ours_cpu:.1f}, raw {floor_cpu:.1f}, ratio {cpu_ratio:.2f}x "
                   "(steadier than wall time on a shared machine)")  # fmt: skip

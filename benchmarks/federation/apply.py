@@ -37,7 +37,6 @@ import json
 import os
 import pickle
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -50,7 +49,8 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exchange"))
-from import_rows import BATCH, Database, environment, quoted, recreate, run, with_database
+from import_rows import BATCH, Database, environment, quoted, recreate, run, with_floor_copy
+from sync import fingerprint, serve_env
 
 PAGE_PURPOSE = b"partnernet-feed-page-v1"
 ITEM_PURPOSE = b"partnernet-activity-v1"
@@ -133,31 +133,6 @@ def driven(env: dict[str, str], mode: str, recording: Path, profile: Path | None
     if not answer["report"]["ok"]:
         raise SystemExit(f"{mode}: the pull failed: {answer['report']['error']}")
     return answer
-
-
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    import httpx
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "partnernet.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/.well-known/partnernet", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the instance on port {port} did not start")
-
-
-def fingerprint(port: int) -> str:
-    import httpx
-
-    return str(httpx.get(f"http://127.0.0.1:{port}/.well-known/partnernet", timeout=5).json()["fingerprint"])
 
 
 class Snapshot:
@@ -311,9 +286,9 @@ def main() -> None:
         run(b_env, "seed")
         run(a_env, "generate", "--entities", str(args.entities), "--partnerships", str(args.partnerships),
             "--seed", str(args.seed))  # fmt: skip
-        a_server = serve(a_env, args.port)
+        a_server = serve_env(a_env, args.port)
         try:
-            b_server = serve(b_env, args.port + 1)
+            b_server = serve_env(b_env, args.port + 1)
             try:
                 a_print, b_print = fingerprint(args.port), fingerprint(args.port + 1)
                 run(b_env, "federation", "add", f"http://127.0.0.1:{args.port}", "--fingerprint", a_print)
@@ -328,18 +303,7 @@ def main() -> None:
             a_server.terminate()
             a_server.wait()
 
-        if url:
-            name = urlsplit(url).path.lstrip("/")
-            floor_url = with_database(url, f"{name}_floor")
-            recreate(url, urlsplit(floor_url).path.lstrip("/"), template=name)
-            ours, floor = Database(url=url), Database(url=floor_url)
-        else:
-            db = work / "b" / "partnernet.sqlite3"
-            with sqlite3.connect(db) as conn:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            (work / "floor").mkdir()
-            shutil.copy(db, work / "floor" / "partnernet.sqlite3")
-            ours, floor = Database(sqlite=db), Database(sqlite=work / "floor" / "partnernet.sqlite3")
+        ours, floor = with_floor_copy(work, work / "b", url)
         before = Snapshot(floor)
 
         replayed = driven(b_env, "replay", recording, args.profile)
@@ -355,8 +319,8 @@ def main() -> None:
         def verify() -> None:
             verified.append(verify_pages(answers, public_key))
 
-        if url:
-            floor_seconds = floor_postgres(floor_url, found, verify)
+        if floor.url is not None:
+            floor_seconds = floor_postgres(floor.url, found, verify)
         else:
             assert floor.sqlite is not None
             floor_seconds = floor_sqlite(floor.sqlite, found, verify)

@@ -58,9 +58,14 @@ def timed(data_dir: Path, port: int, *args: str) -> tuple[float, str]:
 
 
 def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    return serve_env(env(data_dir, port), port)
+
+
+def serve_env(values: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """``partnernet serve`` with the environment ``values``, once it answers its well-known document."""
     process = subprocess.Popen(
         [sys.executable, "-m", "partnernet.cli", "serve", "--port", str(port)],
-        env=env(data_dir, port),
+        env=values,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -71,7 +76,7 @@ def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit("instance A did not start")
+    raise SystemExit(f"the instance on port {port} did not start")
 
 
 def fingerprint(port: int) -> str:
