@@ -39,3 +39,25 @@ def test_threads_asking_together_build_the_schema_once(monkeypatch: pytest.Monke
         schemas = list(pool.map(lambda _: api.get_openapi_schema(path_params={}), range(4)))
     assert len(builds) == 1
     assert all(schema is schemas[0] for schema in schemas)
+
+
+@pytest.mark.usefixtures("committed")
+def test_a_worker_reads_the_network_ahead_and_its_first_analytics_view_reuses_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``serve`` hands gunicorn ``read_ahead`` for each worker; the read it starts is the one the first view
+    of the analytics page gets, instead of a read of its own."""
+    from partnernet.analytics import memo
+    from partnernet.web.server import read_ahead, server_options
+    from tests.factories import PartnershipFactory
+
+    assert server_options(8000)["post_worker_init"] is read_ahead
+    partnership = PartnershipFactory(key="read-ahead")
+    read_ahead(worker=None).join(timeout=30)
+
+    def read_again() -> None:
+        raise AssertionError("the network was read again")
+
+    monkeypatch.setattr(memo, "network_data", read_again)
+    _, data = memo.current_network()
+    assert partnership.lead.key in data.entities

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from partnernet.analytics.graph import graph_elements
-from partnernet.analytics.memo import current_network, current_page_report
+from partnernet.analytics.memo import current_graph, current_names, current_network, current_page_report
 from partnernet.analytics.priorities import Priority, support_priorities
 from partnernet.analytics.report import PageReport
 from partnernet.analytics.sustainability import sustainability
@@ -71,7 +70,7 @@ def dashboard(level: str, scope: set[int] | None, needs_for: Any = None) -> Dash
         (key, names_of_types.get(key, key), cells)
         for key, cells in zip(coverage.types, coverage.rows, strict=True)
     ]
-    graph = graph_elements(data, set(report.document["over_capacity"]))
+    graph = current_graph(version, data, set(report.document["over_capacity"]))
     sustained: dict[str, Sustainability] | None = None
     assessed = 0
     if scope is None or scope:
@@ -96,7 +95,7 @@ def dashboard(level: str, scope: set[int] | None, needs_for: Any = None) -> Dash
         types=[(key, names_of_types.get(key, key)) for key in coverage.types],
         columns=[(code, region_name(code, tree.name(code))) for code in coverage.regions],
         matrix=matrix,
-        names={row.key: row.name for row in data.rows},
+        names=current_names(version, data),
         type_labels=names_of_types,
         region_labels={code: region_name(code, tree.name(code)) for code in coverage.regions},
         graph=graph,

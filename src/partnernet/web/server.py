@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from argparse import ArgumentTypeError
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +31,8 @@ def _count_of(what: str) -> Callable[[str], int]:
     return parse
 
 
+logger = logging.getLogger("partnernet.server")
+
 worker_count = _count_of("workers")
 thread_count = _count_of("threads")
 
@@ -53,20 +57,47 @@ class PartnernetServer(BaseApplication):
 DEFAULT_THREADS = 4
 
 
+def read_ahead(worker: Any = None) -> threading.Thread:
+    """Read the analytics' network in the background as soon as a worker has loaded the application.
+
+    Each worker keeps its own copy (``base.versions``), and at a million partnerships reading it takes
+    seconds. Without this, the first view of the analytics page in each worker waited for that read, and
+    under load every thread of the worker queued behind it (p99 2 s). A request arriving meanwhile waits for
+    this read rather than starting a second one. ``worker`` is gunicorn's (its ``post_worker_init`` hook).
+    """
+    from partnernet.analytics.memo import current_network
+
+    def read() -> None:
+        try:
+            current_network()
+        except Exception:  # a failed read only means the first request reads it; say why
+            logger.exception("reading the network ahead failed")
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=read, name="partnernet-read-ahead", daemon=True)
+    thread.start()
+    return thread
+
+
+def server_options(port: int, workers: int = 2, threads: int = DEFAULT_THREADS) -> dict[str, Any]:
+    """Gunicorn's settings for ``serve``: gthread workers on 127.0.0.1, logs to standard output."""
+    return {
+        "bind": f"127.0.0.1:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        "errorlog": "-",
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "control_socket_disable": True,
+        "post_worker_init": read_ahead,
+    }
+
+
 def serve(port: int, workers: int = 2, threads: int = DEFAULT_THREADS) -> None:
     """Collect static files into the data folder (WhiteNoise serves them), then serve on 127.0.0.1."""
     call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()
-    PartnernetServer(
-        {
-            "bind": f"127.0.0.1:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "accesslog": "-",
-            "errorlog": "-",
-            "timeout": 60,
-            "graceful_timeout": 10,
-            "control_socket_disable": True,
-        }
-    ).run()
+    PartnernetServer(server_options(port, workers, threads)).run()
