@@ -50,7 +50,10 @@ def registry_row(partnership: Partnership) -> SafeString:
     )
 
 
-CELLS = '<td><a href="{}"><bdi dir="auto">{}</bdi></a></td><td><bdi dir="auto">{}</bdi></td><td>{}</td><td>{}</td><td>{}</td>'
+CELLS = (
+    '<td><a href="{}"><bdi dir="auto">{}</bdi></a></td>'
+    '<td><bdi dir="auto">{}</bdi></td><td>{}</td><td>{}</td><td>{}</td>'
+)
 
 
 @register.simple_tag
