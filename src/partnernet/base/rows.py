@@ -7,6 +7,7 @@ The one place the API, the web's exports and search ask; each kind's rule comes 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from itertools import islice
@@ -101,7 +102,10 @@ class _LinkItems:
     statement on the link table joined to the items' table, for a chunk of rows at once.
 
     The statement is written out from the models' metadata rather than built by the ORM for each chunk: with
-    the ORM, preparing the ``IN`` list value by value cost four times the query itself.
+    the ORM, preparing the ``IN`` list value by value cost four times the query itself. On SQLite and
+    PostgreSQL the database gathers the chunk's items into one JSON object (row id: its items), which one
+    ``json.loads`` reads in C: fetching and appending every pair in Python was a third of an API page's time.
+    JSON keeps any character an item holds. The row ids are integers (the object's keys are their text).
     """
 
     def __init__(self, model: type[Model], lookup: str, using: str):
@@ -114,21 +118,40 @@ class _LinkItems:
         self.connection = connections[using]
         quote = self.connection.ops.quote_name
         source = quote(_column(through, field.m2m_field_name()))
-        self.select = (
-            f"SELECT l.{source}, t.{quote(_column(target, attribute))} "  # noqa: S608 (names from the models, values bound)
+        item = f"t.{quote(_column(target, attribute))}"
+        joined = (
             f"FROM {quote(through._meta.db_table)} l JOIN {quote(target._meta.db_table)} t "
             f"ON t.{quote(_column(target, target._meta.pk.name))} "
             f"= l.{quote(_column(through, field.m2m_reverse_field_name()))} "
-            f"WHERE l.{source} IN "
         )
+        # Names from the models, quoted by the backend; the row ids are bound (``of``).
+        self.select = f"SELECT l.{source} AS parent, {item} AS item {joined}WHERE l.{source} IN ("
+        self.end = ")"
+        self.gathered = self.connection.vendor in ("sqlite", "postgresql")
+        if self.connection.vendor == "sqlite":
+            self.select = (
+                f"SELECT json_group_object(parent, json(items)) FROM (SELECT l.{source} AS parent, "  # noqa: S608
+                f"json_group_array({item}) AS items {joined}WHERE l.{source} IN ("
+            )
+            self.end = f") GROUP BY l.{source})"
+        elif self.connection.vendor == "postgresql":
+            self.select = (
+                f"SELECT json_object_agg(parent, items)::text FROM (SELECT l.{source} AS parent, "  # noqa: S608
+                f"json_agg({item}) AS items {joined}WHERE l.{source} IN ("
+            )
+            self.end = f") GROUP BY l.{source}) gathered"
 
     def of(self, ids: list[Any]) -> dict[Any, list[Any]]:
-        items: dict[Any, list[Any]] = defaultdict(list)
+        sql = self.select + ", ".join(["%s"] * len(ids)) + self.end
         with self.connection.cursor() as cursor:
-            cursor.execute(self.select + "(" + ", ".join(["%s"] * len(ids)) + ")", ids)
+            cursor.execute(sql, ids)
+            if self.gathered:
+                found = cursor.fetchone()[0]
+                return {int(parent): items for parent, items in json.loads(found).items()} if found else {}
+            items: dict[Any, list[Any]] = defaultdict(list)
             for parent, item in cursor.fetchall():
                 items[parent].append(item)
-        return items
+            return items
 
 
 def _column(model: type[Model], name: str) -> str:
