@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from partnernet.directory.rules import entity_ids_of, is_movement_member
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.i18n.names import label_for, region_name
 from partnernet.partnerships.models import Partnership, PartnershipStatus, Visibility
-from partnernet.partnerships.selectors import RegistryFilter, driven_by_hits
+from partnernet.partnerships.selectors import SAMPLE_SPACE, RegistryFilter, broad_search, driven_by_hits
 from partnernet.partnerships.tally import table_fingerprint, tally_counts, tally_is_fresh
 
 FACET_TIMEOUT = 3600
@@ -50,6 +51,10 @@ class Facets:
     theme: list[FacetOption] = field(default_factory=list)
     region: list[FacetOption] = field(default_factory=list)
     partner_kind: list[FacetOption] = field(default_factory=list)
+    broad: bool = False
+    """The search is broad (``selectors.BROAD_SEARCH``): its rows are listed in date order, not ranked."""
+    estimated: bool = False
+    """The counts are estimated from a sample of a broad search's matches (``estimated_facets``)."""
 
 
 def _visibility_scope(user: Any) -> str:
@@ -73,7 +78,9 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _live_counts(rows: QuerySet[Partnership], query: TextQuery | None = None) -> dict[str, dict[Any, int]]:
+def _live_counts(
+    rows: QuerySet[Partnership], query: TextQuery | None = None, sample: int | None = None
+) -> dict[str, dict[Any, int]]:
     """Every facet's counts over the filtered rows (and, with ``query``, matching it), in one statement.
 
     The matching rows are read once into a common table expression, which both engines materialise because
@@ -81,14 +88,18 @@ def _live_counts(rows: QuerySet[Partnership], query: TextQuery | None = None) ->
     partner kinds through the link tables' indexes. One pass over the matches instead of one per facet is
     what keeps a search that matches a large part of the registry fast.
 
-    With a search, the index's hits drive the join (``driven_by_hits``).
+    With a search, the index's hits drive the join (``driven_by_hits``), only those in ``sample`` buckets
+    when it is given.
     """
     connection = connections[rows.db]
     quote = connection.ops.quote_name
     filtered = rows.order_by().values(
         m_id=F("pk"), m_type=F("type__key"), m_status=F("status"), m_region=F("region_id")
     )
-    matched, params = driven_by_hits(filtered, query) if query else filtered.query.sql_with_params()
+    if query:
+        matched, params = driven_by_hits(filtered, query, sample=sample)
+    else:
+        matched, params = filtered.query.sql_with_params()
     themes = Partnership.themes.through._meta
     partners = Partnership.partners.through._meta
     theme_table, partner_table = Theme._meta.db_table, Partner._meta.db_table
@@ -237,6 +248,46 @@ def registry_facets(user: Any, unsearched: QuerySet[Partnership], filters: Regis
     key = "pn-facets:" + hashlib.sha256(raw.encode()).hexdigest()
     facets: Facets | None = cache.get(key)
     if facets is None:
-        facets = _facets_from(_live_counts(unsearched, query), by_region_code=False)
+        hits = broad_search(query, unsearched.db) if query else None
+        if query and hits:
+            facets = estimated_facets(unsearched, query, hits)
+        else:
+            facets = _facets_from(_live_counts(unsearched, query), by_region_code=False)
         cache.set(key, facets, FACET_TIMEOUT)
     return facets
+
+
+SAMPLE = 4096
+"""Index hits a broad search's counts are estimated from: about 1.5% relative error on its total."""
+FEWEST_SAMPLED = 100
+"""Matches in the sample below which an estimate says too little: the search is then treated as narrow."""
+
+
+def estimated_facets(unsearched: QuerySet[Partnership], query: TextQuery, hits: int) -> Facets:
+    """A broad search's facet counts, estimated from the matches among a sample of the index's hits.
+
+    The sample is the hits whose ids hash into the first few of ``SAMPLE_SPACE`` buckets, enough for about
+    ``SAMPLE`` hits; each count found there is scaled up and rounded to two significant figures, and the page
+    says they are estimates. Where the other filters leave few matches in the sample (a common word and a
+    filter that mostly excludes it), an estimate would say "about 0" beside a page of results, and listing in
+    date order would walk most of the filtered rows to find a page: the search is then counted and ranked
+    exactly, the index's hits driving, as any narrow search is.
+    """
+    buckets = max(1, min(SAMPLE_SPACE, math.ceil(SAMPLE_SPACE * SAMPLE / hits)))
+    counts = _live_counts(unsearched, query, sample=buckets)
+    if sum(counts["status"].values()) < FEWEST_SAMPLED:
+        return _facets_from(_live_counts(unsearched, query), by_region_code=False)
+    scale = SAMPLE_SPACE / buckets
+    scaled = {name: {k: _about(n * scale) for k, n in found.items()} for name, found in counts.items()}
+    facets = _facets_from(scaled, by_region_code=False)
+    facets.total = _about(sum(counts["status"].values()) * scale)
+    facets.broad = facets.estimated = True
+    return facets
+
+
+def _about(value: float) -> int:
+    """``value`` rounded to two significant figures (36,213 → 36,000; 812 → 810)."""
+    if value < 100:
+        return round(value)
+    digits = len(str(int(value))) - 2
+    return int(round(value, -digits))

@@ -27,7 +27,12 @@ from partnernet.partnerships.facets import registry_facets
 from partnernet.partnerships.forms import AgreementForm, PartnershipForm, RegistryFilterForm
 from partnernet.partnerships.models import Agreement, Partnership
 from partnernet.partnerships.rules import partnership_actions, visible_partnerships
-from partnernet.partnerships.selectors import filter_partnerships, partnership_page, search_page_rows
+from partnernet.partnerships.selectors import (
+    BROAD_ROWS,
+    filter_partnerships,
+    partnership_page,
+    search_page_rows,
+)
 
 
 def registry(request: HttpRequest) -> HttpResponse:
@@ -35,7 +40,10 @@ def registry(request: HttpRequest) -> HttpResponse:
     filters = form.registry_filter()
     unsearched = filter_partnerships(visible_partnerships(request.user), replace(filters, q=""))
     facets = registry_facets(request.user, unsearched, filters)
-    page = page_of(request, search_page_rows(unsearched, filters.q, form.ordering()), count=facets.total)
+    rows = search_page_rows(unsearched, filters.q, form.ordering(), broad=facets.broad)
+    # A broad search pages through its first BROAD_ROWS rows (``selectors.BROAD_SEARCH``).
+    count = min(facets.total, BROAD_ROWS) if facets.broad else facets.total
+    page = page_of(request, rows, count=count)
     return render(
         request,
         "partnerships/registry.html",
@@ -47,6 +55,7 @@ def registry(request: HttpRequest) -> HttpResponse:
             "sort": form.ordering(),
             "chosen_sort": form.chosen_ordering(),
             "searching": form.searching(),
+            "broad_rows": BROAD_ROWS if facets.broad else None,
             "can_create": request.user.is_authenticated
             and (bool(entity_ids_of(request.user)) or is_facilitator(request.user)),
         },

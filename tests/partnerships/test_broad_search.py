@@ -1,0 +1,123 @@
+"""A broad search (``selectors.BROAD_SEARCH``): listed in date order, counts estimated from a sample of the
+index's hits and said to be estimates; a broad word with a filter that excludes it is searched exactly.
+
+The thresholds are lowered so that a few rows make a search broad; the sample's arithmetic is checked against
+``sample_bucket``, the same hash in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from partnernet.partnerships import facets, selectors
+from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.selectors import SAMPLE_SPACE, sample_bucket
+from tests.factories import PartnershipFactory, ptype
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("partnerships:registry")
+
+
+@pytest.fixture(autouse=True)
+def engines_with_broad_search() -> None:
+    if connection.vendor not in ("sqlite", "postgresql"):
+        pytest.skip("MariaDB searches every word exactly (selectors.BROAD_SEARCH)")
+
+
+@pytest.fixture
+def museums(monkeypatch: pytest.MonkeyPatch) -> list[Partnership]:
+    """Thirty public partnerships about museums (ten of them research), one private, two on other things;
+    any search finding more than five is broad."""
+    monkeypatch.setattr(selectors, "BROAD_SEARCH", 5)
+    monkeypatch.setattr(facets, "FEWEST_SAMPLED", 1)
+    public = [
+        PartnershipFactory(
+            title=f"Museum visit {n}",
+            start=dt.date(2000 + n % 20, 1 + n % 12, 1),
+            type=ptype("research" if n % 3 == 0 else "glam"),
+        )
+        for n in range(30)
+    ]
+    PartnershipFactory(title="Museum in private", visibility="private")
+    PartnershipFactory(title="Botany week")
+    PartnershipFactory(title="Open data sprint")
+    return public
+
+
+def test_a_broad_search_lists_its_public_matches_newest_first_and_says_why(
+    client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(facets, "SAMPLE", 10_000)  # every hit in the sample: the counts are exact
+    response = client.get(URL, {"q": "museum"})
+    assert response.status_code == 200
+    newest = sorted(museums, key=lambda p: (p.start, p.pk), reverse=True)
+    listed = [p.pk for p in response.context["page"].object_list]
+    assert listed == [p.pk for p in newest]
+    found = response.context["facets"]
+    assert found.broad
+    assert found.estimated
+    assert found.total == 30
+    assert {o.value: o.count for o in found.type} == {"glam": 20, "research": 10}
+    text = response.content.decode()
+    assert "About 30 partnerships (estimated from a sample)" in text
+    assert "listed in date order, not by relevance" in text
+    assert "≈ 20" in text
+    by_title = client.get(URL, {"q": "museum", "sort": "title"}).context["page"].object_list
+    assert [p.title for p in by_title][:3] == ["Museum visit 0", "Museum visit 1", "Museum visit 10"]
+
+
+def test_the_estimate_scales_the_sampled_matches(
+    client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """31 hits (the private one is a hit too) and a sample of 8 take ceil(1024 * 8 / 31) buckets; the
+    counts are the public matches in them, scaled by 1024 over that and rounded."""
+    monkeypatch.setattr(facets, "SAMPLE", 8)
+    found = client.get(URL, {"q": "museum"}).context["facets"]
+    buckets = math.ceil(SAMPLE_SPACE * 8 / 31)
+    sampled = [p for p in museums if sample_bucket(p.pk) < buckets]
+    assert sampled, "the hash put none of the thirty in the sample: pick another size"
+    assert found.estimated
+    assert found.total == round(len(sampled) * SAMPLE_SPACE / buckets)
+    research = sum(1 for p in sampled if p.type.key == "research")
+    assert {o.value: o.count for o in found.type}.get("research", 0) == round(
+        research * SAMPLE_SPACE / buckets
+    )
+
+
+def test_a_broad_word_that_a_filter_excludes_is_searched_exactly(
+    client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few sampled matches would make a poor estimate and a long walk: the search is ranked and counted."""
+    monkeypatch.setattr(facets, "FEWEST_SAMPLED", 11)
+    response = client.get(URL, {"q": "museum", "type": "research"})
+    found = response.context["facets"]
+    assert not found.broad
+    assert not found.estimated
+    assert found.total == 10
+    assert "estimated" not in response.content.decode()
+
+
+def test_a_broad_search_pages_through_its_first_rows_only(
+    client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(facets, "SAMPLE", 10_000)
+    monkeypatch.setattr("partnernet.partnerships.views.BROAD_ROWS", 20)
+    page = client.get(URL, {"q": "museum", "page": "9"}).context["page"]
+    assert page.paginator.count == 20
+    assert page.number == page.paginator.num_pages
+
+
+def test_the_sample_hash_spreads_ids_taken_in_turns() -> None:
+    """Ids numbered by turns (every fourth a research partnership, say) fall evenly into the sample: a
+    residue class of ids is not one bucket range."""
+    for residue in range(4):
+        ids = range(residue, 40_000, 4)
+        share = sum(1 for pk in ids if sample_bucket(pk) < 256) / len(ids)
+        assert 0.22 < share < 0.28
