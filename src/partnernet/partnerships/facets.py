@@ -8,6 +8,9 @@ latest ``updated_at``), which every insert, update and delete changes (services 
 they change a partnership's themes or partners). With a search, the names of partners and entities are
 searched too, so their fingerprints join the key. A write therefore makes the next read recount: cached
 counts never go stale, and no read writes anything but the cache.
+
+A broad search (``selectors.BROAD_SEARCH``) is counted from a sample of the index's hits, and its counts are
+marked as estimates (``estimated_facets``).
 """
 
 from __future__ import annotations
