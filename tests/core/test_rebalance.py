@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import Counter
 
@@ -226,3 +227,24 @@ def test_cost_and_moves_equal_brute_force_on_tiny_instances(
     result = rebalance(requests, capacity, penalty)
     check_feasible(result, requests, capacity)
     assert (result.total_cost, len(result.moves)) == brute_force(requests, capacity, penalty)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_off_during_a_rebalance_and_as_found_after(enabled: bool) -> None:
+    seen: list[bool] = []
+
+    def describe(cost: int) -> str:
+        seen.append(gc.isenabled())
+        return str(cost)
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        result = rebalance(
+            [request("r", "b", ("a", 0), ("b", 5))], {"a": 1, "b": 1}, PENALTY, describe=describe
+        )
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert result.assignment == {"r": "a"}
+    assert seen
+    assert not any(seen), "the collector ran during the rebalance"
