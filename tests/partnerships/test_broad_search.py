@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from partnernet.partnerships import facets, selectors
 from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.selectors import SAMPLE_SPACE, sample_bucket
+from partnernet.partnerships.search import SAMPLE_SPACE, sample_bucket
 from tests.factories import PartnershipFactory, ptype
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,13 @@ def test_the_sample_hash_spreads_ids_taken_in_turns() -> None:
         ids = range(residue, 40_000, 4)
         share = sum(1 for pk in ids if sample_bucket(pk) < 256) / len(ids)
         assert 0.22 < share < 0.28
+
+
+def test_postgresql_finds_a_sample_by_its_index() -> None:
+    """``migrate`` makes the bucket index (``search.PG_SAMPLE_INDEX``) that a sample's hits are read by."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads FTS5's list of hits and filters it; no index is needed")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'partnerships_search_sample'")
+        (definition,) = cursor.fetchone()
+    assert "2654435761" in definition

@@ -33,7 +33,8 @@ from partnernet.directory.rules import entity_ids_of, is_movement_member
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.i18n.names import label_for, region_name
 from partnernet.partnerships.models import Partnership, PartnershipStatus, Visibility
-from partnernet.partnerships.selectors import SAMPLE_SPACE, RegistryFilter, broad_search, driven_by_hits
+from partnernet.partnerships.search import SAMPLE_SPACE
+from partnernet.partnerships.selectors import SAMPLE_CAP, RegistryFilter, broad_search, driven_by_hits
 from partnernet.partnerships.tally import table_fingerprint, tally_counts, tally_is_fresh
 
 FACET_TIMEOUT = 3600
@@ -278,12 +279,13 @@ def estimated_facets(unsearched: QuerySet[Partnership], query: TextQuery, hits: 
     """
     buckets = max(1, min(SAMPLE_SPACE, math.ceil(SAMPLE_SPACE * SAMPLE / hits)))
     counts = _live_counts(unsearched, query, sample=buckets)
-    if sum(counts["status"].values()) < FEWEST_SAMPLED:
+    sampled = sum(counts["status"].values())
+    if sampled < FEWEST_SAMPLED or sampled >= SAMPLE_CAP:  # too few to say much, or cut short
         return _facets_from(_live_counts(unsearched, query), by_region_code=False)
     scale = SAMPLE_SPACE / buckets
     scaled = {name: {k: _about(n * scale) for k, n in found.items()} for name, found in counts.items()}
     facets = _facets_from(scaled, by_region_code=False)
-    facets.total = _about(sum(counts["status"].values()) * scale)
+    facets.total = _about(sampled * scale)
     facets.broad = facets.estimated = True
     return facets
 
