@@ -273,8 +273,26 @@ def partnerships_with_entity(entity: Entity, visible: QuerySet[Partnership]) -> 
     supported = Partnership.supporters.through.objects.filter(entity=entity).values("partnership_id")
     return {
         "led": _rows_of(list(ordered.filter(lead=entity).values_list("pk", flat=True)[:50])),
-        "supported": _rows_of(list(ordered.filter(pk__in=supported).values_list("pk", flat=True)[:50])),
+        "supported": _rows_of(_newest_first(visible.filter(pk__in=supported), 50)),
     }
+
+
+def _newest_first(rows: QuerySet[Partnership], limit: int) -> list[int]:
+    """The ids of the ``limit`` newest of ``rows`` (then by title and id), found from ``rows`` first.
+
+    Asked for the newest few of an entity's supported partnerships, PostgreSQL walks the whole registry in
+    date order testing each row against the entity's list, expecting to meet them evenly; where they are
+    old it walked 200,000 rows (0.4 s). A subquery with ``OFFSET 0`` is planned on its own, so the
+    entity's list drives and its rows are sorted (50 ms). SQLite plans it that way by itself.
+    """
+    inner = rows.order_by().values(n_id=F("pk"), n_start=F("start"), n_title=F("title"))
+    sql, params = inner.query.sql_with_params()
+    fence = " OFFSET 0" if connections[rows.db].vendor == "postgresql" else ""
+    # The inner statement is the ORM's; the order is fixed here and the limit bound.
+    outer = f"SELECT n_id FROM ({sql}{fence}) few ORDER BY n_start DESC, n_title, n_id LIMIT %s"  # noqa: S608
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(outer, (*params, limit))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _rows_of(ids: list[int]) -> list[Partnership]:
