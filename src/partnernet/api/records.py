@@ -83,11 +83,11 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
     kind = record_kind(kind_name)
     if not (kind.exchange.export_columns and kind.redact is None and _home_is_origin(kind)):
         return paginate(request, rows, serializer(kind_name, caller(request)), cursor, limit)
-    names = (*kind.exchange.fields, "origin")
     dates = _date_fields(kind.exchange)
 
     def item(row: dict[str, Any]) -> dict[str, Any]:
-        return {**{name: row[name] for name in names}, "home": row["origin"] or None}
+        row["home"] = row["origin"] or None  # the row's keys are already in the schema's order
+        return row
 
     page = paginate(
         request,

@@ -66,7 +66,8 @@ def value_rows(
     rows of that chunk. Lists are sorted here, as ``Kind.row`` sorts them, so a row is the same whichever
     way it was read. ``extra`` adds columns that are not fields of the kind (name: lookup), such as the
     ``origin`` an API page shows beside the row. Fields named in ``as_text`` are read as the database's
-    text of the value (a date as ``YYYY-MM-DD``) rather than converted to a Python value.
+    text of the value (a date as ``YYYY-MM-DD``) rather than converted to a Python value. Each row's keys are
+    in the kind's field order, then ``extra``'s, so a caller can write it out as it comes.
     """
     scalars = [name for name in kind.fields if name not in kind.export_lists]
     missing = set(scalars) - set(kind.export_columns)
@@ -78,13 +79,15 @@ def value_rows(
     ]
     columns = {name: kind.export_columns[name] for name in scalars} | dict(extra or {})
     names = list(columns)
+    order = [*kind.fields, *(extra or {})]
     read = [Cast(lookup, CharField()) if name in as_text else lookup for name, lookup in columns.items()]
     values = queryset.prefetch_related(None).values_list("pk", *read).iterator(chunk_size=CHUNK)
     while chunk := list(islice(values, CHUNK)):
         ids = [values_row[0] for values_row in chunk]
         items = [(name, link.of(ids)) for name, link in links]
         for values_row in chunk:
-            row: Clean = dict(zip(names, values_row[1:], strict=True))
+            row: Clean = dict.fromkeys(order)
+            row.update(zip(names, values_row[1:], strict=True))
             for name in stored_lists:
                 row[name] = sorted(row[name])
             for name, found in items:
