@@ -104,7 +104,11 @@ class Entity(GlobalRecord):
                 condition=Q(staff_fte__isnull=True) | Q(staff_fte__gte=0), name="entity_staff_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "name"], name="entity_kind_name")]
+        indexes = [
+            models.Index(fields=["kind", "name"], name="entity_kind_name"),
+            # Kept figures' versions read the latest change (``base.versions``): one seek, not a scan.
+            models.Index(fields=["updated_at"], name="entity_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -195,6 +199,10 @@ class Partner(GlobalRecord):
             *GlobalRecord.Meta.constraints,
             models.UniqueConstraint(fields=["origin", "key"], name="partner_key_per_origin"),
             models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
+        ]
+        indexes = [
+            # Kept figures' versions read the latest change (``base.versions``): one seek, not a scan.
+            models.Index(fields=["updated_at"], name="partner_updated"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@ the current filter selects, as the user may see them.
 
 Facet counts are the expensive part of the registry at a million rows. Filters on type, status and region sum
 the pre-aggregated tally (``tally.py``); other filters (search, theme, partner kind, lead) count the filtered
-rows in one statement and cache the result under a *fingerprint* of the table (its row count, highest id and
+rows in one statement and cache the result under a *fingerprint* of the table (its delete mark, highest id and
 latest ``updated_at``), which every insert, update and delete changes (services touch ``updated_at`` when
 they change a partnership's themes or partners). With a search, the names of partners and entities are
 searched too, so their fingerprints join the key. A write therefore makes the next read recount: cached
@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import get_language
 
 from partnernet.base.versions import Table, reuse, version_of
@@ -219,10 +219,10 @@ def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilte
 
 
 def _names_fingerprint() -> str:
-    """Changes when a partner or an entity is added, renamed or removed: their names are searched."""
-    partners = Partner.objects.order_by().aggregate(n=Count("pk"), changed=Max("updated_at"))
-    entities = Entity.objects.order_by().aggregate(n=Count("pk"), changed=Max("updated_at"))
-    return f"{partners['n']}:{partners['changed']}:{entities['n']}:{entities['changed']}"
+    """Changes when a partner or an entity is added, renamed or removed: their names are searched. Read
+    from their delete marks, highest ids and latest changes (``base.versions``), each one index seek; the
+    counts and latest changes read before cost 14 ms a search at a million partnerships."""
+    return repr(version_of(((Partner, "updated_at"), (Entity, "updated_at"))))
 
 
 def registry_facets(user: Any, unsearched: QuerySet[Partnership], filters: RegistryFilter) -> Facets:

@@ -166,6 +166,8 @@ class SupportRequest(GlobalRecord):
             # one range of this index instead of a seek per status. It serves every lookup by stewardship.
             models.Index(fields=["stewardship", "status"], name="request_stewardship_status"),
             models.Index(fields=["status", "due_at"], name="request_status_due"),
+            # Kept figures' versions read the latest change (``base.versions``): one seek, not a scan.
+            models.Index(fields=["updated_at"], name="request_updated"),
         ]
 
     def __str__(self) -> str:

@@ -99,6 +99,8 @@ class Stewardship(GlobalRecord):
             # with the region in the index that is a handful of range seeks instead of a scan of every active
             # stewardship of the type. Its (status, type) prefix serves the reads that filter on those alone.
             models.Index(fields=["status", "type", "region"], name="stewardship_status_type_region"),
+            # Kept figures' versions read the latest change (``base.versions``): one seek, not a scan.
+            models.Index(fields=["updated_at"], name="stewardship_updated"),
         ]
 
     def __str__(self) -> str:
