@@ -131,3 +131,10 @@ def test_postgresql_finds_a_sample_by_its_index() -> None:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'partnerships_search_sample'")
         (definition,) = cursor.fetchone()
     assert "2654435761" in definition
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(36_213.4, 36_000), (812.0, 810), (87.6, 88), (1_049_999.0, 1_000_000)]
+)
+def test_estimates_are_shown_to_two_significant_figures(value: float, shown: int) -> None:
+    assert facets._about(value) == shown

@@ -283,8 +283,10 @@ def estimated_facets(unsearched: QuerySet[Partnership], query: TextQuery, hits: 
     if sampled < FEWEST_SAMPLED or sampled >= SAMPLE_CAP:  # too few to say much, or cut short
         return _facets_from(_live_counts(unsearched, query), by_region_code=False)
     scale = SAMPLE_SPACE / buckets
-    scaled = {name: {k: _about(n * scale) for k, n in found.items()} for name, found in counts.items()}
-    facets = _facets_from(scaled, by_region_code=False)
+    facets = _facets_from(counts, by_region_code=False)  # continents summed before scaling and rounding
+    for name in ("type", "status", "theme", "region", "partner_kind"):
+        options = [FacetOption(o.value, o.label, _about(o.count * scale)) for o in getattr(facets, name)]
+        setattr(facets, name, options)
     facets.total = _about(sampled * scale)
     facets.broad = facets.estimated = True
     return facets
