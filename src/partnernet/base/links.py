@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+
+from partnernet.base.identity import instance_id
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 _MARK = "pn-key-placeholder-{}-"
@@ -38,3 +41,13 @@ def keyed_url(viewname: str, *keys: str) -> str:
         return reverse(viewname, args=keys)
     pieces = _pieces(viewname, len(keys), get_script_prefix(), get_urlconf())
     return "".join(piece + key for piece, key in zip(pieces, keys, strict=False)) + pieces[-1]
+
+
+def record_link(viewname: str, key: str, origin: str | None) -> str:
+    """The page of the record ``key`` from ``origin`` (``keyed_url``), naming the origin when it is not this
+    instance's own: keys are unique per origin only, so a peer's copy needs ``?origin=`` to be told from a
+    local row with the same key."""
+    url = keyed_url(viewname, key)
+    if origin and origin != instance_id():
+        url += "?" + urlencode({"origin": origin})
+    return url

@@ -128,8 +128,6 @@ class _LinkItems:
             f"= l.{quote(_column(through, field.m2m_reverse_field_name()))} "
         )
         # Names from the models, quoted by the backend; the row ids are bound (``of``).
-        self.select = f"SELECT l.{source} AS parent, {item} AS item {joined}WHERE l.{source} IN ("
-        self.end = ")"
         self.gathered = self.connection.vendor in ("sqlite", "postgresql")
         if self.connection.vendor == "sqlite":
             self.select = (
@@ -143,6 +141,9 @@ class _LinkItems:
                 f"json_agg({item}) AS items {joined}WHERE l.{source} IN ("
             )
             self.end = f") GROUP BY l.{source}) gathered"
+        else:
+            self.select = f"SELECT l.{source}, {item} {joined}WHERE l.{source} IN ("
+            self.end = ")"
 
     def of(self, ids: list[Any]) -> dict[Any, list[Any]]:
         sql = self.select + ", ".join(["%s"] * len(ids)) + self.end

@@ -220,10 +220,7 @@ class SearchRows:
             with connections[self.unsearched.db].cursor() as cursor:
                 cursor.execute(page_sql, (*params, (stop - start) if stop is not None else -1, start))
                 ids = [row[0] for row in cursor.fetchall()]
-        found = (
-            Partnership.objects.select_related("lead", "type", "region").only(*REGISTRY_COLUMNS).in_bulk(ids)
-        )
-        return [found[pk] for pk in ids if pk in found]
+        return _rows_of(ids)
 
     def _walked(self, start: int, stop: int | None) -> list[int]:
         """A broad search's page: the rows in the sort's order (relevance: newest first), each asked of the

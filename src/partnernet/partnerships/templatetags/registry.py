@@ -7,16 +7,13 @@ writes the same markup, escaped the same way.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from partnernet.base.badges import origin_badges, visibility_badge
-from partnernet.base.identity import instance_id
-from partnernet.base.links import keyed_url
+from partnernet.base.links import keyed_url, record_link
 from partnernet.partnerships.models import Partnership
 
 register = template.Library()
@@ -59,15 +56,12 @@ CELLS = (
 @register.simple_tag
 def partnership_cells(partnership: Partnership) -> SafeString:
     """A partnership's cells in a list of them (an entity's or a partner's page): title (linked to its page,
-    naming a peer's origin as ``record_url`` does), lead, type, status and start, "—" for no start. Made in
+    naming a peer's origin, ``record_link``), lead, type, status and start, "—" for no start. Made in
     Python for the reason above: an entity's page lists up to a hundred."""
     p = partnership
-    url = keyed_url("partnerships:detail", p.key)
-    if p.origin and p.origin != instance_id():
-        url += "?" + urlencode({"origin": p.origin})
     return format_html(
         CELLS,
-        url,
+        record_link("partnerships:detail", p.key, p.origin),
         p.title,
         p.lead.name,
         p.type.label,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
 
 from partnernet.base.badges import origin_badges, visibility_badge
-from partnernet.base.identity import instance_id
+from partnernet.base.links import record_link
 
 register = template.Library()
 
@@ -20,16 +19,8 @@ register.simple_tag(visibility_badge)
 
 @register.simple_tag
 def record_url(viewname: str, obj: Any) -> str:
-    """The page of ``obj`` by key, naming its origin when it is not this instance's own.
-
-    Keys are unique per origin only, so a peer's copy needs ``?origin=`` to be told from a local row with the
-    same key.
-    """
-    url = reverse(viewname, args=[obj.key])
-    origin = getattr(obj, "origin", None)
-    if origin and origin != instance_id():
-        url += "?" + urlencode({"origin": origin})
-    return url
+    """The page of ``obj`` by key, naming its origin when it is not this instance's own (``record_link``)."""
+    return record_link(viewname, obj.key, getattr(obj, "origin", None))
 
 
 @register.simple_tag
