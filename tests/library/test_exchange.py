@@ -15,6 +15,7 @@ from partnernet.base.formats import RowWriter
 from partnernet.base.records import ForeignRow, RecordReadOnly
 from partnernet.base.registry import record_kind
 from partnernet.base.rows import export_rows
+from partnernet.exchange import services
 from partnernet.exchange.selectors import export_queryset
 from partnernet.exchange.services import ImportRejected, import_file
 from partnernet.federation.models import FeedEvent
@@ -135,3 +136,25 @@ def test_the_import_command_names_file_line_and_field_and_exits_2(lib: Any, tmp_
     assert failed.value.returncode == 2
     assert f"{path}:3: field 'language': unknown language 'xx'" in stderr.getvalue()
     assert not Resource.objects.exists()
+
+
+@pytest.mark.parametrize("chunk", [1, 5000])
+def test_naming_a_record_made_earlier_in_the_same_file_does_not_depend_on_the_chunking(
+    lib: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(services, "IMPORT_CHUNK", chunk)
+    make_resource(lib.steward, lib.admin, key="stored", language="en", status="published")
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "key,title,kind,language,publisher,translation_of\n"
+        "fresh,Fresh guide,playbook,en,wmse,\n"
+        "fresh-sv,Svensk,playbook,sv,wmse,fresh\n"
+        "stored-sv,Svensk,playbook,sv,wmse,stored\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_file("resources", path)
+    assert [problem.render("r.csv") for problem in rejected.value.problems] == [
+        "r.csv:3: field 'translation_of': unknown resource key 'fresh'"
+    ]
+    assert not Resource.objects.filter(key__in=["fresh", "fresh-sv", "stored-sv"]).exists()

@@ -20,6 +20,7 @@ from partnernet.core.federation.identity import GlobalId
 from partnernet.core.synthetic import Shape
 from partnernet.directory.models import Partner
 from partnernet.directory.services import PARTNERS, update_partner
+from partnernet.exchange import services
 from partnernet.exchange.generation import generate
 from partnernet.exchange.services import import_file
 from partnernet.federation.apply import apply_page
@@ -93,6 +94,25 @@ def test_an_import_that_changes_a_partners_kind_moves_its_partnerships(
     import_file("partners", path)
     assert_tally_is_a_fresh_recount(rebuild)
     assert not RegistryTally.objects.filter(dimension="partner_kind_all", value="museum").exclude(count=0)
+
+
+def test_an_import_in_chunks_counts_a_partnership_that_two_of_its_partners_share_once(
+    tmp_path: Path, rebuild: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "IMPORT_CHUNK", 1)
+    library = PartnerFactory(key="library-one", kind="library")
+    Partnership.objects.get(key="first").partners.add(library)
+    RegistryTallyState.objects.update(fingerprint="forced")  # the link was added around the tally
+    rebuild()  # type: ignore[operator]
+    path = tmp_path / "partners.csv"
+    path.write_text(
+        "key,name,kind\nmuseum-one,Now an archive,archive\nlibrary-one,Now a university,university\n",
+        encoding="utf-8",
+    )
+    assert import_file("partners", path).updated == 2
+    assert_tally_is_a_fresh_recount(rebuild)
+    kinds = RegistryTally.objects.filter(dimension="partner_kind_all").exclude(count=0)
+    assert sorted(kinds.values_list("value", flat=True).distinct()) == ["archive", "university"]
 
 
 def test_an_import_repairs_a_tally_that_was_stale_before_it(tmp_path: Path) -> None:

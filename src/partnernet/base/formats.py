@@ -125,98 +125,137 @@ def read_rows(
 ) -> tuple[list[str], list[SourceRow], list[Problem]]:
     """Every row of the file with its starting line, the columns present, and problems found on the way.
 
-    Unknown columns are problems (a misspelt header would otherwise be silently ignored); so are rows that
-    cannot be parsed at all. Rows that parse are returned even when others fail, so every problem of a file
-    is reported in one run.
+    For small files read whole (impact outcomes); an import of any size streams them with ``RowStream``.
     """
-    try:
-        # newline="": a carriage return inside a quoted CSV cell is data, not a line break.
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            content = handle.read()
-    except UnicodeDecodeError as error:
-        raise FileProblems([Problem(0, "file", f"is not UTF-8 ({error.reason})")]) from None
-    except OSError as error:
-        raise FileProblems([Problem(0, "file", f"cannot be read: {error.strerror}")]) from None
-    if fmt == "csv":
-        return _read_csv(content, known_fields)
-    return _read_jsonl(content, known_fields)
+    with RowStream(path, fmt, known_fields) as stream:
+        rows = list(stream)
+    return stream.columns, rows, stream.problems
 
 
-def _read_csv(content: str, known: Sequence[str]) -> tuple[list[str], list[SourceRow], list[Problem]]:
-    reader = csv.reader(io.StringIO(content, newline=""))
-    problems: list[Problem] = []
-    try:
-        header = [unneutralise(name.strip()) for name in next(reader)]
-    except StopIteration:
-        raise FileProblems([Problem(1, "file", "is empty: a header row is required")]) from None
-    except csv.Error as error:
-        raise FileProblems([Problem(1, "file", f"is not valid CSV: {error}")]) from None
-    for name in header:
-        if name not in known:
-            problems.append(Problem(1, name, "unknown column"))
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            problems.append(Problem(1, name, "column appears twice"))
-        seen.add(name)
-    rows: list[SourceRow] = []
-    previous_end = reader.line_num
-    while True:
-        start = previous_end + 1
+class RowStream:
+    """The rows of a file one at a time, so that reading a file of any size holds one row, not the file.
+
+    ``with RowStream(path, fmt, fields) as stream: for row in stream: ...``. Unknown columns are problems (a
+    misspelt header would otherwise be silently ignored); so are rows that cannot be parsed at all, which are
+    skipped. Rows that parse are yielded even when others fail, so every problem of a file is reported in one
+    run: ``problems`` grows as the file is read. ``columns`` are the known columns present: a CSV's header, or
+    the fields a JSON Lines file used so far. A file that cannot be opened, decoded or given a CSV header
+    raises ``FileProblems``, on entering or while reading.
+    """
+
+    def __init__(self, path: Path, fmt: str, known_fields: Sequence[str]):
+        self.path = path
+        self.fmt = fmt
+        self.known = frozenset(known_fields)
+        self.order = list(known_fields)
+        self.columns: list[str] = []
+        self.problems: list[Problem] = []
+        self._handle: IO[str] | None = None
+        self._rows: Iterator[SourceRow] = iter(())
+
+    def __enter__(self) -> RowStream:
         try:
-            record = next(reader)
+            # newline="" keeps a carriage return inside a quoted CSV cell as data; JSON Lines end at "\n"
+            # only (JSON text holds no raw line break, but it may hold U+2028, a line break to splitlines).
+            self._handle = self.path.open(encoding="utf-8-sig", newline="" if self.fmt == "csv" else "\n")
+            self._rows = self._csv() if self.fmt == "csv" else self._jsonl()
+        except OSError as error:
+            raise FileProblems([Problem(0, "file", f"cannot be read: {error.strerror}")]) from None
+        except UnicodeDecodeError as error:
+            self.close()
+            raise FileProblems([Problem(0, "file", f"is not UTF-8 ({error.reason})")]) from None
+        except FileProblems:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        try:
+            yield from self._rows
+        except UnicodeDecodeError as error:
+            raise FileProblems([Problem(0, "file", f"is not UTF-8 ({error.reason})")]) from None
+
+    def _csv(self) -> Iterator[SourceRow]:
+        """Reads the header now (the caller's ``__enter__``), then returns the rows' generator."""
+        assert self._handle is not None
+        reader = csv.reader(self._handle)
+        try:
+            header = [unneutralise(name.strip()) for name in next(reader)]
         except StopIteration:
-            break
+            raise FileProblems([Problem(1, "file", "is empty: a header row is required")]) from None
         except csv.Error as error:
-            problems.append(Problem(start, "file", f"is not valid CSV: {error}"))
-            break
+            raise FileProblems([Problem(1, "file", f"is not valid CSV: {error}")]) from None
+        seen: set[str] = set()
+        for name in header:
+            if name not in self.known:
+                self.problems.append(Problem(1, name, "unknown column"))
+        for name in header:
+            if name in seen:
+                self.problems.append(Problem(1, name, "column appears twice"))
+            seen.add(name)
+        self.columns = [name for name in header if name in self.known]
+        return self._csv_rows(reader, header)
+
+    def _csv_rows(self, reader: Any, header: list[str]) -> Iterator[SourceRow]:
+        known = self.known
+        wanted = [(index, name) for index, name in enumerate(header) if name in known]
+        width = len(header)
         previous_end = reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            problems.append(
-                Problem(start, "file", f"has {len(record)} cells where the header has {len(header)}")
-            )
-            continue
-        rows.append(
-            SourceRow(
-                start,
-                {
-                    name: unneutralise(cell)
-                    for name, cell in zip(header, record, strict=True)
-                    if name in known
-                },
-            )
-        )
-    return [name for name in header if name in known], rows, problems
+        while True:
+            start = previous_end + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                self.problems.append(Problem(start, "file", f"is not valid CSV: {error}"))
+                return
+            previous_end = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != width:
+                self.problems.append(
+                    Problem(start, "file", f"has {len(record)} cells where the header has {width}")
+                )
+                continue
+            yield SourceRow(start, {name: unneutralise(record[index]) for index, name in wanted})
 
-
-def _read_jsonl(content: str, known: Sequence[str]) -> tuple[list[str], list[SourceRow], list[Problem]]:
-    rows: list[SourceRow] = []
-    problems: list[Problem] = []
-    present: set[str] = set()
-    # Lines end at "\n" (and "\r\n"): JSON text holds no raw line break, but it may hold U+2028, which
-    # ``str.splitlines`` would take for one.
-    for number, line in enumerate(content.removesuffix("\n").split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(number, "file", f"is not valid JSON: {error.msg}"))
-            continue
-        if not isinstance(value, dict):
-            problems.append(Problem(number, "file", "is not a JSON object"))
-            continue
-        unknown = [name for name in value if name not in known]
-        problems.extend(Problem(number, name, "unknown field") for name in unknown)
-        values = {name: cell for name, cell in value.items() if name in known}
-        bad = [name for name, cell in values.items() if isinstance(cell, dict)]
-        problems.extend(Problem(number, name, "expected a value or a list, not an object") for name in bad)
-        present.update(values)
-        rows.append(SourceRow(number, values))
-    return [name for name in known if name in present], rows, problems
+    def _jsonl(self) -> Iterator[SourceRow]:
+        assert self._handle is not None
+        handle = self._handle
+        known = self.known
+        present: set[str] = set()
+        for number, line in enumerate(handle, start=1):
+            line = line.removesuffix("\n").removesuffix("\r")
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                self.problems.append(Problem(number, "file", f"is not valid JSON: {error.msg}"))
+                continue
+            if not isinstance(value, dict):
+                self.problems.append(Problem(number, "file", "is not a JSON object"))
+                continue
+            unknown = [name for name in value if name not in known]
+            self.problems.extend(Problem(number, name, "unknown field") for name in unknown)
+            values = {name: cell for name, cell in value.items() if name in known}
+            bad = [name for name, cell in values.items() if isinstance(cell, dict)]
+            self.problems.extend(
+                Problem(number, name, "expected a value or a list, not an object") for name in bad
+            )
+            if not present.issuperset(values):
+                present.update(values)
+                self.columns = [name for name in self.order if name in present]
+            yield SourceRow(number, values)
 
 
 def cell_text(value: Any) -> str:

@@ -10,9 +10,11 @@ that keep derived data (the tally) watch the kinds they follow:
         ... write ...
         watch.after(ids_written)
 
-An observer is a factory registered with ``observe_writes(kind, factory)``; ``factory(repair=...)`` returns a
-context manager giving a ``Watch``. ``repair`` says the write is a bulk load that may fix derived data that
-was stale before it (instead of keeping it stale).
+An observer is a factory registered with ``observe_writes(kind, factory)``; ``factory(repair=..., held=...)``
+returns a context manager giving a ``Watch``. ``repair`` says the write is a bulk load that may fix derived
+data that was stale before it (instead of keeping it stale). ``held`` says the write is one long
+transaction of many ``before``/``after`` rounds (an import, chunk by chunk) that is never partly rolled
+back: the observer may hold what it saw until the watch ends instead of writing after every round.
 """
 
 from __future__ import annotations
@@ -60,8 +62,11 @@ class _Watches:
 
 
 @contextmanager
-def watching(kind_name: str, *, repair: bool = False) -> Iterator[Watch]:
+def watching(kind_name: str, *, repair: bool = False, held: bool = False) -> Iterator[Watch]:
     """Every observer of ``kind_name`` watching one write; call inside the write's transaction."""
     with ExitStack() as stack:
-        watches = [stack.enter_context(factory(repair=repair)) for factory in _OBSERVERS.get(kind_name, [])]
+        watches = [
+            stack.enter_context(factory(repair=repair, held=held))
+            for factory in _OBSERVERS.get(kind_name, [])
+        ]
         yield _Watches(watches)

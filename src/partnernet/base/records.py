@@ -12,6 +12,9 @@ signals — the writer never imports federation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
@@ -24,7 +27,7 @@ from partnernet.base.bulk import BATCH, bulk_links, insert_objects
 from partnernet.base.cleaning import Clean, Kind, Problems
 from partnernet.base.identity import instance_id
 from partnernet.base.models import SEED_ORIGIN
-from partnernet.base.observers import watching
+from partnernet.base.observers import Watch, watching
 from partnernet.base.references import CHUNK, References
 from partnernet.base.registry import record_kind
 from partnernet.base.signals import records_created
@@ -56,6 +59,10 @@ def grouped(errors: Problems) -> dict[str, list[str]]:
     for name, message in errors:
         fields.setdefault(name, []).append(message)
     return fields
+
+
+_IMPORTING: ContextVar[tuple[str, Watch] | None] = ContextVar("importing", default=None)
+"""The kind and watch of the import running in this context (``RecordWriter.importing``)."""
 
 
 @dataclass
@@ -251,6 +258,29 @@ class RecordWriter:
         stored = self.exchange.row(obj)
         return any(stored.get(name) != clean.get(name) for name in present)
 
+    @contextmanager
+    def importing(self) -> Iterator[None]:
+        """One transaction around several ``write_plan`` calls (an import's chunks), watched as one write.
+
+        The kind's observers watch the whole of it, ``held`` (``base.observers``): the registry's tally
+        counts the rows once at the end instead of once per chunk.
+        """
+        with transaction.atomic(), watching(self.kind_name, repair=True, held=True) as watch:
+            token = _IMPORTING.set((self.kind_name, watch))
+            try:
+                yield
+            finally:
+                _IMPORTING.reset(token)
+
+    @contextmanager
+    def _watching_plan(self) -> Iterator[Watch]:
+        session = _IMPORTING.get()
+        if session is not None and session[0] == self.kind_name:
+            yield session[1]
+            return
+        with watching(self.kind_name, repair=True) as watch:
+            yield watch
+
     def write_plan(self, plan: list[Planned], refs: References) -> WriteCounts:
         """Write an import's checked rows in one transaction: new rows in batches, changed rows one by one.
 
@@ -265,7 +295,7 @@ class RecordWriter:
             if item.existing is not None and self.changes(item.existing, item.clean, item.present)
         ]
         before_rows = {obj.pk: kind.row(obj) for obj in changing} if self.audit_imports else {}
-        with transaction.atomic(), watching(self.kind_name, repair=True) as watch:
+        with transaction.atomic(), self._watching_plan() as watch:
             watch.before([obj.pk for obj in changing])
             for item in plan:
                 if item.existing is None:

@@ -1,9 +1,10 @@
 """Importing a file of FORMATS.md rows: all or nothing, every problem reported at once.
 
-Every row is read, cleaned and checked against what is stored before a single write happens; then the
-owning app's writer (``RecordKind.writer``) writes them in one transaction. So a file with one bad line
-changes nothing, and the report names every bad line at once rather than the first. This module knows the
-kinds only through ``base.registry``: it imports no domain app.
+Rows are read, cleaned and checked against what is stored a chunk at a time, and the owning app's writer
+(``RecordKind.writer``) writes each chunk while the file has shown no problem, all in one transaction that
+a problem rolls back. So a file with one bad line changes nothing, the report names every bad line at once
+rather than the first, and memory holds one chunk, not the file. This module knows the kinds only through
+``base.registry``: it imports no domain app.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from partnernet.base.cleaning import Clean
-from partnernet.base.formats import FileProblems, Problem, SourceRow, format_of, read_rows
+from partnernet.base.formats import FileProblems, Problem, RowStream, SourceRow, format_of
 from partnernet.base.identity import instance_id
 from partnernet.base.models import SEED_ORIGIN
-from partnernet.base.records import Planned, RecordWriter
+from partnernet.base.records import Planned, RecordWriter, WriteCounts
 from partnernet.base.references import CHUNK, References, origin_rank
 from partnernet.base.registry import RecordKind, record_kind
 from partnernet.exchange.planner import BULK_ROWS, refresh_planner_statistics
@@ -59,87 +61,138 @@ def importable(kind_name: str) -> tuple[RecordKind, RecordWriter]:
 
 
 def import_file(kind_name: str, path: Path, fmt: str | None = None) -> ImportResult:
-    """Upsert every row of ``path`` into ``kind_name``; raise ``ImportRejected`` listing all problems."""
+    """Upsert every row of ``path`` into ``kind_name``; raise ``ImportRejected`` listing all problems.
+
+    The file is read, checked and written ``IMPORT_CHUNK`` rows at a time inside one transaction, so memory
+    holds one chunk whatever the file's size. Once a problem is found nothing more is written, the rest of
+    the file is still checked (every problem is reported at once), and the transaction is rolled back: a
+    file with one bad line changes nothing.
+    """
     kind, writer = importable(kind_name)
     spec = kind.exchange
     try:
-        fmt = format_of(path, fmt)
-        columns, rows, problems = read_rows(path, fmt, spec.fields)
+        with RowStream(path, format_of(path, fmt), spec.fields) as stream, writer.importing():
+            if stream.fmt == "csv":
+                stream.problems.extend(
+                    Problem(1, name, "required column is missing")
+                    for name in sorted(spec.required - set(stream.columns))
+                )
+            counts = _write_checked(writer, stream)
+            if stream.problems:
+                raise ImportRejected(
+                    sorted(
+                        stream.problems,
+                        key=lambda p: (p.line, spec.fields.index(p.field) if p.field in spec.fields else -1),
+                    )
+                )
     except FileProblems as error:
         raise ImportRejected(error.problems) from None
-    if fmt == "csv":
-        problems.extend(
-            Problem(1, name, "required column is missing") for name in sorted(spec.required - set(columns))
-        )
-    plan, refs = _plan(writer, rows, problems)
-    if problems:
-        raise ImportRejected(
-            sorted(
-                problems, key=lambda p: (p.line, spec.fields.index(p.field) if p.field in spec.fields else -1)
-            )
-        )
-    counts = writer.write_plan(plan, refs)
     result = ImportResult(kind.name, counts.created, counts.updated, counts.unchanged)
     if result.created + result.updated >= BULK_ROWS:
         refresh_planner_statistics()
     return result
 
 
-def _plan(
-    writer: RecordWriter, rows: list[SourceRow], problems: list[Problem]
-) -> tuple[list[Planned], References]:
-    kind = writer.exchange
-    refs = References()
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        for ref_kind, keys in kind.referenced(row.values).items():
-            wanted[ref_kind].update(keys)
-    refs.load(**wanted)
-    cleaned: list[tuple[SourceRow, Clean]] = []
-    first_line: dict[str, int] = {}
-    for row in rows:
-        clean, errors = kind.clean(row.values, refs)
-        problems.extend(Problem(row.line, name, message) for name, message in errors)
-        row_key = clean.get("key")
-        if row_key:
-            if row_key in first_line:
+IMPORT_CHUNK = 5000
+"""Rows read, checked and written together: enough to batch every query, few enough to hold in memory."""
+
+
+def _write_checked(writer: RecordWriter, stream: RowStream) -> WriteCounts:
+    """Check every row of ``stream``; write each chunk while no problem has been found (``_Checker``)."""
+    checker = _Checker(writer)
+    counts = WriteCounts()
+    rows = iter(stream)
+    while chunk := list(islice(rows, IMPORT_CHUNK)):
+        plan = checker.plan(chunk, stream.problems)
+        if not stream.problems:
+            written = writer.write_plan(plan, checker.refs)
+            counts.created += written.created
+            counts.updated += written.updated
+            counts.unchanged += written.unchanged
+    return counts
+
+
+class _Checker:
+    """What must be remembered across an import's chunks to check it as one file.
+
+    Only each key's first line (to report a key given twice) and, for a kind that names rows of its own kind
+    (a resource's ``translation_of``), the keys this import created: a row may not name a record that exists
+    only because an earlier line of the same file created it, so the outcome does not depend on the order of
+    the lines.
+    """
+
+    def __init__(self, writer: RecordWriter):
+        self.writer = writer
+        self.refs = References()
+        self.first_line: dict[str, int] = {}
+        self.created: set[str] = set()
+
+    def plan(self, rows: list[SourceRow], problems: list[Problem]) -> list[Planned]:
+        writer, refs = self.writer, self.refs
+        kind = writer.exchange
+        refs.keys.clear()
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            for ref_kind, keys in kind.referenced(row.values).items():
+                wanted[ref_kind].update(keys)
+        refs.load(**wanted)
+        names_own_kind = writer.kind_name in wanted
+        own = refs.ids(writer.kind_name)
+        for key in self.created.intersection(own):
+            del own[key]
+        cleaned: list[tuple[SourceRow, Clean]] = []
+        first_line = self.first_line
+        for row in rows:
+            clean, errors = kind.clean(row.values, refs)
+            problems.extend(Problem(row.line, name, message) for name, message in errors)
+            row_key = clean.get("key")
+            if row_key:
+                if row_key in first_line:
+                    problems.append(
+                        Problem(
+                            row.line,
+                            "key",
+                            f"duplicate key '{row_key}' (first on line {first_line[row_key]})",
+                        )
+                    )
+                    continue
+                first_line[row_key] = row.line
+            if not errors:
+                cleaned.append((row, clean))
+        existing = _existing(writer, [clean["key"] for _, clean in cleaned])
+        peers = _peers_keys(writer, [clean["key"] for _, clean in cleaned if clean["key"] not in existing])
+        plan: list[Planned] = []
+        for row, clean in cleaned:
+            present = frozenset(name for name in kind.fields if name in row.values)
+            current = existing.get(clean["key"])
+            if current is None and clean["key"] in peers:
                 problems.append(
                     Problem(
-                        row.line, "key", f"duplicate key '{row_key}' (first on line {first_line[row_key]})"
+                        row.line,
+                        "key",
+                        f"'{clean['key']}' is already the key of a record of {peers[clean['key']]} (keys are "
+                        "unique per origin, and a record of this instance must not shadow a peer's): choose "
+                        "another key",
                     )
                 )
                 continue
-            first_line[row_key] = row.line
-        if not errors:
-            cleaned.append((row, clean))
-    existing = _existing(writer, [clean["key"] for _, clean in cleaned])
-    peers = _peers_keys(writer, [clean["key"] for _, clean in cleaned if clean["key"] not in existing])
-    plan: list[Planned] = []
-    for row, clean in cleaned:
-        present = frozenset(name for name in kind.fields if name in row.values)
-        current = existing.get(clean["key"])
-        if current is None and clean["key"] in peers:
-            problems.append(
-                Problem(
-                    row.line,
-                    "key",
-                    f"'{clean['key']}' is already the key of a record of {peers[clean['key']]} (keys are "
-                    "unique per origin, and a record of this instance must not shadow a peer's): choose "
-                    "another key",
+            if (
+                current is not None
+                and current.origin == SEED_ORIGIN
+                and writer.changes(current, clean, present)
+            ):
+                problems.append(
+                    Problem(
+                        row.line,
+                        "key",
+                        f"'{clean['key']}' is reference data (origin seed) and cannot be changed here",
+                    )
                 )
-            )
-            continue
-        if current is not None and current.origin == SEED_ORIGIN and writer.changes(current, clean, present):
-            problems.append(
-                Problem(
-                    row.line,
-                    "key",
-                    f"'{clean['key']}' is reference data (origin seed) and cannot be changed here",
-                )
-            )
-            continue
-        plan.append(Planned(row.line, clean, present, current))
-    return plan, refs
+                continue
+            if current is None and names_own_kind:
+                self.created.add(clean["key"])
+            plan.append(Planned(row.line, clean, present, current))
+        return plan
 
 
 def _peers_keys(writer: RecordWriter, keys: Iterable[str]) -> dict[str, str]:

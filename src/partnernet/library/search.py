@@ -141,6 +141,7 @@ class _IndexWatch:
 
 
 @contextmanager
-def index_observer(repair: bool = False) -> Iterator[_IndexWatch]:
-    """The writer's observer (``base.observers.observe_writes("resources", index_observer)``)."""
+def index_observer(repair: bool = False, held: bool = False) -> Iterator[_IndexWatch]:
+    """The writer's observer (``base.observers.observe_writes("resources", index_observer)``); it indexes
+    every round at once whether or not the write is ``held``."""
     yield _IndexWatch()

@@ -90,26 +90,40 @@ class TallyUpdate:
     the table at once, so a savepoint rolled back takes its counts with it. Use ``registry_tally_kept``;
     ``finish`` marks the tally fresh for the table as written.
 
+    ``held``: the write is one long transaction of many rounds that is never partly rolled back (an import,
+    chunk by chunk). Each round's counts are then taken as it happens but summed in memory (one number per
+    tally cell, however many rows) and written once by ``finish``, instead of upserting most of the cells
+    again every round.
+
     When the tally was not exact before the write (rows were written around it by other means), deltas
     would keep it wrong. Bulk writers (imports, ``generate``, federation) pass ``repair`` and rebuild it
     once at the end; a single-row write leaves it stale, and readers count live until the operator rebuilds.
     """
 
-    def __init__(self, *, active: bool = True, repair: bool = False) -> None:
+    def __init__(self, *, active: bool = True, repair: bool = False, held: bool = False) -> None:
         self.active = active
         self.repair = repair
         self.fresh = active and tally_is_fresh()
+        self.held: dict[TallyKey, int] | None = {} if held else None
 
     def remove(self, partnership_ids: Collection[int]) -> None:
         if self.fresh and partnership_ids:
-            _count_into_tally(partnership_ids, -1)
+            self._count(partnership_ids, -1)
 
     def add(self, partnership_ids: Collection[int]) -> None:
         if self.fresh and partnership_ids:
-            _count_into_tally(partnership_ids, +1)
+            self._count(partnership_ids, +1)
+
+    def _count(self, partnership_ids: Collection[int], sign: int) -> None:
+        if self.held is None:
+            _apply_deltas(_tally_deltas(partnership_ids, sign))
+        else:
+            _tally_deltas(partnership_ids, sign, self.held)
 
     def finish(self) -> None:
         if self.fresh:
+            if self.held:
+                _apply_deltas(self.held)
             _mark_fresh()
         elif self.active and self.repair:
             rebuild_registry_tally()
@@ -120,10 +134,10 @@ IDLE_TALLY = TallyUpdate(active=False)
 
 
 @contextmanager
-def registry_tally_kept(*, repair: bool = False) -> Iterator[TallyUpdate]:
+def registry_tally_kept(*, repair: bool = False, held: bool = False) -> Iterator[TallyUpdate]:
     """``with registry_tally_kept() as tally:`` around a write of partnerships (see ``TallyUpdate``)."""
     with transaction.atomic():
-        update = TallyUpdate(repair=repair)
+        update = TallyUpdate(repair=repair, held=held)
         yield update
         update.finish()
 
@@ -220,17 +234,19 @@ def tally_observer(kind_name: str) -> Any:
     """The factory ``base.observers.observe_writes`` calls for each write of ``kind_name``."""
 
     @contextmanager
-    def observe(*, repair: bool = False) -> Iterator[_TallyWatch]:
-        with registry_tally_kept(repair=repair) as tally:
+    def observe(*, repair: bool = False, held: bool = False) -> Iterator[_TallyWatch]:
+        with registry_tally_kept(repair=repair, held=held) as tally:
             yield _TallyWatch(kind_name, tally)
 
     return observe
 
 
-def _count_into_tally(partnership_ids: Collection[int], sign: int) -> None:
-    """Add ``sign`` times the cells of these partnerships (as stored now) to the tally, grouped in SQL."""
+def _tally_deltas(
+    partnership_ids: Collection[int], sign: int, deltas: dict[TallyKey, int] | None = None
+) -> dict[TallyKey, int]:
+    """``sign`` times the cells of these partnerships (as stored now), grouped in SQL, added to ``deltas``."""
     ids = sorted(set(partnership_ids))
-    deltas: dict[TallyKey, int] = {}
+    deltas = {} if deltas is None else deltas
 
     def add(key: TallyKey, n: int) -> None:
         for cell in [key, *_coarse([key])]:
@@ -260,7 +276,7 @@ def _count_into_tally(partnership_ids: Collection[int], sign: int) -> None:
         )
         for value, vis, type_key, status, region, n in kinds:
             add(("partner_kind", value, vis, type_key, status, region or ""), n)
-    _apply_deltas(deltas)
+    return deltas
 
 
 def _apply_deltas(deltas: dict[TallyKey, int]) -> None:
