@@ -54,6 +54,8 @@ def test_a_problem_in_a_late_chunk_rolls_back_the_chunks_already_written(tmp_pat
     assert list(Entity.objects.filter(key__startswith="late-").values_list("key", "name")) == [
         ("late-1", "Kept name")
     ]
+    again = import_file("entities", entities_file(tmp_path, lines[:5], "again.csv"))
+    assert (again.created, again.updated) == (4, 1), "the rejected import's keys were still remembered"
 
 
 def test_rows_are_read_as_they_are_asked_for(tmp_path: Path) -> None:

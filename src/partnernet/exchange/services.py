@@ -23,6 +23,7 @@ from partnernet.base.models import SEED_ORIGIN
 from partnernet.base.records import Planned, RecordWriter, WriteCounts
 from partnernet.base.references import CHUNK, References, origin_rank
 from partnernet.base.registry import RecordKind, record_kind
+from partnernet.exchange.keys import SeenKeys, seen_keys
 from partnernet.exchange.planner import BULK_ROWS, refresh_planner_statistics
 
 
@@ -99,7 +100,12 @@ IMPORT_CHUNK = 5000
 
 def _write_checked(writer: RecordWriter, stream: RowStream) -> WriteCounts:
     """Check every row of ``stream``; write each chunk while no problem has been found (``_Checker``)."""
-    checker = _Checker(writer)
+    with seen_keys() as seen:
+        return _write_chunks(_Checker(writer, seen), stream)
+
+
+def _write_chunks(checker: _Checker, stream: RowStream) -> WriteCounts:
+    writer = checker.writer
     counts = WriteCounts()
     rows = iter(stream)
     while chunk := list(islice(rows, IMPORT_CHUNK)):
@@ -113,19 +119,18 @@ def _write_checked(writer: RecordWriter, stream: RowStream) -> WriteCounts:
 
 
 class _Checker:
-    """What must be remembered across an import's chunks to check it as one file.
+    """Checks an import's chunks as one file, remembering across them only what ``SeenKeys`` keeps.
 
-    Only each key's first line (to report a key given twice) and, for a kind that names rows of its own kind
-    (a resource's ``translation_of``), the keys this import created: a row may not name a record that exists
-    only because an earlier line of the same file created it, so the outcome does not depend on the order of
-    the lines.
+    That is each key's first line (to report a key given twice) and which keys this import created: for a
+    kind that names rows of its own kind (a resource's ``translation_of``), a row may not name a record
+    that exists only because an earlier line of the same file created it, so the outcome does not depend on
+    the order of the lines or the size of the chunks.
     """
 
-    def __init__(self, writer: RecordWriter):
+    def __init__(self, writer: RecordWriter, seen: SeenKeys):
         self.writer = writer
+        self.seen = seen
         self.refs = References()
-        self.first_line: dict[str, int] = {}
-        self.created: set[str] = set()
 
     def plan(self, rows: list[SourceRow], problems: list[Problem]) -> list[Planned]:
         writer, refs = self.writer, self.refs
@@ -138,25 +143,23 @@ class _Checker:
         refs.load(**wanted)
         names_own_kind = writer.kind_name in wanted
         own = refs.ids(writer.kind_name)
-        for key in self.created.intersection(own):
+        for key in self.seen.created(list(own)) if names_own_kind else ():
             del own[key]
+        checked = [(row, *kind.clean(row.values, refs)) for row in rows]
+        earlier = self.seen.first_lines([clean["key"] for _, clean, _ in checked if clean.get("key")])
+        here: dict[str, int] = {}
         cleaned: list[tuple[SourceRow, Clean]] = []
-        first_line = self.first_line
-        for row in rows:
-            clean, errors = kind.clean(row.values, refs)
+        for row, clean, errors in checked:
             problems.extend(Problem(row.line, name, message) for name, message in errors)
             row_key = clean.get("key")
             if row_key:
-                if row_key in first_line:
+                first = earlier.get(row_key) or here.get(row_key)
+                if first:
                     problems.append(
-                        Problem(
-                            row.line,
-                            "key",
-                            f"duplicate key '{row_key}' (first on line {first_line[row_key]})",
-                        )
+                        Problem(row.line, "key", f"duplicate key '{row_key}' (first on line {first})")
                     )
                     continue
-                first_line[row_key] = row.line
+                here[row_key] = row.line
             if not errors:
                 cleaned.append((row, clean))
         existing = _existing(writer, [clean["key"] for _, clean in cleaned])
@@ -189,9 +192,9 @@ class _Checker:
                     )
                 )
                 continue
-            if current is None and names_own_kind:
-                self.created.add(clean["key"])
             plan.append(Planned(row.line, clean, present, current))
+        made = {item.clean["key"] for item in plan if item.existing is None} if names_own_kind else set()
+        self.seen.add((key, line, key in made) for key, line in here.items())
         return plan
 
 
