@@ -86,6 +86,30 @@ def test_the_preparer_gives_what_django_prepares(field_class: type[models.Field]
         assert type(got) is type(expected), (field_class, value)
 
 
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("id", [1, 2**40, "7", None]),
+        ("lead", [3, "4", None]),
+        (
+            "created_at",
+            [dt.datetime(2026, 12, 4, 22, 30, 1, 250, tzinfo=dt.UTC), None, "2026-12-04T10:00:00Z"],
+        ),
+        ("start", [dt.date(2026, 1, 31), None, "2026-02-01", dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)]),
+        ("uuid", [uuid.UUID(int=2**100), None, "12345678123456781234567812345678"]),
+    ],
+)
+def test_the_preparer_gives_what_django_prepares_for_keys_dates_and_uuids(name: str, values: list) -> None:
+    """The shortcuts for a model's keys, foreign keys, dates, stamps and UUIDs, on this database."""
+    field = Partnership._meta.get_field(name)
+    prepare = preparer(field, connection)
+    for value in values:
+        expected = field.get_db_prep_save(value, connection)
+        got = prepare(value)
+        assert got == expected, (name, value)
+        assert type(got) is type(expected), (name, value)
+
+
 def test_a_subclass_of_a_plain_field_is_prepared_by_django() -> None:
     class Upper(models.CharField):
         def get_prep_value(self, value: object) -> object:
