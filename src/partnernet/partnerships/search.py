@@ -46,7 +46,10 @@ from partnernet.partnerships.search_triggers import (
     PG_CONFIG,
     PG_DOCUMENT,
     PG_FUNCTIONS,
+    PG_RETIRED_FUNCTIONS,
+    PG_RETIRED_TRIGGERS,
     PG_TRIGGERS,
+    PG_UNCHANGED_TRIGGERS,
     SQLITE_CREATE,
     SQLITE_TRIGGERS,
     TABLE,
@@ -108,6 +111,26 @@ def _pg_triggers(connection: BaseDatabaseWrapper) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _pg_drop_triggers() -> list[str]:
+    """Drop every trigger of the index, retired ones included, and the retired functions."""
+    triggers = {name: table for name, (table, _) in PG_TRIGGERS.items()} | PG_RETIRED_TRIGGERS
+    return [
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in triggers.items()),
+        f"DROP FUNCTION IF EXISTS {', '.join(PG_RETIRED_FUNCTIONS)}",
+    ]
+
+
+def _pg_function_names() -> list[str]:
+    """Each function ``PG_FUNCTIONS`` makes, with its argument types, as ``DROP FUNCTION`` names it."""
+    names = []
+    for statement in PG_FUNCTIONS:
+        head = statement.split("FUNCTION", 1)[1].split("RETURNS", 1)[0].strip()
+        name, arguments = head.split("(", 1)
+        types = [argument.split()[-1] for argument in arguments.rstrip(")").split(",") if argument.strip()]
+        names.append(f"{name}({', '.join(types)})")
+    return names
+
+
 def _pg_configure(connection: BaseDatabaseWrapper) -> None:
     """The text search configuration: ``simple``, plus ``unaccent`` when the extension can be installed."""
     with connection.cursor() as cursor:
@@ -147,19 +170,25 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
             connection, *(f"CREATE TRIGGER IF NOT EXISTS {name} {SQLITE_TRIGGERS[name]}" for name in missing)
         )
     elif connection.vendor == "postgresql":
-        missing = set(PG_TRIGGERS) - _pg_triggers(connection)
-        if not missing and _table_exists(connection, TABLE):
+        present = _pg_triggers(connection)
+        missing = set(PG_TRIGGERS) - present
+        indexed = _table_exists(connection, TABLE)
+        if not missing and indexed:
             _execute(connection, PG_SAMPLE_INDEX)
             return False
+        # An index kept by the retired row-level triggers up to now needs no refill, only the new triggers.
+        kept_in_step = indexed and {*PG_RETIRED_TRIGGERS, *PG_UNCHANGED_TRIGGERS} <= present
         _pg_configure(connection)
         _execute(
             connection,
             f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid bigint PRIMARY KEY, document tsvector NOT NULL)",
             PG_SAMPLE_INDEX,
             *PG_FUNCTIONS,
-            *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, (table, _) in PG_TRIGGERS.items()),
+            *_pg_drop_triggers(),
             *(f"CREATE TRIGGER {name} {body}" for name, (_, body) in PG_TRIGGERS.items()),
         )
+        if kept_in_step:
+            return False
     elif connection.vendor == "mysql":
         if not search_mariadb.ensure(connection, _table_exists(connection, TABLE)):
             return False
@@ -233,12 +262,9 @@ def drop_search_index(connection: BaseDatabaseWrapper) -> None:
     elif connection.vendor == "postgresql":
         _execute(
             connection,
-            *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, (table, _) in PG_TRIGGERS.items()),
+            *_pg_drop_triggers(),
             f"DROP TABLE IF EXISTS {TABLE}",
-            "DROP FUNCTION IF EXISTS partnerships_search_partnership_changed(), "
-            "partnerships_search_partnerships_emptied(), partnerships_search_link_changed(), "
-            "partnerships_search_partner_renamed(), partnerships_search_lead_renamed(), "
-            "partnerships_search_refresh(bigint), partnerships_search_document(bigint)",
+            f"DROP FUNCTION IF EXISTS {', '.join(_pg_function_names())}",
             f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}",
         )
     elif connection.vendor == "mysql":
