@@ -133,19 +133,36 @@ class _Checker:
         self.refs = References()
 
     def plan(self, rows: list[SourceRow], problems: list[Problem]) -> list[Planned]:
+        """The chunk's rows that can be written, each problem of the others added to ``problems``."""
+        names_own_kind = self._load_references(rows)
+        cleaned, first_lines = self._clean(rows, problems)
+        plan = self._against_stored(cleaned, problems)
+        made = {item.clean["key"] for item in plan if item.existing is None} if names_own_kind else set()
+        self.seen.add((key, line, key in made) for key, line in first_lines.items())
+        return plan
+
+    def _load_references(self, rows: list[SourceRow]) -> bool:
+        """Resolve every key the rows name; whether the kind names rows of its own kind."""
         writer, refs = self.writer, self.refs
-        kind = writer.exchange
         refs.keys.clear()
         wanted: dict[str, set[str]] = defaultdict(set)
         for row in rows:
-            for ref_kind, keys in kind.referenced(row.values).items():
+            for ref_kind, keys in writer.exchange.referenced(row.values).items():
                 wanted[ref_kind].update(keys)
         refs.load(**wanted)
-        names_own_kind = writer.kind_name in wanted
+        if writer.kind_name not in wanted:
+            return False
         own = refs.ids(writer.kind_name)
-        for key in self.seen.created(list(own)) if names_own_kind else ():
+        for key in self.seen.created(list(own)):
             del own[key]
-        checked = [(row, *kind.clean(row.values, refs)) for row in rows]
+        return True
+
+    def _clean(
+        self, rows: list[SourceRow], problems: list[Problem]
+    ) -> tuple[list[tuple[SourceRow, Clean]], dict[str, int]]:
+        """The rows that clean without a problem, and the first line of each key new in this chunk."""
+        kind = self.writer.exchange
+        checked = [(row, *kind.clean(row.values, self.refs)) for row in rows]
         earlier = self.seen.first_lines([clean["key"] for _, clean, _ in checked if clean.get("key")])
         here: dict[str, int] = {}
         cleaned: list[tuple[SourceRow, Clean]] = []
@@ -162,6 +179,14 @@ class _Checker:
                 here[row_key] = row.line
             if not errors:
                 cleaned.append((row, clean))
+        return cleaned, here
+
+    def _against_stored(
+        self, cleaned: list[tuple[SourceRow, Clean]], problems: list[Problem]
+    ) -> list[Planned]:
+        """Clean rows checked against the stored ones: no peer's key taken, no reference data changed."""
+        writer = self.writer
+        kind = writer.exchange
         existing = _existing(writer, [clean["key"] for _, clean in cleaned])
         peers = _peers_keys(writer, [clean["key"] for _, clean in cleaned if clean["key"] not in existing])
         plan: list[Planned] = []
@@ -193,8 +218,6 @@ class _Checker:
                 )
                 continue
             plan.append(Planned(row.line, clean, present, current))
-        made = {item.clean["key"] for item in plan if item.existing is None} if names_own_kind else set()
-        self.seen.add((key, line, key in made) for key, line in here.items())
         return plan
 
 
