@@ -10,7 +10,8 @@ import pytest
 from django.db import connection, models
 from django.utils.translation import gettext_lazy
 
-from partnernet.base.bulk import among, insert_objects, insert_rows, preparer
+from partnernet.base.bulk import insert_objects, insert_rows, preparer
+from partnernet.base.inlists import among
 from partnernet.directory.models import Partner
 from partnernet.partnerships.models import Partnership
 from tests.factories import EntityFactory, PartnerFactory, ptype
@@ -56,6 +57,11 @@ def test_among_selects_the_rows_a_plain_in_list_selects() -> None:
         Partner.objects.filter(pk__in=wanted).values_list("pk", flat=True)
     )
     assert not Partner.objects.filter(among("pk", [])).exists()
+    keys = [partners[1].key, partners[2].key, "no-such-key", 'it\'s "quoted"']
+    assert sorted(Partner.objects.filter(among("key", keys)).values_list("key", flat=True)) == sorted(
+        Partner.objects.filter(key__in=keys).values_list("key", flat=True)
+    )
+    assert not Partner.objects.filter(among("key", [])).exists()
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,8 @@ from itertools import islice
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, connection, connections, models, router
-from django.db.models import Model, Q
-from django.db.models.expressions import RawSQL
+from django.db import IntegrityError, connections, models, router
+from django.db.models import Model
 
 from partnernet.base.cleaning import Clean, Kind
 from partnernet.base.references import References
@@ -84,15 +83,6 @@ def _reader(field: Any) -> Callable[[Model], Any]:
         name = field.attname
         return lambda obj: getattr(obj, name)
     return lambda obj: field.pre_save(obj, True)
-
-
-def among(lookup: str, ids: Sequence[int]) -> Q:
-    """``Q(lookup__in=ids)`` for a long list of ids. On PostgreSQL the list goes as one array parameter:
-    psycopg rewrites a statement's placeholders on the client each time it runs, and a chunk of 2,000
-    ids as 2,000 placeholders made that a tenth of an import."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{lookup}__in": RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))})
-    return Q(**{f"{lookup}__in": list(ids)})
 
 
 def bulk_links(kind: Kind, rows: Iterable[tuple[Model, Clean]], refs: References) -> None:

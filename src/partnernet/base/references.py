@@ -22,6 +22,7 @@ from django.db.models import Model
 
 from partnernet.base.fields import FieldError, Raw, text
 from partnernet.base.identity import instance_id
+from partnernet.base.inlists import among
 from partnernet.base.models import SEED_ORIGIN
 
 CHUNK = 900  # below SQLite's default limit of bound parameters per statement
@@ -76,7 +77,7 @@ def preferred_ids(model: type[Model], keys: Iterable[str], preferred: str | None
     best: dict[str, tuple[int, str, int]] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        for key, pk, origin in model._default_manager.filter(key__in=chunk).values_list(
+        for key, pk, origin in model._default_manager.filter(among("key", chunk)).values_list(
             "key", "pk", "origin"
         ):
             rank = (origin_rank(origin, first), origin, pk)

@@ -19,6 +19,7 @@ from typing import Any
 from partnernet.base.cleaning import Clean
 from partnernet.base.formats import FileProblems, Problem, RowStream, SourceRow, format_of
 from partnernet.base.identity import instance_id
+from partnernet.base.inlists import among
 from partnernet.base.models import SEED_ORIGIN
 from partnernet.base.records import Planned, RecordWriter, WriteCounts
 from partnernet.base.references import CHUNK, References, origin_rank
@@ -227,7 +228,7 @@ def _peers_keys(writer: RecordWriter, keys: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(keys))
     model = writer.exchange.model
     for start in range(0, len(wanted), CHUNK):
-        rows = model._default_manager.filter(key__in=wanted[start : start + CHUNK]).exclude(
+        rows = model._default_manager.filter(among("key", wanted[start : start + CHUNK])).exclude(
             origin__in=[instance_id(), SEED_ORIGIN]
         )
         for key, origin in rows.values_list("key", "origin").order_by("origin"):
@@ -242,7 +243,7 @@ def _existing(writer: RecordWriter, keys: Iterable[str]) -> dict[str, Any]:
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        for obj in writer.exchange.queryset().filter(key__in=chunk, origin__in=[local, SEED_ORIGIN]):
+        for obj in writer.exchange.queryset().filter(among("key", chunk), origin__in=[local, SEED_ORIGIN]):
             current = found.get(obj.key)
             if current is None or origin_rank(obj.origin, local) < origin_rank(current.origin, local):
                 found[obj.key] = obj

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 
-from partnernet.base.bulk import among
+from partnernet.base.inlists import among
 from partnernet.base.versions import version_of
 from partnernet.partnerships.models import Partnership, RegistryTally, RegistryTallyState
 
