@@ -188,8 +188,7 @@ class _Checker:
         """Clean rows checked against the stored ones: no peer's key taken, no reference data changed."""
         writer = self.writer
         kind = writer.exchange
-        existing = _existing(writer, [clean["key"] for _, clean in cleaned])
-        peers = _peers_keys(writer, [clean["key"] for _, clean in cleaned if clean["key"] not in existing])
+        existing, peers = _stored(writer, [clean["key"] for _, clean in cleaned])
         plan: list[Planned] = []
         for row, clean in cleaned:
             present = frozenset(name for name in kind.fields if name in row.values)
@@ -222,29 +221,33 @@ class _Checker:
         return plan
 
 
-def _peers_keys(writer: RecordWriter, keys: Iterable[str]) -> dict[str, str]:
-    """Of ``keys``, those a peer's record of this kind already uses, with that peer's id."""
-    found: dict[str, str] = {}
-    wanted = sorted(set(keys))
-    model = writer.exchange.model
-    for start in range(0, len(wanted), CHUNK):
-        rows = model._default_manager.filter(among("key", wanted[start : start + CHUNK])).exclude(
-            origin__in=[instance_id(), SEED_ORIGIN]
-        )
-        for key, origin in rows.values_list("key", "origin").order_by("origin"):
-            found.setdefault(key, origin)
-    return found
+def _stored(writer: RecordWriter, keys: Iterable[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """What is stored under ``keys``: this instance's or the seed's rows by key, ready for the kind's
+    ``row``, and of the other keys those a peer's record uses, with that peer's id.
 
-
-def _existing(writer: RecordWriter, keys: Iterable[str]) -> dict[str, Any]:
-    """Stored rows of this instance or of the seed, by key, ready for the kind's ``row``."""
+    One query of keys and origins first: a new key (most of a first import) costs no row read.
+    """
     local = instance_id()
-    found: dict[str, Any] = {}
-    wanted = sorted(set(keys))
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
+    model = writer.exchange.model
+    origins: dict[str, list[str]] = defaultdict(list)
+    for key, origin in (
+        model._default_manager.filter(among("key", sorted(set(keys))))
+        .values_list("key", "origin")
+        .order_by("origin")
+    ):
+        origins[key].append(origin)
+    ours = sorted(key for key, found in origins.items() if local in found or SEED_ORIGIN in found)
+    existing: dict[str, Any] = {}
+    for start in range(0, len(ours), CHUNK):
+        chunk = ours[start : start + CHUNK]
         for obj in writer.exchange.queryset().filter(among("key", chunk), origin__in=[local, SEED_ORIGIN]):
-            current = found.get(obj.key)
+            current = existing.get(obj.key)
             if current is None or origin_rank(obj.origin, local) < origin_rank(current.origin, local):
-                found[obj.key] = obj
-    return found
+                existing[obj.key] = obj
+    peers = {
+        key: others[0]
+        for key, found in origins.items()
+        if key not in existing
+        and (others := [origin for origin in found if origin not in (local, SEED_ORIGIN)])
+    }
+    return existing, peers
