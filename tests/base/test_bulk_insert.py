@@ -64,6 +64,16 @@ def test_among_selects_the_rows_a_plain_in_list_selects() -> None:
     assert not Partner.objects.filter(among("key", [])).exists()
 
 
+def assert_prepared_as_django(field: models.Field, values: list) -> None:
+    """``preparer(field)`` gives each value what Django's ``get_db_prep_save`` gives, type included."""
+    prepare = preparer(field, connection)
+    for value in values:
+        expected = field.get_db_prep_save(value, connection)
+        got = prepare(value)
+        assert got == expected, (field.name, value)
+        assert type(got) is type(expected), (field.name, value)
+
+
 @pytest.mark.parametrize(
     ("field_class", "values"),
     [
@@ -84,12 +94,7 @@ def test_the_preparer_gives_what_django_prepares(field_class: type[models.Field]
     extra = {"max_digits": 6, "decimal_places": 2} if field_class is models.DecimalField else {}
     field = field_class(name="f", **extra)
     field.attname = "f"
-    prepare = preparer(field, connection)
-    for value in values:
-        expected = field.get_db_prep_save(value, connection)
-        got = prepare(value)
-        assert got == expected, (field_class, value)
-        assert type(got) is type(expected), (field_class, value)
+    assert_prepared_as_django(field, values)
 
 
 @pytest.mark.parametrize(
@@ -107,13 +112,7 @@ def test_the_preparer_gives_what_django_prepares(field_class: type[models.Field]
 )
 def test_the_preparer_gives_what_django_prepares_for_keys_dates_and_uuids(name: str, values: list) -> None:
     """The shortcuts for a model's keys, foreign keys, dates, stamps and UUIDs, on this database."""
-    field = Partnership._meta.get_field(name)
-    prepare = preparer(field, connection)
-    for value in values:
-        expected = field.get_db_prep_save(value, connection)
-        got = prepare(value)
-        assert got == expected, (name, value)
-        assert type(got) is type(expected), (name, value)
+    assert_prepared_as_django(Partnership._meta.get_field(name), values)
 
 
 def test_a_subclass_of_a_plain_field_is_prepared_by_django() -> None:
