@@ -2,16 +2,23 @@
 
 Verification is the core's (``verify_page``): the page and every item must be signed by the peer's pinned
 key, about the peer's own records, in order and fresh. Only the verified prefix of a page is applied, with
-the new cursor, in one transaction; the first problem ends the pull with a log line naming it, and the
-pure state machine (``core.federation.sync``) decides when to try again (exponential backoff with full
-jitter, a 4xx other than 429 waits for an operator, days of failures mark the peer unavailable).
+the new cursor; the first problem ends the pull with a log line naming it, and the pure state machine
+(``core.federation.sync``) decides when to try again (exponential backoff with full jitter, a 4xx other
+than 429 waits for an operator, days of failures mark the peer unavailable).
+
+Verified pages are applied together, up to ``APPLY_BATCH`` activities in one transaction with the cursor
+after the last of them (``_Held``). A peer's feed pages are small (500 activities by default) so that
+serving one is cheap, but applying one has a fixed cost: looking up the versions held, the vocabulary,
+the registry tally's upsert, a statement per kind. Catching up on a large feed page by page paid it
+hundreds of times. A batch is applied, and the cursor moved, before anything that ends the pull is
+recorded, so a failure after some verified pages still keeps them.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -19,6 +26,7 @@ import httpx
 from django.db import DatabaseError
 from django.utils import timezone
 
+from partnernet.core.federation.activities import Activity
 from partnernet.core.federation.canonical import CanonicalJsonError, JsonValue, parse_json
 from partnernet.core.federation.feed import PageVerdict, verify_page
 from partnernet.core.federation.signing import decode_public_key
@@ -42,6 +50,8 @@ logger = logging.getLogger("partnernet.federation")
 
 FEED_PATH = "/federation/feed"
 POLICY = SyncPolicy()
+APPLY_BATCH = 5000
+"""Verified activities applied in one transaction at most (whole pages: a batch may end a page above it)."""
 
 
 @dataclass
@@ -158,6 +168,7 @@ def sync_peer(
     owned = client is None
     http = client or new_client()
     failure: Failure | None = None
+    held = _Held(peer, report, state.cursor)
     try:
         failure = check_identity(peer, http)
         public_key = decode_public_key(peer.public_key)
@@ -187,27 +198,33 @@ def sync_peer(
                     peer.instance_id,
                     peer.remote_scope,
                 )
+                failure = held.apply()
+                if failure is not None:
+                    break
                 state = replace(state, cursor=0)
+                held.applied = 0
                 Peer.objects.filter(pk=peer.pk).update(cursor=0, remote_scope=peer.remote_scope)
                 continue
             _log_rejections(peer, verdict)
             if verdict.accepted or verdict.cursor != state.cursor:
-                try:
-                    result = apply_page(peer, verdict.accepted, verdict.cursor, _documents(page))
-                except DatabaseError as exc:
-                    failure = invalid_feed_failure(f"page could not be applied, nothing kept: {exc}")
-                    break
-                report.add(result)
+                held.add(verdict.accepted, verdict.cursor, page)
             report.pages += 1
             if not verdict.ok:
                 state = replace(state, cursor=verdict.cursor)
                 failure = invalid_feed_failure(verdict.summary)
                 break
+            if held.full or not verdict.more:
+                failure = held.apply()
+                if failure is not None:
+                    break
             step = record_success(state, now=clock(), cursor=verdict.cursor, more=verdict.more, policy=policy)
             _log_events(peer, step.events)
             state = step.state
             if not verdict.more:
                 break
+        failure = held.apply() or failure
+        if held.applied < state.cursor:
+            state = replace(state, cursor=held.applied)
         if report.created or report.updated:
             retry_problems_if_any(peer, report)
     finally:
@@ -234,6 +251,45 @@ def sync_peer(
     report.cursor = state.cursor
     report.lag = peer.lag
     return report
+
+
+class _Held:
+    """Verified pages not yet applied: their activities in feed order, their documents, the cursor after
+    them. ``applied`` is the cursor stored by the last batch applied (what the pull may record)."""
+
+    def __init__(self, peer: Peer, report: SyncReport, cursor: int) -> None:
+        self.peer = peer
+        self.report = report
+        self.applied = cursor
+        self.cursor = cursor
+        self.activities: list[Activity] = []
+        self.documents: dict[int, JsonValue] = {}
+        self.pending = False
+
+    @property
+    def full(self) -> bool:
+        return len(self.activities) >= APPLY_BATCH
+
+    def add(self, activities: Sequence[Activity], cursor: int, page: JsonValue) -> None:
+        self.activities.extend(activities)
+        self.documents.update(_documents(page))
+        self.cursor = cursor
+        self.pending = True
+
+    def apply(self) -> Failure | None:
+        """Apply what is held in one transaction; on a database error nothing of it is kept, the cursor
+        stays where the last batch left it, and the failure says so."""
+        if not self.pending:
+            return None
+        activities, documents = self.activities, self.documents
+        self.activities, self.documents, self.pending = [], {}, False
+        try:
+            result = apply_page(self.peer, activities, self.cursor, documents)
+        except DatabaseError as exc:
+            return invalid_feed_failure(f"page could not be applied, nothing kept: {exc}")
+        self.report.add(result)
+        self.applied = self.cursor
+        return None
 
 
 def retry_problems_if_any(peer: Peer, report: SyncReport) -> None:
