@@ -7,7 +7,7 @@ import pytest
 
 from partnernet.base.versions import forget
 from partnernet.core.coverage import MatrixCell
-from partnernet.framework.coverage import Matrix, coverage_of
+from partnernet.framework.coverage import Matrix, coverage_of, stewards_now
 from partnernet.framework.models import Stewardship
 from tests.factories import EntityFactory, StewardshipFactory, SupportRequestFactory
 
@@ -44,3 +44,19 @@ def test_unchanged_rows_give_the_same_matrix_and_any_write_a_new_one() -> None:
     held.status = Stewardship.Status.LAPSED
     held.save()
     assert cell(coverage_of()).count == 1
+
+
+def test_every_level_and_theme_starts_from_one_kept_list_of_stewards() -> None:
+    held = StewardshipFactory(entity=EntityFactory(name="Steward"), capacity=1)
+    stewards = stewards_now()
+    assert stewards_now() is stewards
+    coverage_of(level="region")
+    coverage_of(level="subregion")
+    assert stewards_now() is stewards
+    assert [(s.key, s.load) for s in stewards] == [(held.key, 0)]
+
+    SupportRequestFactory(steward=held.entity, stewardship=held, status="accepted")
+    renewed = stewards_now()
+    assert renewed is not stewards
+    assert [(s.key, s.load) for s in renewed] == [(held.key, 1)]
+    assert cell(coverage_of(level="subregion")).over_capacity
