@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from partnernet.base.links import keyed_url
 from partnernet.core.coverage import COVERED, GAP, PARTIAL, WHY_THEME, MatrixCell
 from partnernet.framework.coverage import Matrix
+from partnernet.framework.selectors import StewardView
 from partnernet.web.maps import CoverageMap
 
 register = template.Library()
@@ -156,3 +157,33 @@ def map_shapes(coverage_map: CoverageMap) -> SafeString:
             format_html('<g class="pn-map-{}"><title>{}</title>{}</g>', area.state, title, SafeString(paths))
         )
     return SafeString("".join(parts))
+
+
+STEWARD_ROW = (
+    '<tr><td><a href="{}"><bdi dir="auto">{}</bdi></a></td><td>{}</td><td>{}</td>'
+    '<td class="pn-num">{} / {}{}</td></tr>'
+)
+
+
+@register.simple_tag
+def steward_rows(stewards: Iterable[StewardView]) -> SafeString:
+    """The rows of a table of stewards (entity, level, cell, load against capacity), made here for the
+    reason the matrix's cells are: a hub's page lists every stewardship it holds, a hundred or more in a
+    generated registry, and the template language's lookups per row were most of that page's time."""
+    at_capacity = format_html(' <span class="pn-badge pn-badge-private">{}</span>', gettext("at capacity"))
+    rows = []
+    for s in stewards:
+        cell = " · ".join(part for part in (s.type_name, s.region_name, s.theme_name) if part)
+        rows.append(
+            format_html(
+                STEWARD_ROW,
+                keyed_url("directory:entity", s.entity_key),
+                s.entity_name,
+                s.level_label,
+                cell,
+                s.load,
+                s.capacity,
+                at_capacity if s.at_capacity else "",
+            )
+        )
+    return SafeString("".join(rows))
