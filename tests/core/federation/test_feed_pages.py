@@ -352,6 +352,24 @@ def test_item_that_is_not_an_activity_is_malformed() -> None:
     assert accepted(verdict) == [1]
 
 
+def test_items_encoded_once_give_the_digest_and_signatures_of_their_canonical_form() -> None:
+    """The page's digest and each item's signature are checked from one encoding of each item; it must be
+    byte for byte the canonical JSON, keys outside ASCII (ordered by UTF-16) and escapes included."""
+    odd = activity_document(activity(2))
+    fields = {"\uff5a": "wide", "\U0001f600": "emoji", "é": "tab\there", "a": ["\u2028", None]}
+    odd["object"]["fields"] = fields  # type: ignore[index]
+    items = [signed(1), sign_document(odd, ACTIVITY_PURPOSE, KEYS), "not an activity"]
+    document = page(items)  # type: ignore[arg-type]
+    verdict = check(json.loads(canonical_json(document)))
+    assert verdict.problem is None
+    assert accepted(verdict) == [1, 2]
+    assert problems(verdict) == [(None, ItemProblem.MALFORMED)]
+
+    forged = json.loads(canonical_json(document))
+    forged["orderedItems"][1]["object"]["fields"]["é"] = "tab here"
+    assert check(forged).problem is PageProblem.TRUNCATED
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [

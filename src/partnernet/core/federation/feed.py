@@ -54,6 +54,8 @@ from partnernet.core.federation.canonical import (
     CanonicalJsonError,
     JsonValue,
     canonical_json,
+    encode_members,
+    join_members,
     parse_json,
 )
 from partnernet.core.federation.signing import KeyPair, check_document_signature, sign_document
@@ -253,13 +255,13 @@ def verify_page(
     )
     if isinstance(header, PageVerdict):
         return header
-    items, next_cursor = header
+    items, encoded, next_cursor = header
     accepted: list[Activity] = []
     rejected: list[ItemRejection] = []
     highest = cursor
     first_blocking: ItemRejection | None = None
     for index, item in enumerate(items):
-        checked = _authenticate(index, item, origin, public_key)
+        checked = _authenticate(index, item, encoded[index], origin, public_key)
         rejection: ItemRejection | None
         if isinstance(checked, ItemRejection):
             rejection = checked
@@ -297,8 +299,10 @@ def _check_header(
     now: datetime,
     skew: timedelta,
     max_items: int,
-) -> PageVerdict | tuple[Sequence[JsonValue], int | None]:
-    """The page's items and ``next`` when its envelope is sound, else the verdict refusing it."""
+) -> PageVerdict | tuple[Sequence[JsonValue], list[dict[str, str] | None], int | None]:
+    """The page's items, each item's members in canonical form (``encode_members``; ``None`` for an item
+    that is not an object) and ``next`` when its envelope is sound, else the verdict refusing it. The items
+    are encoded once, for the page's digest and for each item's signature."""
     if not isinstance(page, Mapping) or page.get("type") != PAGE_TYPE or page.get("@context") != AS_CONTEXT:
         return _refuse(cursor, PageProblem.MALFORMED, f"not an ActivityStreams {PAGE_TYPE}")
     if page.get("attributedTo") != origin:
@@ -314,9 +318,14 @@ def _check_header(
     if total != len(items):
         return _refuse(cursor, PageProblem.TRUNCATED, f"declares {total} items but carries {len(items)}")
     try:
-        actual_digest = items_digest(items)
+        encoded = [encode_members(item) if isinstance(item, Mapping) else None for item in items]
+        texts = [
+            canonical_json(item) if m is None else join_members(m)
+            for item, m in zip(items, encoded, strict=True)
+        ]
     except CanonicalJsonError as exc:
         return _refuse(cursor, PageProblem.MALFORMED, str(exc))
+    actual_digest = hashlib.sha256(b"[" + b",".join(texts) + b"]").hexdigest()
     if actual_digest != digest:
         return _refuse(cursor, PageProblem.TRUNCATED, "items do not match the declared digest")
     envelope = {name: value for name, value in page.items() if name != ITEMS_FIELD}
@@ -336,13 +345,15 @@ def _check_header(
         return _refuse(cursor, PageProblem.WRONG_CURSOR, f"answers after={page.get('after')!r}, not {cursor}")
     next_cursor = page.get("next")
     if next_cursor is None:
-        return items, None
+        return items, encoded, None
     if not _is_count(next_cursor) or next_cursor <= cursor:
         return _refuse(cursor, PageProblem.BAD_NEXT, f"next {next_cursor!r} does not move past {cursor}")
-    return items, next_cursor
+    return items, encoded, next_cursor
 
 
-def _authenticate(index: int, item: JsonValue, origin: str, public_key: bytes) -> Activity | ItemRejection:
+def _authenticate(
+    index: int, item: JsonValue, members: dict[str, str] | None, origin: str, public_key: bytes
+) -> Activity | ItemRejection:
     """The item's activity when it is readable, signed by the origin and about one of its own records."""
     if not isinstance(item, Mapping):
         return ItemRejection(index, None, ItemProblem.MALFORMED, "an activity is a JSON object")
@@ -350,7 +361,7 @@ def _authenticate(index: int, item: JsonValue, origin: str, public_key: bytes) -
         activity = parse_activity(item)
     except MalformedActivity as exc:
         return ItemRejection(index, None, ItemProblem.MALFORMED, str(exc))
-    signature_problem = check_document_signature(item, ACTIVITY_PURPOSE, public_key)
+    signature_problem = check_document_signature(item, ACTIVITY_PURPOSE, public_key, members=members)
     if signature_problem is not None:
         problem, detail = ItemProblem.BAD_SIGNATURE, f"signature {signature_problem}"
     elif activity.actor != origin:

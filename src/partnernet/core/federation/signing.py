@@ -183,12 +183,20 @@ def signed_canonical(document: Mapping[str, JsonValue], purpose: str, key_pair: 
 
 
 def check_document_signature(
-    document: Mapping[str, JsonValue], purpose: str, public_key: bytes
+    document: Mapping[str, JsonValue],
+    purpose: str,
+    public_key: bytes,
+    *,
+    members: Mapping[str, str] | None = None,
 ) -> SignatureProblem | None:
     """``None`` when ``document`` is signed for ``purpose`` by ``public_key``, else the problem.
 
     The fingerprint in the signature must name ``public_key``: a peer's key is pinned when it is added, so
     a signature by any other key is ``UNKNOWN_KEY`` even if it verifies under that other key.
+
+    ``members``: the document's members as ``encode_members`` wrote them, when the caller encoded them
+    already (a feed page's items are encoded once for the page's digest and each item's signature); the
+    bytes checked are the same as ``signing_input`` gives.
     """
     block = document.get(SIGNATURE_FIELD)
     if block is None:
@@ -204,7 +212,11 @@ def check_document_signature(
         return SignatureProblem.MALFORMED
     try:
         signature = _strict_b64decode(encoded)
-        message = signing_input(document, purpose)
+        if members is None:
+            message = signing_input(document, purpose)
+        else:
+            body = {name: text for name, text in members.items() if name != SIGNATURE_FIELD}
+            message = purpose.encode("ascii") + b"\n" + join_members(body)
     except ValueError:
         return SignatureProblem.MALFORMED
     if len(signature) != SIGNATURE_SIZE:
