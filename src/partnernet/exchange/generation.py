@@ -13,10 +13,10 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model
 
-from partnernet.base.bulk import insert_objects
+from partnernet.base.bulk import insert_objects, insert_rows
 from partnernet.base.observers import watching
 from partnernet.base.signals import records_created
 from partnernet.core.synthetic import Generator, Shape, SynthPartnership
@@ -55,16 +55,16 @@ def _batches(rows: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
 
 
 def _through_insert(relation_owner: type[Model], field_name: str, pairs: list[tuple[int, int]]) -> None:
-    """Insert many-to-many links with one parameterised statement per batch (no model instances)."""
+    """Insert many-to-many links as plain rows (``insert_rows``: one ``COPY`` on PostgreSQL, one prepared
+    statement on SQLite), no model instances. Not ``executemany`` on PostgreSQL: it runs one statement per
+    row there, and the search index's statement-level triggers would then fire, and plan, once per link."""
     if not pairs:
         return
     field = relation_owner._meta.get_field(field_name)
     through = field.remote_field.through  # type: ignore[union-attr]
-    table = connection.ops.quote_name(through._meta.db_table)
-    source = connection.ops.quote_name(f"{field.m2m_field_name()}_id")  # type: ignore[union-attr]
-    target = connection.ops.quote_name(f"{field.m2m_reverse_field_name()}_id")  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({source}, {target}) VALUES (%s, %s)", pairs)  # noqa: S608
+    source = f"{field.m2m_field_name()}_id"  # type: ignore[union-attr]
+    target = f"{field.m2m_reverse_field_name()}_id"  # type: ignore[union-attr]
+    insert_rows(through, (source, target), pairs)
 
 
 M = TypeVar("M", bound=Model)
