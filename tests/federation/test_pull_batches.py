@@ -49,6 +49,17 @@ def _held(peer: HostilePeer) -> list[str]:
     return sorted(Entity.objects.filter(origin=peer.instance).values_list("key", flat=True))
 
 
+def _assert_stopped_after_the_first_four(
+    peer: HostilePeer, row: Peer, report: pull.SyncReport, error: str
+) -> None:
+    """The pull failed with ``error`` and kept the first two pages (sequences 1 to 4), cursor and rows."""
+    assert report.error is not None
+    assert error in report.error
+    assert _held(peer) == ["e1", "e2", "e3", "e4"]
+    row.refresh_from_db()
+    assert (row.cursor, row.failures) == (4, 1)
+
+
 def test_pages_are_applied_a_batch_at_a_time(
     chained: tuple[HostilePeer, Peer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,12 +87,7 @@ def test_pages_are_applied_a_batch_at_a_time(
 def test_verified_pages_are_kept_when_a_later_page_fails(chained: tuple[HostilePeer, Peer]) -> None:
     peer, row = chained
     _serve(peer, failing_after=4)
-    report = pull.sync_peer(row)
-    assert report.error is not None
-    assert "500" in report.error
-    assert _held(peer) == ["e1", "e2", "e3", "e4"]
-    row.refresh_from_db()
-    assert (row.cursor, row.failures) == (4, 1)
+    _assert_stopped_after_the_first_four(peer, row, pull.sync_peer(row), "500")
 
 
 def test_a_batch_the_database_refuses_keeps_nothing_and_the_cursor_before_it(
@@ -102,11 +108,7 @@ def test_a_batch_the_database_refuses_keeps_nothing_and_the_cursor_before_it(
     monkeypatch.setattr(apply_module, "_store_versions", refusing_the_second)
     monkeypatch.setattr(pull, "APPLY_BATCH", 4)
     report = pull.sync_peer(row)
-    assert report.error is not None
-    assert "could not be applied, nothing kept: disk full" in report.error
-    assert _held(peer) == ["e1", "e2", "e3", "e4"]
-    row.refresh_from_db()
-    assert (row.cursor, row.failures) == (4, 1)
+    _assert_stopped_after_the_first_four(peer, row, report, "could not be applied, nothing kept: disk full")
 
     monkeypatch.setattr(apply_module, "_store_versions", real_store)
     report = pull.sync_peer(row)
