@@ -20,13 +20,22 @@ from django.db.models.expressions import RawSQL
 def among(lookup: str, values: Sequence[int] | Sequence[str]) -> Q:
     """``Q(lookup__in=values)``, for ids (integers) or keys (strings), all of one type."""
     items: list[Any] = list(values)
-    if not items:
-        return Q(**{f"{lookup}__in": []})  # nothing matches: Django asks the database nothing
+    if not items or connection.vendor not in ("postgresql", "sqlite"):
+        return Q(**{f"{lookup}__in": items})  # empty: Django asks the database nothing
+    sql, params = listed(items)
+    return Q(**{f"{lookup}__in": RawSQL(sql, params)})  # noqa: S611
+
+
+def listed(values: Sequence[int] | Sequence[str]) -> tuple[str, list[Any]]:
+    """``values`` for ``column IN (<sql>)`` in a statement written by hand: the SQL and its parameters.
+
+    ``values`` must not be empty (``IN ()`` is not SQL).
+    """
+    items: list[Any] = list(values)
     if connection.vendor == "postgresql":
         # Only one of two type names is interpolated; the values are a parameter.
         element = "text" if isinstance(items[0], str) else "bigint"
-        return Q(**{f"{lookup}__in": RawSQL(f"SELECT unnest(%s::{element}[])", (items,))})  # noqa: S611
+        return f"SELECT unnest(%s::{element}[])", [items]
     if connection.vendor == "sqlite":
-        listed = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(items),))
-        return Q(**{f"{lookup}__in": listed})
-    return Q(**{f"{lookup}__in": items})
+        return "SELECT value FROM json_each(%s)", [json.dumps(items)]
+    return ", ".join(["%s"] * len(items)), items

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from partnernet.base.inlists import listed
+
 TABLE = "pn_import_keys"
-PIECE = 900
-"""Keys per ``IN`` list: SQLite and MariaDB take a list of parameters (PostgreSQL one array)."""
 
 
 class SeenKeys:
@@ -46,25 +46,18 @@ class SeenKeys:
             else:
                 cursor.executemany(f"INSERT INTO {self.table} VALUES (%s, %s, %s)", rows)  # noqa: S608
 
-    def _select(self, keys: Sequence[str], *, only_created: bool) -> Iterator[tuple[str, int]]:
+    def _select(self, keys: Sequence[str], *, only_created: bool) -> list[tuple[str, int]]:
         wanted = sorted(set(keys))
+        if not wanted:
+            return []
         made = " AND created" if only_created else ""
+        listed_sql, params = listed(wanted)
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"SELECT record_key, line FROM {self.table} WHERE record_key = ANY(%s){made}",  # noqa: S608
-                    [wanted],
-                )
-                yield from cursor.fetchall()
-                return
-            for start in range(0, len(wanted), PIECE):
-                piece = wanted[start : start + PIECE]
-                marks = ", ".join(["%s"] * len(piece))
-                cursor.execute(
-                    f"SELECT record_key, line FROM {self.table} WHERE record_key IN ({marks}){made}",  # noqa: S608
-                    piece,
-                )
-                yield from cursor.fetchall()
+            cursor.execute(
+                f"SELECT record_key, line FROM {self.table} WHERE record_key IN ({listed_sql}){made}",  # noqa: S608
+                params,
+            )
+            return cursor.fetchall()
 
 
 @contextmanager
