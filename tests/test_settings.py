@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.clitools import cli_env
 
 PROBE = (
@@ -35,3 +37,35 @@ def test_djangos_system_checks_pass() -> None:
     from django.core.management import call_command
 
     call_command("check", fail_level="WARNING")
+
+
+SHOW_PARALLEL = (
+    "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+    "c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0])"
+)
+
+
+def _postgresql_url() -> str:
+    """The server the PostgreSQL pass runs on, its ``postgres`` database (SHOW needs no tables)."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's session settings: runs in the PostgreSQL pass")
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[0].split("?", 1)[0] + "/postgres"
+
+
+def test_postgresql_sessions_make_no_parallel_plans_unless_the_url_asks(tmp_path: Path) -> None:
+    """Parallel plans cost pages under load (``settings.PG_SESSION``); ``options`` in the URL still win."""
+    url = _postgresql_url()
+
+    def shown(database_url: str) -> subprocess.CompletedProcess[str]:
+        env = {**cli_env(tmp_path, database_url), "DJANGO_SETTINGS_MODULE": "partnernet.settings"}
+        command = [sys.executable, "-c", SHOW_PARALLEL]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    plain = shown(url)
+    assert plain.stdout.split() == ["0"], plain.stderr
+    asked = shown(f"{url}?options=-c%20max_parallel_workers_per_gather%3D3")
+    assert asked.stdout.split() == ["3"], asked.stderr

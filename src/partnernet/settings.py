@@ -125,6 +125,23 @@ TEMPLATES = [
 ]
 
 
+PG_SESSION = "-c max_parallel_workers_per_gather=0"
+"""What every PostgreSQL session of Partnernet's starts with: no parallel plans.
+
+Partnernet's statements are a web page's (a page of rows, a count, an index walk): a parallel plan splits
+one of them over extra processes, which only pays on cores no other request wants. Under load they all do:
+at a million partnerships on two cores, 16 clients of the entity page were served 47 pages/s with parallel
+plans and 83 without, the analytics page 88 and 133 (``benchmarks/web/load.py``, RESULTS.md). An operator
+who wants them back sets ``options`` in ``DATABASE_URL``
+(``?options=-c%20max_parallel_workers_per_gather%3D2``): what it says comes later and wins."""
+
+
+def _postgresql_options(given: dict[str, object]) -> dict[str, object]:
+    """``given`` (``DATABASE_URL``'s query) with ``PG_SESSION`` put before any ``options`` of its own."""
+    own = str(given.get("options") or "").strip()
+    return {**given, "options": f"{PG_SESSION} {own}".strip()}
+
+
 def _database() -> dict[str, object]:
     """``DATABASE_URL`` when set; otherwise SQLite in the data folder, in WAL mode with a busy timeout.
 
@@ -150,6 +167,8 @@ def _database() -> dict[str, object]:
                 **dict(config.get("OPTIONS") or {}),  # type: ignore[call-overload]
             }
             config.setdefault("TEST", {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            config["OPTIONS"] = _postgresql_options(dict(config.get("OPTIONS") or {}))  # type: ignore[call-overload]
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
