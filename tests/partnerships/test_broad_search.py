@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from partnernet.core.search import parse_text_query
 from partnernet.partnerships import facets, selectors
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.search import SAMPLE_SPACE, sample_bucket
@@ -76,11 +77,14 @@ def test_a_broad_search_lists_its_public_matches_newest_first_and_says_why(
 def test_the_estimate_scales_the_sampled_matches(
     client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """31 hits (the private one is a hit too) and a sample of 8 take ceil(1024 * 8 / 31) buckets; the
-    counts are the public matches in them, scaled by 1024 over that and rounded."""
+    """The index's hits (31 on SQLite, the private one a hit too; PostgreSQL's estimate of them) and a
+    sample of 8 take ceil(1024 * 8 / hits) buckets; the counts are the public matches in them, scaled by 1024
+    over that and rounded."""
     monkeypatch.setattr(facets, "SAMPLE", 8)
     found = client.get(URL, {"q": "museum"}).context["facets"]
-    buckets = math.ceil(SAMPLE_SPACE * 8 / 31)
+    hits = selectors.broad_search(parse_text_query("museum"))
+    assert hits is not None
+    buckets = math.ceil(SAMPLE_SPACE * 8 / hits)
     sampled = [p for p in museums if sample_bucket(p.pk) < buckets]
     assert sampled, "the hash put none of the thirty in the sample: pick another size"
     assert found.estimated
@@ -89,6 +93,25 @@ def test_the_estimate_scales_the_sampled_matches(
     assert {o.value: o.count for o in found.type}.get("research", 0) == round(
         research * SAMPLE_SPACE / buckets
     )
+
+
+def test_the_index_counts_a_broad_searchs_hits_on_sqlite_and_estimates_them_on_postgresql(
+    museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL stops counting after BROAD_SEARCH + 1 hits, then counts those in HIT_BUCKETS buckets
+    (half of them here) and scales up; SQLite counts every hit. At 31 hits or more a search is not broad."""
+    query = parse_text_query("museum")
+    hits = [p.pk for p in museums] + list(
+        Partnership.objects.filter(visibility="private").values_list("pk", flat=True)
+    )
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(selectors, "HIT_BUCKETS", SAMPLE_SPACE // 2)
+        in_buckets = sum(1 for pk in hits if sample_bucket(pk) < SAMPLE_SPACE // 2)
+        assert selectors.broad_search(query) == max(in_buckets * 2, 6)
+    else:
+        assert selectors.broad_search(query) == 31
+    monkeypatch.setattr(selectors, "BROAD_SEARCH", 31)
+    assert selectors.broad_search(query) is None
 
 
 def test_a_broad_word_that_a_filter_excludes_is_searched_exactly(

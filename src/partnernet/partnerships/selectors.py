@@ -18,7 +18,7 @@ from partnernet.directory.models import Entity
 from partnernet.framework.models import Region
 from partnernet.framework.selectors import region_path
 from partnernet.partnerships.models import Partnership, PartnershipText
-from partnernet.partnerships.search import TextRelevance, sample_bucket_sql
+from partnernet.partnerships.search import SAMPLE_SPACE, TextRelevance, sample_bucket_sql
 
 SORTS: dict[str, tuple[str, ...]] = {
     "title": ("title", "id"),
@@ -162,11 +162,42 @@ to narrow the search instead."""
 def broad_search(query: TextQuery, using: str = "default") -> int | None:
     """The index's hit count for ``query`` when the search is broad (``BROAD_SEARCH``), else ``None``.
 
-    Counting the index's hits reads the index alone: 50 ms for a word in every one of a million rows."""
-    if connections[using].vendor not in ("sqlite", "postgresql"):
+    SQLite counts the hits exactly: FTS5 reads the index alone, 50 ms for a word in every one of a million
+    rows. PostgreSQL must visit each hit's row to count it (90 to 140 ms for a word in a third of a million
+    rows), so there the search is broad when a count that stops after ``BROAD_SEARCH`` + 1 hits reaches it
+    (6 to 17 ms), and the hits are then estimated from those in ``HIT_BUCKETS`` of the sample's buckets,
+    found through the sample index (12 to 22 ms; ``hit_estimate``). The count only sizes the facets' sample
+    (``facets.estimated_facets``), which the page's estimates are read from."""
+    vendor = connections[using].vendor
+    if vendor not in ("sqlite", "postgresql"):
         return None
-    hits = PartnershipText.objects.using(using).filter(document__matches=query).count()
-    return hits if hits > BROAD_SEARCH else None
+    hits = PartnershipText.objects.using(using).filter(document__matches=query)
+    if vendor == "sqlite":
+        count = hits.count()
+        return count if count > BROAD_SEARCH else None
+    if hits[: BROAD_SEARCH + 1].count() <= BROAD_SEARCH:
+        return None
+    return hit_estimate(query, using)
+
+
+HIT_BUCKETS = 16
+"""Buckets (of ``SAMPLE_SPACE``) a broad search's hits are counted in on PostgreSQL: 1/64 of the index. A
+broad search has more than ``BROAD_SEARCH`` hits, so at least about 150 fall in them, enough to size a
+sample within a few per cent."""
+
+
+def hit_estimate(query: TextQuery, using: str = "default") -> int:
+    """The index's hits for ``query``, estimated from those in the first ``HIT_BUCKETS`` buckets (never
+    less than a broad search's ``BROAD_SEARCH`` + 1)."""
+    hits = PartnershipText.objects.using(using).filter(document__matches=query)
+    hits_sql, params = hits.values(hit=F("partnership_id")).query.sql_with_params()
+    bucket = sample_bucket_sql("hit", escaped=True)
+    # The inner statement is the ORM's, the bucket expression a constant; the search stays a parameter.
+    sql = f"SELECT COUNT(*) FROM ({hits_sql}) sampled WHERE {bucket} < %s"  # noqa: S608
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, (*params, HIT_BUCKETS))
+        found = int(cursor.fetchone()[0])
+    return max(found * SAMPLE_SPACE // HIT_BUCKETS, BROAD_SEARCH + 1)
 
 
 SEARCH_ORDER = {
