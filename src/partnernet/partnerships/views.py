@@ -40,7 +40,8 @@ def registry(request: HttpRequest) -> HttpResponse:
     filters = form.registry_filter()
     unsearched = filter_partnerships(visible_partnerships(request.user), replace(filters, q=""))
     facets = registry_facets(request.user, unsearched, filters)
-    rows = search_page_rows(unsearched, filters.q, form.ordering(), broad=facets.broad)
+    selected = None if facets.estimated else facets.total
+    rows = search_page_rows(unsearched, filters.q, form.ordering(), broad=facets.broad, selected=selected)
     # A broad search pages through its first BROAD_ROWS rows (``selectors.BROAD_SEARCH``).
     count = min(facets.total, BROAD_ROWS) if facets.broad else facets.total
     page = page_of(request, rows, count=count)
