@@ -1,6 +1,7 @@
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -130,7 +131,8 @@ def test_entity_page_runs_a_fixed_number_of_queries(
         PartnershipFactory(lead=entity)
         PartnershipFactory().supporters.add(entity)
     # The same count whatever the rows: the page, its profile and its needs; not one query per row.
-    with django_assert_max_num_queries(11):
+    # PostgreSQL counts the supported partnerships first, to choose how to find the newest of them.
+    with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 11):
         client.get(reverse("directory:entity", args=[entity.key]))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
 from partnernet.base.references import best_row, key_and_origin
 from partnernet.core.search import TextQuery, parse_text_query
@@ -307,11 +307,67 @@ def partnerships_with_entity(entity: Entity, visible: QuerySet[Partnership]) -> 
     to its lead, type and region, and sorted whole, for the 50 shown (60 ms a page view against 28).
     """
     ordered = visible.order_by("-start", "title", "pk")
-    supported = Partnership.supporters.through.objects.filter(entity=entity).values("partnership_id")
     return {
         "led": _rows_of(list(ordered.filter(lead=entity).values_list("pk", flat=True)[:50])),
-        "supported": _rows_of(_newest_first(visible.filter(pk__in=supported), 50)),
+        "supported": _rows_of(_newest_supported(entity, visible, 50)),
     }
+
+
+WALK_FROM = 1_000
+"""Below this many supported partnerships an entity's newest are always found and sorted (``_newest_first``);
+from it, on PostgreSQL, the registry may be walked in date order instead (``_newest_supported``)."""
+
+
+def _newest_supported(entity: Entity, visible: QuerySet[Partnership], limit: int) -> list[int]:
+    """The ids of the ``limit`` newest of ``visible`` that ``entity`` supports.
+
+    Sorting them reads every one (``many``). Walking the registry newest first meets them about every
+    ``size / many`` rows (``size``: the highest id, about the registry's rows), so ``limit`` of them take
+    about ``limit * size / many`` rows, with a link probe each. The walk is chosen on PostgreSQL where it
+    should read at most half what the sort would, and is bounded by ``many`` rows, falling back to the sort
+    where the supporter's partnerships are older than the rest. At a million partnerships the chapter
+    supporting 15,056 had them sorted in 113 ms and walked in 38 ms (3,633 rows); one supporting 7,187 is
+    sorted.
+    """
+    links = Partnership.supporters.through.objects.filter(entity=entity)
+    supported = links.values("partnership_id")
+    if connections[visible.db].vendor == "postgresql":
+        many = links.count()
+        if many >= WALK_FROM and many * many >= 2 * limit * _registry_size(visible.db):
+            walked = walked_newest(visible, supported, many, limit)
+            if walked is not None:
+                return walked
+    return _newest_first(visible.filter(pk__in=supported), limit)
+
+
+def _registry_size(using: str) -> int:
+    """The highest partnership id: about the registry's rows (deletions aside), read from the index."""
+    return int(Partnership.objects.using(using).aggregate(top=Max("pk"))["top"] or 0)
+
+
+def walked_newest(
+    visible: QuerySet[Partnership], among: QuerySet[Any], bound: int, limit: int
+) -> list[int] | None:
+    """The ids of the ``limit`` newest of ``visible`` whose ids are ``among`` (a one-column query), found
+    by walking at most the ``bound`` newest visible rows; ``None`` when fewer are met there.
+
+    The first ``limit`` met in the newest ``bound`` are the first ``limit`` of all, so a full answer is
+    exact. A walk costs about what a sort of as many rows does: bounded by the rows a sort would read, it
+    never costs more than twice the sort, for a supporter whose partnerships are all old."""
+    newest = visible.order_by("-start", "title", "pk").values(
+        w_id=F("pk"), w_start=F("start"), w_title=F("title")
+    )
+    walk_sql, walk_params = newest[:bound].query.sql_with_params()
+    among_sql, among_params = among.query.sql_with_params()
+    # Both statements are the ORM's; the order is the walk's own, by fixed aliases; the limit is bound.
+    sql = (
+        f"SELECT w_id FROM ({walk_sql}) w WHERE w_id IN ({among_sql}) "  # noqa: S608
+        "ORDER BY w_start DESC, w_title, w_id LIMIT %s"
+    )
+    with connections[visible.db].cursor() as cursor:
+        cursor.execute(sql, (*walk_params, *among_params, limit))
+        found = [row[0] for row in cursor.fetchall()]
+    return found if len(found) == limit else None
 
 
 def _newest_first(rows: QuerySet[Partnership], limit: int) -> list[int]:
