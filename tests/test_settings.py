@@ -69,3 +69,20 @@ def test_postgresql_sessions_make_no_parallel_plans_unless_the_url_asks(tmp_path
     assert plain.stdout.split() == ["0"], plain.stderr
     asked = shown(f"{url}?options=-c%20max_parallel_workers_per_gather%3D3")
     assert asked.stdout.split() == ["3"], asked.stderr
+
+
+CACHE_PROBE = (
+    "import sys, django; django.setup(); from django.core.cache import cache; "
+    "cache.set('probe', sys.argv[1]) if len(sys.argv) > 1 else print(cache.get('probe'))"
+)
+
+
+def test_the_cache_is_shared_by_every_process_of_the_instance(tmp_path: Path) -> None:
+    """A count cached by one worker is read by the next (``settings.CACHES``); the folder is private."""
+    env = {**cli_env(tmp_path), "DJANGO_SETTINGS_MODULE": "partnernet.settings"}
+    subprocess.run([sys.executable, "-c", CACHE_PROBE, "seen"], env=env, check=True)
+    read = subprocess.run(
+        [sys.executable, "-c", CACHE_PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    assert read.stdout.split() == ["seen"]
+    assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700

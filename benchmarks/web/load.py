@@ -432,6 +432,9 @@ def main() -> None:
         build(data_dir, env, wanted)
         words = vocabulary(env)
         (scratch / "rotate.lua").write_text(LUA)
+        # The instance's cache (settings.CACHES) outlives the server; a run starts without it, as a server
+        # started afresh on a new instance would, so no earlier run's counts are read.
+        shutil.rmtree(data_dir / "cache", ignore_errors=True)
         server = start_server(env, args.port, args.workers, args.threads, scratch / "server.log")
         try:
             chosen = [t for t in targets(words, base, seed=1) if not args.only or t.name in args.only]

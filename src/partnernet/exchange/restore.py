@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from partnernet.exchange.backup import (
@@ -166,4 +167,5 @@ def restore(archive: Path) -> dict[str, Any]:
             dump, files = _extract(tar, manifest, Path(work))
             load_database(engine, dump)
             _place_files(files)
+    cache.clear()  # nothing counted from the database it replaced may be read again
     return manifest
