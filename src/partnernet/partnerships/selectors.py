@@ -140,7 +140,7 @@ def driven_by_hits(
     return sql, (*hits_params, *params)
 
 
-SAMPLE_CAP = 8_192
+SAMPLE_CAP = 4_096
 """The most sampled hits read. Callers choose buckets for half of this (``facets.SAMPLE``), which a hash this
 even does not overshoot twofold; the limit is there to tell PostgreSQL's planner that the sample is small:
 without it, it took a quarter of all hits and joined whole link tables by hash (1 s at a million rows)."""
