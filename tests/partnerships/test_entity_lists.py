@@ -13,8 +13,9 @@ from django.db import connection
 from partnernet.directory.models import Entity
 from partnernet.partnerships import selectors
 from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.row_reads import walked_newest
 from partnernet.partnerships.rules import visible_partnerships
-from partnernet.partnerships.selectors import partnerships_with_entity, walked_newest
+from partnernet.partnerships.selectors import partnerships_with_entity
 from tests.factories import EntityFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db

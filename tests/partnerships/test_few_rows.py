@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from partnernet.partnerships import selectors
 from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.selectors import SORTS, FewRows, registry_page_rows
+from partnernet.partnerships.row_reads import FewRows
+from partnernet.partnerships.selectors import SORTS, registry_page_rows
 from tests.factories import PartnershipFactory, ptype
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_few_rows_give_the_querysets_pages_in_every_order(rows: list[Partnership
     research = Partnership.objects.filter(type__key="research")
     expected = [p.pk for p in registry_page_rows(research, sort)]
     assert len(expected) == 14
-    few = FewRows(research, sort)
+    few = FewRows(research, SORTS[sort])
     assert len(few) == 14
     assert [p.pk for window in (slice(0, 5), slice(5, 10), slice(10, 15)) for p in few[window]] == expected
     assert [p.title for p in few[0:3]] == [p.title for p in registry_page_rows(research, sort)[:3]]

@@ -18,6 +18,13 @@ from partnernet.directory.models import Entity
 from partnernet.framework.models import Region
 from partnernet.framework.selectors import region_path
 from partnernet.partnerships.models import Partnership, PartnershipText
+from partnernet.partnerships.row_reads import (
+    REGISTRY_COLUMNS,
+    FewRows,
+    found_then_sorted,
+    rows_of,
+    walked_newest,
+)
 from partnernet.partnerships.search import SAMPLE_SPACE, TextRelevance, sample_bucket_sql
 
 SORTS: dict[str, tuple[str, ...]] = {
@@ -91,13 +98,6 @@ def regions_inside(path: str) -> list[int]:
     how many there are and, for a small place, finds its partnerships by region and sorts the few, instead
     of walking the type's rows in date order for them (0.5 s at 1,000,000 for one small country)."""
     return list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True))
-
-
-REGISTRY_COLUMNS = (
-    *("key", "title", "origin", "is_demo", "status", "start", "visibility"),
-    *("lead__key", "lead__name", "type__key", "type__name", "type__labels", "region__code", "region__name"),
-)
-"""What a registry row shows (``templatetags/registry.py``): its page's rows load nothing else."""
 
 
 def registry_page_rows(rows: QuerySet[Partnership], sort: str) -> QuerySet[Partnership]:
@@ -251,7 +251,7 @@ class SearchRows:
             with connections[self.unsearched.db].cursor() as cursor:
                 cursor.execute(page_sql, (*params, (stop - start) if stop is not None else -1, start))
                 ids = [row[0] for row in cursor.fetchall()]
-        return _rows_of(ids)
+        return rows_of(ids)
 
     def _walked(self, start: int, stop: int | None) -> list[int]:
         """A broad search's page: the rows in the sort's order (relevance: newest first), each asked of the
@@ -259,6 +259,14 @@ class SearchRows:
         found = PartnershipText.objects.filter(partnership=OuterRef("pk"), document__matches=self.query)
         walk = self.unsearched.filter(Exists(found)).order_by(*SORTS.get(self.sort, SORTS[DEFAULT_SORT]))
         return list(walk.values_list("pk", flat=True)[start:stop])
+
+
+FEW_ROWS = 5_000
+"""A filter that the registry's counts say selects at most this many rows has its page found from them
+(``FewRows``) on PostgreSQL. Its planner would rather walk the date index and test each row against the
+filter, expecting matches to be evenly spread: at a million partnerships a type, status and subregion
+(1,700 rows) walked 57,000 rows for a page (120 ms), where finding the rows by the filter's index and
+sorting them takes 6 ms. A filter selecting more rows meets a page of them soon on the walk."""
 
 
 def search_page_rows(
@@ -277,7 +285,7 @@ def search_page_rows(
     if not query:
         few = selected is not None and selected <= FEW_ROWS
         if few and connections[unsearched.db].vendor == "postgresql":
-            return FewRows(unsearched, sort)
+            return FewRows(unsearched, SORTS.get(sort, SORTS[DEFAULT_SORT]))
         return registry_page_rows(unsearched, sort)
     return SearchRows(unsearched, query, sort, broad=broad)
 
@@ -308,8 +316,8 @@ def partnerships_with_entity(entity: Entity, visible: QuerySet[Partnership]) -> 
     """
     ordered = visible.order_by("-start", "title", "pk")
     return {
-        "led": _rows_of(list(ordered.filter(lead=entity).values_list("pk", flat=True)[:50])),
-        "supported": _rows_of(_newest_supported(entity, visible, 50)),
+        "led": rows_of(list(ordered.filter(lead=entity).values_list("pk", flat=True)[:50])),
+        "supported": rows_of(_newest_supported(entity, visible, 50)),
     }
 
 
@@ -345,31 +353,6 @@ def _registry_size(using: str) -> int:
     return int(Partnership.objects.using(using).aggregate(top=Max("pk"))["top"] or 0)
 
 
-def walked_newest(
-    visible: QuerySet[Partnership], among: QuerySet[Any], bound: int, limit: int
-) -> list[int] | None:
-    """The ids of the ``limit`` newest of ``visible`` whose ids are ``among`` (a one-column query), found
-    by walking at most the ``bound`` newest visible rows; ``None`` when fewer are met there.
-
-    The first ``limit`` met in the newest ``bound`` are the first ``limit`` of all, so a full answer is
-    exact. A walk costs about what a sort of as many rows does: bounded by the rows a sort would read, it
-    never costs more than twice the sort, for a supporter whose partnerships are all old."""
-    newest = visible.order_by("-start", "title", "pk").values(
-        w_id=F("pk"), w_start=F("start"), w_title=F("title")
-    )
-    walk_sql, walk_params = newest[:bound].query.sql_with_params()
-    among_sql, among_params = among.query.sql_with_params()
-    # Both statements are the ORM's; the order is the walk's own, by fixed aliases; the limit is bound.
-    sql = (
-        f"SELECT w_id FROM ({walk_sql}) w WHERE w_id IN ({among_sql}) "  # noqa: S608
-        "ORDER BY w_start DESC, w_title, w_id LIMIT %s"
-    )
-    with connections[visible.db].cursor() as cursor:
-        cursor.execute(sql, (*walk_params, *among_params, limit))
-        found = [row[0] for row in cursor.fetchall()]
-    return found if len(found) == limit else None
-
-
 def _newest_first(rows: QuerySet[Partnership], limit: int) -> list[int]:
     """The ids of the ``limit`` newest of ``rows`` (then by title and id), found from ``rows`` first.
 
@@ -379,59 +362,6 @@ def _newest_first(rows: QuerySet[Partnership], limit: int) -> list[int]:
     (50 ms). SQLite plans it that way by itself.
     """
     return found_then_sorted(rows, ("-start", "title", "pk"), 0, limit)
-
-
-def found_then_sorted(
-    rows: QuerySet[Partnership], order: tuple[str, ...], offset: int, limit: int
-) -> list[int]:
-    """The ids of ``rows`` in ``order`` (field names, ``-`` for descending), ``limit`` of them from
-    ``offset``: on PostgreSQL the rows are found first, in a subquery that ``OFFSET 0`` has planned on its
-    own, and only then sorted, so that no plan walks an ordering index past rows the filter rejects."""
-    columns = {f"s_{n}": F(name.lstrip("-")) for n, name in enumerate(order)}
-    inner = rows.order_by().values(s_id=F("pk"), **columns)
-    sql, params = inner.query.sql_with_params()
-    fence = " OFFSET 0" if connections[rows.db].vendor == "postgresql" else ""
-    ordering = ", ".join(f"s_{n}{' DESC' if name.startswith('-') else ''}" for n, name in enumerate(order))
-    # The inner statement is the ORM's; the order is made of fixed aliases; limit and offset are bound.
-    outer = f"SELECT s_id FROM ({sql}{fence}) found ORDER BY {ordering} LIMIT %s OFFSET %s"  # noqa: S608
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(outer, (*params, limit, offset))
-        return [row[0] for row in cursor.fetchall()]
-
-
-FEW_ROWS = 5_000
-"""A filter that the registry's counts say selects at most this many rows has its page found from them
-(``FewRows``) on PostgreSQL. Its planner would rather walk the date index and test each row against the
-filter, expecting matches to be evenly spread: at a million partnerships a type, status and subregion
-(1,700 rows) walked 57,000 rows for a page (120 ms), where finding the rows by the filter's index and
-sorting them takes 6 ms. A filter selecting more rows meets a page of them soon on the walk."""
-
-
-class FewRows:
-    """A filtered registry's rows for the paginator when they are few (``FEW_ROWS``): each page's ids
-    found and then sorted (``found_then_sorted``), then read with what the table shows."""
-
-    def __init__(self, rows: QuerySet[Partnership], sort: str) -> None:
-        self.rows = rows
-        self.order = SORTS.get(sort, SORTS[DEFAULT_SORT])
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[Partnership]:
-        start = window.start or 0
-        stop = window.stop if window.stop is not None else start + FEW_ROWS
-        return _rows_of(found_then_sorted(self.rows, self.order, start, stop - start))
-
-
-def _rows_of(ids: list[int]) -> list[Partnership]:
-    """The partnerships with these ids, in this order, with what a list of them shows (and nothing else:
-    their other columns, converted for a hundred rows, were a third of an entity page's time)."""
-    found = Partnership.objects.select_related("type", "region", "lead").only(*REGISTRY_COLUMNS).in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
 
 
 def recent_partnerships(visible: QuerySet[Partnership], limit: int = 8) -> list[Partnership]:
