@@ -304,6 +304,24 @@ def _sqlite_table_column(compiler: SQLCompiler, document: Any) -> str:
     return f"{quote(document.alias)}.{quote(TABLE)}"
 
 
+def pg_hits_in_buckets(query: TextQuery, buckets: int, connection: BaseDatabaseWrapper) -> int:
+    """PostgreSQL: how many of the index's rows in the first ``buckets`` sample buckets match ``query``.
+
+    The bucket's rows are read first, by the sample index (``MATERIALIZED`` keeps them a set of their
+    own), and each is tested. Left to itself the planner intersects them with the word's whole list of
+    hits from the full-text index, which for a common word is most of the work: at a million partnerships
+    20 to 80 ms, against 9 to 13 ms for eight buckets read and tested."""
+    tsquery, params = tsquery_sql(query)
+    bucket = sample_bucket_sql("rowid", escaped=True)
+    sql = (
+        f"WITH sampled AS MATERIALIZED (SELECT document FROM {TABLE} WHERE {bucket} < %s) "
+        f"SELECT COUNT(*) FROM sampled WHERE document @@ {tsquery}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (buckets, *params))
+        return int(cursor.fetchone()[0])
+
+
 @SearchDocumentField.register_lookup
 class Matches(Lookup[Any]):
     """``text__document__matches=TextQuery(...)``: the partnership's text has every term."""

@@ -25,7 +25,7 @@ from partnernet.partnerships.row_reads import (
     rows_of,
     walked_newest,
 )
-from partnernet.partnerships.search import SAMPLE_SPACE, TextRelevance, sample_bucket_sql
+from partnernet.partnerships.search import SAMPLE_SPACE, TextRelevance, pg_hits_in_buckets, sample_bucket_sql
 
 SORTS: dict[str, tuple[str, ...]] = {
     "title": ("title", "id"),
@@ -180,23 +180,16 @@ def broad_search(query: TextQuery, using: str = "default") -> int | None:
     return hit_estimate(query, using)
 
 
-HIT_BUCKETS = 16
-"""Buckets (of ``SAMPLE_SPACE``) a broad search's hits are counted in on PostgreSQL: 1/64 of the index. A
-broad search has more than ``BROAD_SEARCH`` hits, so at least about 150 fall in them, enough to size a
-sample within a few per cent."""
+HIT_BUCKETS = 8
+"""Buckets (of ``SAMPLE_SPACE``) a broad search's hits are counted in on PostgreSQL: 1/128 of the index. A
+broad search has more than ``BROAD_SEARCH`` hits, so about 80 or more fall in them: enough to size the facets'
+sample (``facets.SAMPLE``) within about a tenth, which ``SAMPLE_CAP`` leaves room for."""
 
 
 def hit_estimate(query: TextQuery, using: str = "default") -> int:
-    """The index's hits for ``query``, estimated from those in the first ``HIT_BUCKETS`` buckets (never
-    less than a broad search's ``BROAD_SEARCH`` + 1)."""
-    hits = PartnershipText.objects.using(using).filter(document__matches=query)
-    hits_sql, params = hits.values(hit=F("partnership_id")).query.sql_with_params()
-    bucket = sample_bucket_sql("hit", escaped=True)
-    # The inner statement is the ORM's, the bucket expression a constant; the search stays a parameter.
-    sql = f"SELECT COUNT(*) FROM ({hits_sql}) sampled WHERE {bucket} < %s"  # noqa: S608
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, (*params, HIT_BUCKETS))
-        found = int(cursor.fetchone()[0])
+    """The index's hits for ``query`` (PostgreSQL), estimated from those in the first ``HIT_BUCKETS``
+    buckets (``search.pg_hits_in_buckets``), never less than a broad search's ``BROAD_SEARCH`` + 1."""
+    found = pg_hits_in_buckets(query, HIT_BUCKETS, connections[using])
     return max(found * SAMPLE_SPACE // HIT_BUCKETS, BROAD_SEARCH + 1)
 
 
