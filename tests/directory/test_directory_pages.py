@@ -132,7 +132,7 @@ def test_entity_page_runs_a_fixed_number_of_queries(
         PartnershipFactory().supporters.add(entity)
     # The same count whatever the rows: the page, its profile and its needs; not one query per row.
     # PostgreSQL counts the supported partnerships first, to choose how to find the newest of them.
-    with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 11):
+    with django_assert_max_num_queries(11 if connection.vendor == "postgresql" else 10):
         client.get(reverse("directory:entity", args=[entity.key]))
 
 
