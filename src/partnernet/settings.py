@@ -247,8 +247,9 @@ CACHES = {
     # One cache for every process of the instance (the web server's workers, the background worker, CLI
     # commands), in the data folder: a page's cached facet counts are then made once, not once per worker
     # (a registry search's first view costs 0.1 to 0.2 s at a million partnerships); a change to the
-    # framework's labels is seen by every worker at once; and the rate limits (sign-in, the public support
-    # form) count across workers, as they promise, rather than once per worker. Nothing in it needs
+    # framework's labels is seen by every worker at once; and the rate limits (allauth's sign-up and
+    # password-reset limits, the public support form) count across workers rather than once per worker
+    # (failed sign-ins are counted by axes, in the database). Nothing in it needs
     # keeping: it may be deleted at any time. A folder rather than the database so that a page's read never
     # waits for a SQLite writer. Without a writable data folder (``PARTNERNET_NO_WRITE``), in memory.
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -166,7 +166,7 @@ def broad_search(query: TextQuery, using: str = "default") -> int | None:
     rows. PostgreSQL must visit each hit's row to count it (90 to 140 ms for a word in a third of a million
     rows), so there the search is broad when a count that stops after ``BROAD_SEARCH`` + 1 hits reaches it
     (6 to 17 ms), and the hits are then estimated from those in ``HIT_BUCKETS`` of the sample's buckets,
-    found through the sample index (12 to 22 ms; ``hit_estimate``). The count only sizes the facets' sample
+    read through the sample index (7 to 13 ms; ``hit_estimate``). The count only sizes the facets' sample
     (``facets.estimated_facets``), which the page's estimates are read from."""
     vendor = connections[using].vendor
     if vendor not in ("sqlite", "postgresql"):
