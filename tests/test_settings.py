@@ -56,6 +56,7 @@ def _postgresql_url() -> str:
     return os.environ["DATABASE_URL"].rsplit("/", 1)[0].split("?", 1)[0] + "/postgres"
 
 
+@pytest.mark.django_db  # so that the PostgreSQL pass, which runs only database tests, runs it
 def test_postgresql_sessions_make_no_parallel_plans_unless_the_url_asks(tmp_path: Path) -> None:
     """Parallel plans cost pages under load (``settings.PG_SESSION``); ``options`` in the URL still win."""
     url = _postgresql_url()

@@ -197,8 +197,11 @@ def test_backup_under_writes_restores_an_identical_instance(
     assert "files/media/agreements/2026/mou.pdf" in names
     assert (manifest["engine"], manifest["instance"]) == (engine, facts["instance"])
 
+    (target / "cache").mkdir(parents=True)  # counts cached before the restore, from another database
+    (target / "cache" / "stale.djcache").write_bytes(b"stale")
     restored = run_cli(target, "restore", str(archive), database_url=target_url)
     assert restored.returncode == 0, restored.stderr
+    assert not (target / "cache").exists()
     assert (target / "media" / "agreements" / "2026" / "mou.pdf").read_bytes() == b"%PDF-1.4 demo agreement"
     assert (target / "secret_key").read_text() == (source / "secret_key").read_text()
     checked = python(target, target_url, CHECK, json.dumps(facts))

@@ -13,8 +13,9 @@ from django.urls import reverse
 from partnernet.partnerships import selectors
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.row_reads import FewRows
+from partnernet.partnerships.rules import visible_partnerships
 from partnernet.partnerships.selectors import SORTS, registry_page_rows
-from tests.factories import PartnershipFactory, ptype
+from tests.factories import MembershipFactory, PartnershipFactory, ptype
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,19 @@ def test_the_registry_finds_few_rows_first_on_postgresql(
     assert not isinstance(plain.paginator.object_list, FewRows)
     assert [p.pk for p in found.object_list] == [p.pk for p in plain.object_list]
     assert found.paginator.count == plain.paginator.count == 14
+
+
+def test_few_rows_of_a_members_view_and_of_nothing(rows: list[Partnership]) -> None:
+    """A member's view adds its own entity's private rows through a subquery (its parameters come first);
+    a filter that can match nothing, or a window past the end, is an empty page, not an error."""
+    membership = MembershipFactory()
+    own = PartnershipFactory(
+        title="Survey 9", visibility="private", lead=membership.entity, type=ptype("research")
+    )
+    seen = visible_partnerships(membership.user).filter(type__key="research")
+    few = FewRows(seen, SORTS["-title"])
+    assert [p.pk for p in few[0:20]] == [p.pk for p in registry_page_rows(seen, "-title")]
+    assert own.pk in [p.pk for p in few[0:20]]
+    assert FewRows(Partnership.objects.none(), SORTS["title"])[0:50] == []
+    assert len(FewRows(Partnership.objects.none(), SORTS["title"])) == 0
+    assert FewRows(seen, SORTS["title"])[40:None] == []

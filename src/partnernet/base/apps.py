@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +25,12 @@ class BaseConfig(AppConfig):
         post_migrate.connect(ensure_instance_identity, sender=self)
         # Sent once every migration has run, so every table exists: marks and triggers follow (idempotent).
         post_migrate.connect(install_delete_marks, sender=self)
+        post_migrate.connect(forget_cached, sender=self)
+
+
+def forget_cached(**_: Any) -> None:
+    """Empty the instance's cache after ``migrate``, which every upgrade runs: the cache is a folder that
+    outlives restarts (``settings.CACHES``), and what new code caches need not read like what old code did."""
+    from django.core.cache import cache
+
+    cache.clear()

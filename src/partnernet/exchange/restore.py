@@ -18,7 +18,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
 from partnernet.exchange.backup import (
@@ -167,5 +166,7 @@ def restore(archive: Path) -> dict[str, Any]:
             dump, files = _extract(tar, manifest, Path(work))
             load_database(engine, dump)
             _place_files(files)
-    cache.clear()  # nothing counted from the database it replaced may be read again
+    # Nothing counted from the database it replaced may be read again. Restore runs without a writable
+    # data folder's cache (``PARTNERNET_NO_WRITE``: its own is in memory), so the folder goes itself.
+    shutil.rmtree(Path(settings.DATA_DIR) / "cache", ignore_errors=True)
     return manifest

@@ -30,7 +30,8 @@ def terms_of(kind: str) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 def forget_term_labels() -> None:
-    """Call after a term's name or labels change, so this process reads them afresh."""
+    """Call after a term's name or labels change, so every process of the instance reads them afresh (the
+    cache is shared: ``settings.CACHES``)."""
     cache.delete_many([_cache_key(kind) for kind in _MODELS])
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, QuerySet
 
@@ -40,7 +41,10 @@ def found_then_sorted(
     own, and only then sorted, so that no plan walks an ordering index past rows the filter rejects."""
     columns = {f"s_{n}": F(name.lstrip("-")) for n, name in enumerate(order)}
     inner = rows.order_by().values(s_id=F("pk"), **columns)
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (a region with no places): no statement
+        return []
     fence = " OFFSET 0" if connections[rows.db].vendor == "postgresql" else ""
     ordering = ", ".join(f"s_{n}{' DESC' if name.startswith('-') else ''}" for n, name in enumerate(order))
     # The inner statement is the ORM's; the order is made of fixed aliases; limit and offset are bound.
@@ -62,8 +66,11 @@ def walked_newest(
     newest = visible.order_by("-start", "title", "pk").values(
         w_id=F("pk"), w_start=F("start"), w_title=F("title")
     )
-    walk_sql, walk_params = newest[:bound].query.sql_with_params()
-    among_sql, among_params = among.query.sql_with_params()
+    try:
+        walk_sql, walk_params = newest[:bound].query.sql_with_params()
+        among_sql, among_params = among.query.sql_with_params()
+    except EmptyResultSet:
+        return None
     # Both statements are the ORM's; the order is the walk's own, by fixed aliases; the limit is bound.
     sql = (
         f"SELECT w_id FROM ({walk_sql}) w WHERE w_id IN ({among_sql}) "
@@ -92,4 +99,4 @@ class FewRows:
     def __getitem__(self, window: slice) -> list[Partnership]:
         start = window.start or 0
         stop = window.stop if window.stop is not None else self.count()
-        return rows_of(found_then_sorted(self.rows, self.order, start, stop - start))
+        return rows_of(found_then_sorted(self.rows, self.order, start, max(0, stop - start)))

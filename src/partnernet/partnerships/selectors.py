@@ -182,8 +182,9 @@ def broad_search(query: TextQuery, using: str = "default") -> int | None:
 
 HIT_BUCKETS = 8
 """Buckets (of ``SAMPLE_SPACE``) a broad search's hits are counted in on PostgreSQL: 1/128 of the index. A
-broad search has more than ``BROAD_SEARCH`` hits, so about 80 or more fall in them: enough to size the facets'
-sample (``facets.SAMPLE``) within about a tenth, which ``SAMPLE_CAP`` leaves room for."""
+broad search has more than ``BROAD_SEARCH`` hits, so about 80 or more fall in them (a standard error of
+about a tenth, less for commoner words). The estimate only sizes the facets' sample (``facets.SAMPLE``):
+``SAMPLE_CAP``, twice it, absorbs an undercount, and an overcount only makes the sample smaller."""
 
 
 def hit_estimate(query: TextQuery, using: str = "default") -> int:
