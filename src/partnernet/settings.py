@@ -243,6 +243,8 @@ if not NO_WRITE:
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+CACHE_DIR = DATA_DIR / "cache"
+"""The instance's cache (``CACHES``), which ``restore`` removes with the database it replaces."""
 CACHES = {
     # One cache for every process of the instance (the web server's workers, the background worker, CLI
     # commands), in the data folder: a page's cached facet counts are then made once, not once per worker
@@ -256,7 +258,7 @@ CACHES = {
     if NO_WRITE
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "cache"),
+        "LOCATION": str(CACHE_DIR),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }

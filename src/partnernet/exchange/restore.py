@@ -168,5 +168,5 @@ def restore(archive: Path) -> dict[str, Any]:
             _place_files(files)
     # Nothing counted from the database it replaced may be read again. Restore runs without a writable
     # data folder's cache (``PARTNERNET_NO_WRITE``: its own is in memory), so the folder goes itself.
-    shutil.rmtree(Path(settings.DATA_DIR) / "cache", ignore_errors=True)
+    shutil.rmtree(settings.CACHE_DIR, ignore_errors=True)
     return manifest
