@@ -87,3 +87,26 @@ def test_the_cache_is_shared_by_every_process_of_the_instance(tmp_path: Path) ->
     )
     assert read.stdout.split() == ["seen"]
     assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
+
+
+STARTUP_PROBE = """
+import sys
+import django
+django.setup()
+late = ("ninja", "pydantic", "httpx")
+print(*[name in sys.modules for name in late])
+import partnernet.api.urls
+from partnernet.federation.client import new_client
+new_client().close()
+print(*[name in sys.modules for name in late])
+"""
+
+
+def test_the_apps_start_without_the_api_and_http_libraries_which_load_when_used(tmp_path: Path) -> None:
+    """Every process starts the apps (each ``partnernet`` command, the worker); Ninja with pydantic and httpx
+    cost about 0.2 s of that and are used only by the API's URLs and by calls to peers and Wikimedia."""
+    env = {**cli_env(tmp_path), "DJANGO_SETTINGS_MODULE": "partnernet.settings", "PARTNERNET_NO_WRITE": "1"}
+    command = [sys.executable, "-c", STARTUP_PROBE]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["False False False", "True True True"]

@@ -7,6 +7,7 @@ secret key, uploads) lives under ``PARTNERNET_DATA_DIR`` so an instance is one f
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -58,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
-    "ninja",
     "django_tasks",
     "django_tasks_db",
     # Partnernet's apps in the order of their layers (docs/ARCHITECTURE.md): an app imports only apps above
@@ -107,10 +107,17 @@ MIDDLEWARE = [
 ROOT_URLCONF = "partnernet.urls"
 WSGI_APPLICATION = "partnernet.wsgi.application"
 
+NINJA_FILES = Path(importlib.util.find_spec("ninja").origin or "").parent  # type: ignore[union-attr]
+"""Django Ninja's templates and static files (the API docs' Swagger UI), found without importing Ninja.
+
+Ninja is not an installed app: as one, every process (each ``partnernet`` command, the worker) imported
+Ninja and pydantic at start-up, about a tenth of a second, for files only ``/api/docs`` uses. The API's
+modules import Ninja when the URLs load. ``partnernet.api.urls.docs`` renders the page from these folders."""
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [NINJA_FILES / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -241,6 +248,7 @@ STATIC_ROOT = DATA_DIR / "static"
 if not NO_WRITE:
     STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+STATICFILES_DIRS = [NINJA_FILES / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 CACHE_DIR = DATA_DIR / "cache"

@@ -51,3 +51,25 @@ def test_pending_migrations_are_counted_and_the_fix_named(monkeypatch: pytest.Mo
     problem = health.database_problem()
     assert problem is not None
     assert "not migrated (3 migrations to apply): run `partnernet migrate` first" in problem
+
+
+def test_a_migrated_database_is_known_without_the_migration_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    import django.db.migrations.executor as executor
+
+    def no_graph(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the migration graph was built")
+
+    monkeypatch.setattr(executor, "MigrationExecutor", no_graph)
+    assert health.unapplied_migrations() == 0
+
+
+def test_a_migration_not_recorded_is_counted_by_the_graph() -> None:
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorded = MigrationRecorder.Migration.objects.filter(app="partnerships").order_by("-applied").first()
+    assert recorded is not None
+    recorded.delete()  # rolled back with the test
+    assert health.unapplied_migrations() >= 1
+    problem = health.database_problem()
+    assert problem is not None
+    assert "not migrated" in problem

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models import DateField
 from django.http import HttpRequest, HttpResponse
 from ninja.responses import NinjaJSONEncoder
 
@@ -23,7 +22,7 @@ from partnernet.base.identity import instance_id
 from partnernet.base.records import RecordConflict, RecordInUse, RecordReadOnly, RecordRejected
 from partnernet.base.references import key_and_origin, origin_rank, preferred_ids
 from partnernet.base.registry import home_of, record_kind
-from partnernet.base.rows import hidden_fields, value_rows, visible_rows
+from partnernet.base.rows import date_fields, hidden_fields, value_rows, visible_rows
 from partnernet.directory.models import Entity
 from partnernet.framework.services import AgreementRequired
 
@@ -83,7 +82,7 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
     kind = record_kind(kind_name)
     if not (kind.exchange.export_columns and kind.redact is None and _home_is_origin(kind)):
         return paginate(request, rows, serializer(kind_name, caller(request)), cursor, limit)
-    dates = _date_fields(kind.exchange)
+    dates = date_fields(kind.exchange)
 
     def item(row: dict[str, Any]) -> dict[str, Any]:
         row["home"] = row["origin"] or None  # the row's keys are already in the schema's order
@@ -103,16 +102,6 @@ def listing(request: HttpRequest, kind_name: str, rows: Any, cursor: str | None,
 
 JSON = "application/json; charset=utf-8"
 ORIGIN = {"origin": "origin"}
-
-
-def _date_fields(kind: Any) -> list[str]:
-    """The kind's fields stored in a date column (not a date and time, which the encoder writes otherwise)."""
-    model = kind.model
-    return [
-        name
-        for name, lookup in kind.export_columns.items()
-        if "__" not in lookup and type(model._meta.get_field(lookup)) is DateField
-    ]
 
 
 def _home_is_origin(kind: Any) -> bool:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pkgutil
 import socket
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import NotSupportedError
@@ -42,10 +45,43 @@ def _first_line(error: BaseException) -> str:
 
 
 def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> int:
+    """How many migrations are still to apply.
+
+    When every migration file of every app is recorded as applied, none is: that is found from the files'
+    names and one query. Only otherwise is the migration graph built to count them, as ``migrate`` would
+    plan them; building it imports every migration module, about 0.05 s at every start of every command.
+    """
+    if _every_file_recorded(alias):
+        return 0
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connections[alias])
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _every_file_recorded(alias: str) -> bool:
+    """Whether ``django_migrations`` names every migration module of every installed app, found as Django's
+    loader finds them (the app's migrations package, its modules not starting with ``_`` or ``~``)."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorded = MigrationRecorder(connections[alias]).applied_migrations()
+    for app_config in apps.get_app_configs():
+        module_name, _explicit = MigrationLoader.migrations_module(app_config.label)
+        if module_name is None:
+            continue
+        try:
+            package = import_module(module_name)
+        except ModuleNotFoundError:
+            continue  # an app without migrations, as the loader treats it
+        names = (
+            name
+            for _finder, name, is_package in pkgutil.iter_modules(getattr(package, "__path__", ()))
+            if not is_package and name[0] not in "_~"
+        )
+        if any((app_config.label, name) not in recorded for name in names):
+            return False
+    return True
 
 
 def database_problem(alias: str = DEFAULT_DB_ALIAS) -> str | None:

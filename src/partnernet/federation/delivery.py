@@ -17,9 +17,8 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +39,9 @@ from partnernet.framework.models import Stewardship
 from partnernet.i18n.sentences import message
 from partnernet.support.models import SupportRequest
 from partnernet.support.services.peers import receive_delivered_request
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("partnernet.federation")
 

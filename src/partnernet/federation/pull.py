@@ -21,8 +21,8 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import httpx
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -45,6 +45,9 @@ from partnernet.core.federation.sync import (
 from partnernet.federation.apply import PageResult, apply_page, retry_problems
 from partnernet.federation.client import PeerUnreachable, call, new_client
 from partnernet.federation.models import ForeignRecord, Peer
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("partnernet.federation")
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +14,9 @@ from partnernet.core.federation.identity import WELL_KNOWN_PATH, IdentityError, 
 from partnernet.core.federation.signing import encode_public_key, normalise_fingerprint
 from partnernet.federation.keys import KeyLost, instance_key_pair
 from partnernet.federation.models import FeedSequence, Peer
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("partnernet.federation")
 

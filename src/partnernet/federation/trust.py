@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,6 +38,9 @@ from partnernet.federation.models import (
     Peer,
     SeenNonce,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("partnernet.federation")
 
