@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -334,14 +334,37 @@ class RowWriter:
             count += 1
         return count
 
+    def write_values(self, values: Sequence[Any]) -> None:
+        """One CSV row given as its values in ``fields`` order (``rows.export_cells``)."""
+        assert self._csv is not None, "values are written as CSV"
+        starts = FORMULA_STARTS
+        self._csv.write_cells(
+            [("'" + v if v.startswith(starts) else v) if type(v) is str else csv_cell(v) for v in values]
+        )
 
-def iter_lines(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str]) -> Iterator[str]:
-    """The same output as ``RowWriter``, as an iterator of text chunks (for streaming HTTP responses)."""
+    def write_all_values(self, rows: Iterable[Sequence[Any]]) -> int:
+        count = 0
+        for values in rows:
+            self.write_values(values)
+            count += 1
+        return count
+
+
+def iter_lines(
+    rows: Iterable[dict[str, Any]] | Iterable[Sequence[Any]],
+    fmt: str,
+    fields: Sequence[str],
+    *,
+    values: bool = False,
+) -> Iterator[str]:
+    """The same output as ``RowWriter``, as an iterator of text chunks (for streaming HTTP responses);
+    with ``values``, CSV rows given as their values in ``fields`` order (``write_values``)."""
     buffer = io.StringIO()
     writer = RowWriter(buffer, fmt, fields)
+    write: Callable[[Any], None] = writer.write_values if values else writer.write
     yield buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.write(row)
+        write(row)
         yield buffer.getvalue()

@@ -14,7 +14,17 @@ from itertools import islice
 from typing import Any
 
 from django.db import connections
-from django.db.models import CharField, DateField, Field, JSONField, ManyToManyField, Model, QuerySet
+from django.db.models import (
+    CharField,
+    DateField,
+    Field,
+    JSONField,
+    ManyToManyField,
+    Model,
+    QuerySet,
+    TextField,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from partnernet.base.cleaning import Clean, Kind
@@ -33,9 +43,8 @@ def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None, user: Any
     A kind that names its ``export_columns`` is streamed as plain values (``value_rows``): building a model
     object, its joined rows and its prefetch caches for every row made an export of 50,000 partnerships
     twenty times slower than the SQL behind it. Kinds without them, and rows a redaction must look at as
-    objects, go through ``Kind.row``; both give the same clean rows, but for dates, which the value rows
-    hold as the database's ISO text: what every file writes (``csv_cell``, ``json_value``), read without
-    Django's conversion of each date to a ``date`` and back (a fifth of a 50,000-row export's time).
+    objects, go through ``Kind.row``; both give the same clean rows. A CSV file is written faster from
+    ``export_cells``.
     """
     record = record_kind(kind_name)
     kind = record.exchange
@@ -48,11 +57,43 @@ def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None, user: Any
             hide = record.redact(user)
     ordered = queryset.order_by("key", "origin")
     if kind.export_columns and hide is None:
-        yield from value_rows(kind, ordered, as_text=date_fields(kind))
+        yield from value_rows(kind, ordered)
         return
     for obj in ordered.iterator(chunk_size=CHUNK):
         row = kind.row(obj)
         yield hide(obj, row) if hide else row
+
+
+def export_cells(kind_name: str, queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]] | None:
+    """The rows ``export_rows`` gives without a user, as CSV cells: one tuple per row in the kind's field
+    order, read by one streaming statement. None where that cannot be done; the caller then writes
+    ``export_rows``.
+
+    The list fields come joined by the database, in the order and with the separator ``cell_text`` joins
+    them (``_LinkItems.joined``), and dates as their ISO text, so a cell's text is the one the row would
+    give. Building a row dictionary and its sorted lists in Python cost as much as the statement itself
+    (``benchmarks/exchange/export.py``). Only SQLite and PostgreSQL join in code-point order; other
+    databases, and kinds without ``export_columns``, take ``export_rows``.
+    """
+    kind = record_kind(kind_name).exchange
+    if not kind.export_columns or connections[queryset.db].vendor not in ("sqlite", "postgresql"):
+        return None
+    dates = date_fields(kind)
+    quote = connections[queryset.db].ops.quote_name
+    outer = f"{quote(kind.model._meta.db_table)}.{quote(_column(kind.model, kind.model._meta.pk.name))}"
+    links = {name: _LinkItems(kind.model, lookup, queryset.db) for name, lookup in kind.export_lists.items()}
+    if not all(link.text for link in links.values()):
+        return None  # a list of numbers is sorted as text by ``cell_text``, as numbers by the database
+    read: list[Any] = []
+    for name in kind.fields:
+        if name in links:
+            joined = links[name].joined(outer)
+            read.append(RawSQL(joined, ()))  # noqa: S611 -- names from the models, quoted; nothing bound
+        else:
+            lookup = kind.export_columns[name]
+            read.append(Cast(lookup, CharField()) if name in dates else lookup)
+    ordered = queryset.prefetch_related(None).order_by("key", "origin")
+    return ordered.values_list(*read).iterator(chunk_size=CHUNK)
 
 
 def value_rows(
@@ -141,6 +182,8 @@ class _LinkItems:
             f"= l.{quote(_column(through, field.m2m_reverse_field_name()))} "
         )
         # Names from the models, quoted by the backend; the row ids are bound (``of``).
+        self.source, self.item, self.joins = source, item, joined
+        self.text = isinstance(target._meta.get_field(attribute), CharField | TextField)
         self.gathered = self.connection.vendor in ("sqlite", "postgresql")
         if self.connection.vendor == "sqlite":
             self.select = (
@@ -157,6 +200,19 @@ class _LinkItems:
         else:
             self.select = f"SELECT l.{source}, {item} {joined}WHERE l.{source} IN ("
             self.end = ")"
+
+    def joined(self, outer: str) -> str:
+        """The items of the row whose id is ``outer`` (a column of the enclosing statement) as one text,
+        sorted by code point and joined by ``;`` as ``cell_text`` joins a list; NULL when there are none.
+        SQLite 3.40 has no ordered aggregate, so it joins the rows of a sorted subquery, in their order."""
+        where = f"WHERE l.{self.source} = {outer}"
+        if self.connection.vendor == "postgresql":
+            ordered = f'{self.item} COLLATE "C"'
+            return f"(SELECT string_agg({self.item}, ';' ORDER BY {ordered}) {self.joins}{where})"
+        return (
+            f"(SELECT group_concat(item, ';') FROM (SELECT {self.item} AS item {self.joins}{where} "  # noqa: S608
+            f"ORDER BY {self.item}))"
+        )
 
     def of(self, ids: list[Any]) -> dict[Any, list[Any]]:
         sql = self.select + ", ".join(["%s"] * len(ids)) + self.end
