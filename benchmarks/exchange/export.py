@@ -16,7 +16,11 @@ Before timing, the source tree is compiled to bytecode (`compileall`), as an ins
 install under `PYTHONDONTWRITEBYTECODE=1` (as on the CI machines) would otherwise compile every module of
 Partnernet at every start of the command line, a cost no installed copy pays.
 
-Usage: python benchmarks/exchange/export.py [--entities 2000 --partnerships 50000] [--small]
+`--format jsonl` measures the JSON Lines export instead: the floor's statement then gathers each list as a
+JSON array (`json_group_array` over the sorted subquery; `json_agg … ORDER BY … COLLATE "C"`), and its rows
+are written by the C `json` encoder with the export's options, empty text as null.
+
+Usage: python benchmarks/exchange/export.py [--entities 2000 --partnerships 50000] [--small] [--format jsonl]
        [--database-url postgres://postgres@127.0.0.1:5432/partnernet_bench] [--data-dir DIR]
 `--small` (200 entities, 2,000 partnerships, two runs) takes under a minute on a quiet machine (the seed and
 the three starts of the command line are most of it). `--data-dir` reuses (or keeps) a SQLite instance folder
@@ -29,6 +33,7 @@ import argparse
 import compileall
 import csv
 import io
+import json
 import os
 import resource
 import shutil
@@ -80,6 +85,16 @@ WHERE p.origin IN (%s, 'seed')
 ORDER BY p.key, p.origin
 """
 
+SQLITE_JSONL_FLOOR = SQLITE_FLOOR.replace("SELECT group_concat(k, ';')", "SELECT json_group_array(k)")
+POSTGRES_JSONL_FLOOR = POSTGRES_FLOOR
+for _alias in ("e", "x", "h"):
+    POSTGRES_JSONL_FLOOR = POSTGRES_JSONL_FLOOR.replace(
+        f"string_agg({_alias}.key, ';' ORDER BY {_alias}.key COLLATE \"C\")",
+        f"coalesce(json_agg({_alias}.key ORDER BY {_alias}.key COLLATE \"C\"), '[]')::text",
+    )
+LISTS = (3, 4, 6)
+"""Positions of the list cells in a floor row (supporters, partners, themes)."""
+
 HEADER = ["key", "title", "lead", "supporters", "partners", "type", "themes", "region", "status", "start",
           "end", "visibility"]  # fmt: skip
 IDENTITY = "SELECT instance_id FROM base_instanceidentity ORDER BY id LIMIT 1"
@@ -112,16 +127,34 @@ def write_floor(rows: Iterable[tuple[Any, ...]], path: Path) -> int:
     return count
 
 
-def floor_sqlite(database: Path, path: Path) -> int:
+def write_jsonl_floor(rows: Iterable[tuple[Any, ...]], path: Path) -> int:
+    """The floor's JSON Lines: each list cell's JSON array read by the C parser, empty text as null, the
+    document written by the C encoder with the export's options (FORMATS.md)."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    loads = json.loads
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        for row in rows:
+            document = dict(zip(HEADER, [cell or None for cell in row], strict=True))
+            for index in LISTS:
+                document[HEADER[index]] = loads(row[index])
+            stream.write(encode(document) + "\n")
+            count += 1
+    return count
+
+
+def floor_sqlite(database: Path, path: Path, fmt: str = "csv") -> int:
     conn = sqlite3.connect(database)
     try:
         origin = conn.execute(IDENTITY).fetchone()[0]
+        if fmt == "jsonl":
+            return write_jsonl_floor(conn.execute(SQLITE_JSONL_FLOOR, (origin,)), path)
         return write_floor(conn.execute(SQLITE_FLOOR, (origin,)), path)
     finally:
         conn.close()
 
 
-def floor_postgres(url: str, path: Path) -> int:
+def floor_postgres(url: str, path: Path, fmt: str = "csv") -> int:
     import psycopg
 
     with psycopg.connect(url) as conn:
@@ -129,6 +162,9 @@ def floor_postgres(url: str, path: Path) -> int:
         assert origin is not None
         with conn.cursor(name="floor") as cursor:
             cursor.itersize = 2000
+            if fmt == "jsonl":
+                cursor.execute(POSTGRES_JSONL_FLOOR, (origin[0],))
+                return write_jsonl_floor(cursor, path)
             cursor.execute(POSTGRES_FLOOR, (origin[0],))
             return write_floor(cursor, path)
 
@@ -156,6 +192,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="200 entities, 2,000 partnerships, 2 runs")
     parser.add_argument("--repeat", type=int, help="runs of each side, medians compared (default 3)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to build and export instead")
+    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="the export's format")
     parser.add_argument("--floor-to", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--data-dir", type=Path, help="keep (or reuse, when it holds one) the SQLite instance"
@@ -163,9 +200,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.floor_to is not None:  # the floor as its own process: no Django, nothing but the statement
         if args.database_url:
-            floor_postgres(args.database_url, args.floor_to)
+            floor_postgres(args.database_url, args.floor_to, args.format)
         else:
-            floor_sqlite(args.data_dir / "partnernet.sqlite3", args.floor_to)
+            floor_sqlite(args.data_dir / "partnernet.sqlite3", args.floor_to, args.format)
         return
     if args.small:
         args.entities, args.partnerships = 200, 2000
@@ -198,27 +235,29 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
 
-        ours_file, command_file, floor_file = work / "ours.csv", work / "command.csv", work / "floor.csv"
-        process_file = work / "floor-process.csv"
+        fmt = args.format
+        ours_file, command_file = work / f"ours.{fmt}", work / f"command.{fmt}"
+        floor_file, process_file = work / f"floor.{fmt}", work / f"floor-process.{fmt}"
 
         def ours() -> None:
-            call_command("export", "partnerships", "--format", "csv", "--output", str(ours_file),
+            call_command("export", "partnerships", "--format", fmt, "--output", str(ours_file),
                          stderr=io.StringIO())  # fmt: skip
 
         def command() -> None:
-            cli(env, "export", "partnerships", "--format", "csv", "--output", str(command_file))
+            cli(env, "export", "partnerships", "--format", fmt, "--output", str(command_file))
 
         def floor() -> None:
             if args.database_url:
-                floor_postgres(args.database_url, floor_file)
+                floor_postgres(args.database_url, floor_file, fmt)
             else:
-                floor_sqlite(data_dir / "partnernet.sqlite3", floor_file)
+                floor_sqlite(data_dir / "partnernet.sqlite3", floor_file, fmt)
 
         def floor_process() -> None:
             where = ["--data-dir", str(data_dir)]
             if args.database_url:
                 where = ["--database-url", args.database_url]
-            subprocess.run([sys.executable, __file__, "--floor-to", str(process_file), *where], check=True)
+            floor_command = [sys.executable, __file__, "--format", fmt, "--floor-to", str(process_file)]
+            subprocess.run([*floor_command, *where], check=True)
 
         times: dict[str, list[tuple[float, float]]] = {"ours": [], "command": [], "floor": [], "process": []}
         for _ in range(args.repeat):
@@ -235,10 +274,11 @@ def main() -> None:
         wall = {name: statistics.median(run[0] for run in runs) for name, runs in times.items()}
         cpu = {name: statistics.median(run[1] for run in runs) for name, runs in times.items()}
         engine = "PostgreSQL" if args.database_url else f"SQLite {sqlite3.sqlite_version}"
-        print(f"{engine}; {rows:,} partnerships, {len(floor_bytes):,} bytes, files byte-identical")
+        rows += fmt == "jsonl"  # no header line
+        print(f"{engine}; {fmt}; {rows:,} partnerships, {len(floor_bytes):,} bytes, files byte-identical")
         print(f"{'':40} {'wall (median)':>14} {'CPU (median)':>13}   wall runs")
         for name, label in (
-            ("floor", "floor: one SQL statement + csv.writer"),
+            ("floor", "floor: one SQL statement + its writer"),
             ("ours", "ours: export command, in process"),
             ("process", "floor as a whole process"),
             ("command", "ours: partnernet export (whole CLI)"),
