@@ -92,6 +92,8 @@ for _alias in ("e", "x", "h"):
         f"string_agg({_alias}.key, ';' ORDER BY {_alias}.key COLLATE \"C\")",
         f"coalesce(json_agg({_alias}.key ORDER BY {_alias}.key COLLATE \"C\"), '[]')::text",
     )
+assert "group_concat" not in SQLITE_JSONL_FLOOR
+assert "string_agg" not in POSTGRES_JSONL_FLOOR
 LISTS = (3, 4, 6)
 """Positions of the list cells in a floor row (supporters, partners, themes)."""
 

@@ -107,12 +107,24 @@ MIDDLEWARE = [
 ROOT_URLCONF = "partnernet.urls"
 WSGI_APPLICATION = "partnernet.wsgi.application"
 
-NINJA_FILES = Path(importlib.util.find_spec("ninja").origin or "").parent  # type: ignore[union-attr]
+
+def _package_folder(name: str) -> Path:
+    """Where an installed package's files are, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"the package {name!r} is not installed: run scripts/bootstrap")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+NINJA_FILES = _package_folder("ninja")
 """Django Ninja's templates and static files (the API docs' Swagger UI), found without importing Ninja.
 
-Ninja is not an installed app: as one, every process (each ``partnernet`` command, the worker) imported
-Ninja and pydantic at start-up, about a tenth of a second, for files only ``/api/docs`` uses. The API's
-modules import Ninja when the URLs load. ``partnernet.api.urls.docs`` renders the page from these folders."""
+Ninja is not an installed app. As one, every process imported Ninja and pydantic at start-up, about a
+tenth of a second, for files only ``/api/docs`` uses; now the API's modules import it when the URLs load.
+The data commands of the command line, which skip Django's system checks (``cli.UNCHECKED``), no longer
+load it at all; ``serve`` and ``worker`` still do, through the checks and the web server's warm-up.
+``partnernet.api.urls.docs`` renders the page from these folders. (Ninja's one management command,
+``export_openapi_schema``, goes with it: ``/api/v1/openapi.json`` serves the same document.)"""
 
 TEMPLATES = [
     {

@@ -5,16 +5,22 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
 from partnernet.base.formats import RowWriter
 from partnernet.base.registry import record_kind
-from partnernet.base.rows import export_cells, export_rows
+from partnernet.base.rows import _LinkItems, export_cells, export_rows
 from partnernet.exchange.selectors import export_queryset
+from partnernet.partnerships.forms import RegistryFilterForm
+from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.rules import visible_partnerships
+from partnernet.partnerships.selectors import filter_partnerships
 from tests.factories import (
     EntityFactory,
+    MembershipFactory,
     PartnerFactory,
     PartnershipFactory,
     StewardshipFactory,
@@ -56,6 +62,11 @@ def _hard_lists() -> None:
     PartnershipFactory(key="none", title="=SUM(A1:A2)", lead=lead, region=None, start=None, end=None)
     PartnershipFactory(key="return", title="a carriage\rreturn, and a comma", lead=lead)
     StewardshipFactory(entity=lead)
+    EntityFactory(key="unsorted-languages", languages=["fr", "de", "ar"])
+    private = PartnershipFactory(
+        key="private-one", title="Private museum work", lead=lead, visibility="private"
+    )
+    private.themes.set([theme("climate")])
 
 
 @pytest.mark.skipif(not JOINS_IN_ORDER, reason="only SQLite and PostgreSQL join lists as Python sorts them")
@@ -102,13 +113,69 @@ def test_other_databases_write_the_rows() -> None:
     assert export_cells("partnerships", export_queryset("partnerships")) is None
 
 
-def test_the_command_and_the_web_export_write_the_rows_bytes(tmp_path: Any) -> None:
+def test_the_command_writes_the_rows_bytes(tmp_path: Any) -> None:
+    """The operator's export: every row, the private one included."""
     _hard_lists()
     output = tmp_path / "partnerships.csv"
     call_command("export", "partnerships", "--format", "csv", "--output", str(output))
-    expected = rows_csv("partnerships")
-    assert output.read_bytes().decode() == expected
-    response = Client().get("/partnerships/export.csv")
+    written = output.read_bytes().decode()
+    assert written == rows_csv("partnerships")
+    assert "private-one" in written
+
+
+def _web_rows_csv(user: Any, query: dict[str, str]) -> str:
+    """The rows' CSV of what ``/partnerships/export.csv`` selects for ``user`` and ``query``."""
+    kind = record_kind("partnerships").exchange
+    form = RegistryFilterForm(query or None)
+    rows = filter_partnerships(visible_partnerships(user, kind.queryset()), form.registry_filter())
+    buffer = io.StringIO()
+    RowWriter(buffer, "csv", kind.fields).write_all(export_rows("partnerships", rows))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": "museum"},
+        {"theme": "climate"},
+        {"region": "154"},
+        {"partner_kind": "museum"},
+        {"q": "Ünïcode"},
+    ],
+)
+@pytest.mark.parametrize("member", [False, True])
+def test_the_web_export_of_a_filter_writes_the_rows_bytes(query: dict[str, str], member: bool) -> None:
+    """The view's filters and a member's private rows reach the statement as subqueries and joins."""
+    _hard_lists()
+    client = Client()
+    user: Any = None
+    if member:
+        user = MembershipFactory(entity=Partnership.objects.get(key="private-one").lead).user
+        client.force_login(user)
+    response = client.get("/partnerships/export.csv", query)
     assert response.status_code == 200
     web = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    expected = _web_rows_csv(user or AnonymousUser(), query)
     assert web == expected
+    private_selected = not query or query.get("q") == "museum" or "theme" in query
+    assert ("private-one" in web) == (member and private_selected)
+
+
+def test_a_list_of_numbers_is_not_joined_by_the_database() -> None:
+    assert _LinkItems(Partnership, "supporters__key", "default").text
+    assert not _LinkItems(Partnership, "supporters__id", "default").text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's DateStyle: its pass runs this")
+def test_dates_are_iso_whatever_the_servers_date_style() -> None:
+    _hard_lists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET DateStyle = 'SQL, DMY'")
+    try:
+        text = cells_csv("partnerships")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET DateStyle = 'ISO, MDY'")
+    assert ",2024-01-01," in text
+    assert text == rows_csv("partnerships")

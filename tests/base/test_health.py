@@ -73,3 +73,22 @@ def test_a_migration_not_recorded_is_counted_by_the_graph() -> None:
     problem = health.database_problem()
     assert problem is not None
     assert "not migrated" in problem
+
+
+def test_a_migrations_module_that_cannot_be_imported_is_left_to_the_graph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As Django's loader: a wrong ``MIGRATION_MODULES`` entry is an error for the graph to report, not an
+    app without migrations."""
+    from django.db.migrations.loader import MigrationLoader
+
+    real = MigrationLoader.migrations_module
+
+    def moved(cls: type, label: str) -> tuple[str | None, bool]:
+        return ("partnernet.no_such_package.migrations", True) if label == "partnerships" else real(label)
+
+    monkeypatch.setattr(MigrationLoader, "migrations_module", classmethod(moved))
+    assert health._every_file_recorded("default") is False
+    problem = health.database_problem()
+    assert problem is not None
+    assert "cannot read the migration state" in problem

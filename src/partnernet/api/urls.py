@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from partnernet.api import (
@@ -101,7 +102,7 @@ def docs(request: HttpRequest) -> HttpResponse:
     """Ninja's Swagger page from the bundled files (``settings.NINJA_FILES``), as Ninja renders it for an
     installed app; Ninja's own view would fall back to a CDN, which the CSP refuses, because it is not one.
     The API authenticates per operation (no API-wide auth), so the page asks for no CSRF token."""
-    options = {"layout": "BaseLayout", "deepLinking": True, "url": reverse("api:openapi-json")}
+    options = {**Swagger.default_settings, "url": reverse("api:openapi-json")}
     context = {"swagger_settings": json.dumps(options, indent=1), "api": api, "add_csrf": False}
     return render(request, "ninja/swagger.html", context)
 

@@ -67,13 +67,15 @@ def _every_file_recorded(alias: str) -> bool:
 
     recorded = MigrationRecorder(connections[alias]).applied_migrations()
     for app_config in apps.get_app_configs():
-        module_name, _explicit = MigrationLoader.migrations_module(app_config.label)
+        module_name, explicit = MigrationLoader.migrations_module(app_config.label)
         if module_name is None:
             continue
         try:
             package = import_module(module_name)
-        except ModuleNotFoundError:
-            continue  # an app without migrations, as the loader treats it
+        except ModuleNotFoundError as error:
+            if explicit or error.name != module_name:
+                return False  # the graph decides, and reports what is broken
+            continue  # an app without a migrations package, as the loader treats it
         names = (
             name
             for _finder, name, is_package in pkgutil.iter_modules(getattr(package, "__path__", ()))

@@ -17,12 +17,15 @@ from django.db import connections
 from django.db.models import (
     CharField,
     DateField,
+    F,
     Field,
+    Func,
     JSONField,
     ManyToManyField,
     Model,
     QuerySet,
     TextField,
+    Value,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -91,7 +94,7 @@ def export_cells(kind_name: str, queryset: QuerySet[Any]) -> Iterator[tuple[Any,
             read.append(RawSQL(joined, ()))  # noqa: S611 -- names from the models, quoted; nothing bound
         else:
             lookup = kind.export_columns[name]
-            read.append(Cast(lookup, CharField()) if name in dates else lookup)
+            read.append(date_text(lookup, queryset.db) if name in dates else lookup)
     ordered = queryset.prefetch_related(None).order_by("key", "origin")
     return ordered.values_list(*read).iterator(chunk_size=CHUNK)
 
@@ -108,8 +111,8 @@ def value_rows(
     (``Kind.export_lists``) costs one statement per chunk of ``CHUNK`` rows, on its link table, for the
     rows of that chunk. Lists are sorted here, as ``Kind.row`` sorts them, so a row is the same whichever
     way it was read. ``extra`` adds columns that are not fields of the kind (name: lookup), such as the
-    ``origin`` an API page shows beside the row. Fields named in ``as_text`` are read as the database's
-    text of the value (a date as ``YYYY-MM-DD``) rather than converted to a Python value. Each row's keys are
+    ``origin`` an API page shows beside the row. Date fields named in ``as_text`` are read as their ISO
+    text (``date_text``) rather than converted to a Python value. Each row's keys are
     in the kind's field order, then ``extra``'s, so a caller can write it out as it comes.
     """
     scalars = [name for name in kind.fields if name not in kind.export_lists]
@@ -123,7 +126,7 @@ def value_rows(
     columns = {name: kind.export_columns[name] for name in scalars} | dict(extra or {})
     names = list(columns)
     order = [*kind.fields, *(extra or {})]
-    read = [Cast(lookup, CharField()) if name in as_text else lookup for name, lookup in columns.items()]
+    read = [date_text(lookup, queryset.db) if name in as_text else lookup for name, lookup in columns.items()]
     values = queryset.prefetch_related(None).values_list("pk", *read).iterator(chunk_size=CHUNK)
     while chunk := list(islice(values, CHUNK)):
         ids = [values_row[0] for values_row in chunk]
@@ -147,6 +150,15 @@ def date_fields(kind: Kind) -> list[str]:
         for name, lookup in kind.export_columns.items()
         if "__" not in lookup and type(model._meta.get_field(lookup)) is DateField
     ]
+
+
+def date_text(lookup: str, using: str) -> Any:
+    """A date column read as its ISO text (``YYYY-MM-DD``, what ``date.isoformat`` writes). SQLite stores
+    that text; PostgreSQL formats it with ``to_char``, because a cast would follow the server's
+    ``DateStyle`` (``17/03/2024`` under ``SQL, DMY``)."""
+    if connections[using].vendor == "postgresql":
+        return Func(F(lookup), Value("YYYY-MM-DD"), function="to_char", output_field=CharField())
+    return Cast(lookup, CharField())
 
 
 def _is_stored_list(model: type[Model], lookup: str) -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand
+from django.db.models import QuerySet
 
 from partnernet.base.cleaning import Kind
 from partnernet.base.formats import RowWriter
@@ -34,19 +35,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = record_kind(options["kind"]).exchange
-        output: Path | None = options["output"]
+        fmt, output = options["format"], options["output"]
+        # The rows are asked for before the file is opened: a failure leaves an existing file as it was.
+        rows = export_queryset(kind.name, options["origin"])
+        cells = export_cells(kind.name, rows) if fmt == "csv" else None
         if output is None:
-            self._write(sys.stdout, options["format"], kind, options["origin"])
+            self._write(sys.stdout, fmt, kind, rows, cells)
             return
         with output.open("w", encoding="utf-8", newline="") as stream:
-            count = self._write(stream, options["format"], kind, options["origin"])
+            count = self._write(stream, fmt, kind, rows, cells)
         self.stderr.write(f"wrote {count} {kind.name} to {output}")
 
-    def _write(self, stream: IO[str], fmt: str, kind: Kind, origin: str) -> int:
+    def _write(self, stream: IO[str], fmt: str, kind: Kind, rows: QuerySet[Any], cells: Any) -> int:
         """CSV as cells read by one statement where the database can (``export_cells``), else the rows."""
-        rows = export_queryset(kind.name, origin)
         writer = RowWriter(stream, fmt, kind.fields)
-        cells = export_cells(kind.name, rows) if fmt == "csv" else None
         if cells is not None:
             return writer.write_all_values(cells)
         return writer.write_all(export_rows(kind.name, rows))
