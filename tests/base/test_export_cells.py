@@ -45,7 +45,7 @@ def cells_csv(kind_name: str) -> str:
     cells = export_cells(kind_name, export_queryset(kind_name))
     assert cells is not None
     buffer = io.StringIO()
-    RowWriter(buffer, "csv", record_kind(kind_name).exchange.fields).write_all_values(cells)
+    RowWriter(buffer, "csv", record_kind(kind_name).exchange.fields).write_all(cells, values=True)
     return buffer.getvalue()
 
 

@@ -315,26 +315,12 @@ class RowWriter:
 
     def write(self, row: dict[str, Any]) -> None:
         if self._csv is not None:
-            self._csv.write_cells(
-                [
-                    ("'" + value if value.startswith(FORMULA_STARTS) else value)
-                    if type(value) is str
-                    else csv_cell(value)
-                    for value in map(row.get, self.fields)
-                ]
-            )
+            self.write_values(map(row.get, self.fields))
         else:
             document = {name: json_value(row.get(name)) for name in self.fields}
             self.stream.write(_json_line(document) + "\n")
 
-    def write_all(self, rows: Iterable[dict[str, Any]]) -> int:
-        count = 0
-        for row in rows:
-            self.write(row)
-            count += 1
-        return count
-
-    def write_values(self, values: Sequence[Any]) -> None:
+    def write_values(self, values: Iterable[Any]) -> None:
         """One CSV row given as its values in ``fields`` order (``rows.export_cells``)."""
         assert self._csv is not None, "values are written as CSV"
         starts = FORMULA_STARTS
@@ -342,20 +328,19 @@ class RowWriter:
             [("'" + v if v.startswith(starts) else v) if type(v) is str else csv_cell(v) for v in values]
         )
 
-    def write_all_values(self, rows: Iterable[Sequence[Any]]) -> int:
+    def write_all(self, rows: Iterable[Any], *, values: bool = False) -> int:
+        """Write every row: clean rows (``write``), or with ``values`` CSV rows as their values in ``fields``
+        order (``write_values``); returns how many."""
+        write = self.write_values if values else self.write
         count = 0
-        for values in rows:
-            self.write_values(values)
+        for row in rows:
+            write(row)
             count += 1
         return count
 
 
 def iter_lines(
-    rows: Iterable[dict[str, Any]] | Iterable[Sequence[Any]],
-    fmt: str,
-    fields: Sequence[str],
-    *,
-    values: bool = False,
+    rows: Iterable[Any], fmt: str, fields: Sequence[str], *, values: bool = False
 ) -> Iterator[str]:
     """The same output as ``RowWriter``, as an iterator of text chunks (for streaming HTTP responses);
     with ``values``, CSV rows given as their values in ``fields`` order (``write_values``)."""

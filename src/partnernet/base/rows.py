@@ -69,8 +69,8 @@ def export_rows(kind_name: str, queryset: QuerySet[Any] | None = None, user: Any
 
 def export_cells(kind_name: str, queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]] | None:
     """The rows ``export_rows`` gives without a user, as CSV cells: one tuple per row in the kind's field
-    order, read by one streaming statement. None where that cannot be done; the caller then writes
-    ``export_rows``.
+    order, read by one streaming statement. None where that cannot be done, and ``export_rows`` is written
+    instead (``file_rows`` chooses).
 
     The list fields come joined by the database, in the order and with the separator ``cell_text`` joins
     them (``_LinkItems.joined``), and dates as their ISO text, so a cell's text is the one the row would
@@ -97,6 +97,16 @@ def export_cells(kind_name: str, queryset: QuerySet[Any]) -> Iterator[tuple[Any,
             read.append(date_text(lookup, queryset.db) if name in dates else lookup)
     ordered = queryset.prefetch_related(None).order_by("key", "origin")
     return ordered.values_list(*read).iterator(chunk_size=CHUNK)
+
+
+def file_rows(kind_name: str, queryset: QuerySet[Any], fmt: str) -> tuple[Iterator[Any], bool]:
+    """What a file export of ``queryset`` in ``fmt`` writes (as the operator: no user), and whether it comes
+    as values in the kind's field order (CSV cells, ``export_cells``) rather than clean rows
+    (``export_rows``): ``RowWriter.write_all`` and ``iter_lines`` take both."""
+    cells = export_cells(kind_name, queryset) if fmt == "csv" else None
+    if cells is not None:
+        return cells, True
+    return export_rows(kind_name, queryset), False
 
 
 def value_rows(

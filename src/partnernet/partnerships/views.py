@@ -20,7 +20,7 @@ from partnernet.base import fairuse
 from partnernet.base.formats import iter_lines
 from partnernet.base.pagination import page_of
 from partnernet.base.registry import record_kind
-from partnernet.base.rows import export_cells, export_rows
+from partnernet.base.rows import file_rows
 from partnernet.directory.rules import entity_ids_of, is_facilitator
 from partnernet.partnerships import services
 from partnernet.partnerships.facets import registry_facets
@@ -75,11 +75,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRespon
         kind = record_kind("partnerships").exchange
         visible = visible_partnerships(request.user, kind.queryset())
         rows = filter_partnerships(visible, form.registry_filter())
-        cells = export_cells(kind.name, rows) if fmt == "csv" else None
-        if cells is not None:
-            lines = iter_lines(cells, fmt, kind.fields, values=True)
-        else:
-            lines = iter_lines(export_rows(kind.name, rows), fmt, kind.fields)
+        found, values = file_rows(kind.name, rows, fmt)
+        lines = iter_lines(found, fmt, kind.fields, values=values)
     except BaseException:
         if taken:
             fairuse.release_slot()

@@ -3,15 +3,13 @@ from __future__ import annotations
 import sys
 from argparse import ArgumentParser
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db.models import QuerySet
 
-from partnernet.base.cleaning import Kind
 from partnernet.base.formats import RowWriter
 from partnernet.base.registry import file_kind_names, record_kind
-from partnernet.base.rows import export_cells, export_rows
+from partnernet.base.rows import file_rows
 from partnernet.exchange.selectors import export_queryset
 
 
@@ -37,18 +35,10 @@ class Command(BaseCommand):
         kind = record_kind(options["kind"]).exchange
         fmt, output = options["format"], options["output"]
         # The rows are asked for before the file is opened: a failure leaves an existing file as it was.
-        rows = export_queryset(kind.name, options["origin"])
-        cells = export_cells(kind.name, rows) if fmt == "csv" else None
+        rows, values = file_rows(kind.name, export_queryset(kind.name, options["origin"]), fmt)
         if output is None:
-            self._write(sys.stdout, fmt, kind, rows, cells)
+            RowWriter(sys.stdout, fmt, kind.fields).write_all(rows, values=values)
             return
         with output.open("w", encoding="utf-8", newline="") as stream:
-            count = self._write(stream, fmt, kind, rows, cells)
+            count = RowWriter(stream, fmt, kind.fields).write_all(rows, values=values)
         self.stderr.write(f"wrote {count} {kind.name} to {output}")
-
-    def _write(self, stream: IO[str], fmt: str, kind: Kind, rows: QuerySet[Any], cells: Any) -> int:
-        """CSV as cells read by one statement where the database can (``export_cells``), else the rows."""
-        writer = RowWriter(stream, fmt, kind.fields)
-        if cells is not None:
-            return writer.write_all_values(cells)
-        return writer.write_all(export_rows(kind.name, rows))
