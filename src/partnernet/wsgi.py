@@ -7,6 +7,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnernet.settings")
 application = get_wsgi_application()
 
+from partnernet.base.webreads import map_sqlite_reads  # noqa: E402 (needs the apps, loaded just above)
+
+map_sqlite_reads()
+
 
 def warm_up() -> None:
     """Import the URL configuration (every view module) and build the API's schema when a worker loads the

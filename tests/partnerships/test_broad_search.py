@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from partnernet.core.search import parse_text_query
-from partnernet.partnerships import facets, selectors
+from partnernet.partnerships import facets, search, search_rows, selectors
 from partnernet.partnerships.models import Partnership
-from partnernet.partnerships.search import SAMPLE_SPACE, sample_bucket
+from partnernet.partnerships.rules import visible_partnerships
+from partnernet.partnerships.search import SAMPLE_SPACE, sample_bucket, sqlite_hits_in_windows
 from tests.factories import PartnershipFactory, ptype
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +139,75 @@ def test_a_broad_search_pages_through_its_first_rows_only(
     page = client.get(URL, {"q": "museum", "page": "9"}).context["page"]
     assert page.paginator.count == 20
     assert page.number == page.paginator.num_pages
+
+
+def test_a_broad_search_of_several_words_lists_what_they_find_together(
+    client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the walk asks the index about each word on its own, the rarest first ("visit" is in 30
+    rows, "museum" in 31); the page is the one the words asked together give, whatever their order."""
+    monkeypatch.setattr(facets, "SAMPLE", 10_000)
+    for typed in ("museum visit", "visit museum"):
+        rows = search_rows.SearchRows(
+            visible_partnerships(AnonymousUser()), parse_text_query(typed), "-start", broad=True
+        )
+        asked = [part.fts5() for part in rows._walk_questions()]
+        if connection.vendor == "sqlite":
+            assert asked == ['"visit"', '"museum"']
+        else:
+            assert asked == [parse_text_query(typed).fts5()]
+        listed = [p.pk for p in client.get(URL, {"q": typed}).context["page"].object_list]
+        newest = sorted(museums, key=lambda p: (p.start, p.pk), reverse=True)
+        assert listed == [p.pk for p in newest]
+
+
+def test_the_hits_in_windows_are_those_in_evenly_spread_ranges_of_ids(
+    museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite's walk orders its questions by these counts")
+    hits = sorted([p.pk for p in museums] + [Partnership.objects.get(title="Museum in private").pk])
+    top = Partnership.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    query = parse_text_query("museum")
+    assert sqlite_hits_in_windows(query, connection, top) == 31  # fewer ids than the windows hold: all
+    monkeypatch.setattr(search, "WINDOW", 3)
+    monkeypatch.setattr(search, "WINDOWS", 2)
+    step = max(top // 2, 3)
+    windows = [range(first, first + 3) for first in range(1, top + 1, step)][:2]
+    expected = sum(1 for pk in hits if any(pk in window for window in windows))
+    assert sqlite_hits_in_windows(query, connection, top) == expected
+
+
+@pytest.mark.parametrize("words", ["museum", "museum 7"])
+def test_a_search_page_is_found_once_per_version_of_the_data(
+    client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch, words: str
+) -> None:
+    """A broad search's walk ("museum") and a narrow search's sort ("museum 7") run on the first view of a
+    page, newest first here; the next view reads the page's ids from the cache; a write makes the next view
+    find them again, so a new match is listed at once."""
+    monkeypatch.setattr(facets, "SAMPLE", 10_000)
+    found: list[str] = []
+    for name in ("_walked", "_ranked"):
+        finder = getattr(search_rows.SearchRows, name)
+
+        def counted(self: search_rows.SearchRows, *args: int, finder: Any = finder, name: str = name) -> Any:
+            found.append(name)
+            return finder(self, *args)
+
+        monkeypatch.setattr(search_rows.SearchRows, name, counted)
+
+    def listed() -> list[int]:
+        return [p.pk for p in client.get(URL, {"q": words, "sort": "-start"}).context["page"].object_list]
+
+    first = listed()
+    assert found == ["_walked" if words == "museum" else "_ranked"]
+    assert listed() == first
+    assert len(found) == 1
+    newest = PartnershipFactory(title="Museum visit 7 again", start=dt.date(2030, 1, 1))
+    again = listed()
+    assert len(found) == 2
+    assert again[0] == newest.pk
+    assert again[1:] == first[: len(again) - 1]
 
 
 def test_the_sample_hash_spreads_ids_taken_in_turns() -> None:

@@ -81,11 +81,11 @@ def test_a_big_supporters_list_is_walked_on_postgresql_and_is_the_sorted_list(
         return walked
 
     monkeypatch.setattr(selectors, "walked_newest", counted)
-    assert selectors._registry_size("default") == Partnership.objects.order_by("-pk")[0].pk
+    assert selectors.highest_id("default") == Partnership.objects.order_by("-pk")[0].pk
     expected = sorted(mine, key=lambda p: (-p.start.toordinal(), p.title, p.pk))[:50]
-    monkeypatch.setattr(selectors, "_registry_size", lambda using: 36)  # 60 * 60 >= 2 * 50 * 36
+    monkeypatch.setattr(selectors, "highest_id", lambda using: 36)  # 60 * 60 >= 2 * 50 * 36
     assert selectors._newest_supported(chapter, public, 50) == [p.pk for p in expected]
     assert walks == ([[p.pk for p in expected]] if connection.vendor == "postgresql" else [])
-    monkeypatch.setattr(selectors, "_registry_size", lambda using: 37)  # the walk would read too much
+    monkeypatch.setattr(selectors, "highest_id", lambda using: 37)  # the walk would read too much
     assert selectors._newest_supported(chapter, public, 50) == [p.pk for p in expected]
     assert len(walks) == (1 if connection.vendor == "postgresql" else 0)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from partnernet.partnerships import selectors
+from partnernet.partnerships import search_rows
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.row_reads import FewRows
 from partnernet.partnerships.rules import visible_partnerships
@@ -55,7 +55,7 @@ def test_the_registry_finds_few_rows_first_on_postgresql(
     found = client.get(url, {"type": "research", "sort": "title"}).context["page"]
     walked = FewRows if connection.vendor == "postgresql" else type(Partnership.objects.all())
     assert isinstance(found.paginator.object_list, walked)
-    monkeypatch.setattr(selectors, "FEW_ROWS", 13)  # fourteen rows are no longer few
+    monkeypatch.setattr(search_rows, "FEW_ROWS", 13)  # fourteen rows are no longer few
     plain = client.get(url, {"type": "research", "sort": "title"}).context["page"]
     assert not isinstance(plain.paginator.object_list, FewRows)
     assert [p.pk for p in found.object_list] == [p.pk for p in plain.object_list]

@@ -28,12 +28,13 @@ from django.utils.translation import get_language
 
 from partnernet.base.versions import Table, reuse, version_of
 from partnernet.core.search import TextQuery, parse_text_query
-from partnernet.directory.models import Entity, Partner
+from partnernet.directory.models import Partner
 from partnernet.directory.rules import entity_ids_of, is_movement_member
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.i18n.names import label_for, region_name
 from partnernet.partnerships.models import Partnership, PartnershipStatus, Visibility
 from partnernet.partnerships.search import SAMPLE_SPACE
+from partnernet.partnerships.search_rows import search_fingerprint
 from partnernet.partnerships.selectors import SAMPLE_CAP, RegistryFilter, broad_search, driven_by_hits
 from partnernet.partnerships.tally import table_fingerprint, tally_counts, tally_is_fresh
 
@@ -218,13 +219,6 @@ def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilte
     return _facets_from(counts, by_region_code=True)
 
 
-def _names_fingerprint() -> str:
-    """Changes when a partner or an entity is added, renamed or removed: their names are searched. Read
-    from their delete marks, highest ids and latest changes (``base.versions``), each one index seek; the
-    counts and latest changes read before cost 14 ms a search at a million partnerships."""
-    return repr(version_of(((Partner, "updated_at"), (Entity, "updated_at"))))
-
-
 def registry_facets(user: Any, unsearched: QuerySet[Partnership], filters: RegistryFilter) -> Facets:
     """Facet counts of the rows ``filters`` selects, exact after every write; reading them writes nothing.
 
@@ -246,7 +240,7 @@ def registry_facets(user: Any, unsearched: QuerySet[Partnership], filters: Regis
         return reuse(slot, version, lambda: _tally_facets(user, unsearched, filters))
     active = {**filters.active(), "q": query.fts5()}
     if query:
-        fingerprint += f"/{_names_fingerprint()}"
+        fingerprint = search_fingerprint(fingerprint)  # the names of partners and entities are searched too
     # The facets carry their labels, which are in the reader's language.
     raw = json.dumps([_visibility_scope(user), active, fingerprint, get_language()], sort_keys=True)
     key = "pn-facets:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -83,7 +83,7 @@ def walked_newest(
 
 
 class FewRows:
-    """A filtered registry's rows for the paginator when they are few (``selectors.FEW_ROWS``): each page's
+    """A filtered registry's rows for the paginator when they are few (``search_rows.FEW_ROWS``): each page's
     ids found and then sorted in ``order`` (``found_then_sorted``), then read with what the table shows."""
 
     def __init__(self, rows: QuerySet[Partnership], order: tuple[str, ...]) -> None:

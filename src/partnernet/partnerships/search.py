@@ -322,6 +322,32 @@ def pg_hits_in_buckets(query: TextQuery, buckets: int, connection: BaseDatabaseW
         return int(cursor.fetchone()[0])
 
 
+WINDOWS = 4
+"""Ranges of ids ``sqlite_hits_in_windows`` counts a term's hits in."""
+WINDOW = 4096
+"""Ids in each of them: a few hits even for a word in one row of a hundred, read in well under a
+millisecond (FTS5 seeks to a range of rowids in a term's list of hits)."""
+
+
+def sqlite_hits_in_windows(query: TextQuery, connection: BaseDatabaseWrapper, top: int) -> int:
+    """SQLite: the hits of ``query`` among ``WINDOWS`` ranges of ``WINDOW`` ids spread evenly up to ``top``
+    (the highest id), a rough and cheap measure of how common its words are; every hit when ``top`` is
+    smaller than the windows together. Only ever used to order the questions asked of the index, where a
+    wrong guess costs time and nothing else: ranges of consecutive ids are no fair sample of the hits
+    (rows imported together are alike), which is why the facets' sample hashes ids instead."""
+    step = max(top // WINDOWS, WINDOW)
+    ranges = [(first, first + WINDOW - 1) for first in range(1, max(top, 1) + 1, step)][:WINDOWS]
+    if top <= WINDOWS * WINDOW:
+        ranges = [(0, top)]
+    count = f"(SELECT COUNT(*) FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s)"
+    params: list[Any] = []
+    for first, last in ranges:
+        params.extend((query.fts5(), first, last))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join([count] * len(ranges)), params)
+        return int(cursor.fetchone()[0])
+
+
 @SearchDocumentField.register_lookup
 class Matches(Lookup[Any]):
     """``text__document__matches=TextQuery(...)``: the partnership's text has every term."""

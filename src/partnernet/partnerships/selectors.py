@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from partnernet.base.references import best_row, key_and_origin
 from partnernet.core.search import TextQuery, parse_text_query
@@ -20,12 +20,16 @@ from partnernet.framework.selectors import region_path
 from partnernet.partnerships.models import Partnership, PartnershipText
 from partnernet.partnerships.row_reads import (
     REGISTRY_COLUMNS,
-    FewRows,
     found_then_sorted,
     rows_of,
     walked_newest,
 )
-from partnernet.partnerships.search import SAMPLE_SPACE, TextRelevance, pg_hits_in_buckets, sample_bucket_sql
+from partnernet.partnerships.search import (
+    SAMPLE_SPACE,
+    TextRelevance,
+    pg_hits_in_buckets,
+    sample_bucket_sql,
+)
 
 SORTS: dict[str, tuple[str, ...]] = {
     "title": ("title", "id"),
@@ -194,96 +198,6 @@ def hit_estimate(query: TextQuery, using: str = "default") -> int:
     return max(found * SAMPLE_SPACE // HIT_BUCKETS, BROAD_SEARCH + 1)
 
 
-SEARCH_ORDER = {
-    RELEVANCE: "score DESC, m_start DESC, m_id DESC",
-    "title": "m_title, m_id",
-    "-title": "m_title DESC, m_id DESC",
-    "start": "m_start, m_id",
-    "-start": "m_start DESC, m_id DESC",
-}
-"""The registry's orders (``SORTS``, and relevance) over the columns ``SearchRows`` selects."""
-
-
-class SearchRows:
-    """A search's rows for the paginator, a page in two queries: the page's ids in order, with the index's
-    hits driving the join, then those partnerships with the columns the table shows.
-
-    Fetching the ids alone first matters when a word is in a large part of the registry: ordering needs
-    every match, and the lead, type and region of each would otherwise be joined before the sort.
-    """
-
-    def __init__(
-        self, unsearched: QuerySet[Partnership], query: TextQuery, sort: str, *, broad: bool = False
-    ) -> None:
-        self.unsearched = unsearched
-        self.query = query
-        self.sort = sort
-        self.order = SEARCH_ORDER.get(sort, SEARCH_ORDER[DEFAULT_SORT])
-        self.broad = broad
-
-    def _sql(self) -> tuple[str, tuple[Any, ...]]:
-        filtered = self.unsearched.order_by().values(m_id=F("pk"), m_start=F("start"), m_title=F("title"))
-        return driven_by_hits(filtered, self.query, scored=True)
-
-    def count(self) -> int:
-        sql, params = self._sql()
-        with connections[self.unsearched.db].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) found", params)  # noqa: S608
-            return int(cursor.fetchone()[0])
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[Partnership]:
-        start, stop = window.start or 0, window.stop
-        if self.broad:
-            ids = self._walked(start, stop)
-        else:
-            sql, params = self._sql()
-            # ``order`` is one of SEARCH_ORDER's fixed strings.
-            page_sql = f"SELECT m_id FROM ({sql}) found ORDER BY {self.order} LIMIT %s OFFSET %s"  # noqa: S608
-            with connections[self.unsearched.db].cursor() as cursor:
-                cursor.execute(page_sql, (*params, (stop - start) if stop is not None else -1, start))
-                ids = [row[0] for row in cursor.fetchall()]
-        return rows_of(ids)
-
-    def _walked(self, start: int, stop: int | None) -> list[int]:
-        """A broad search's page: the rows in the sort's order (relevance: newest first), each asked of the
-        index. Matches are dense, so the walk stops after few rows more than the page holds."""
-        found = PartnershipText.objects.filter(partnership=OuterRef("pk"), document__matches=self.query)
-        walk = self.unsearched.filter(Exists(found)).order_by(*SORTS.get(self.sort, SORTS[DEFAULT_SORT]))
-        return list(walk.values_list("pk", flat=True)[start:stop])
-
-
-FEW_ROWS = 5_000
-"""A filter that the registry's counts say selects at most this many rows has its page found from them
-(``FewRows``) on PostgreSQL. Its planner would rather walk the date index and test each row against the
-filter, expecting matches to be evenly spread: at a million partnerships a type, status and subregion
-(1,700 rows) walked 57,000 rows for a page (120 ms), where finding the rows by the filter's index and
-sorting them takes 6 ms. A filter selecting more rows meets a page of them soon on the walk."""
-
-
-def search_page_rows(
-    unsearched: QuerySet[Partnership],
-    text: str,
-    sort: str,
-    *,
-    broad: bool = False,
-    selected: int | None = None,
-) -> QuerySet[Partnership] | SearchRows | FewRows:
-    """The registry table's rows for a filter: ``unsearched`` (every filter but the search applied), searched
-    for ``text`` and in the ``sort`` order; without a search, a queryset (``registry_page_rows``), or on
-    PostgreSQL ``FewRows`` when the counts say the filter ``selected`` few rows (``FEW_ROWS``). A ``broad``
-    search (``BROAD_SEARCH``) is listed in date order, not ranked."""
-    query = parse_text_query(text)
-    if not query:
-        few = selected is not None and selected <= FEW_ROWS
-        if few and connections[unsearched.db].vendor == "postgresql":
-            return FewRows(unsearched, SORTS.get(sort, SORTS[DEFAULT_SORT]))
-        return registry_page_rows(unsearched, sort)
-    return SearchRows(unsearched, query, sort, broad=broad)
-
-
 def partnership_page(key: str, origin: str | None = None) -> Partnership | None:
     """One partnership with everything its page shows, in a fixed number of queries."""
     rows = Partnership.objects.select_related("lead", "type", "region").prefetch_related(
@@ -340,14 +254,14 @@ def _newest_supported(entity: Entity, visible: QuerySet[Partnership], limit: int
     supported = links.values("partnership_id")
     if connections[visible.db].vendor == "postgresql":
         many = links.count()
-        if many >= WALK_FROM and many * many >= 2 * limit * _registry_size(visible.db):
+        if many >= WALK_FROM and many * many >= 2 * limit * highest_id(visible.db):
             walked = walked_newest(visible, supported, many, limit)
             if walked is not None:
                 return walked
     return _newest_first(visible.filter(pk__in=supported), limit)
 
 
-def _registry_size(using: str) -> int:
+def highest_id(using: str) -> int:
     """The highest partnership id: about the registry's rows (deletions aside), read from the index."""
     return int(Partnership.objects.using(using).aggregate(top=Max("pk"))["top"] or 0)
 

@@ -27,12 +27,8 @@ from partnernet.partnerships.facets import registry_facets
 from partnernet.partnerships.forms import AgreementForm, PartnershipForm, RegistryFilterForm
 from partnernet.partnerships.models import Agreement, Partnership
 from partnernet.partnerships.rules import partnership_actions, visible_partnerships
-from partnernet.partnerships.selectors import (
-    BROAD_ROWS,
-    filter_partnerships,
-    partnership_page,
-    search_page_rows,
-)
+from partnernet.partnerships.search_rows import search_page_rows
+from partnernet.partnerships.selectors import BROAD_ROWS, filter_partnerships, partnership_page
 
 
 def registry(request: HttpRequest) -> HttpResponse:
