@@ -170,10 +170,10 @@ def test_every_growing_table_a_version_reads_has_its_stamp_indexed() -> None:
     regions and the daily snapshots stay small."""
     from partnernet.analytics.memo import READS
     from partnernet.framework.coverage import COVERAGE_READS
-    from partnernet.partnerships.facets import UNFILTERED_READS
+    from partnernet.partnerships.selectors import REGISTRY_READS
 
     small = {"partnershiptype", "theme", "region", "snapshot"}
-    for model, stamp in {*READS, *COVERAGE_READS, *UNFILTERED_READS}:
+    for model, stamp in {*READS, *COVERAGE_READS, *REGISTRY_READS}:
         if stamp is None or model._meta.model_name in small:
             continue
         leading = {index.fields[0] for index in model._meta.indexes}

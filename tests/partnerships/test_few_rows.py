@@ -54,10 +54,10 @@ def test_the_registry_finds_few_rows_first_on_postgresql(
     url = reverse("partnerships:registry")
     found = client.get(url, {"type": "research", "sort": "title"}).context["page"]
     walked = FewRows if connection.vendor == "postgresql" else type(Partnership.objects.all())
-    assert isinstance(found.paginator.object_list, walked)
+    assert isinstance(found.paginator.object_list.rows, walked)
     monkeypatch.setattr(search_rows, "FEW_ROWS", 13)  # fourteen rows are no longer few
     plain = client.get(url, {"type": "research", "sort": "title"}).context["page"]
-    assert not isinstance(plain.paginator.object_list, FewRows)
+    assert not isinstance(plain.paginator.object_list.rows, FewRows)
     assert [p.pk for p in found.object_list] == [p.pk for p in plain.object_list]
     assert found.paginator.count == plain.paginator.count == 14
 

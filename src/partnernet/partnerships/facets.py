@@ -27,7 +27,7 @@ from django.db import connections
 from django.db.models import F, QuerySet
 from django.utils.translation import get_language
 
-from partnernet.base.versions import Table, reuse, version_of
+from partnernet.base.versions import reuse
 from partnernet.core.search import TextQuery, parse_text_query
 from partnernet.directory.models import Partner
 from partnernet.directory.rules import entity_ids_of, is_movement_member
@@ -35,9 +35,15 @@ from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.i18n.names import label_for, region_name
 from partnernet.partnerships.models import Partnership, PartnershipStatus, Visibility
 from partnernet.partnerships.search import SAMPLE_SPACE
-from partnernet.partnerships.search_rows import search_fingerprint
-from partnernet.partnerships.selectors import SAMPLE_CAP, RegistryFilter, broad_search, driven_by_hits
-from partnernet.partnerships.tally import table_fingerprint, tally_counts, tally_is_fresh
+from partnernet.partnerships.selectors import (
+    SAMPLE_CAP,
+    RegistryFilter,
+    RegistryVersion,
+    broad_search,
+    driven_by_hits,
+    registry_version,
+)
+from partnernet.partnerships.tally import tally_counts, tally_is_fresh
 
 FACET_TIMEOUT = 3600
 
@@ -183,19 +189,6 @@ def _tally_visibilities(user: Any) -> list[str]:
     return [Visibility.PUBLIC]
 
 
-UNFILTERED_READS: tuple[Table, ...] = (
-    (Partner, "updated_at"),
-    (Partnership.partners.through, None),
-    (Partnership.themes.through, None),
-    (PartnershipType, "updated_at"),
-    (Theme, "updated_at"),
-    (Region, "updated_at"),
-)
-"""What the facets read besides the partnership table: partner kinds and links, theme links, the taxonomy's
-labels. Cached facets are kept under their versions too, so a renamed theme or a partner of another kind is
-shown at once."""
-
-
 def _counts_own_private(user: Any) -> bool:
     """A member who is not a superuser also sees their own entities' private rows, counted live."""
     return bool(entity_ids_of(user)) and not getattr(user, "is_superuser", False)
@@ -221,33 +214,34 @@ def _tally_facets(user: Any, rows: QuerySet[Partnership], filters: RegistryFilte
     return _facets_from(counts, by_region_code=True)
 
 
-def registry_facets(user: Any, unsearched: QuerySet[Partnership], filters: RegistryFilter) -> Facets:
+def registry_facets(
+    user: Any,
+    unsearched: QuerySet[Partnership],
+    filters: RegistryFilter,
+    version: RegistryVersion | None = None,
+) -> Facets:
     """Facet counts of the rows ``filters`` selects, exact after every write; reading them writes nothing.
 
     ``unsearched`` holds the rows the user may see with every filter but the search applied (the search is
     applied here, so that the index's matches can drive the count). Filters on type, status and region read
     the tally while it is fresh; others (search, theme, partner kind, lead), and every filter while the tally
     is stale (rows written around its writers, until ``rebuild_registry_tally``), count the filtered rows.
-    Either way the result is kept under the table fingerprint and the versions of ``UNFILTERED_READS``.
+    Either way the result is kept under the registry's version (``version``, when the caller has just read
+    it; ``selectors.registry_version``).
     """
     query = parse_text_query(filters.q)
-    fingerprint = table_fingerprint()
+    version = version or registry_version()
     scope = _visibility_scope(user)
-    # What else the facets count or label than the partnership table (which the tally follows).
-    besides = version_of(UNFILTERED_READS)
-    if not (query or filters.theme or filters.partner_kind or filters.lead) and tally_is_fresh(fingerprint):
-        version = (fingerprint, besides)
+    if not (query or filters.theme or filters.partner_kind or filters.lead) and tally_is_fresh(version.table):
         if filters.type or filters.status or filters.region or _counts_own_private(user):
             # Summing the tally for a filter costs about 10 ms at a million partnerships: cached like a
-            # search's counts, under the version it was summed at.
-            parts = [scope, filters.active(), repr(version), get_language()]
+            # search's counts.
+            parts = [scope, filters.active(), str(version), get_language()]
             return _cached(parts, lambda: _tally_facets(user, unsearched, filters))
         # The unfiltered registry, the most read page: its facets are kept in the process.
         slot = ("registry-facets", tuple(_tally_visibilities(user)), get_language())
-        return reuse(slot, version, lambda: _tally_facets(user, unsearched, filters))
+        return reuse(slot, (version.table, version.others), lambda: _tally_facets(user, unsearched, filters))
     active = {**filters.active(), "q": query.fts5()}
-    if query:
-        fingerprint = search_fingerprint(fingerprint)  # the names of partners and entities are searched too
 
     def count() -> Facets:
         hits = broad_search(query, unsearched.db) if query else None
@@ -255,7 +249,7 @@ def registry_facets(user: Any, unsearched: QuerySet[Partnership], filters: Regis
             return estimated_facets(unsearched, query, hits)
         return _facets_from(_live_counts(unsearched, query), by_region_code=False)
 
-    return _cached([scope, active, fingerprint, repr(besides), get_language()], count)
+    return _cached([scope, active, str(version), get_language()], count)
 
 
 def _cached(parts: list[Any], count: Callable[[], Facets]) -> Facets:

@@ -3,7 +3,8 @@
 Without a search, a queryset of the rows (``selectors.registry_page_rows``), or ``FewRows`` on PostgreSQL when
 the counts say the filter selects few rows (``FEW_ROWS``). With one, ``SearchRows``: the index's hits drive a
 narrow search's ranking; a broad one (``selectors.BROAD_SEARCH``) walks the date index asking the index about
-each row. Either way a page's ids are found once per version of the data and cached.
+each row. Either way a page's ids are found once per version of the data and kept in the cache
+(``KeptPages``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from partnernet.base.versions import version_of
 from partnernet.core.search import TextQuery, parse_text_query
-from partnernet.directory.models import Entity, Partner
 from partnernet.partnerships.models import Partnership, PartnershipText
 from partnernet.partnerships.row_reads import FewRows, rows_of
 from partnernet.partnerships.search import sqlite_hits_in_windows
@@ -26,11 +25,12 @@ from partnernet.partnerships.selectors import (
     DEFAULT_SORT,
     RELEVANCE,
     SORTS,
+    RegistryVersion,
     driven_by_hits,
     highest_id,
     registry_page_rows,
+    registry_version,
 )
-from partnernet.partnerships.tally import table_fingerprint
 
 SEARCH_ORDER = {
     RELEVANCE: "score DESC, m_start DESC, m_id DESC",
@@ -42,18 +42,42 @@ SEARCH_ORDER = {
 """The registry's orders (``SORTS``, and relevance) over the columns ``SearchRows`` selects."""
 
 
-def search_fingerprint(table: str | None = None) -> str:
-    """Changes whenever what a search finds may change: a partnership inserted, updated or deleted (the
-    table fingerprint, ``tally.table_fingerprint``; services touch ``updated_at`` when they change a
-    partnership's themes or partners), or a partner or an entity added, renamed or removed (their names are
-    searched). Each part is one index seek (``base.versions``); ``table``, the table fingerprint when the
-    caller has just read it."""
-    names = version_of(((Partner, "updated_at"), (Entity, "updated_at")))
-    return f"{table or table_fingerprint()}/{names!r}"
+PAGE_TIMEOUT = 3600
+"""Seconds a page's ids stay cached (keyed by ``RegistryVersion``, they are never stale)."""
 
 
-SEARCH_PAGE_TIMEOUT = 3600
-"""Seconds a search page's ids stay cached (keyed by ``search_fingerprint``, they are never stale)."""
+class KeptPages:
+    """A registry listing for the paginator whose pages' ids are kept in the cache, under what selects them
+    (``signature``: the filters as SQL, which carries the viewer's visibility, the search, the order, and
+    the registry's version, ``selectors.registry_version``) and the page's window, as the facet counts are.
+
+    People page through and come back to the same filters and searches, and finding a page costs from a
+    millisecond to tens of them at a million partnerships (a filter the date index meets rarely, a walk of
+    it asking the full-text index about each row, a ranking of every match), against one cache read and a
+    read of the page's rows by id. Any write moves the fingerprint, so a kept page is never stale, and a
+    read writes nothing but the cache.
+    """
+
+    def __init__(self, rows: Any, signature: list[Any]) -> None:
+        self.rows = rows
+        self.signature = signature
+
+    def count(self) -> int:
+        return int(self.rows.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Partnership]:
+        start, stop = window.start or 0, window.stop
+        raw = json.dumps([*self.signature, start, stop])
+        key = "pn-registry-page:" + hashlib.sha256(raw.encode()).hexdigest()
+        ids: list[int] | None = cache.get(key)
+        if ids is not None:
+            return rows_of(ids)
+        found = list(self.rows[start:stop])
+        cache.set(key, [row.pk for row in found], PAGE_TIMEOUT)
+        return found
 
 
 class SearchRows:
@@ -62,13 +86,6 @@ class SearchRows:
 
     Fetching the ids alone first matters when a word is in a large part of the registry: ordering needs
     every match, and the lead, type and region of each would otherwise be joined before the sort.
-
-    The page's ids are cached under the search, the other filters (as SQL, which carries the viewer's
-    visibility), the order, the window and ``search_fingerprint``, as the facet counts are: people page
-    through and come back to the same searches, and finding a page of a common word costs tens of
-    milliseconds at a million partnerships (a walk of the date index asking the full-text index about each
-    row, or a ranking of every match), against one cache read. Any write moves the fingerprint, so a cached
-    page is never stale, and a read writes nothing but the cache.
     """
 
     def __init__(
@@ -95,29 +112,7 @@ class SearchRows:
 
     def __getitem__(self, window: slice) -> list[Partnership]:
         start, stop = window.start or 0, window.stop
-        key = self._page_key(start, stop)
-        ids: list[int] | None = cache.get(key)
-        if ids is None:
-            ids = self._walked(start, stop) if self.broad else self._ranked(start, stop)
-            cache.set(key, ids, SEARCH_PAGE_TIMEOUT)
-        return rows_of(ids)
-
-    def _page_key(self, start: int, stop: int | None) -> str:
-        unsearched_sql, params = self.unsearched.order_by().query.sql_with_params()
-        raw = json.dumps(
-            [
-                self.unsearched.db,
-                unsearched_sql,
-                repr(params),
-                self.query.fts5(),
-                self.sort,
-                self.broad,
-                start,
-                stop,
-                search_fingerprint(),
-            ]
-        )
-        return "pn-search-page:" + hashlib.sha256(raw.encode()).hexdigest()
+        return rows_of(self._walked(start, stop) if self.broad else self._ranked(start, stop))
 
     def _ranked(self, start: int, stop: int | None) -> list[int]:
         """A narrow search's page: every match found from the index's hits, sorted, the window kept."""
@@ -169,15 +164,19 @@ def search_page_rows(
     *,
     broad: bool = False,
     selected: int | None = None,
-) -> QuerySet[Partnership] | SearchRows | FewRows:
+    version: RegistryVersion | None = None,
+) -> KeptPages:
     """The registry table's rows for a filter: ``unsearched`` (every filter but the search applied), searched
     for ``text`` and in the ``sort`` order; without a search, a queryset (``registry_page_rows``), or on
     PostgreSQL ``FewRows`` when the counts say the filter ``selected`` few rows (``FEW_ROWS``). A ``broad``
-    search (``BROAD_SEARCH``) is listed in date order, not ranked."""
+    search (``BROAD_SEARCH``) is listed in date order, not ranked. Each page is found once per version of
+    the data (``KeptPages``; ``version``, the registry's version when the caller has just read it)."""
     query = parse_text_query(text)
-    if not query:
-        few = selected is not None and selected <= FEW_ROWS
-        if few and connections[unsearched.db].vendor == "postgresql":
-            return FewRows(unsearched, SORTS.get(sort, SORTS[DEFAULT_SORT]))
-        return registry_page_rows(unsearched, sort)
-    return SearchRows(unsearched, query, sort, broad=broad)
+    sql, params = unsearched.order_by().query.sql_with_params()
+    version = version or registry_version()
+    signature = [unsearched.db, sql, repr(params), query.fts5(), sort, broad, str(version)]
+    if query:
+        return KeptPages(SearchRows(unsearched, query, sort, broad=broad), signature)
+    if selected is not None and selected <= FEW_ROWS and connections[unsearched.db].vendor == "postgresql":
+        return KeptPages(FewRows(unsearched, SORTS.get(sort, SORTS[DEFAULT_SORT])), signature)
+    return KeptPages(registry_page_rows(unsearched, sort), signature)

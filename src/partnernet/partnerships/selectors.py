@@ -13,9 +13,10 @@ from django.db import connections
 from django.db.models import F, Max, Q, QuerySet
 
 from partnernet.base.references import best_row, key_and_origin
+from partnernet.base.versions import Table, version_of
 from partnernet.core.search import TextQuery, parse_text_query
-from partnernet.directory.models import Entity
-from partnernet.framework.models import Region
+from partnernet.directory.models import Entity, Partner
+from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.framework.selectors import region_path
 from partnernet.partnerships.models import Partnership, PartnershipText
 from partnernet.partnerships.row_reads import (
@@ -40,6 +41,44 @@ SORTS: dict[str, tuple[str, ...]] = {
 DEFAULT_SORT = "-start"
 RELEVANCE = "relevance"
 """Best match first; the default when there is a search, and only possible then."""
+
+
+REGISTRY_READS: tuple[Table, ...] = (
+    (Partner, "updated_at"),
+    (Partnership.partners.through, None),
+    (Partnership.themes.through, None),
+    (PartnershipType, "updated_at"),
+    (Theme, "updated_at"),
+    (Region, "updated_at"),
+)
+"""What the registry's filters and facets read besides the partnership table: partners (their kinds, and
+names that are searched) and the links to them, theme links, the taxonomy (keys filtered by, labels shown).
+Whatever is cached from them is kept under their versions (``base.versions``) too, so a renamed theme or a
+partner of another kind is shown at once."""
+
+
+@dataclass(frozen=True)
+class RegistryVersion:
+    """Changes whenever what a filter or a search of the registry selects, counts or labels may change.
+
+    ``table`` is the partnership table's fingerprint as the tally records it (``tally.table_fingerprint``):
+    a partnership inserted, updated or deleted (services touch ``updated_at`` when they change a
+    partnership's themes or partners). ``others`` are the versions of ``REGISTRY_READS`` and of the
+    entities (their names are searched, their keys filtered by).
+    """
+
+    table: str
+    others: tuple[Any, ...]
+
+    def __str__(self) -> str:
+        return f"{self.table}/{self.others!r}"
+
+
+def registry_version() -> RegistryVersion:
+    """The registry's version, read in one statement, each part an index seek (``base.versions``)."""
+    read: tuple[Table, ...] = ((Partnership, "updated_at"), *REGISTRY_READS, (Entity, "updated_at"))
+    _, mark, top, changed, *others = version_of(read)
+    return RegistryVersion(f"{mark}:{top}:{changed}", tuple(others))
 
 
 @dataclass(frozen=True)

@@ -28,16 +28,24 @@ from partnernet.partnerships.forms import AgreementForm, PartnershipForm, Regist
 from partnernet.partnerships.models import Agreement, Partnership
 from partnernet.partnerships.rules import partnership_actions, visible_partnerships
 from partnernet.partnerships.search_rows import search_page_rows
-from partnernet.partnerships.selectors import BROAD_ROWS, filter_partnerships, partnership_page
+from partnernet.partnerships.selectors import (
+    BROAD_ROWS,
+    filter_partnerships,
+    partnership_page,
+    registry_version,
+)
 
 
 def registry(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET or None)
     filters = form.registry_filter()
     unsearched = filter_partnerships(visible_partnerships(request.user), replace(filters, q=""))
-    facets = registry_facets(request.user, unsearched, filters)
+    version = registry_version()  # what the counts and the page are kept under
+    facets = registry_facets(request.user, unsearched, filters, version)
     selected = None if facets.estimated else facets.total
-    rows = search_page_rows(unsearched, filters.q, form.ordering(), broad=facets.broad, selected=selected)
+    rows = search_page_rows(
+        unsearched, filters.q, form.ordering(), broad=facets.broad, selected=selected, version=version
+    )
     # A broad search pages through its first BROAD_ROWS rows (``selectors.BROAD_SEARCH``).
     count = min(facets.total, BROAD_ROWS) if facets.broad else facets.total
     page = page_of(request, rows, count=count)
