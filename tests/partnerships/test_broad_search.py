@@ -172,8 +172,7 @@ def test_the_hits_in_windows_are_those_in_evenly_spread_ranges_of_ids(
     assert sqlite_hits_in_windows(query, connection, top) == 31  # fewer ids than the windows hold: all
     monkeypatch.setattr(search, "WINDOW", 3)
     monkeypatch.setattr(search, "WINDOWS", 2)
-    step = max(top // 2, 3)
-    windows = [range(first, first + 3) for first in range(1, top + 1, step)][:2]
+    windows = [range(1 + n * (top // 2), n * (top // 2) + 4) for n in range(2)]
     expected = sum(1 for pk in hits if any(pk in window for window in windows))
     assert sqlite_hits_in_windows(query, connection, top) == expected
 

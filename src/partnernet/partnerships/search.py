@@ -335,10 +335,11 @@ def sqlite_hits_in_windows(query: TextQuery, connection: BaseDatabaseWrapper, to
     smaller than the windows together. Only ever used to order the questions asked of the index, where a
     wrong guess costs time and nothing else: ranges of consecutive ids are no fair sample of the hits
     (rows imported together are alike), which is why the facets' sample hashes ids instead."""
-    step = max(top // WINDOWS, WINDOW)
-    ranges = [(first, first + WINDOW - 1) for first in range(1, max(top, 1) + 1, step)][:WINDOWS]
     if top <= WINDOWS * WINDOW:
         ranges = [(0, top)]
+    else:
+        step = top // WINDOWS
+        ranges = [(1 + n * step, n * step + WINDOW) for n in range(WINDOWS)]
     count = f"(SELECT COUNT(*) FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s)"
     params: list[Any] = []
     for first, last in ranges:

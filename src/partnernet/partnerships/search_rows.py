@@ -54,7 +54,7 @@ class KeptPages:
     People page through and come back to the same filters and searches, and finding a page costs from a
     millisecond to tens of them at a million partnerships (a filter the date index meets rarely, a walk of
     it asking the full-text index about each row, a ranking of every match), against one cache read and a
-    read of the page's rows by id. Any write moves the fingerprint, so a kept page is never stale, and a
+    read of the page's rows by id. Any write moves the version, so a kept page is never stale, and a
     read writes nothing but the cache.
     """
 
