@@ -14,6 +14,7 @@ from partnernet.audit.models import AuditEvent
 from partnernet.base.registry import record_kind
 from partnernet.directory.models import Entity
 from partnernet.partnerships.models import Partnership
+from partnernet.partnerships.search_rows import search_page_rows
 from partnernet.partnerships.tally import rebuild_registry_tally
 from tests.factories import (
     EntityFactory,
@@ -140,6 +141,17 @@ def test_a_filtered_page_is_found_once_per_version_of_the_data(
     member = Client()
     member.force_login(MembershipFactory(entity=lead).user)
     assert sorted(view(member)[0]) == sorted([*first, "Kept 0a"])
+
+
+def test_a_filter_that_selects_nothing_is_an_empty_page(client: Client) -> None:
+    """A region the form accepted but that is gone when the rows are filtered selects nothing: an empty page
+    (``filter_partnerships`` answers ``none()``, which has no SQL to key a kept page by)."""
+    PartnershipFactory(title="Somewhere", region=region("SE"))
+    found = search_page_rows(Partnership.objects.none(), "", "-start")
+    assert found[0:50] == []
+    assert [p.title for p in client.get(reverse("partnerships:registry")).context["page"].object_list] == [
+        "Somewhere"
+    ]
 
 
 def test_tally_stays_exact_through_service_writes_without_a_rebuild(client: Client, monkeypatch: Any) -> None:

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet
 
@@ -172,7 +173,10 @@ def search_page_rows(
     search (``BROAD_SEARCH``) is listed in date order, not ranked. Each page is found once per version of
     the data (``KeptPages``; ``version``, the registry's version when the caller has just read it)."""
     query = parse_text_query(text)
-    sql, params = unsearched.order_by().query.sql_with_params()
+    try:
+        sql, params = unsearched.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter that selects nothing (``filter_partnerships``: a region now gone)
+        sql, params = "", ()
     version = version or registry_version()
     signature = [unsearched.db, sql, repr(params), query.fts5(), sort, broad, str(version)]
     if query:
