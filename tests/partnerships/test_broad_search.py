@@ -131,6 +131,29 @@ def test_a_broad_word_that_a_filter_excludes_is_searched_exactly(
     assert "estimated" not in response.content.decode()
 
 
+def test_a_search_refined_with_a_facet_does_not_count_the_index_hits_again(
+    client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's hit count is the same whatever the other filters: kept per version of the data, asked
+    once for "museum" and its refinement by type, and again after a write."""
+    monkeypatch.setattr(facets, "SAMPLE", 10_000)
+    asked: list[str] = []
+    count = selectors.broad_search
+
+    def counted(query: Any, using: str = "default") -> int | None:
+        asked.append(query.fts5())
+        return count(query, using)
+
+    monkeypatch.setattr(facets, "broad_search", counted)
+    assert client.get(URL, {"q": "museum"}).context["facets"].total == 30
+    refined = client.get(URL, {"q": "museum", "type": "research"}).context["facets"]
+    assert refined.total == 10
+    assert asked == ['"museum"']
+    PartnershipFactory(title="Museum night", type=ptype("research"))
+    assert client.get(URL, {"q": "museum", "type": "research"}).context["facets"].total == 11
+    assert asked == ['"museum"', '"museum"']
+
+
 def test_a_broad_search_pages_through_its_first_rows_only(
     client: Client, museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
 ) -> None:

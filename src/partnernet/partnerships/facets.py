@@ -33,6 +33,7 @@ from partnernet.directory.models import Partner
 from partnernet.directory.rules import entity_ids_of, is_movement_member
 from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.i18n.names import label_for, region_name
+from partnernet.partnerships import selectors
 from partnernet.partnerships.models import Partnership, PartnershipStatus, Visibility
 from partnernet.partnerships.search import SAMPLE_SPACE
 from partnernet.partnerships.selectors import (
@@ -244,12 +245,25 @@ def registry_facets(
     active = {**filters.active(), "q": query.fts5()}
 
     def count() -> Facets:
-        hits = broad_search(query, unsearched.db) if query else None
+        hits = _index_hits(query, unsearched.db, version) if query else None
         if query and hits:
             return estimated_facets(unsearched, query, hits)
         return _facets_from(_live_counts(unsearched, query), by_region_code=False)
 
     return _cached([scope, active, str(version), get_language()], count)
+
+
+def _index_hits(query: TextQuery, using: str, version: RegistryVersion) -> int | None:
+    """``broad_search``'s answer for ``query``, kept per registry version: it is the index's, whatever the
+    other filters, so a search refined with a facet (the same words, another filter) does not count the
+    hits again (3 to 40 ms on SQLite, 13 to 30 on PostgreSQL at a million partnerships)."""
+    raw = json.dumps([using, query.fts5(), str(version), selectors.BROAD_SEARCH])
+    key = "pn-index-hits:" + hashlib.sha256(raw.encode()).hexdigest()
+    kept: list[int | None] | None = cache.get(key)
+    if kept is None:
+        kept = [broad_search(query, using)]
+        cache.set(key, kept, FACET_TIMEOUT)
+    return kept[0]
 
 
 def _cached(parts: list[Any], count: Callable[[], Facets]) -> Facets:
