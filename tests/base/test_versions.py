@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import translation
 
 from partnernet.base import deletions, versions
-from partnernet.base.versions import forget, reuse, version_of
+from partnernet.base.versions import forget, kept, reuse, version_of
 from partnernet.directory.models import Entity
 from partnernet.partnerships.models import Partnership
 from tests.factories import EntityFactory, PartnershipFactory
@@ -178,3 +178,18 @@ def test_every_growing_table_a_version_reads_has_its_stamp_indexed() -> None:
             continue
         leading = {index.fields[0] for index in model._meta.indexes}
         assert stamp in leading, f"{model.__name__}.{stamp} has no index of its own"
+
+
+def test_kept_makes_a_value_once_per_key_and_keeps_none_too() -> None:
+    """``kept`` answers from the instance's cache while the parts (a version among them) stay the same."""
+    made: list[str] = []
+
+    def make(value: int | None) -> int | None:
+        made.append("made")
+        return value
+
+    assert kept("pn-test", ["a", 1], lambda: make(None), 60) is None
+    assert kept("pn-test", ["a", 1], lambda: make(7), 60) is None, "None was kept, not made again"
+    assert kept("pn-test", ["a", 2], lambda: make(7), 60) == 7
+    assert kept("pn-test", ["a", 2], lambda: make(8), 60) == 7
+    assert made == ["made", "made"]

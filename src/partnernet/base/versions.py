@@ -30,12 +30,15 @@ for all of them, once a minute per worker.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import Model
 from django.utils import translation
@@ -151,3 +154,25 @@ def _lock(slot: Hashable) -> threading.RLock:
 def forget() -> None:
     """Drop everything this process holds (tests start from nothing with it)."""
     _held.clear()
+
+
+def cache_key(prefix: str, parts: Sequence[Any]) -> str:
+    """A key of the instance's cache for what ``parts`` name (JSON; versions included by the caller)."""
+    raw = json.dumps(parts, sort_keys=True)
+    return f"{prefix}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+_MISSING = object()
+
+
+def kept(prefix: str, parts: Sequence[Any], make: Callable[[], T], timeout: int) -> T:
+    """What ``make()`` returned for ``parts``, from the instance's cache (shared by every process), made
+    now if the cache holds none. Unlike ``reuse``, the version is one of ``parts``: a new version is a new
+    key, and the old entry ages out of the cache. ``None`` is kept like any other value."""
+    key = cache_key(prefix, parts)
+    found = cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return found
+    value = make()
+    cache.set(key, value, timeout)
+    return value

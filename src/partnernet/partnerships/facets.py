@@ -15,19 +15,15 @@ marked as estimates (``estimated_facets``).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.utils.translation import get_language
 
-from partnernet.base.versions import reuse
+from partnernet.base.versions import kept, reuse
 from partnernet.core.search import TextQuery, parse_text_query
 from partnernet.directory.models import Partner
 from partnernet.directory.rules import entity_ids_of, is_movement_member
@@ -232,13 +228,13 @@ def registry_facets(
     """
     query = parse_text_query(filters.q)
     version = version or registry_version()
-    scope = _visibility_scope(user)
+    # Cached facets are kept under who may see what, the filters, the version and the labels' language.
     if not (query or filters.theme or filters.partner_kind or filters.lead) and tally_is_fresh(version.table):
         if filters.type or filters.status or filters.region or _counts_own_private(user):
             # Summing the tally for a filter costs about 10 ms at a million partnerships: cached like a
             # search's counts.
-            parts = [scope, filters.active(), str(version), get_language()]
-            return _cached(parts, lambda: _tally_facets(user, unsearched, filters))
+            parts = [_visibility_scope(user), filters.active(), str(version), get_language()]
+            return kept("pn-facets", parts, lambda: _tally_facets(user, unsearched, filters), FACET_TIMEOUT)
         # The unfiltered registry, the most read page: its facets are kept in the process.
         slot = ("registry-facets", tuple(_tally_visibilities(user)), get_language())
         return reuse(slot, (version.table, version.others), lambda: _tally_facets(user, unsearched, filters))
@@ -250,32 +246,16 @@ def registry_facets(
             return estimated_facets(unsearched, query, hits)
         return _facets_from(_live_counts(unsearched, query), by_region_code=False)
 
-    return _cached([scope, active, str(version), get_language()], count)
+    parts = [_visibility_scope(user), active, str(version), get_language()]
+    return kept("pn-facets", parts, count, FACET_TIMEOUT)
 
 
 def _index_hits(query: TextQuery, using: str, version: RegistryVersion) -> int | None:
     """``broad_search``'s answer for ``query``, kept per registry version: it is the index's, whatever the
     other filters, so a search refined with a facet (the same words, another filter) does not count the
     hits again (3 to 40 ms on SQLite, 13 to 30 on PostgreSQL at a million partnerships)."""
-    raw = json.dumps([using, query.fts5(), str(version), selectors.BROAD_SEARCH])
-    key = "pn-index-hits:" + hashlib.sha256(raw.encode()).hexdigest()
-    kept: list[int | None] | None = cache.get(key)
-    if kept is None:
-        kept = [broad_search(query, using)]
-        cache.set(key, kept, FACET_TIMEOUT)
-    return kept[0]
-
-
-def _cached(parts: list[Any], count: Callable[[], Facets]) -> Facets:
-    """The facets cached under ``parts`` (who may see what, the filters, the versions of what was counted,
-    the language of the labels), counted now if the cache holds none."""
-    raw = json.dumps(parts, sort_keys=True)
-    key = "pn-facets:" + hashlib.sha256(raw.encode()).hexdigest()
-    facets: Facets | None = cache.get(key)
-    if facets is None:
-        facets = count()
-        cache.set(key, facets, FACET_TIMEOUT)
-    return facets
+    parts = [using, query.fts5(), str(version), selectors.BROAD_SEARCH]
+    return kept("pn-index-hits", parts, lambda: broad_search(query, using), FACET_TIMEOUT)
 
 
 SAMPLE = 2048

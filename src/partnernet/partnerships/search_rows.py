@@ -9,8 +9,6 @@ each row. Either way a page's ids are found once per version of the data and kep
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.core.cache import cache
@@ -18,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet
 
+from partnernet.base.versions import cache_key
 from partnernet.core.search import TextQuery, parse_text_query
 from partnernet.partnerships.models import Partnership, PartnershipText
 from partnernet.partnerships.row_reads import FewRows, rows_of
@@ -71,8 +70,7 @@ class KeptPages:
 
     def __getitem__(self, window: slice) -> list[Partnership]:
         start, stop = window.start or 0, window.stop
-        raw = json.dumps([*self.signature, start, stop])
-        key = "pn-registry-page:" + hashlib.sha256(raw.encode()).hexdigest()
+        key = cache_key("pn-registry-page", [*self.signature, start, stop])
         ids: list[int] | None = cache.get(key)
         if ids is not None:
             return rows_of(ids)

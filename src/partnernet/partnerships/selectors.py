@@ -31,6 +31,7 @@ from partnernet.partnerships.search import (
     pg_hits_in_buckets,
     sample_bucket_sql,
 )
+from partnernet.partnerships.tally import fingerprint_of
 
 SORTS: dict[str, tuple[str, ...]] = {
     "title": ("title", "id"),
@@ -78,7 +79,7 @@ def registry_version() -> RegistryVersion:
     """The registry's version, read in one statement, each part an index seek (``base.versions``)."""
     read: tuple[Table, ...] = ((Partnership, "updated_at"), *REGISTRY_READS, (Entity, "updated_at"))
     _, mark, top, changed, *others = version_of(read)
-    return RegistryVersion(f"{mark}:{top}:{changed}", tuple(others))
+    return RegistryVersion(fingerprint_of(mark, top, changed), tuple(others))
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,12 @@ def table_fingerprint() -> str:
     read as ``base.versions`` reads them (one statement, each part answered from an index).
     """
     _, mark, top, changed = version_of(((Partnership, "updated_at"),))
+    return fingerprint_of(mark, top, changed)
+
+
+def fingerprint_of(mark: Any, top: Any, changed: Any) -> str:
+    """The fingerprint from the partnership table's delete mark, highest id and latest ``updated_at`` (for a
+    caller that read them with other tables' versions, ``selectors.registry_version``)."""
     return f"{mark}:{top}:{changed}"
 
 
