@@ -26,6 +26,9 @@ older than ``MAX_AGE``, at an unchanged version, are renewed by a background thr
 keeps answering with the held ones, which nothing has shown to be out of date: at 1,000,000 partnerships
 the analytics' network takes four seconds to read, and the request that happened to find it aged waited
 for all of them, once a minute per worker.
+
+Figures of which there are many (a registry filter's facet counts, a page's ids) are not held in the process
+but in the instance's cache, shared by every process, with the version in their key (``kept``).
 """
 
 from __future__ import annotations
