@@ -54,6 +54,8 @@ TABLES = (
     "federation_feedevent",
 )
 CHECKED = (*TABLES, "partnerships_search")
+SAMPLED = "partnerships_search_sampled"
+"""SQLite's second index, of the sample's buckets (also kept by triggers, on both sides)."""
 FEED = "federation_feedevent"
 BATCH = 5000
 PURPOSE = b"partnernet-activity-v1"
@@ -97,7 +99,8 @@ class Database:
         return {t: self.rows(f"SELECT COALESCE(MAX(id), 0) FROM {t}")[0][0] for t in TABLES}  # noqa: S608
 
     def counts(self) -> dict[str, int]:
-        return {t: self.rows(f"SELECT COUNT(*) FROM {t}")[0][0] for t in CHECKED}  # noqa: S608
+        checked = (*CHECKED, SAMPLED) if self.sqlite is not None else CHECKED
+        return {t: self.rows(f"SELECT COUNT(*) FROM {t}")[0][0] for t in checked}  # noqa: S608
 
 
 def run(env: dict[str, str], *args: str) -> None:

@@ -56,7 +56,7 @@ PAGE_PURPOSE = b"partnernet-feed-page-v1"
 ITEM_PURPOSE = b"partnernet-activity-v1"
 SKIPPED = ("django_session", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4")
 """Tables neither side writes in the pull (and SQLite's own bookkeeping, which the engine keeps)."""
-TRIGGERED = ("partnerships_search", "library_search")
+TRIGGERED = ("partnerships_search", "partnerships_search_sampled", "library_search")
 """Search indexes kept by the database's own triggers on both sides: compared, never written by the floor."""
 
 
@@ -150,7 +150,11 @@ class Snapshot:
         if self.db.sqlite is not None:
             found = self.db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
             virtual = [name for name, sql in found if (sql or "").upper().startswith("CREATE VIRTUAL")]
-            shadow = {name for name, _ in found if any(name.startswith(f"{v}_") for v in virtual)}
+            shadow = {
+                name
+                for name, _ in found
+                if name not in virtual and any(name.startswith(f"{v}_") for v in virtual)
+            }
             return [name for name, _ in found if name not in shadow and name not in SKIPPED]
         found = self.db.rows(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "

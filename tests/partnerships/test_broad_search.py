@@ -244,7 +244,7 @@ def test_the_sample_hash_spreads_ids_taken_in_turns() -> None:
 def test_postgresql_finds_a_sample_by_its_index() -> None:
     """``migrate`` makes the bucket index (``search.PG_SAMPLE_INDEX``) that a sample's hits are read by."""
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite reads FTS5's list of hits and filters it; no index is needed")
+        pytest.skip("SQLite reads a sample from its table of the first buckets (test_search_sample.py)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'partnerships_search_sample'")
         (definition,) = cursor.fetchone()

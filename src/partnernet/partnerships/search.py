@@ -50,30 +50,26 @@ from partnernet.partnerships.search_triggers import (
     PG_RETIRED_TRIGGERS,
     PG_TRIGGERS,
     PG_UNCHANGED_TRIGGERS,
+    SAMPLE_CREATE,
+    SAMPLE_KEY,
+    SAMPLE_SPACE,
+    SAMPLE_TABLE,
+    SAMPLE_TIER,
     SQLITE_CREATE,
     SQLITE_TRIGGERS,
     TABLE,
+    sample_bucket_sql,
+    sample_id_sql,
+    sample_key_sql,
     sqlite_names,
 )
+
+__all__ = ["SAMPLE_SPACE", "SAMPLE_TIER", "sample_bucket_sql"]
 
 WATCHED_APPS = frozenset({"partnerships", "directory"})
 """Apps whose tables the triggers name (see the module docstring)."""
 BM25_WEIGHTS = "10.0, 1.0, 4.0"
 """Title, description, names: the title says most about a partnership, then the names."""
-
-
-SAMPLE_SPACE = 1024
-"""Buckets a partnership's id is hashed into when a broad search's counts are estimated
-(``facets.estimated_facets``)."""
-
-
-def sample_bucket_sql(column: str, *, escaped: bool = False) -> str:
-    """SQL for the bucket (0 to ``SAMPLE_SPACE`` - 1) of the id in ``column``: the top ten bits of the id
-    times Knuth's multiplicative constant, modulo 2^32. Every bit of the id moves them, so a sample is not
-    one residue class of ids (which numbering by turns, as ``generate`` does, would bias). Integer
-    arithmetic on every engine; ``escaped`` doubles the ``%`` for a statement run with parameters."""
-    modulo = "%%" if escaped else "%"
-    return f"((({column} * 2654435761) {modulo} 4294967296) / 4194304)"
 
 
 def sample_bucket(pk: int) -> int:
@@ -83,7 +79,10 @@ def sample_bucket(pk: int) -> int:
 
 PG_SAMPLE_INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_sample ON {TABLE} (({sample_bucket_sql('rowid')}))"
 """PostgreSQL finds a sample's hits by this index (a few thousand rows) instead of testing every document
-(0.2 s at a million); SQLite reads FTS5's list of hits, which is fast enough, and filters it."""
+(0.2 s at a million); SQLite reads a sample from its own table of the first buckets (``SAMPLE_TABLE``)."""
+
+
+_SQLITE_TABLES = (SQLITE_CREATE, SAMPLE_CREATE)
 
 
 def _execute(connection: BaseDatabaseWrapper, *statements: str) -> None:
@@ -161,10 +160,13 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
         if connection.alias in _PAUSED:
             # Inside a ``migrate`` whose later migrations may remake the tables the triggers name: make the
             # table now, and the triggers and its rows when the run is over (``resume_search_triggers``).
-            _execute(connection, SQLITE_CREATE.replace("CREATE", "CREATE VIRTUAL TABLE IF NOT EXISTS", 1))
+            _execute(
+                connection,
+                *(sql.replace("CREATE", "CREATE VIRTUAL TABLE IF NOT EXISTS", 1) for sql in _SQLITE_TABLES),
+            )
             return False
         missing = set(SQLITE_TRIGGERS) - _sqlite_triggers(connection)
-        if not missing and _table_exists(connection, TABLE):
+        if not missing and _table_exists(connection, TABLE) and _table_exists(connection, SAMPLE_TABLE):
             return False
         _execute(
             connection, *(f"CREATE TRIGGER IF NOT EXISTS {name} {SQLITE_TRIGGERS[name]}" for name in missing)
@@ -204,10 +206,17 @@ def rebuild_search_index(connection: BaseDatabaseWrapper) -> None:
         _execute(
             connection,
             f"DROP TABLE IF EXISTS {TABLE}",
-            SQLITE_CREATE.replace("CREATE", "CREATE VIRTUAL TABLE", 1),
+            f"DROP TABLE IF EXISTS {SAMPLE_TABLE}",
+            *(sql.replace("CREATE", "CREATE VIRTUAL TABLE", 1) for sql in _SQLITE_TABLES),
             f"INSERT INTO {TABLE}(rowid, title, description, names) "
-            f"SELECT p.id, p.title, p.description, {sqlite_names('p.id')} FROM partnerships_partnership p",
+            # Not ``p``: the names' subqueries call their own partnership ``p``, which would shadow it.
+            f"SELECT pt.id, pt.title, pt.description, {sqlite_names('pt.id')} "
+            "FROM partnerships_partnership pt",
+            f"INSERT INTO {SAMPLE_TABLE}(rowid, title, description, names) "
+            f"SELECT {sample_key_sql('rowid')}, title, description, names FROM {TABLE} "
+            f"WHERE {sample_bucket_sql('rowid')} < {SAMPLE_TIER}",
             f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')",
+            f"INSERT INTO {SAMPLE_TABLE}({SAMPLE_TABLE}) VALUES ('optimize')",
         )
     elif connection.vendor == "postgresql":
         document = PG_DOCUMENT.format(
@@ -258,6 +267,7 @@ def drop_search_index(connection: BaseDatabaseWrapper) -> None:
             connection,
             *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS),
             f"DROP TABLE IF EXISTS {TABLE}",
+            f"DROP TABLE IF EXISTS {SAMPLE_TABLE}",
         )
     elif connection.vendor == "postgresql":
         _execute(
@@ -319,6 +329,26 @@ def pg_hits_in_buckets(query: TextQuery, buckets: int, connection: BaseDatabaseW
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (buckets, *params))
+        return int(cursor.fetchone()[0])
+
+
+def sqlite_sample_hits_sql(query: TextQuery, buckets: int) -> tuple[str, tuple[Any, ...]]:
+    """SQLite: SQL for the partnership ids (as ``hit``) of the hits of ``query`` in the first ``buckets``
+    sample buckets (at most ``SAMPLE_TIER``), read from the sample table as one range of its rowids."""
+    if not 0 < buckets <= SAMPLE_TIER:
+        raise ValueError(f"the sample table holds {SAMPLE_TIER} buckets, not {buckets}")
+    sql = (
+        f"SELECT {sample_id_sql('rowid', escaped=True)} AS hit FROM {SAMPLE_TABLE} "
+        f"WHERE {SAMPLE_TABLE} MATCH %s AND rowid < %s"
+    )
+    return sql, (query.fts5(), buckets * SAMPLE_KEY)
+
+
+def sqlite_sample_hits(query: TextQuery, connection: BaseDatabaseWrapper, buckets: int = SAMPLE_TIER) -> int:
+    """SQLite: how many hits of ``query`` the first ``buckets`` sample buckets hold (``SAMPLE_TABLE``)."""
+    sql, params = sqlite_sample_hits_sql(query, buckets)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql})", params)
         return int(cursor.fetchone()[0])
 
 

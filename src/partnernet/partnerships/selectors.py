@@ -27,9 +27,12 @@ from partnernet.partnerships.row_reads import (
 )
 from partnernet.partnerships.search import (
     SAMPLE_SPACE,
+    SAMPLE_TIER,
     TextRelevance,
     pg_hits_in_buckets,
     sample_bucket_sql,
+    sqlite_sample_hits,
+    sqlite_sample_hits_sql,
 )
 from partnernet.partnerships.tally import fingerprint_of
 
@@ -164,7 +167,8 @@ def driven_by_hits(
     per visible row, seconds at a million rows). ``scored`` adds the hit's relevance as ``score``.
 
     ``sample`` keeps only the hits in that many of the ``SAMPLE_SPACE`` buckets (``sample_bucket_sql``), at
-    most ``SAMPLE_CAP`` of them.
+    most ``SAMPLE_CAP`` of them. On SQLite, up to ``SAMPLE_TIER`` buckets are read from the sample table, one
+    range of its rowids (``search.SAMPLE_TABLE``); more, from the index, every hit hashed.
     """
     connection = connections[filtered.db]
     matched, params = filtered.query.sql_with_params()
@@ -173,7 +177,10 @@ def driven_by_hits(
         fields["score"] = TextRelevance(F("document"), query)
     hits = PartnershipText.objects.filter(document__matches=query).values(**fields)
     hits_sql, hits_params = hits.query.sql_with_params()
-    if sample is not None:
+    if sample is not None and not scored and connection.vendor == "sqlite" and sample <= SAMPLE_TIER:
+        sampled, sampled_params = sqlite_sample_hits_sql(query, sample)
+        hits_sql, hits_params = f"{sampled} LIMIT %s", (*sampled_params, SAMPLE_CAP)
+    elif sample is not None:
         bucket = sample_bucket_sql("hit", escaped=True)
         hits_sql = f"SELECT * FROM ({hits_sql}) sampled WHERE {bucket} < %s LIMIT %s"  # noqa: S608
         hits_params = (*hits_params, sample, SAMPLE_CAP)
@@ -206,23 +213,35 @@ to narrow the search instead."""
 def broad_search(query: TextQuery, using: str = "default") -> int | None:
     """The index's hit count for ``query`` when the search is broad (``BROAD_SEARCH``), else ``None``.
 
-    SQLite counts the hits exactly: FTS5 reads the index alone, 50 ms for a word in every one of a million
-    rows. PostgreSQL must visit each hit's row to count it (90 to 140 ms for a word in a third of a million
-    rows), so there the search is broad when a count that stops after ``BROAD_SEARCH`` + 1 hits reaches it
-    (6 to 17 ms), and the hits are then estimated from those in ``HIT_BUCKETS`` of the sample's buckets,
-    read through the sample index (7 to 13 ms; ``hit_estimate``). The count only sizes the facets' sample
-    (``facets.estimated_facets``), which the page's estimates are read from."""
+    SQLite estimates the hits from the sample table, a sixteenth of the index, and counts them exactly
+    where the estimate is near the threshold (``SURELY_BROAD``): FTS5 reads the index alone, but that is
+    still 40 ms for a word in every one of a million rows. PostgreSQL must visit each hit's row to count
+    it (90 to 140 ms for a word in a third of a million rows), so there the search is broad when a count
+    that stops after ``BROAD_SEARCH`` + 1 hits reaches it (6 to 17 ms), and the hits are then estimated
+    from those in ``HIT_BUCKETS`` of the sample's buckets, read through the sample index (7 to 13 ms;
+    ``hit_estimate``). The count only sizes the facets' sample (``facets.estimated_facets``), which the
+    page's estimates are read from."""
     vendor = connections[using].vendor
     if vendor not in ("sqlite", "postgresql"):
         return None
     hits = PartnershipText.objects.using(using).filter(document__matches=query)
     if vendor == "sqlite":
+        estimate = sqlite_sample_hits(query, connections[using]) * SAMPLE_SPACE // SAMPLE_TIER
+        if estimate > SURELY_BROAD:
+            return estimate
         count = hits.count()
         return count if count > BROAD_SEARCH else None
     if hits[: BROAD_SEARCH + 1].count() <= BROAD_SEARCH:
         return None
     return hit_estimate(query, using)
 
+
+SURELY_BROAD = 4 * BROAD_SEARCH
+"""SQLite: a search whose hits in the sample table (a sixteenth of the index, ``search.SAMPLE_TIER``) make
+more than this is broad without an exact count, and its hits are that estimate: at least 2,500 sampled hits,
+a standard error of 2% or less. Counting a word in every one of a million rows exactly takes 40 ms; its
+sixteenth, 2 to 3. Nearer the threshold the hits are counted exactly (a few milliseconds at most), so a
+search is never called broad by a chance high sample."""
 
 HIT_BUCKETS = 8
 """Buckets (of ``SAMPLE_SPACE``) a broad search's hits are counted in on PostgreSQL: 1/128 of the index. A
