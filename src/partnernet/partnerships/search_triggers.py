@@ -116,6 +116,7 @@ SQLITE_TRIGGERS = {
     ),
 }
 
+
 def _sample_refresh_names(pid: str) -> str:
     return f"UPDATE {SAMPLE_TABLE} SET names = {sqlite_names(pid)} WHERE rowid = {sample_key_sql(pid)};"
 
