@@ -248,7 +248,36 @@ def test_postgresql_finds_a_sample_by_its_index() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'partnerships_search_sample'")
         (definition,) = cursor.fetchone()
-    assert "2654435761" in definition
+        assert "2654435761" in definition
+        for tier in search.PG_SAMPLED_TIERS:
+            name = f"partnerships_search_sampled_{tier}"
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+            (partial,) = cursor.fetchone()
+            assert "gin (document)" in partial
+            assert partial.endswith(f"< {tier})")
+
+
+def test_postgresql_tells_a_common_word_broad_by_a_probe_of_one_bucket(
+    museums: list[Partnership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough hits in ``PROBE_BUCKETS`` make the search broad at once, the probe's count scaled; fewer
+    leave it to the bounded count (and, past it, the estimate)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite tells a broad search from its sample table (test_search_sample.py)")
+    query = parse_text_query("museum")
+    hits = [p.pk for p in museums] + list(
+        Partnership.objects.filter(visibility="private").values_list("pk", flat=True)
+    )
+    monkeypatch.setattr(selectors, "PROBE_BUCKETS", SAMPLE_SPACE // 2)
+    probed = sum(1 for pk in hits if sample_bucket(pk) < SAMPLE_SPACE // 2)
+    assert probed, "the hash put none of the 31 in half the buckets"
+    monkeypatch.setattr(selectors, "SURELY_PROBED", probed)
+    assert selectors.broad_search(query) == probed * 2
+    monkeypatch.setattr(selectors, "SURELY_PROBED", probed + 1)
+    monkeypatch.setattr(selectors, "HIT_BUCKETS", SAMPLE_SPACE)
+    assert selectors.broad_search(query) == 31
+    monkeypatch.setattr(selectors, "BROAD_SEARCH", 31)
+    assert selectors.broad_search(query) is None
 
 
 @pytest.mark.parametrize(

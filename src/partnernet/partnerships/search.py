@@ -80,6 +80,17 @@ def sample_bucket(pk: int) -> int:
 PG_SAMPLE_INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_sample ON {TABLE} (({sample_bucket_sql('rowid')}))"
 """PostgreSQL finds a sample's hits by this index (a few thousand rows) instead of testing every document
 (0.2 s at a million); SQLite reads a sample from its own table of the first buckets (``SAMPLE_TABLE``)."""
+PG_SAMPLED_TIERS = (8, SAMPLE_TIER)
+"""PostgreSQL: full-text indexes of the rows of the first 8 and the first ``SAMPLE_TIER`` buckets only
+(``PG_SAMPLED_INDEXES``). A sample of up to that many buckets intersects the bucket index with the hits of
+the smallest that holds it, not the whole index's: at a million rows, two words found together in 180,000
+take 2 ms instead of 31, a word in 340,000 0.3 ms instead of 30. The planner picks the one its costs favour;
+with only the larger, it took the whole index for the commonest words."""
+PG_SAMPLED_INDEXES = tuple(
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_sampled_{tier} ON {TABLE} USING gin (document) "
+    f"WHERE {sample_bucket_sql('rowid')} < {tier}"
+    for tier in PG_SAMPLED_TIERS
+)
 
 
 _SQLITE_TABLES = (SQLITE_CREATE, SAMPLE_CREATE)
@@ -176,7 +187,7 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
         missing = set(PG_TRIGGERS) - present
         indexed = _table_exists(connection, TABLE)
         if not missing and indexed:
-            _execute(connection, PG_SAMPLE_INDEX)
+            _execute(connection, PG_SAMPLE_INDEX, *PG_SAMPLED_INDEXES)
             return False
         # An index kept by the retired row-level triggers up to now needs no refill, only the new triggers.
         kept_in_step = indexed and {*PG_RETIRED_TRIGGERS, *PG_UNCHANGED_TRIGGERS} <= present
@@ -185,6 +196,7 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
             connection,
             f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid bigint PRIMARY KEY, document tsvector NOT NULL)",
             PG_SAMPLE_INDEX,
+            *PG_SAMPLED_INDEXES,
             *PG_FUNCTIONS,
             *_pg_drop_triggers(),
             *(f"CREATE TRIGGER {name} {body}" for name, (_, body) in PG_TRIGGERS.items()),
@@ -225,6 +237,7 @@ def rebuild_search_index(connection: BaseDatabaseWrapper) -> None:
         _execute(
             connection,
             f"DROP INDEX IF EXISTS {TABLE}_document",
+            *(f"DROP INDEX IF EXISTS {TABLE}_sampled_{tier}" for tier in PG_SAMPLED_TIERS),
             f"TRUNCATE {TABLE}",
             f"INSERT INTO {TABLE}(rowid, document) SELECT p.id, {document} "
             "FROM partnerships_partnership p LEFT JOIN directory_entity e ON e.id = p.lead_id "
@@ -232,6 +245,7 @@ def rebuild_search_index(connection: BaseDatabaseWrapper) -> None:
             "FROM partnerships_partnership_partners pp JOIN directory_partner pa ON pa.id = pp.partner_id "
             "GROUP BY pp.partnership_id) n ON n.partnership_id = p.id",
             f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
+            *PG_SAMPLED_INDEXES,
             f"ANALYZE {TABLE}",
         )
     elif connection.vendor == "mysql":
