@@ -21,7 +21,9 @@ from partnernet.partnerships.search import (
     SAMPLE_SPACE,
     SAMPLE_TABLE,
     SAMPLE_TIER,
+    SQLITE_TRIGGERS,
     TABLE,
+    ensure_search_index,
     rebuild_search_index,
     sample_bucket,
     sqlite_sample_hits,
@@ -140,3 +142,23 @@ def test_a_broad_search_is_estimated_from_the_sample_only_far_from_the_threshold
     monkeypatch.setattr(selectors, "BROAD_SEARCH", 320)
     monkeypatch.setattr(selectors, "SURELY_BROAD", 10_000)
     assert selectors.broad_search(museum) is None
+
+
+def test_an_index_made_before_the_sample_gets_it_and_is_refilled(many: list[Partnership]) -> None:
+    """What the upgrade's ``migrate`` (partnerships 0008) does to an instance made before the sample
+    table: makes it and its triggers, and refills the whole index, mending names an older rebuild got
+    wrong."""
+    sample_triggers = [name for name in SQLITE_TRIGGERS if "_sample_" in name]
+    with connection.cursor() as cursor:
+        for name in sample_triggers:
+            cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute(f"DROP TABLE {SAMPLE_TABLE}")
+        cursor.execute(f"UPDATE {TABLE} SET names = 'Wrong name' WHERE rowid = %s", [many[0].pk])  # noqa: S608
+    assert ensure_search_index(connection)
+    in_sample = sorted(
+        sample_bucket(p.pk) * SAMPLE_KEY + p.pk for p in many if sample_bucket(p.pk) < SAMPLE_TIER
+    )
+    assert [row[0] for row in _sampled()] == in_sample
+    names = {rowid: names for rowid, _, _, names in _sampled(TABLE)}
+    assert names[many[0].pk].startswith("Kalmar chapter")
+    assert not ensure_search_index(connection)  # all in place: nothing to do
