@@ -21,7 +21,8 @@ from partnernet.core.search import parse_text_query
 from partnernet.partnerships import facets, search, search_rows, selectors
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
-from partnernet.partnerships.search import SAMPLE_SPACE, sample_bucket, sqlite_hits_in_windows
+from partnernet.partnerships.search import sample_bucket, sqlite_hits_in_windows
+from partnernet.partnerships.search_triggers import SAMPLE_SPACE
 from tests.factories import PartnershipFactory, ptype
 
 pytestmark = pytest.mark.django_db

@@ -17,16 +17,18 @@ from partnernet.partnerships import facets, selectors
 from partnernet.partnerships.models import Partnership
 from partnernet.partnerships.rules import visible_partnerships
 from partnernet.partnerships.search import (
+    ensure_search_index,
+    rebuild_search_index,
+    sample_bucket,
+    sqlite_sample_hits,
+)
+from partnernet.partnerships.search_triggers import (
     SAMPLE_KEY,
     SAMPLE_SPACE,
     SAMPLE_TABLE,
     SAMPLE_TIER,
     SQLITE_TRIGGERS,
     TABLE,
-    ensure_search_index,
-    rebuild_search_index,
-    sample_bucket,
-    sqlite_sample_hits,
 )
 from tests.factories import EntityFactory, PartnerFactory, ptype
 

@@ -31,7 +31,7 @@ from partnernet.framework.models import PartnershipType, Region, Theme
 from partnernet.i18n.names import label_for, region_name
 from partnernet.partnerships import selectors
 from partnernet.partnerships.models import Partnership, PartnershipStatus, Visibility
-from partnernet.partnerships.search import SAMPLE_SPACE
+from partnernet.partnerships.search_triggers import SAMPLE_SPACE
 from partnernet.partnerships.selectors import (
     SAMPLE_CAP,
     RegistryFilter,

@@ -52,7 +52,6 @@ from partnernet.partnerships.search_triggers import (
     PG_UNCHANGED_TRIGGERS,
     SAMPLE_CREATE,
     SAMPLE_KEY,
-    SAMPLE_SPACE,
     SAMPLE_TABLE,
     SAMPLE_TIER,
     SQLITE_CREATE,
@@ -63,8 +62,6 @@ from partnernet.partnerships.search_triggers import (
     sample_key_sql,
     sqlite_names,
 )
-
-__all__ = ["SAMPLE_SPACE", "SAMPLE_TIER", "sample_bucket_sql"]
 
 WATCHED_APPS = frozenset({"partnerships", "directory"})
 """Apps whose tables the triggers name (see the module docstring)."""

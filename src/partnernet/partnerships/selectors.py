@@ -26,14 +26,12 @@ from partnernet.partnerships.row_reads import (
     walked_newest,
 )
 from partnernet.partnerships.search import (
-    SAMPLE_SPACE,
-    SAMPLE_TIER,
     TextRelevance,
     pg_hits_in_buckets,
-    sample_bucket_sql,
     sqlite_sample_hits,
     sqlite_sample_hits_sql,
 )
+from partnernet.partnerships.search_triggers import SAMPLE_SPACE, SAMPLE_TIER, sample_bucket_sql
 from partnernet.partnerships.tally import fingerprint_of
 
 SORTS: dict[str, tuple[str, ...]] = {
