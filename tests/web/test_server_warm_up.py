@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 from concurrent.futures import ThreadPoolExecutor
 
@@ -53,7 +54,12 @@ def test_a_worker_reads_the_network_ahead_and_its_first_analytics_view_reuses_it
 
     assert server_options(8000)["post_worker_init"] is read_ahead
     partnership = PartnershipFactory(key="read-ahead")
-    read_ahead(worker=None).join(timeout=30)
+    gc.unfreeze()
+    try:
+        read_ahead(worker=None).join(timeout=30)
+        assert gc.get_freeze_count() > 0, "what the worker holds once the network is read is frozen"
+    finally:
+        gc.unfreeze()  # this test process is no worker
 
     def read_again() -> None:
         raise AssertionError("the network was read again")
