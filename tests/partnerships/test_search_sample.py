@@ -40,7 +40,8 @@ pytestmark = [
 ]
 
 
-def _sampled(table: str = SAMPLE_TABLE) -> list[tuple[Any, ...]]:
+def _rows(table: str = SAMPLE_TABLE) -> list[tuple[Any, ...]]:
+    """The rows of an FTS5 table of the registry (the sample table unless told), in rowid order."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT rowid, title, description, names FROM {table} ORDER BY rowid")  # noqa: S608
         return cursor.fetchall()
@@ -69,7 +70,7 @@ def test_the_triggers_keep_the_sample_as_a_rebuild_would(many: list[Partnership]
     sampled = [p for p in many if sample_bucket(p.pk) < SAMPLE_TIER]
     outside = [p for p in many if sample_bucket(p.pk) >= SAMPLE_TIER]
     assert len(sampled) > 8, "the hash put too few of the 640 in the sample"
-    rows = _sampled()
+    rows = _rows()
     assert [row[0] for row in rows] == sorted(sample_bucket(p.pk) * SAMPLE_KEY + p.pk for p in sampled)
     museums = [PartnerFactory(name="Maritime archive"), PartnerFactory(name="Glass works")]
     through = Partnership.partners.through
@@ -87,15 +88,15 @@ def test_the_triggers_keep_the_sample_as_a_rebuild_would(many: list[Partnership]
     new_lead.name = "Gotland island hub"
     new_lead.save()
     Partnership.objects.filter(pk__in=[sampled[7].pk, outside[0].pk]).delete()
-    written = _sampled()
+    written = _rows()
     assert any(title == "Renamed letters" for _, title, _, _ in written)
     assert any("Sea archive" in names and "Glass works" in names for *_, names in written)
     assert any("Gotland island hub" in names for *_, names in written)
     assert len(written) == len(sampled) - 1
-    indexed = _sampled(TABLE)
+    indexed = _rows(TABLE)
     rebuild_search_index(connection)
-    assert written == _sampled()
-    assert indexed == _sampled(TABLE)  # the whole index too: a rebuild once gave every row one lead's name
+    assert written == _rows()
+    assert indexed == _rows(TABLE)  # the whole index too: a rebuild once gave every row one lead's name
 
 
 @pytest.mark.parametrize("buckets", [1, 8, SAMPLE_TIER])
@@ -160,7 +161,7 @@ def test_an_index_made_before_the_sample_gets_it_and_is_refilled(many: list[Part
     in_sample = sorted(
         sample_bucket(p.pk) * SAMPLE_KEY + p.pk for p in many if sample_bucket(p.pk) < SAMPLE_TIER
     )
-    assert [row[0] for row in _sampled()] == in_sample
-    names = {rowid: names for rowid, _, _, names in _sampled(TABLE)}
+    assert [row[0] for row in _rows()] == in_sample
+    names = {rowid: names for rowid, _, _, names in _rows(TABLE)}
     assert names[many[0].pk].startswith("Kalmar chapter")
     assert not ensure_search_index(connection)  # all in place: nothing to do

@@ -6,6 +6,8 @@ PostgreSQL's functions and triggers (``search.py`` installs them and reads the i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 TABLE = "partnerships_search"
 TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 PG_CONFIG = "partnernet_search"
@@ -62,7 +64,6 @@ def _in_sample(column: str) -> str:
 
 
 SAMPLE_CREATE = SQLITE_CREATE.replace(TABLE, SAMPLE_TABLE, 1)
-_SAMPLE_ID = f"{SAMPLE_TABLE}.rowid"
 _INDEXED_ID = f"{TABLE}.rowid"
 """Qualified: SQLite checks all triggers when a table is renamed, and a bare ``rowid`` in a subquery fails."""
 
@@ -71,102 +72,83 @@ def sqlite_names(pid: str) -> str:
     return _SQLITE_NAMES.format(pid=pid)
 
 
-def _sqlite_refresh_names(pid: str) -> str:
-    return f"UPDATE {TABLE} SET names = {sqlite_names(pid)} WHERE rowid = {pid};"
+def _fts5_triggers(
+    prefix: str,
+    table: str,
+    key: Callable[[str], str] = str,
+    pid_of: Callable[[str], str] = str,
+    kept: Callable[[str], str] | None = None,
+) -> dict[str, str]:
+    """The triggers that keep the FTS5 ``table`` in step with every write, named ``prefix`` + the event.
+
+    ``key`` gives the table's rowid of a partnership id, ``pid_of`` the partnership id of a rowid (both the
+    id itself for the index, ``sample_key_sql`` and ``sample_id_sql`` for the sample table), and ``kept``,
+    when given, the condition a partnership id must meet to be held in the table (the sample's buckets)."""
+    column = f"{table}.rowid"  # qualified: see ``_INDEXED_ID``
+
+    def when(pid: str, changed: str | None = None) -> str:
+        held = kept(pid) if kept else None
+        if held and changed:
+            return f"WHEN {held} AND ({changed}) "
+        return f"WHEN {held or changed} " if held or changed else ""
+
+    def refresh(pid: str) -> str:
+        return f"UPDATE {table} SET names = {sqlite_names(pid)} WHERE rowid = {key(pid)};"
+
+    changed = (
+        "old.title IS NOT new.title OR old.description IS NOT new.description "
+        "OR old.lead_id IS NOT new.lead_id"
+    )
+    return {
+        f"{prefix}insert": (
+            f"AFTER INSERT ON partnerships_partnership {when('new.id')}BEGIN "
+            f"DELETE FROM {table} WHERE rowid = {key('new.id')}; "
+            f"INSERT INTO {table}(rowid, title, description, names) "
+            f"VALUES ({key('new.id')}, new.title, new.description, {sqlite_names('new.id')}); END"
+        ),
+        f"{prefix}update": (
+            "AFTER UPDATE OF title, description, lead_id ON partnerships_partnership "
+            f"{when('new.id', changed)}BEGIN UPDATE {table} SET title = new.title, "
+            f"description = new.description, names = {sqlite_names('new.id')} "
+            f"WHERE rowid = {key('new.id')}; END"
+        ),
+        f"{prefix}delete": (
+            f"AFTER DELETE ON partnerships_partnership {when('old.id')}BEGIN "
+            f"DELETE FROM {table} WHERE rowid = {key('old.id')}; END"
+        ),
+        f"{prefix}partner_linked": (
+            f"AFTER INSERT ON partnerships_partnership_partners {when('new.partnership_id')}BEGIN "
+            f"{refresh('new.partnership_id')} END"
+        ),
+        f"{prefix}partner_unlinked": (
+            f"AFTER DELETE ON partnerships_partnership_partners {when('old.partnership_id')}BEGIN "
+            f"{refresh('old.partnership_id')} END"
+        ),
+        f"{prefix}partner_relinked": (
+            "AFTER UPDATE ON partnerships_partnership_partners BEGIN "
+            f"{refresh('old.partnership_id')} {refresh('new.partnership_id')} END"
+        ),
+        f"{prefix}partner_renamed": (
+            "AFTER UPDATE OF name ON directory_partner WHEN old.name IS NOT new.name BEGIN "
+            f"UPDATE {table} SET names = {sqlite_names(pid_of(column))} WHERE {column} IN "
+            f"(SELECT {key('partnership_id')} FROM partnerships_partnership_partners "
+            "WHERE partner_id = new.id); END"
+        ),
+        f"{prefix}lead_renamed": (
+            "AFTER UPDATE OF name ON directory_entity WHEN old.name IS NOT new.name BEGIN "
+            f"UPDATE {table} SET names = {sqlite_names(pid_of(column))} WHERE {column} IN "
+            f"(SELECT {key('id')} FROM partnerships_partnership WHERE lead_id = new.id); END"
+        ),
+    }
 
 
 SQLITE_TRIGGERS = {
-    "partnerships_search_insert": (
-        "AFTER INSERT ON partnerships_partnership BEGIN "
-        f"DELETE FROM {TABLE} WHERE rowid = new.id; "
-        f"INSERT INTO {TABLE}(rowid, title, description, names) "
-        f"VALUES (new.id, new.title, new.description, {sqlite_names('new.id')}); END"
-    ),
-    "partnerships_search_update": (
-        "AFTER UPDATE OF title, description, lead_id ON partnerships_partnership "
-        "WHEN old.title IS NOT new.title OR old.description IS NOT new.description "
-        "OR old.lead_id IS NOT new.lead_id BEGIN "
-        f"UPDATE {TABLE} SET title = new.title, description = new.description, "
-        f"names = {sqlite_names('new.id')} WHERE rowid = new.id; END"
-    ),
-    "partnerships_search_delete": (
-        f"AFTER DELETE ON partnerships_partnership BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
-    ),
-    "partnerships_search_partner_linked": (
-        "AFTER INSERT ON partnerships_partnership_partners BEGIN "
-        f"{_sqlite_refresh_names('new.partnership_id')} END"
-    ),
-    "partnerships_search_partner_unlinked": (
-        "AFTER DELETE ON partnerships_partnership_partners BEGIN "
-        f"{_sqlite_refresh_names('old.partnership_id')} END"
-    ),
-    "partnerships_search_partner_relinked": (
-        "AFTER UPDATE ON partnerships_partnership_partners BEGIN "
-        f"{_sqlite_refresh_names('old.partnership_id')} {_sqlite_refresh_names('new.partnership_id')} END"
-    ),
-    "partnerships_search_partner_renamed": (
-        "AFTER UPDATE OF name ON directory_partner WHEN old.name IS NOT new.name BEGIN "
-        f"UPDATE {TABLE} SET names = {sqlite_names(_INDEXED_ID)} WHERE {_INDEXED_ID} IN "
-        "(SELECT partnership_id FROM partnerships_partnership_partners WHERE partner_id = new.id); END"
-    ),
-    "partnerships_search_lead_renamed": (
-        "AFTER UPDATE OF name ON directory_entity WHEN old.name IS NOT new.name BEGIN "
-        f"UPDATE {TABLE} SET names = {sqlite_names(_INDEXED_ID)} WHERE {_INDEXED_ID} IN "
-        "(SELECT id FROM partnerships_partnership WHERE lead_id = new.id); END"
+    **_fts5_triggers("partnerships_search_", TABLE),
+    # The same writes kept in the sample table, for the rows of its buckets only.
+    **_fts5_triggers(
+        "partnerships_search_sample_", SAMPLE_TABLE, key=sample_key_sql, pid_of=sample_id_sql, kept=_in_sample
     ),
 }
-
-
-def _sample_refresh_names(pid: str) -> str:
-    return f"UPDATE {SAMPLE_TABLE} SET names = {sqlite_names(pid)} WHERE rowid = {sample_key_sql(pid)};"
-
-
-SQLITE_TRIGGERS.update(
-    {
-        # The same writes kept in the sample table, for the rows of its buckets only.
-        "partnerships_search_sample_insert": (
-            f"AFTER INSERT ON partnerships_partnership WHEN {_in_sample('new.id')} BEGIN "
-            f"DELETE FROM {SAMPLE_TABLE} WHERE rowid = {sample_key_sql('new.id')}; "
-            f"INSERT INTO {SAMPLE_TABLE}(rowid, title, description, names) VALUES "
-            f"({sample_key_sql('new.id')}, new.title, new.description, {sqlite_names('new.id')}); END"
-        ),
-        "partnerships_search_sample_update": (
-            "AFTER UPDATE OF title, description, lead_id ON partnerships_partnership "
-            f"WHEN {_in_sample('new.id')} AND (old.title IS NOT new.title "
-            "OR old.description IS NOT new.description OR old.lead_id IS NOT new.lead_id) BEGIN "
-            f"UPDATE {SAMPLE_TABLE} SET title = new.title, description = new.description, "
-            f"names = {sqlite_names('new.id')} WHERE rowid = {sample_key_sql('new.id')}; END"
-        ),
-        "partnerships_search_sample_delete": (
-            f"AFTER DELETE ON partnerships_partnership WHEN {_in_sample('old.id')} BEGIN "
-            f"DELETE FROM {SAMPLE_TABLE} WHERE rowid = {sample_key_sql('old.id')}; END"
-        ),
-        "partnerships_search_sample_partner_linked": (
-            f"AFTER INSERT ON partnerships_partnership_partners WHEN {_in_sample('new.partnership_id')} "
-            f"BEGIN {_sample_refresh_names('new.partnership_id')} END"
-        ),
-        "partnerships_search_sample_partner_unlinked": (
-            f"AFTER DELETE ON partnerships_partnership_partners WHEN {_in_sample('old.partnership_id')} "
-            f"BEGIN {_sample_refresh_names('old.partnership_id')} END"
-        ),
-        "partnerships_search_sample_partner_relinked": (
-            "AFTER UPDATE ON partnerships_partnership_partners BEGIN "
-            f"{_sample_refresh_names('old.partnership_id')} {_sample_refresh_names('new.partnership_id')} END"
-        ),
-        "partnerships_search_sample_partner_renamed": (
-            "AFTER UPDATE OF name ON directory_partner WHEN old.name IS NOT new.name BEGIN "
-            f"UPDATE {SAMPLE_TABLE} SET names = {sqlite_names(sample_id_sql(_SAMPLE_ID))} "
-            f"WHERE {_SAMPLE_ID} IN (SELECT {sample_key_sql('partnership_id')} "
-            "FROM partnerships_partnership_partners WHERE partner_id = new.id); END"
-        ),
-        "partnerships_search_sample_lead_renamed": (
-            "AFTER UPDATE OF name ON directory_entity WHEN old.name IS NOT new.name BEGIN "
-            f"UPDATE {SAMPLE_TABLE} SET names = {sqlite_names(sample_id_sql(_SAMPLE_ID))} "
-            f"WHERE {_SAMPLE_ID} IN (SELECT {sample_key_sql('id')} "
-            "FROM partnerships_partnership WHERE lead_id = new.id); END"
-        ),
-    }
-)
 
 PG_DOCUMENT = (
     "setweight(to_tsvector('{cfg}', {title}), 'A') "
