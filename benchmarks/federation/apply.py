@@ -18,7 +18,8 @@ HTTP against export + import; this one isolates what the receiving instance does
    that skips it would be unsafe, so the floor parses each recorded page with the C `json` module and
    checks the items digest, the page signature and every item signature with the raw Ed25519 library.
    It does not map documents to rows (it is handed them), so the ratio also carries that cost.
-5. Check that every table of both databases holds the same rows; print rows, seconds and the ratio.
+5. Check that every table of both databases holds the same rows; print rows, seconds, the ratio and the
+   pull's peak resident memory (polled while it runs, apart from the recording it is answered from).
 
 Usage:
   python benchmarks/federation/apply.py [--partnerships 50000] [--entities 2000]
@@ -40,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +64,33 @@ TRIGGERED = ("partnerships_search", "partnerships_search_sampled", "library_sear
 
 def canonical(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def resident_mib() -> float:
+    """This process's resident memory now (Linux's ``/proc/self/statm``), in MiB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class PeakMemory:
+    """The highest resident memory seen while the block runs, polled every 50 ms. The process's own peak
+    (rusage) would also count loading the recording, which grows with the feed; this counts the pull."""
+
+    def __enter__(self) -> PeakMemory:
+        self.before = self.peak = resident_mib()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def _poll(self) -> None:
+        while not self._done.wait(0.05):
+            self.peak = max(self.peak, resident_mib())
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
+        self.peak = max(self.peak, resident_mib())
 
 
 def drive(mode: str, recording: Path, profile: Path | None = None) -> None:
@@ -108,14 +137,24 @@ def drive(mode: str, recording: Path, profile: Path | None = None) -> None:
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    report = sync_peer(peer, client=client)
+    with PeakMemory() as memory:
+        report = sync_peer(peer, client=client)
     if profiler:
         profiler.disable()
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
     if profiler:
         profiler.dump_stats(profile)
-    print(json.dumps({"report": report.as_dict(), "seconds": seconds, "cpu": cpu}))
+    print(
+        json.dumps(
+            {
+                "report": report.as_dict(),
+                "seconds": seconds,
+                "cpu": cpu,
+                "memory": {"before": memory.before, "peak": memory.peak},
+            }
+        )
+    )
 
 
 def driven(env: dict[str, str], mode: str, recording: Path, profile: Path | None = None) -> dict[str, Any]:
@@ -341,8 +380,10 @@ def main() -> None:
               f"records applied: {applied:,}; rows written: {written:,}")  # fmt: skip
         print("  " + ", ".join(f"{t} {len(a) + len(c):,}" for t, (_, a, c) in found.items()))
         seconds = replayed["seconds"]
+        memory = replayed["memory"]
         print(f"sync_peer (replayed) : {seconds:8.2f} s  {written / seconds:10,.0f} rows/s  "
-              f"CPU {replayed['cpu']:.1f} s")  # fmt: skip
+              f"CPU {replayed['cpu']:.1f} s  resident {memory['before']:.0f} MiB before the pull, "
+              f"{memory['peak']:.0f} MiB at its peak")  # fmt: skip
         print(f"raw {engine:<17}: {floor_seconds:8.2f} s  {written / floor_seconds:10,.0f} rows/s "
               "(parsing and verifying every signature included)")  # fmt: skip
         print(f"ratio (ours / raw)   : {seconds / floor_seconds:8.2f}x")
