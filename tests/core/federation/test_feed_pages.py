@@ -217,6 +217,27 @@ def test_tampered_item_is_rejected_and_holds_back_the_rest() -> None:
     assert not verdict.more
 
 
+def test_a_full_page_checks_its_signatures_together_and_keeps_their_order() -> None:
+    """A page of hundreds of items is verified across threads (``signing.verify_all``): a tampered item deep
+    in it is still the one refused, with everything after it held back, and the items before it accepted."""
+    items = [signed(n, record=n) for n in range(1, 301)]
+    items[199]["object"]["fields"]["title"] = "tampered"  # type: ignore[index, call-overload]
+    verdict = check(page(items))
+    assert accepted(verdict) == list(range(1, 200))
+    assert problems(verdict) == [(200, ItemProblem.BAD_SIGNATURE)] + [
+        (n, ItemProblem.HELD_BACK) for n in range(201, 301)
+    ]
+    assert verdict.cursor == 199
+
+
+def test_a_full_page_refuses_a_foreign_record_only_when_its_signature_holds() -> None:
+    items = [signed(n, record=n) for n in range(1, 101)]
+    items[49] = signed(50, record=50, record_origin=OTHER)
+    verdict = check(page(items))
+    assert problems(verdict)[0] == (50, ItemProblem.FOREIGN_RECORD)
+    assert accepted(verdict) == list(range(1, 50))
+
+
 def test_forged_item_signature_is_rejected() -> None:
     forged = signed(1, keys=OTHER_KEYS)
     forged["signature"] = {**forged["signature"], "fingerprint": KEYS.fingerprint}  # type: ignore[dict-item]

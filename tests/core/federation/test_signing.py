@@ -5,13 +5,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import signal
 
 import pytest
 
 from partnernet.core.federation.canonical import CanonicalJsonError, JsonValue, canonical_json
 from partnernet.core.federation.signing import (
+    PARALLEL_FROM,
     KeyPair,
     SignatureProblem,
+    SignedBytes,
     check_document_signature,
     decode_public_key,
     encode_public_key,
@@ -23,8 +27,10 @@ from partnernet.core.federation.signing import (
     private_key_pem,
     sign,
     sign_document,
+    signature_to_check,
     signed_canonical,
     verify,
+    verify_all,
 )
 
 KEYS = key_pair_from_private_bytes(bytes(range(32)))
@@ -171,3 +177,47 @@ def test_a_key_pair_builds_its_private_key_object_once() -> None:
     keys = key_pair_from_private_bytes(bytes(range(1, 33)))
     assert keys.signer is keys.signer
     assert verify(keys.public_key, b"m", sign(keys, b"m"))
+
+
+def _signed_bytes(count: int, *, forged: frozenset[int] = frozenset()) -> list[SignedBytes]:
+    """``count`` documents' signatures as ``signature_to_check`` reduces them; those at ``forged`` made by
+    another key but naming this one."""
+    found: list[SignedBytes] = []
+    for index in range(count):
+        document = sign_document(
+            {**DOCUMENT, "sequence": index}, PURPOSE, OTHER_KEYS if index in forged else KEYS
+        )
+        document["signature"] = {**document["signature"], "fingerprint": KEYS.fingerprint}  # type: ignore[dict-item]
+        checked = signature_to_check(document, PURPOSE, KEYS.public_key)
+        assert isinstance(checked, SignedBytes)
+        found.append(checked)
+    return found
+
+
+@pytest.mark.parametrize("count", [3, PARALLEL_FROM, 501])
+def test_verify_all_answers_each_signature_in_order(count: int) -> None:
+    """Few signatures are checked in the caller's thread, many across ``VERIFY_THREADS`` threads: either way
+    each answer is that signature's own."""
+    forged = frozenset({0, count // 2, count - 1})
+    answers = verify_all(KEYS.public_key, _signed_bytes(count, forged=forged))
+    assert answers == [index not in forged for index in range(count)]
+
+
+def test_signature_to_check_names_a_malformed_block_before_any_check() -> None:
+    document = sign_document(DOCUMENT, PURPOSE, KEYS)
+    document["signature"] = {**document["signature"], "value": "not base64!"}  # type: ignore[dict-item]
+    assert signature_to_check(document, PURPOSE, KEYS.public_key) is SignatureProblem.MALFORMED
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX only")
+def test_a_forked_child_verifies_with_threads_of_its_own() -> None:
+    """A process that forks after verifying (a server that preloads, a worker that forks) leaves its pool's
+    threads behind: the child must make its own rather than wait on threads it does not have."""
+    signed = _signed_bytes(PARALLEL_FROM * 2, forged=frozenset({5}))
+    assert verify_all(KEYS.public_key, signed).count(False) == 1  # the parent's pool now exists
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which reports by its exit status
+        signal.alarm(30)  # a child waiting on its parent's threads would hang: fail instead
+        os._exit(0 if verify_all(KEYS.public_key, signed).count(False) == 1 else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -58,7 +58,15 @@ from partnernet.core.federation.canonical import (
     join_members,
     parse_json,
 )
-from partnernet.core.federation.signing import KeyPair, check_document_signature, sign_document
+from partnernet.core.federation.signing import (
+    KeyPair,
+    SignatureProblem,
+    SignedBytes,
+    check_document_signature,
+    sign_document,
+    signature_to_check,
+    verify_all,
+)
 
 PAGE_PURPOSE = "partnernet-feed-page-v1"
 PAGE_TYPE = "OrderedCollectionPage"
@@ -260,8 +268,7 @@ def verify_page(
     rejected: list[ItemRejection] = []
     highest = cursor
     first_blocking: ItemRejection | None = None
-    for index, item in enumerate(items):
-        checked = _authenticate(index, item, encoded[index], origin, public_key)
+    for index, checked in enumerate(_authenticate(items, encoded, origin, public_key)):
         rejection: ItemRejection | None
         if isinstance(checked, ItemRejection):
             rejection = checked
@@ -352,25 +359,48 @@ def _check_header(
 
 
 def _authenticate(
-    index: int, item: JsonValue, members: dict[str, str] | None, origin: str, public_key: bytes
-) -> Activity | ItemRejection:
-    """The item's activity when it is readable, signed by the origin and about one of its own records."""
-    if not isinstance(item, Mapping):
-        return ItemRejection(index, None, ItemProblem.MALFORMED, "an activity is a JSON object")
-    try:
-        activity = parse_activity(item)
-    except MalformedActivity as exc:
-        return ItemRejection(index, None, ItemProblem.MALFORMED, str(exc))
-    signature_problem = check_document_signature(item, ACTIVITY_PURPOSE, public_key, members=members)
-    if signature_problem is not None:
-        problem, detail = ItemProblem.BAD_SIGNATURE, f"signature {signature_problem}"
-    elif activity.actor != origin:
-        problem, detail = ItemProblem.WRONG_ACTOR, f"actor {activity.actor} on a page of {origin}"
-    elif activity.record.origin != origin:
-        problem, detail = ItemProblem.FOREIGN_RECORD, f"{origin} may not change {activity.global_id}"
-    else:
-        return activity
-    return ItemRejection(index, activity.sequence, problem, detail)
+    items: Sequence[JsonValue], encoded: list[dict[str, str] | None], origin: str, public_key: bytes
+) -> list[Activity | ItemRejection]:
+    """Each item's activity when it is readable, signed by the origin and about one of its own records,
+    else why not. The page's signatures are checked together (``verify_all``), the rest item by item."""
+    checked: list[Activity | ItemRejection] = []
+    pending: list[tuple[int, Activity, SignedBytes]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            checked.append(ItemRejection(index, None, ItemProblem.MALFORMED, "an activity is a JSON object"))
+            continue
+        try:
+            activity = parse_activity(item)
+        except MalformedActivity as exc:
+            checked.append(ItemRejection(index, None, ItemProblem.MALFORMED, str(exc)))
+            continue
+        found = signature_to_check(item, ACTIVITY_PURPOSE, public_key, members=encoded[index])
+        if isinstance(found, SignatureProblem):
+            checked.append(_bad_signature(index, activity, found))
+            continue
+        checked.append(activity)
+        pending.append((index, activity, found))
+    valid = verify_all(public_key, [signed for _, _, signed in pending])
+    for (index, activity, _), ok in zip(pending, valid, strict=True):
+        checked[index] = _vouched(index, activity, origin) if ok else _bad_signature(index, activity)
+    return checked
+
+
+def _bad_signature(
+    index: int, activity: Activity, problem: SignatureProblem = SignatureProblem.INVALID
+) -> ItemRejection:
+    return ItemRejection(index, activity.sequence, ItemProblem.BAD_SIGNATURE, f"signature {problem}")
+
+
+def _vouched(index: int, activity: Activity, origin: str) -> Activity | ItemRejection:
+    """A correctly signed activity, unless its actor is not the origin or its record is another origin's."""
+    if activity.actor != origin:
+        detail = f"actor {activity.actor} on a page of {origin}"
+        return ItemRejection(index, activity.sequence, ItemProblem.WRONG_ACTOR, detail)
+    if activity.record.origin != origin:
+        detail = f"{origin} may not change {activity.global_id}"
+        return ItemRejection(index, activity.sequence, ItemProblem.FOREIGN_RECORD, detail)
+    return activity
 
 
 def _place(

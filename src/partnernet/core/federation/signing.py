@@ -19,7 +19,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -198,6 +200,29 @@ def check_document_signature(
     already (a feed page's items are encoded once for the page's digest and each item's signature); the
     bytes checked are the same as ``signing_input`` gives.
     """
+    found = signature_to_check(document, purpose, public_key, members=members)
+    if isinstance(found, SignatureProblem):
+        return found
+    return None if verify(public_key, found.message, found.signature) else SignatureProblem.INVALID
+
+
+@dataclass(frozen=True)
+class SignedBytes:
+    """A document's signature reduced to what Ed25519 checks: the bytes signed and the 64-byte signature."""
+
+    message: bytes
+    signature: bytes
+
+
+def signature_to_check(
+    document: Mapping[str, JsonValue],
+    purpose: str,
+    public_key: bytes,
+    *,
+    members: Mapping[str, str] | None = None,
+) -> SignatureProblem | SignedBytes:
+    """``check_document_signature`` without the Ed25519 check itself: the problem with the signature's
+    form, or what remains to verify (``verify_all`` checks many at once)."""
     block = document.get(SIGNATURE_FIELD)
     if block is None:
         return SignatureProblem.MISSING
@@ -221,7 +246,55 @@ def check_document_signature(
         return SignatureProblem.MALFORMED
     if len(signature) != SIGNATURE_SIZE:
         return SignatureProblem.MALFORMED
-    return None if verify(public_key, message, signature) else SignatureProblem.INVALID
+    return SignedBytes(message, signature)
+
+
+VERIFY_THREADS = min(4, os.cpu_count() or 1)
+"""Threads ``verify_all`` spreads its checks over. The library's Ed25519 check releases the GIL, so on two
+cores two threads check a feed page's 500 signatures in half the time; it was a quarter of a first pull."""
+PARALLEL_FROM = 64
+"""Fewer signatures than this are checked in the calling thread: handing them over would cost more."""
+_pool: ThreadPoolExecutor | None = None
+
+
+def verify_all(public_key: bytes, signed: Sequence[SignedBytes]) -> list[bool]:
+    """Whether each signature is valid under ``public_key``, in order: ``verify`` of each, spread over
+    ``VERIFY_THREADS`` threads when there are many."""
+    key = _public(public_key)
+    threads = VERIFY_THREADS if len(signed) >= PARALLEL_FROM else 1
+    if threads == 1:
+        return _valid(key, signed)
+    size = -(-len(signed) // threads)
+    parts = [signed[start : start + size] for start in range(0, len(signed), size)]
+    return [ok for part in _verifier().map(_valid, [key] * len(parts), parts) for ok in part]
+
+
+def _valid(key: Ed25519PublicKey, signed: Sequence[SignedBytes]) -> list[bool]:
+    valid: list[bool] = []
+    for item in signed:
+        try:
+            key.verify(item.signature, item.message)
+        except InvalidSignature:
+            valid.append(False)
+        else:
+            valid.append(True)
+    return valid
+
+
+def _verifier() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="ed25519-verify")
+    return _pool
+
+
+def _forget_verifier() -> None:
+    """A forked child has none of its parent's threads: it makes a pool of its own when it needs one."""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_verifier)
 
 
 def _strict_b64decode(text: str) -> bytes:
