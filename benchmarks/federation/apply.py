@@ -242,7 +242,7 @@ def changes(before: Snapshot, after: Snapshot) -> Changes:
 
 VERIFY_THREADS = min(4, os.cpu_count() or 1)
 """The floor checks each page's item signatures across as many threads as the pull does
-(``signing.VERIFY_THREADS``): the Ed25519 check releases the GIL, and a floor that used one core where the
+(``signing.ED25519_THREADS``): the Ed25519 check releases the GIL, and a floor that used one core where the
 pull uses two would flatter it."""
 
 

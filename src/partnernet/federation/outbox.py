@@ -35,7 +35,7 @@ from django.utils import timezone
 from partnernet.base.bulk import insert_rows
 from partnernet.base.identity import instance_id
 from partnernet.base.registry import RecordKind, home_of
-from partnernet.core.federation.activities import Activity, Verb, signed_activity_json
+from partnernet.core.federation.activities import Activity, Verb, signed_activities_json
 from partnernet.core.federation.canonical import JsonValue
 from partnernet.core.federation.identity import GlobalId
 from partnernet.core.federation.signing import KeyPair
@@ -136,23 +136,38 @@ class _Planned:
 _EVENT_FIELDS = ("sequence", "kind", "record_uuid", "verb", "audience", "published_at", "document")
 
 
-def _event(
-    kind: str, planned: _Planned, sequence: int, origin: str, now: dt.datetime, key_pair: KeyPair
-) -> tuple[Any, ...]:
-    """The values of one feed event (``_EVENT_FIELDS``), its activity signed."""
-    record: UUID = planned.row.uuid
-    activity = Activity(
-        verb=planned.verb,
-        actor=origin,
-        sequence=sequence,
-        published=now,
-        record=GlobalId(origin, record),
-        kind=kind,
-        key=planned.row.key,
-        fields=planned.fields,
-    )
-    document = signed_activity_json(activity, key_pair).decode("utf-8")
-    return (sequence, kind, record, planned.verb.value, planned.audience, now, document)
+def _events(
+    kind: str, plan: list[_Planned], first: int, origin: str, key_pair: KeyPair
+) -> list[tuple[Any, ...]]:
+    """The values of the plan's feed events (``_EVENT_FIELDS``), numbered from ``first``, their activities
+    signed together (``signing.sign_all``)."""
+    now = timezone.now()
+    activities = [
+        Activity(
+            verb=planned.verb,
+            actor=origin,
+            sequence=first + offset,
+            published=now,
+            record=GlobalId(origin, planned.row.uuid),
+            kind=kind,
+            key=planned.row.key,
+            fields=planned.fields,
+        )
+        for offset, planned in enumerate(plan)
+    ]
+    documents = signed_activities_json(activities, key_pair)
+    return [
+        (
+            activity.sequence,
+            kind,
+            planned.row.uuid,
+            planned.verb.value,
+            planned.audience,
+            now,
+            document.decode(),
+        )
+        for activity, planned, document in zip(activities, plan, documents, strict=True)
+    ]
 
 
 def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = False) -> list[FeedEvent]:
@@ -185,19 +200,9 @@ def publish_change(obj: Model, *, deleted: bool = False, audience_only: bool = F
         plan = [_Planned(row, verb, fields, audience) for audience in audiences_for(send)]
         plan += [_Planned(row, Verb.DELETE, None, audience) for audience in audiences_for(withdraw)]
         first = _reserve(len(plan))
-        now = timezone.now()
-        key_pair = instance_key_pair()
         events = [
-            FeedEvent(
-                **dict(
-                    zip(
-                        _EVENT_FIELDS,
-                        _event(kind.name, planned, first + offset, origin, now, key_pair),
-                        strict=True,
-                    )
-                )
-            )
-            for offset, planned in enumerate(plan)
+            FeedEvent(**dict(zip(_EVENT_FIELDS, values, strict=True)))
+            for values in _events(kind.name, plan, first, origin, instance_key_pair())
         ]
         FeedEvent.objects.bulk_create(events)
         if audience_changed:
@@ -269,10 +274,4 @@ def _publish_batch(kind: RecordKind, rows: list[tuple[Any, dict[str, Any]]], ori
     if not plan:
         return 0
     first = _reserve(len(plan))
-    now = timezone.now()
-    key_pair = instance_key_pair()
-    events = [
-        _event(kind.name, planned, first + offset, origin, now, key_pair)
-        for offset, planned in enumerate(plan)
-    ]
-    return insert_rows(FeedEvent, _EVENT_FIELDS, events)
+    return insert_rows(FeedEvent, _EVENT_FIELDS, _events(kind.name, plan, first, origin, instance_key_pair()))

@@ -26,9 +26,11 @@ from partnernet.core.federation.signing import (
     normalise_fingerprint,
     private_key_pem,
     sign,
+    sign_all,
     sign_document,
     signature_to_check,
     signed_canonical,
+    signed_canonical_all,
     verify,
     verify_all,
 )
@@ -196,7 +198,7 @@ def _signed_bytes(count: int, *, forged: frozenset[int] = frozenset()) -> list[S
 
 @pytest.mark.parametrize("count", [3, PARALLEL_FROM, 501])
 def test_verify_all_answers_each_signature_in_order(count: int) -> None:
-    """Few signatures are checked in the caller's thread, many across ``VERIFY_THREADS`` threads: either way
+    """Few signatures are checked in the caller's thread, many across ``ED25519_THREADS`` threads: either way
     each answer is that signature's own."""
     forged = frozenset({0, count // 2, count - 1})
     answers = verify_all(KEYS.public_key, _signed_bytes(count, forged=forged))
@@ -221,3 +223,14 @@ def test_a_forked_child_verifies_with_threads_of_its_own() -> None:
         os._exit(0 if verify_all(KEYS.public_key, signed).count(False) == 1 else 1)
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize("count", [2, PARALLEL_FROM * 3 + 1])
+def test_signatures_made_together_are_each_documents_own(count: int) -> None:
+    """Ed25519 is deterministic, so signing across threads must give exactly the signatures, and the stored
+    documents, that signing one by one gives, in the same order."""
+    documents: list[dict[str, JsonValue]] = [{**DOCUMENT, "sequence": n} for n in range(count)]
+    messages = [f"message {n}".encode() for n in range(count)]
+    assert sign_all(KEYS, messages) == [sign(KEYS, message) for message in messages]
+    together = signed_canonical_all(documents, PURPOSE, KEYS)
+    assert together == [canonical_json(sign_document(document, PURPOSE, KEYS)) for document in documents]

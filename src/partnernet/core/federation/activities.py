@@ -31,7 +31,7 @@ record, so a peer that missed earlier activities still ends up with the whole re
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -39,7 +39,7 @@ from typing import TypeVar
 
 from partnernet.core.federation.canonical import MAX_SAFE_INTEGER, JsonValue
 from partnernet.core.federation.identity import GlobalId, IdentityError, is_instance_id, parse_global_id
-from partnernet.core.federation.signing import KeyPair, sign_document, signed_canonical
+from partnernet.core.federation.signing import KeyPair, sign_document, signed_canonical_all
 
 ACTIVITY_PURPOSE = "partnernet-activity-v1"
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -165,9 +165,16 @@ def sign_activity(activity: Activity, key_pair: KeyPair) -> dict[str, JsonValue]
 def signed_activity_json(activity: Activity, key_pair: KeyPair) -> bytes:
     """``canonical_json(sign_activity(activity, key_pair))``, the document encoded once: what the feed
     stores. Same checks, same signed bytes."""
-    if activity.record.origin != activity.actor:
-        raise ValueError(f"{activity.actor} may only publish its own records, not {activity.global_id}")
-    return signed_canonical(activity_document(activity), ACTIVITY_PURPOSE, key_pair)
+    return signed_activities_json([activity], key_pair)[0]
+
+
+def signed_activities_json(activities: Sequence[Activity], key_pair: KeyPair) -> list[bytes]:
+    """``signed_activity_json`` of each activity, in order, signed together (``signing.sign_all``)."""
+    for activity in activities:
+        if activity.record.origin != activity.actor:
+            raise ValueError(f"{activity.actor} may only publish its own records, not {activity.global_id}")
+    documents = [activity_document(activity) for activity in activities]
+    return signed_canonical_all(documents, ACTIVITY_PURPOSE, key_pair)
 
 
 def parse_activity(document: JsonValue) -> Activity:

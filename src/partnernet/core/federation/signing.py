@@ -20,11 +20,12 @@ import base64
 import binascii
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -173,15 +174,29 @@ def signed_canonical(document: Mapping[str, JsonValue], purpose: str, key_pair: 
     each member is encoded once and its text is used both in the bytes signed and in the bytes stored.
     A bulk write that signs thousands of activities spends most of its signing time encoding.
     """
-    members = encode_members({name: value for name, value in document.items() if name != SIGNATURE_FIELD})
-    signature = sign(key_pair, purpose.encode("ascii") + b"\n" + join_members(members))
-    block: dict[str, JsonValue] = {
-        "algorithm": ALGORITHM,
-        "fingerprint": key_pair.fingerprint,
-        "value": base64.b64encode(signature).decode("ascii"),
-    }
-    members.update(encode_members({SIGNATURE_FIELD: block}))
-    return join_members(members)
+    return signed_canonical_all([document], purpose, key_pair)[0]
+
+
+def signed_canonical_all(
+    documents: Sequence[Mapping[str, JsonValue]], purpose: str, key_pair: KeyPair
+) -> list[bytes]:
+    """``signed_canonical`` of each document, in order, the signatures made together (``sign_all``)."""
+    members = [
+        encode_members({name: value for name, value in document.items() if name != SIGNATURE_FIELD})
+        for document in documents
+    ]
+    prefix = purpose.encode("ascii") + b"\n"
+    signatures = sign_all(key_pair, [prefix + join_members(each) for each in members])
+    signed: list[bytes] = []
+    for each, signature in zip(members, signatures, strict=True):
+        block: dict[str, JsonValue] = {
+            "algorithm": ALGORITHM,
+            "fingerprint": key_pair.fingerprint,
+            "value": base64.b64encode(signature).decode("ascii"),
+        }
+        each.update(encode_members({SIGNATURE_FIELD: block}))
+        signed.append(join_members(each))
+    return signed
 
 
 def check_document_signature(
@@ -249,24 +264,28 @@ def signature_to_check(
     return SignedBytes(message, signature)
 
 
-VERIFY_THREADS = min(4, os.cpu_count() or 1)
-"""Threads ``verify_all`` spreads its checks over. The library's Ed25519 check releases the GIL, so on two
-cores two threads check a feed page's 500 signatures in half the time; it was a quarter of a first pull."""
+ED25519_THREADS = min(4, os.cpu_count() or 1)
+"""Threads that many signatures are made or checked across (``sign_all``, ``verify_all``). The library's
+Ed25519 calls release the GIL, so on two cores two threads do a feed page's 500 in half the time: checking
+them was a quarter of a first pull, signing them a tenth of ``generate``."""
 PARALLEL_FROM = 64
-"""Fewer signatures than this are checked in the calling thread: handing them over would cost more."""
+"""Fewer signatures than this are made or checked in the calling thread: handing them over costs more."""
 _pool: ThreadPoolExecutor | None = None
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def sign_all(key_pair: KeyPair, messages: Sequence[bytes]) -> list[bytes]:
+    """``sign`` of each message, in order, spread over ``ED25519_THREADS`` threads when there are many."""
+    signer = key_pair.signer
+    return _spread(lambda part: [signer.sign(message) for message in part], messages)
 
 
 def verify_all(public_key: bytes, signed: Sequence[SignedBytes]) -> list[bool]:
     """Whether each signature is valid under ``public_key``, in order: ``verify`` of each, spread over
-    ``VERIFY_THREADS`` threads when there are many."""
+    ``ED25519_THREADS`` threads when there are many."""
     key = _public(public_key)
-    threads = VERIFY_THREADS if len(signed) >= PARALLEL_FROM else 1
-    if threads == 1:
-        return _valid(key, signed)
-    size = -(-len(signed) // threads)
-    parts = [signed[start : start + size] for start in range(0, len(signed), size)]
-    return [ok for part in _verifier().map(_valid, [key] * len(parts), parts) for ok in part]
+    return _spread(lambda part: _valid(key, part), signed)
 
 
 def _valid(key: Ed25519PublicKey, signed: Sequence[SignedBytes]) -> list[bool]:
@@ -281,20 +300,30 @@ def _valid(key: Ed25519PublicKey, signed: Sequence[SignedBytes]) -> list[bool]:
     return valid
 
 
-def _verifier() -> ThreadPoolExecutor:
+def _spread(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item]) -> list[Result]:
+    """``work`` over ``items`` in contiguous parts, one per thread, the results in order; in the calling
+    thread when there are few."""
+    if ED25519_THREADS == 1 or len(items) < PARALLEL_FROM:
+        return work(items)
+    size = -(-len(items) // ED25519_THREADS)
+    parts = [items[start : start + size] for start in range(0, len(items), size)]
+    return [result for part in _threads().map(work, parts) for result in part]
+
+
+def _threads() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="ed25519-verify")
+        _pool = ThreadPoolExecutor(ED25519_THREADS, thread_name_prefix="ed25519")
     return _pool
 
 
-def _forget_verifier() -> None:
+def _forget_threads() -> None:
     """A forked child has none of its parent's threads: it makes a pool of its own when it needs one."""
     global _pool
     _pool = None
 
 
-os.register_at_fork(after_in_child=_forget_verifier)
+os.register_at_fork(after_in_child=_forget_threads)
 
 
 def _strict_b64decode(text: str) -> bytes:
