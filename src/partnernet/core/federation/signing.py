@@ -20,6 +20,7 @@ import base64
 import binascii
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -271,6 +272,7 @@ them was a quarter of a first pull, signing them a tenth of ``generate``."""
 PARALLEL_FROM = 64
 """Fewer signatures than this are made or checked in the calling thread: handing them over costs more."""
 _pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -311,16 +313,20 @@ def _spread(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item
 
 
 def _threads() -> ThreadPoolExecutor:
+    """The process's pool, made on first use (under a lock: a web worker's threads may sign at once)."""
     global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(ED25519_THREADS, thread_name_prefix="ed25519")
-    return _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(ED25519_THREADS, thread_name_prefix="ed25519")
+        return _pool
 
 
 def _forget_threads() -> None:
-    """A forked child has none of its parent's threads: it makes a pool of its own when it needs one."""
-    global _pool
+    """A forked child has none of its parent's threads, and may have copied the lock held: it makes a pool
+    and a lock of its own."""
+    global _pool, _pool_lock
     _pool = None
+    _pool_lock = threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget_threads)
