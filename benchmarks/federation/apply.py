@@ -53,7 +53,17 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exchange"))
-from import_rows import BATCH, Database, environment, quoted, recreate, run, with_floor_copy
+from import_rows import (
+    BATCH,
+    ED25519_THREADS,
+    Database,
+    environment,
+    in_threads,
+    quoted,
+    recreate,
+    run,
+    with_floor_copy,
+)
 from sync import fingerprint, serve_env
 
 PAGE_PURPOSE = b"partnernet-feed-page-v1"
@@ -240,22 +250,15 @@ def changes(before: Snapshot, after: Snapshot) -> Changes:
     return found
 
 
-VERIFY_THREADS = min(4, os.cpu_count() or 1)
-"""The floor checks each page's item signatures across as many threads as the pull does
-(``signing.ED25519_THREADS``): the Ed25519 check releases the GIL, and a floor that used one core where the
-pull uses two would flatter it."""
-
-
 def verify_pages(answers: dict[str, tuple[int, list[tuple[str, str]], bytes]], public_key: bytes) -> int:
     """What any safe pull must do with the pages: parse, check the digest and every signature."""
     key = Ed25519PublicKey.from_public_bytes(public_key)
     items = 0
 
-    def check(signed: list[tuple[bytes, bytes]]) -> None:
-        for signature, message in signed:
-            key.verify(signature, message)
+    def check(signed: list[tuple[bytes, bytes]]) -> list[None]:
+        return [key.verify(signature, message) for signature, message in signed]
 
-    with ThreadPoolExecutor(VERIFY_THREADS) as threads:
+    with ThreadPoolExecutor(ED25519_THREADS) as threads:
         for url, (_, _, body) in answers.items():
             if "/federation/feed" not in url:
                 continue
@@ -268,8 +271,7 @@ def verify_pages(answers: dict[str, tuple[int, list[tuple[str, str]], bytes]], p
             for item in ordered:
                 signature = item.pop("signature")
                 signed.append((base64.b64decode(signature["value"]), ITEM_PURPOSE + b"\n" + canonical(item)))
-            size = -(-len(signed) // VERIFY_THREADS) or 1
-            list(threads.map(check, [signed[start : start + size] for start in range(0, len(signed), size)]))
+            in_threads(threads, check, signed)  # the page's item signatures, across as many threads as ours
             items += len(signed)
     return items
 
